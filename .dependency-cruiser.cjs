@@ -1,0 +1,67 @@
+/**
+ * The hexagon's dependency rules (ARCHITECTURE.md), enforced in `npm test`.
+ * @type {import('dependency-cruiser').IConfiguration}
+ */
+const FRAMEWORKS = '^(node_modules/)?(@aws-sdk|inversify|koa|@koa|@slack|botbuilder|yargs|better-sqlite3|@modelcontextprotocol)';
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'domain imports nothing outside domain/ (no node built-ins, no packages)',
+      severity: 'error',
+      from: { path: '^domain/' },
+      to: { pathNot: '^domain/' },
+    },
+    {
+      name: 'ports-import-only-domain',
+      comment: 'ports import only domain/ and other ports',
+      severity: 'error',
+      from: { path: '^ports/' },
+      to: { pathNot: '^(domain|ports)/' },
+    },
+    {
+      name: 'no-frameworks-in-core',
+      severity: 'error',
+      from: { path: '^(domain|ports)/' },
+      to: { path: FRAMEWORKS },
+    },
+    {
+      name: 'adapters-never-import-composition',
+      severity: 'error',
+      from: { path: '^adapters/' },
+      to: { path: '^composition/' },
+    },
+    {
+      name: 'inbound-adapters-not-outbound',
+      comment: 'inbound adapters reach the world only through the use cases, never an outbound adapter',
+      severity: 'error',
+      from: { path: '^adapters/inbound/' },
+      to: { path: '^adapters/outbound/' },
+    },
+    {
+      name: 'outbound-adapters-independent',
+      comment: 'one outbound adapter family never imports another (aws/ does not import snapshot/, ...)',
+      severity: 'error',
+      from: { path: '^adapters/outbound/([^/]+)/' },
+      to: { path: '^adapters/outbound/', pathNot: '^adapters/outbound/$1/' },
+    },
+    {
+      name: 'only-composition-imports-adapters',
+      severity: 'error',
+      from: { pathNot: '^(adapters|composition|test|bench|scripts|examples)/' },
+      to: { path: '^adapters/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};

@@ -1,0 +1,73 @@
+/**
+ * Failures of the core, as small Error subclasses. Each inbound adapter maps them once
+ * (HTTP status, chat reply, CLI exit code). Expected outcomes are values, not errors.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that breaks a rule: a bad policy, a bad argument. Maps to HTTP 400 / exit 2. */
+export class ValidationError extends DomainError {
+  readonly code = 'VALIDATION_FAILED';
+  /** Dotted path of the offending field (e.g. "rollout.maxErrors"). */
+  readonly field: string;
+  readonly expected: string;
+  constructor(field: string, expected: string, message?: string) {
+    super(message ?? `${field}: expected ${expected}`);
+    this.field = field;
+    this.expected = expected;
+  }
+}
+
+/** A named instance, finding or record that does not exist. Maps to HTTP 404 / exit 1. */
+export class NotFoundError extends DomainError {
+  readonly code = 'NOT_FOUND';
+  readonly what: string;
+  readonly query: string;
+  /** Close matches a person may have meant. */
+  readonly suggestions: readonly string[];
+  constructor(what: string, query: string, suggestions: readonly string[] = []) {
+    super(
+      `no ${what} matches "${query}"` +
+        (suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : ''),
+    );
+    this.what = what;
+    this.query = query;
+    this.suggestions = suggestions;
+  }
+}
+
+/** A name that matches several things. Maps to HTTP 409 / exit 1. */
+export class AmbiguousError extends DomainError {
+  readonly code = 'AMBIGUOUS';
+  readonly query: string;
+  readonly candidates: readonly string[];
+  constructor(what: string, query: string, candidates: readonly string[]) {
+    super(`"${query}" names ${candidates.length} ${what}s: ${candidates.join(', ')}; use an instance id`);
+    this.query = query;
+    this.candidates = candidates;
+  }
+}
+
+/** A data source that could not be read or understood. Maps to HTTP 502 / exit 1. */
+export class SourceError extends DomainError {
+  readonly code: string;
+  /** e.g. "snapshot", "inspector2", "ec2". */
+  readonly service: string;
+  readonly operation: string | null;
+  constructor(service: string, operation: string | null, message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, options);
+    this.service = service;
+    this.operation = operation;
+    this.code = options?.code ?? 'SOURCE_FAILED';
+  }
+}
+
+/** The caller may not do this. Maps to HTTP 403 / exit 1. */
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+}

@@ -1,0 +1,165 @@
+/**
+ * What the outbound ports deliver, already mapped from AWS shapes to domain types.
+ * Enumerations coming from AWS are open (`KnownX | (string & {})`): AWS adds values over time and
+ * an unknown value must be carried or skipped, never crash the core.
+ */
+import type { Instant } from './time.js';
+
+/** Widens a closed union so unknown values from AWS are still accepted. */
+export type Open<T extends string> = T | (string & {});
+
+export type Severity = Open<'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL' | 'UNTRIAGED'>;
+export type FindingStatus = Open<'ACTIVE' | 'SUPPRESSED' | 'CLOSED'>;
+export type FindingType = Open<'PACKAGE_VULNERABILITY' | 'NETWORK_REACHABILITY' | 'CODE_VULNERABILITY'>;
+export type FixAvailable = 'YES' | 'NO' | 'PARTIAL';
+
+/** One CVSS record as Inspector2 reports it. */
+export interface Cvss {
+  readonly baseScore: number | null;
+  readonly scoringVector: string | null;
+  /** "3.1", "3.0", "2.0", "4.0" ... */
+  readonly version: string | null;
+}
+
+export interface VulnerablePackage {
+  readonly name: string;
+  readonly version: string | null;
+  readonly fixedInVersion: string | null;
+}
+
+/** An Inspector2 finding on one EC2 instance. */
+export interface Finding {
+  readonly findingArn: string;
+  readonly type: FindingType;
+  readonly severity: Severity;
+  readonly status: FindingStatus;
+  readonly title: string | null;
+  /** The EC2 instance the finding is on (resources[].id of type AWS_EC2_INSTANCE). */
+  readonly instanceId: string;
+  /** CVE (or other advisory id) for package findings; null for network reachability. */
+  readonly vulnerabilityId: string | null;
+  readonly inspectorScore: number | null;
+  /** inspectorScoreDetails.adjustedCvss, when Inspector adjusted the score for this environment. */
+  readonly adjustedCvss: Cvss | null;
+  /** packageVulnerabilityDetails.cvss[], in the order AWS returned them. */
+  readonly cvss: readonly Cvss[];
+  /** epss.score, 0..1. */
+  readonly epss: number | null;
+  /** exploitAvailable === "YES". */
+  readonly exploitAvailable: boolean;
+  /** exploitabilityDetails.lastKnownExploitAt. */
+  readonly lastKnownExploitAt: Instant | null;
+  readonly fixAvailable: FixAvailable;
+  readonly packages: readonly VulnerablePackage[];
+  readonly firstObservedAt: Instant;
+  readonly lastObservedAt: Instant;
+  /** networkReachabilityDetails, for NETWORK_REACHABILITY findings. */
+  readonly networkReachability: { readonly openPortRange: { readonly begin: number; readonly end: number } | null; readonly protocol: string | null } | null;
+}
+
+export type InstanceState = Open<'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped'>;
+
+/** An EC2 instance (DescribeInstances), with SSM's view of it when known. */
+export interface Asset {
+  readonly instanceId: string;
+  /** The Name tag, if any. */
+  readonly name: string | null;
+  /** All tags as AWS returned them (keys and values as written). */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly state: InstanceState;
+  readonly publicIpv4: string | null;
+  readonly ipv6: readonly string[];
+  readonly platform: string | null;
+  readonly instanceType: string | null;
+  readonly availabilityZone: string | null;
+  /** aws:autoscaling:groupName tag. */
+  readonly autoScalingGroup: string | null;
+  readonly launchTime: Instant | null;
+}
+
+/** SSM DescribeInstanceInformation, one instance. */
+export interface ManagedInstance {
+  readonly instanceId: string;
+  /** Online, ConnectionLost, Inactive ... */
+  readonly pingStatus: Open<'Online' | 'ConnectionLost' | 'Inactive'>;
+  readonly lastPingAt: Instant | null;
+  readonly platformName: string | null;
+  readonly agentVersion: string | null;
+}
+
+/** SSM DescribeInstancePatchStates, one instance. */
+export interface PatchState {
+  readonly instanceId: string;
+  readonly patchGroup: string | null;
+  readonly baselineId: string | null;
+  readonly installedCount: number;
+  readonly missingCount: number;
+  readonly failedCount: number;
+  readonly installedPendingRebootCount: number;
+  readonly criticalNonCompliantCount: number;
+  readonly securityNonCompliantCount: number;
+  readonly otherNonCompliantCount: number;
+  readonly operation: Open<'Scan' | 'Install'>;
+  readonly operationStartTime: Instant | null;
+  readonly operationEndTime: Instant | null;
+  readonly rebootOption: string | null;
+}
+
+/** One entry of the CISA Known Exploited Vulnerabilities catalog. */
+export interface KevEntry {
+  readonly cveID: string;
+  readonly vendorProject: string | null;
+  readonly product: string | null;
+  readonly vulnerabilityName: string | null;
+  readonly dateAdded: string;
+  readonly dueDate: string | null;
+  readonly knownRansomwareCampaignUse: Open<'Known' | 'Unknown'> | null;
+}
+
+/** The KEV catalog as loaded: lookup by CVE id (upper case). */
+export interface ExploitedCatalog {
+  readonly catalogVersion: string | null;
+  readonly dateReleased: string | null;
+  readonly entries: ReadonlyMap<string, KevEntry>;
+}
+
+export type MetricName = 'cpu' | 'networkIn' | 'networkOut' | 'statusCheckFailed';
+export const METRIC_NAMES: readonly MetricName[] = ['cpu', 'networkIn', 'networkOut', 'statusCheckFailed'];
+
+export interface MetricPoint {
+  readonly t: Instant;
+  readonly v: number;
+}
+
+/** CloudWatch series for one instance, sorted by time ascending; a metric absent is no data. */
+export type InstanceMetrics = Partial<Record<MetricName, readonly MetricPoint[]>>;
+
+/** One CloudTrail LookupEvents record, with the fields of its CloudTrailEvent JSON that matter. */
+export interface ChangeEvent {
+  readonly eventId: string;
+  readonly eventName: string;
+  readonly eventSource: string | null;
+  readonly eventTime: Instant;
+  readonly username: string | null;
+  /** userIdentity.type: Root, IAMUser, AssumedRole, AWSService ... */
+  readonly userIdentityType: string | null;
+  readonly userArn: string | null;
+  readonly sourceIpAddress: string | null;
+  readonly userAgent: string | null;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  readonly readOnly: boolean | null;
+  readonly awsRegion: string | null;
+}
+
+/** A recorded decision to live with one vulnerability on one instance, or on the whole fleet. */
+export interface RiskAcceptance {
+  readonly id: string;
+  readonly vulnerabilityId: string;
+  /** null: the whole fleet. */
+  readonly instanceId: string | null;
+  readonly reason: string;
+  readonly acceptedBy: string;
+  readonly acceptedAt: Instant;
+  readonly until: Instant;
+}

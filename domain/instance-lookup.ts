@@ -1,0 +1,48 @@
+/** Resolving what a person typed (an instance id or a Name tag) to one instance. */
+import { AmbiguousError, NotFoundError } from './errors.js';
+import type { Asset } from './inputs.js';
+
+/** Levenshtein distance, bounded work for short strings. */
+export function editDistance(a: string, b: string): number {
+  const m = a.length;
+  const n = b.length;
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  for (let i = 1; i <= m; i++) {
+    const cur = [i];
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+    }
+    prev = cur;
+  }
+  return prev[n] ?? 0;
+}
+
+/**
+ * Finds one instance by id (exact) or by Name tag (exact, then case-insensitive).
+ * @throws NotFoundError with up to five near matches (by edit distance or prefix).
+ * @throws AmbiguousError when a name matches several instances, listing them.
+ */
+export function findInstance(assets: readonly Asset[], query: string): Asset {
+  const q = query.trim();
+  const byId = assets.find((a) => a.instanceId === q);
+  if (byId) return byId;
+  let byName = assets.filter((a) => a.name === q);
+  if (byName.length === 0) byName = assets.filter((a) => a.name !== null && a.name.toLowerCase() === q.toLowerCase());
+  if (byName.length === 1) return byName[0] as Asset;
+  if (byName.length > 1) {
+    throw new AmbiguousError('instance', q, byName.map((a) => `${a.instanceId} (${a.name})`).sort());
+  }
+  const lower = q.toLowerCase();
+  const scored = assets
+    .flatMap((a) => [a.instanceId, ...(a.name ? [a.name] : [])].map((label) => ({ label, a })))
+    .map(({ label, a }) => {
+      const l = label.toLowerCase();
+      const d = l.startsWith(lower) || lower.startsWith(l) || l.includes(lower) ? 0 : editDistance(lower, l);
+      return { label: a.name && label === a.name ? `${a.name} (${a.instanceId})` : label, d, limit: Math.max(2, Math.floor(l.length / 3)) };
+    })
+    .filter((s) => s.d <= s.limit)
+    .sort((x, y) => x.d - y.d || x.label.localeCompare(y.label));
+  const suggestions = [...new Set(scored.map((s) => s.label))].slice(0, 5);
+  throw new NotFoundError('instance', q, suggestions);
+}

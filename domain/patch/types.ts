@@ -1,0 +1,76 @@
+/** Outputs of patch planning. */
+import type { DecisionKind } from '../risk/types.js';
+import type { Instant } from '../time.js';
+
+/** When one instance gets patched, and why then. */
+export interface PatchWindow {
+  readonly start: Instant;
+  readonly end: Instant;
+  /** immediate: patch-now; cpu-history: the quietest hour found; default: the policy's window. */
+  readonly source: 'immediate' | 'cpu-history' | 'default';
+  /** A sentence: "quietest hour of the week (Sun 03:00 UTC, mean CPU 4.1%)". */
+  readonly why: string;
+}
+
+export interface PlannedInstance {
+  readonly instanceId: string;
+  readonly name: string | null;
+  readonly decision: DecisionKind;
+  readonly riskScore: number;
+  readonly dueBy: Instant | null;
+  readonly production: boolean;
+  readonly autoScalingGroup: string | null;
+  readonly rebootExpected: boolean;
+  /** null for decisions that are not patched (none, blocked, mitigate). */
+  readonly window: PatchWindow | null;
+  /** 1-based; null when not patched. */
+  readonly wave: number | null;
+  readonly canary: boolean;
+  /** Set when the window ends after dueBy (no window fits in time). */
+  readonly lateBy: number | null;
+}
+
+export interface Wave {
+  readonly number: number;
+  readonly stage: 'non-production' | 'production';
+  readonly canary: boolean;
+  readonly instanceIds: readonly string[];
+}
+
+export interface PatchPlan {
+  readonly generatedAt: Instant;
+  /** Every assessed instance, grouped by the consumer as it likes; sorted by wave then risk. */
+  readonly instances: readonly PlannedInstance[];
+  readonly waves: readonly Wave[];
+  readonly rollout: { readonly maxConcurrency: string; readonly maxErrors: string };
+  readonly notes: readonly string[];
+}
+
+/** Patch compliance over the fleet (SSM patch states). */
+export interface ComplianceSummary {
+  readonly instances: number;
+  readonly managed: number | null;
+  readonly withPatchState: number;
+  readonly compliant: number;
+  readonly nonCompliant: number;
+  /** compliant / withPatchState, 0..100, null when no state. */
+  readonly compliancePercent: number | null;
+  readonly missing: number;
+  readonly failed: number;
+  readonly pendingReboot: number;
+  readonly criticalNonCompliant: number;
+  readonly securityNonCompliant: number;
+  readonly perInstance: readonly {
+    readonly instanceId: string;
+    readonly name: string | null;
+    readonly managed: boolean | null;
+    readonly status: 'compliant' | 'non-compliant' | 'unknown';
+    readonly missing: number;
+    readonly failed: number;
+    readonly pendingReboot: number;
+    readonly criticalNonCompliant: number;
+    readonly securityNonCompliant: number;
+    readonly lastOperation: string | null;
+    readonly lastOperationAt: Instant | null;
+  }[];
+}

@@ -1,0 +1,239 @@
+/**
+ * Every tunable of the model, with the defaults of DOMAIN.md. A policy file (JSON) overrides any
+ * part; `resolvePolicy` validates it and names the offending key when it is wrong.
+ */
+import { ValidationError } from './errors.js';
+
+export type Mission = 'low' | 'medium' | 'high';
+
+/** A recurring weekly slot in UTC. day: 0 = Sunday .. 6 = Saturday. */
+export interface WeeklyWindow {
+  readonly day: number;
+  readonly hour: number;
+  readonly durationHours: number;
+}
+
+/** A period when nothing may be patched (a release, a sales event). ISO instants. */
+export interface FreezeWindow {
+  readonly start: string;
+  readonly end: string;
+  readonly reason: string;
+}
+
+export interface Policy {
+  readonly tags: {
+    /** Tag carrying low / medium / high. */
+    readonly criticality: string;
+    /** Tags carrying the environment, first match wins. */
+    readonly environment: readonly string[];
+    readonly name: string;
+    readonly patchGroup: string;
+    readonly autoScalingGroup: string;
+  };
+  readonly mission: {
+    /** Criticality tag value (lower case) to mission. */
+    readonly criticality: Readonly<Record<string, Mission>>;
+    /** Environment tag value (lower case) to mission. */
+    readonly environment: Readonly<Record<string, Mission>>;
+    readonly default: Mission;
+  };
+  /** Environment values (lower case) that count as production for waves and approvals. */
+  readonly productionEnvironments: readonly string[];
+  /** Days for each BOD 26-04 timeline; some teams run 7 / 30 / 90. */
+  readonly timelineDays: { readonly threeDays: number; readonly fourteenDays: number; readonly sixtyDays: number };
+  readonly patchWindow: {
+    /** Used when there is no CPU history, or no quiet hour fits before the due date. */
+    readonly default: WeeklyWindow;
+    /** Length of a chosen window, hours. */
+    readonly durationHours: number;
+    /** Days of CPU history used to find the quiet hour. */
+    readonly historyDays: number;
+  };
+  readonly freezeWindows: readonly FreezeWindow[];
+  readonly rollout: {
+    /** SSM MaxConcurrency: a count ("5") or a percentage ("10%"). */
+    readonly maxConcurrency: string;
+    /** SSM MaxErrors: a count or a percentage. */
+    readonly maxErrors: string;
+    /** Largest share of one Auto Scaling group patched in one wave. */
+    readonly maxAutoScalingGroupFraction: number;
+    /** A wave of one instance first, in each stage. */
+    readonly canary: boolean;
+  };
+  readonly activity: {
+    /** CIDRs the account's own calls come from; a call from elsewhere is flagged. Empty: not checked. */
+    readonly knownNetworks: readonly string[];
+    /** Event names flagged as destructive or security relevant. */
+    readonly sensitiveEvents: readonly string[];
+  };
+  readonly kev: {
+    /** A cached catalog older than this is reported as stale. */
+    readonly maxAgeDays: number;
+  };
+  readonly metrics: {
+    /** Robust z-score (median / MAD) above which a point is an anomaly. */
+    readonly anomalyThreshold: number;
+  };
+}
+
+export const DEFAULT_POLICY: Policy = {
+  tags: {
+    criticality: 'criticality',
+    environment: ['environment', 'env'],
+    name: 'Name',
+    patchGroup: 'Patch Group',
+    autoScalingGroup: 'aws:autoscaling:groupName',
+  },
+  mission: {
+    criticality: { low: 'low', medium: 'medium', high: 'high' },
+    environment: {
+      prod: 'high',
+      production: 'high',
+      staging: 'medium',
+      stage: 'medium',
+      uat: 'medium',
+      dev: 'low',
+      development: 'low',
+      test: 'low',
+      sandbox: 'low',
+    },
+    default: 'medium',
+  },
+  productionEnvironments: ['prod', 'production'],
+  timelineDays: { threeDays: 3, fourteenDays: 14, sixtyDays: 60 },
+  patchWindow: {
+    default: { day: 0, hour: 3, durationHours: 3 },
+    durationHours: 3,
+    historyDays: 14,
+  },
+  freezeWindows: [],
+  rollout: { maxConcurrency: '10%', maxErrors: '1', maxAutoScalingGroupFraction: 1 / 3, canary: true },
+  activity: {
+    knownNetworks: [],
+    sensitiveEvents: [
+      'TerminateInstances',
+      'StopInstances',
+      'RebootInstances',
+      'ModifyInstanceAttribute',
+      'ModifyInstanceMetadataOptions',
+      'AuthorizeSecurityGroupIngress',
+      'AuthorizeSecurityGroupEgress',
+      'RevokeSecurityGroupIngress',
+      'RevokeSecurityGroupEgress',
+      'DeleteSecurityGroup',
+      'ModifyNetworkInterfaceAttribute',
+      'AssociateIamInstanceProfile',
+      'ReplaceIamInstanceProfileAssociation',
+      'DisassociateIamInstanceProfile',
+      'CreateKeyPair',
+      'ImportKeyPair',
+      'DeleteFlowLogs',
+      'StopLogging',
+      'DeleteTrail',
+      'SendCommand',
+      'StartSession',
+    ],
+  },
+  kev: { maxAgeDays: 7 },
+  metrics: { anomalyThreshold: 3.5 },
+};
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+const MISSIONS: readonly string[] = ['low', 'medium', 'high'];
+
+function kind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+function isPlainObject(v: unknown): v is Record<string, Json> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Merges an override (parsed JSON) onto a base policy, validating every key against the shape of
+ * the defaults. Unknown keys are refused (a typo in a policy must not be silently ignored).
+ * Objects merge key by key; arrays and scalars replace. Mission maps may gain new keys.
+ * @throws ValidationError naming the dotted path of the first bad key.
+ */
+export function resolvePolicy(override: unknown, base: Policy = DEFAULT_POLICY): Policy {
+  if (override === undefined || override === null) return base;
+  if (!isPlainObject(override)) throw new ValidationError('(policy)', 'a JSON object', `policy: expected a JSON object, got ${kind(override)}`);
+  const merged = mergeInto(base as unknown as Json, override, '') as unknown as Policy;
+  checkInvariants(merged);
+  return merged;
+}
+
+const OPEN_MAPS = new Set(['mission.criticality', 'mission.environment']);
+
+function mergeInto(base: Json, over: Json, path: string): Json {
+  if (isPlainObject(base)) {
+    if (!isPlainObject(over)) throw new ValidationError(path, 'an object', `policy ${path}: expected an object, got ${kind(over)}`);
+    const out: Record<string, Json> = { ...base };
+    for (const [key, value] of Object.entries(over)) {
+      const p = path ? `${path}.${key}` : key;
+      if (OPEN_MAPS.has(path)) {
+        if (typeof value !== 'string' || !MISSIONS.includes(value.toLowerCase()))
+          throw new ValidationError(p, 'one of low, medium, high', `policy ${p}: expected one of low, medium, high, got ${JSON.stringify(value)}`);
+        delete out[key];
+        out[key.toLowerCase()] = value.toLowerCase();
+        continue;
+      }
+      if (!(key in base)) {
+        throw new ValidationError(p, `one of the keys ${Object.keys(base).join(', ')}`, `policy ${p}: unknown key (expected one of ${Object.keys(base).join(', ')})`);
+      }
+      out[key] = mergeInto(base[key] as Json, value, p);
+    }
+    return out;
+  }
+  if (Array.isArray(base)) {
+    if (!Array.isArray(over)) throw new ValidationError(path, 'an array', `policy ${path}: expected an array, got ${kind(over)}`);
+    return over;
+  }
+  if (typeof base !== kind(over)) {
+    throw new ValidationError(path, `a ${typeof base}`, `policy ${path}: expected a ${typeof base}, got ${kind(over)} ${JSON.stringify(over)}`);
+  }
+  return over;
+}
+
+function fail(path: string, expected: string, got: unknown): never {
+  throw new ValidationError(path, expected, `policy ${path}: expected ${expected}, got ${JSON.stringify(got)}`);
+}
+
+function checkWeekly(w: WeeklyWindow, path: string): void {
+  if (!Number.isInteger(w.day) || w.day < 0 || w.day > 6) fail(`${path}.day`, 'an integer 0 (Sunday) to 6 (Saturday)', w.day);
+  if (!Number.isInteger(w.hour) || w.hour < 0 || w.hour > 23) fail(`${path}.hour`, 'an integer 0 to 23 (UTC)', w.hour);
+  if (!(w.durationHours > 0 && w.durationHours <= 24)) fail(`${path}.durationHours`, 'a number of hours above 0, at most 24', w.durationHours);
+}
+
+const COUNT_OR_PERCENT = /^([1-9]\d*|([1-9]\d?|100)%)$/;
+
+function checkInvariants(p: Policy): void {
+  if (!MISSIONS.includes(p.mission.default)) fail('mission.default', 'one of low, medium, high', p.mission.default);
+  p.tags.environment.forEach((t, i) => { if (typeof t !== 'string' || !t) fail(`tags.environment[${i}]`, 'a tag name', t); });
+  p.productionEnvironments.forEach((t, i) => { if (typeof t !== 'string' || !t) fail(`productionEnvironments[${i}]`, 'an environment name', t); });
+  for (const k of ['threeDays', 'fourteenDays', 'sixtyDays'] as const) {
+    const d = p.timelineDays[k];
+    if (!Number.isInteger(d) || d < 0) fail(`timelineDays.${k}`, 'a whole number of days, 0 or more', d);
+  }
+  checkWeekly(p.patchWindow.default, 'patchWindow.default');
+  if (!(p.patchWindow.durationHours > 0 && p.patchWindow.durationHours <= 24)) fail('patchWindow.durationHours', 'a number of hours above 0, at most 24', p.patchWindow.durationHours);
+  if (!Number.isInteger(p.patchWindow.historyDays) || p.patchWindow.historyDays < 1) fail('patchWindow.historyDays', 'a whole number of days, 1 or more', p.patchWindow.historyDays);
+  p.freezeWindows.forEach((f, i) => {
+    const at = `freezeWindows[${i}]`;
+    if (!isPlainObject(f)) fail(at, 'an object with start, end, reason', f);
+    if (typeof f.start !== 'string' || Number.isNaN(Date.parse(f.start))) fail(`${at}.start`, 'an ISO date-time', f.start);
+    if (typeof f.end !== 'string' || Number.isNaN(Date.parse(f.end))) fail(`${at}.end`, 'an ISO date-time', f.end);
+    if (Date.parse(f.end) <= Date.parse(f.start)) fail(`${at}.end`, 'a date-time after start', f.end);
+    if (typeof f.reason !== 'string') fail(`${at}.reason`, 'a string', f.reason);
+  });
+  if (!COUNT_OR_PERCENT.test(p.rollout.maxConcurrency)) fail('rollout.maxConcurrency', 'a count such as "5" or a percentage such as "10%"', p.rollout.maxConcurrency);
+  if (!/^(\d+|(\d{1,2}|100)%)$/.test(p.rollout.maxErrors)) fail('rollout.maxErrors', 'a count such as "1" or a percentage such as "10%"', p.rollout.maxErrors);
+  const f = p.rollout.maxAutoScalingGroupFraction;
+  if (!(f > 0 && f <= 1)) fail('rollout.maxAutoScalingGroupFraction', 'a fraction above 0, at most 1', f);
+  p.activity.knownNetworks.forEach((c, i) => { if (typeof c !== 'string' || !/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)) fail(`activity.knownNetworks[${i}]`, 'a CIDR such as "203.0.113.0/24"', c); });
+  p.activity.sensitiveEvents.forEach((c, i) => { if (typeof c !== 'string') fail(`activity.sensitiveEvents[${i}]`, 'an event name', c); });
+  if (!(p.kev.maxAgeDays > 0)) fail('kev.maxAgeDays', 'a number of days above 0', p.kev.maxAgeDays);
+  if (!(p.metrics.anomalyThreshold > 0)) fail('metrics.anomalyThreshold', 'a number above 0', p.metrics.anomalyThreshold);
+}

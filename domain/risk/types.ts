@@ -1,0 +1,81 @@
+/** Outputs of risk assessment: the SSVC and BOD 26-04 decision inputs, outcomes and scores. */
+import type { Asset, Finding, ManagedInstance, PatchState, RiskAcceptance } from '../inputs.js';
+import type { Mission } from '../policy.js';
+import type { Instant } from '../time.js';
+
+export type Exploitation = 'none' | 'public poc' | 'active';
+export type TechnicalImpact = 'partial' | 'total';
+export type SsvcOutcome = 'track' | 'track*' | 'attend' | 'act';
+export type Timeline = '3 days and forensic investigation' | '3 days' | '14 days' | '60 days' | 'fix on system upgrade';
+
+/** One factor's contribution to a risk score. Shares of one score add up to the score. */
+export interface ScoreReason {
+  /** Short factor name: "ssvc", "cvss", "epss", "kev", "exploitation", "exposure", "mission", "count" ... */
+  readonly factor: string;
+  /** Points of the 0..100 score this factor contributed. */
+  readonly points: number;
+  /** A sentence a person reads: "in CISA KEV (added 2024-07-01)". */
+  readonly text: string;
+}
+
+/** The per-asset context a finding is judged in. */
+export interface AssetContext {
+  readonly mission: Mission;
+  /** BOD 26-04 exposure: public address, or an ACTIVE NETWORK_REACHABILITY finding. */
+  readonly exposed: boolean;
+}
+
+/** Everything decided about one finding. */
+export interface FindingAssessment {
+  readonly finding: Finding;
+  readonly exploitation: Exploitation;
+  readonly automatable: boolean;
+  readonly technicalImpact: TechnicalImpact;
+  readonly inKev: boolean;
+  /** The CVSS v3 vector the proxies were read from, if any. */
+  readonly cvssVector: string | null;
+  readonly cvssScore: number | null;
+  readonly ssvc: SsvcOutcome;
+  readonly timeline: Timeline;
+  readonly dueBy: Instant | null;
+  /** False when SUPPRESSED / CLOSED or under an unexpired acceptance: it then scores 0. */
+  readonly counted: boolean;
+  /** The acceptance that suppresses it, if any. */
+  readonly acceptedBy: RiskAcceptance | null;
+  readonly riskScore: number;
+  readonly reasons: readonly ScoreReason[];
+}
+
+export type DecisionKind = 'patch-now' | 'next-window' | 'routine' | 'none' | 'blocked' | 'mitigate';
+
+/** The per-asset patch decision (DOMAIN.md "Patch decision per asset"). */
+export interface PatchDecision {
+  readonly kind: DecisionKind;
+  /** For blocked and mitigate: the decision the findings alone would have made. */
+  readonly underlying: 'patch-now' | 'next-window' | 'routine' | 'none';
+  readonly dueBy: Instant | null;
+  readonly rebootExpected: boolean;
+  readonly forensicTriage: boolean;
+  /** The findings that drove the decision (the most urgent ones). */
+  readonly drivers: readonly FindingAssessment[];
+  /** Sentences explaining the decision. */
+  readonly reasons: readonly string[];
+}
+
+/** Everything decided about one instance. */
+export interface AssetAssessment {
+  readonly asset: Asset;
+  readonly mission: Mission;
+  readonly exposed: boolean;
+  /** true / false from SSM; null when SSM state is unknown. */
+  readonly managed: boolean | null;
+  readonly managedInstance: ManagedInstance | null;
+  readonly patchState: PatchState | null;
+  readonly riskScore: number;
+  readonly reasons: readonly ScoreReason[];
+  readonly decision: PatchDecision;
+  /** Counted findings, sorted by riskScore descending. */
+  readonly findings: readonly FindingAssessment[];
+  /** Findings present but not counted (suppressed, closed, accepted). */
+  readonly excluded: readonly FindingAssessment[];
+}

@@ -1,0 +1,9 @@
+import type { RiskAcceptance } from '../../domain/inputs.js';
+
+/**
+ * Risk acceptances read by the reports. The durable state store (patch issue) implements this;
+ * until then an empty or in-memory one is used.
+ */
+export interface AcceptanceStore {
+  listAcceptances(): Promise<readonly RiskAcceptance[]>;
+}
