@@ -1,10 +1,16 @@
+/** Summaries of CloudWatch series (DOMAIN.md "Metrics"). */
 import type { MetricName, MetricPoint } from '../inputs.js';
 
+/** A point whose robust z-score is beyond the threshold, in either direction. */
 export interface Anomaly extends MetricPoint {
-  /** Robust z-score: 0.6745 * (v - median) / MAD. */
+  /**
+   * Signed robust z-score: 0.6745 * (v - median) / MAD, or (v - median) / (1.253314 * mean
+   * absolute deviation) when MAD is 0.
+   */
   readonly score: number;
 }
 
+/** One metric over the window given. */
 export interface SeriesSummary {
   readonly metric: MetricName;
   readonly count: number;
@@ -18,4 +24,5 @@ export interface SeriesSummary {
   readonly anomalies: readonly Anomaly[];
 }
 
+/** Every metric, absent ones as empty summaries. */
 export type MetricsSummary = Readonly<Record<MetricName, SeriesSummary>>;

@@ -2,13 +2,16 @@
 import type { DecisionKind } from '../risk/types.js';
 import type { Instant } from '../time.js';
 
+/** The decisions that get a window and a wave; none, blocked and mitigate are listed unpatched. */
+export type PatchedDecision = Extract<DecisionKind, 'patch-now' | 'next-window' | 'routine'>;
+
 /** When one instance gets patched, and why then. */
 export interface PatchWindow {
   readonly start: Instant;
   readonly end: Instant;
   /** immediate: patch-now; cpu-history: the quietest hour found; default: the policy's window. */
   readonly source: 'immediate' | 'cpu-history' | 'default';
-  /** A sentence: "quietest hour of the week (Sun 03:00 UTC, mean CPU 4.1%)". */
+  /** A sentence: "quietest 3 h of the week: Sun 02:00–05:00 UTC, mean CPU 3.2% over 14 days". */
   readonly why: string;
 }
 
@@ -31,7 +34,10 @@ export interface PlannedInstance {
 }
 
 export interface Wave {
+  /** 1-based, consecutive across the plan. */
   readonly number: number;
+  /** Waves are computed per urgency: every patch-now wave comes before any next-window wave. */
+  readonly decision: PatchedDecision;
   readonly stage: 'non-production' | 'production';
   readonly canary: boolean;
   readonly instanceIds: readonly string[];

@@ -1,0 +1,94 @@
+/**
+ * Builds the SDK clients the way AWS users expect: the default credential chain, a profile, a
+ * region, an endpoint URL (LocalStack, moto), an optional role to assume, and the SDK's adaptive
+ * retry mode with a bounded number of attempts.
+ */
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2ClientConfig } from '@aws-sdk/client-ec2';
+import { Inspector2Client } from '@aws-sdk/client-inspector2';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+
+/** Static credentials or a provider of them, as every SDK client accepts. */
+export type AwsCredentials = NonNullable<EC2ClientConfig['credentials']>;
+
+export interface AwsClientOptions {
+  /** e.g. "eu-west-1"; default: AWS_REGION, then the profile's region. */
+  readonly region?: string;
+  /** A named profile of ~/.aws/config; default: AWS_PROFILE, then the default chain. */
+  readonly profile?: string;
+  /** Sends every call to this URL instead of AWS (LocalStack, moto_server). */
+  readonly endpointUrl?: string;
+  /** A role to assume (STS AssumeRole) with the base credentials before any call. */
+  readonly roleArn?: string;
+  /** Session name shown in CloudTrail for the assumed role; default "sre-ops-assistant". */
+  readonly roleSessionName?: string;
+  /** External id the role's trust policy may require. */
+  readonly externalId?: string;
+  /** Attempts per call including the first, for the SDK's adaptive retry; default 5. */
+  readonly maxAttempts?: number;
+  /** Base credentials instead of the default chain (tests, embedding applications). */
+  readonly credentials?: AwsCredentials;
+}
+
+/** One client per service the adapters read. */
+export interface AwsClients {
+  readonly inspector2: Inspector2Client;
+  readonly ec2: EC2Client;
+  readonly ssm: SSMClient;
+  readonly cloudwatch: CloudWatchClient;
+  readonly cloudtrail: CloudTrailClient;
+  readonly sts: STSClient;
+}
+
+/** Default attempts per call: enough to ride out a burst of throttling, bounded so a dead service fails in seconds. */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
+/**
+ * Builds the six clients sharing one credential provider, so a role is assumed and an SSO token
+ * read once, not once per client.
+ * @throws RangeError when maxAttempts is not a positive integer.
+ */
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
+  const config = {
+    region: options.region,
+    profile: options.profile,
+    endpoint: options.endpointUrl,
+    credentials: resolveCredentials(options),
+    maxAttempts,
+    retryMode: 'adaptive',
+  };
+  return {
+    inspector2: new Inspector2Client(config),
+    ec2: new EC2Client(config),
+    ssm: new SSMClient(config),
+    cloudwatch: new CloudWatchClient(config),
+    cloudtrail: new CloudTrailClient(config),
+    sts: new STSClient(config),
+  };
+}
+
+/** Closes the clients' sockets, so a CLI process exits at once. */
+export function destroyAwsClients(clients: AwsClients): void {
+  for (const client of Object.values(clients) as { destroy(): void }[]) client.destroy();
+}
+
+function resolveCredentials(options: AwsClientOptions): AwsCredentials {
+  // With a profile named, the chain skips environment keys, as the AWS CLI does for --profile.
+  const base = options.credentials ?? fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile });
+  if (options.roleArn === undefined) return base;
+  return fromTemporaryCredentials({
+    masterCredentials: base,
+    params: {
+      RoleArn: options.roleArn,
+      RoleSessionName: options.roleSessionName ?? 'sre-ops-assistant',
+      ...(options.externalId === undefined ? {} : { ExternalId: options.externalId }),
+    },
+    clientConfig: { region: options.region, profile: options.profile, endpoint: options.endpointUrl },
+  });
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+/** The `sre-ops` process: wires the CLI adapter to the container, sets the exit code. */
+import { readFileSync } from 'node:fs';
+import { hideBin } from 'yargs/helpers';
+import { runCli, type GlobalOptions } from '../adapters/inbound/cli/cli-app.js';
+import { createAssistant } from './index.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const code = await runCli(hideBin(process.argv), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  version: pkg.version,
+  async createAssistant(o: GlobalOptions, notice) {
+    if (o.source === undefined) notice('using the bundled demo fleet (synthetic data); pass --source snapshot:DIR or --source aws for your own');
+    return createAssistant({
+      ...(o.source !== undefined ? { source: o.source } : {}),
+      ...(o.policy !== undefined ? { policyFile: o.policy } : {}),
+      ...(o.kev !== undefined ? { kev: o.kev } : {}),
+      ...(o.now !== undefined ? { now: o.now } : {}),
+      aws: {
+        ...(o.region !== undefined ? { region: o.region } : {}),
+        ...(o.profile !== undefined ? { profile: o.profile } : {}),
+        ...(o.endpointUrl !== undefined ? { endpointUrl: o.endpointUrl } : {}),
+        ...(o.roleArn !== undefined ? { roleArn: o.roleArn } : {}),
+      },
+    });
+  },
+});
+process.exitCode = code;

@@ -1,0 +1,46 @@
+/**
+ * sre-ops-assistant as a library.
+ *
+ * ```ts
+ * import { createAssistant } from 'sre-ops-assistant';
+ * const assistant = await createAssistant({ source: 'snapshot:./capture' });
+ * const report = await assistant.assessFleet();
+ * ```
+ * @packageDocumentation
+ */
+import type { Assistant } from '../ports/inbound/assistant.js';
+import type { AssistantOptions } from './config.js';
+import { buildContainer } from './container.js';
+import { TOKENS } from './tokens.js';
+
+/** Builds an Assistant over the configured source. Options are validated; errors name the option. */
+export async function createAssistant(options: AssistantOptions = {}): Promise<Assistant> {
+  const container = await buildContainer(options);
+  return container.get<Assistant>(TOKENS.Assistant);
+}
+
+export type { AssistantOptions, AwsOptions, OutboundAdapters } from './config.js';
+export { DEMO_FLEET_DIR } from './config.js';
+export type { Assistant } from '../ports/inbound/assistant.js';
+export type { AssessFleetRequest } from '../ports/inbound/assess-fleet.use-case.js';
+export type { InstanceReport } from '../ports/inbound/assess-instance.use-case.js';
+export type { FindingsReport } from '../ports/inbound/list-findings.use-case.js';
+export type { PlanReport, PlannedInstanceReport } from '../ports/inbound/plan-patches.use-case.js';
+export type { ComplianceReport } from '../ports/inbound/summarize-compliance.use-case.js';
+export type { MetricsReport } from '../ports/inbound/summarize-metrics.use-case.js';
+export type { ActivityReport, ActivityEventReport } from '../ports/inbound/report-activity.use-case.js';
+export type { FleetReport, AssetReport, FindingReport, FleetSummary } from '../ports/inbound/reports.js';
+export type { FindingsSource, FindingsFilter } from '../ports/outbound/findings-source.port.js';
+export type { AssetInventory } from '../ports/outbound/asset-inventory.port.js';
+export type { PatchCompliance } from '../ports/outbound/patch-compliance.port.js';
+export type { MetricsSource, MetricsQuery } from '../ports/outbound/metrics-source.port.js';
+export type { ActivityLog } from '../ports/outbound/activity-log.port.js';
+export type { ExploitedCatalogSource, LoadedCatalog } from '../ports/outbound/exploited-catalog.port.js';
+export type { AcceptanceStore } from '../ports/outbound/acceptance-store.port.js';
+export type { Clock } from '../ports/outbound/clock.port.js';
+export type * from '../domain/inputs.js';
+export type { Policy, Mission, WeeklyWindow, FreezeWindow } from '../domain/policy.js';
+export { DEFAULT_POLICY, resolvePolicy } from '../domain/policy.js';
+export type * from '../domain/risk/types.js';
+export type * from '../domain/patch/types.js';
+export { DomainError, ValidationError, NotFoundError, AmbiguousError, SourceError, ForbiddenError } from '../domain/errors.js';

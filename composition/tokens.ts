@@ -1,0 +1,22 @@
+/** Dependency-injection tokens: one symbol per port and per use case. */
+export const TOKENS = {
+  FindingsSource: Symbol.for('sre-ops.FindingsSource'),
+  AssetInventory: Symbol.for('sre-ops.AssetInventory'),
+  PatchCompliance: Symbol.for('sre-ops.PatchCompliance'),
+  MetricsSource: Symbol.for('sre-ops.MetricsSource'),
+  ActivityLog: Symbol.for('sre-ops.ActivityLog'),
+  ExploitedCatalogSource: Symbol.for('sre-ops.ExploitedCatalogSource'),
+  AcceptanceStore: Symbol.for('sre-ops.AcceptanceStore'),
+  Clock: Symbol.for('sre-ops.Clock'),
+  Policy: Symbol.for('sre-ops.Policy'),
+  SourceInfo: Symbol.for('sre-ops.SourceInfo'),
+  CoreDependencies: Symbol.for('sre-ops.CoreDependencies'),
+  AssessFleet: Symbol.for('sre-ops.AssessFleet'),
+  AssessInstance: Symbol.for('sre-ops.AssessInstance'),
+  ListFindings: Symbol.for('sre-ops.ListFindings'),
+  PlanPatches: Symbol.for('sre-ops.PlanPatches'),
+  SummarizeCompliance: Symbol.for('sre-ops.SummarizeCompliance'),
+  SummarizeMetrics: Symbol.for('sre-ops.SummarizeMetrics'),
+  ReportActivity: Symbol.for('sre-ops.ReportActivity'),
+  Assistant: Symbol.for('sre-ops.Assistant'),
+} as const;

@@ -1,0 +1,45 @@
+import { ValidationError } from '../../domain/errors.js';
+import type { Mission } from '../../domain/policy.js';
+import type { DecisionKind } from '../../domain/risk/types.js';
+import { toIso } from '../../domain/time.js';
+import type { CoreDependencies } from './dependencies.js';
+import { assessFleet, resolveInstance } from './fleet-reader.js';
+import { DECISIONS, summarize, toAssetReport, type FleetReport } from './reports.js';
+
+export interface AssessFleetRequest {
+  /** Only this instance (id or Name tag). */
+  readonly instance?: string;
+  /** Keep only assets with one of these decisions. */
+  readonly decisions?: readonly DecisionKind[];
+  readonly missions?: readonly Mission[];
+  readonly exposed?: boolean;
+}
+
+/**
+ * Ranks every instance by risk, highest first, each with its patch decision and the findings
+ * behind it. The summary counts the assets returned (after filters).
+ */
+export class AssessFleet {
+  constructor(private readonly deps: CoreDependencies) {}
+
+  async execute(request: AssessFleetRequest = {}): Promise<FleetReport> {
+    for (const d of request.decisions ?? []) {
+      if (!DECISIONS.includes(d)) throw new ValidationError('decision', `one of ${DECISIONS.join(', ')}`, `decision: expected one of ${DECISIONS.join(', ')}, got "${d}"`);
+    }
+    const only = request.instance ? [(await resolveInstance(this.deps, request.instance)).asset] : undefined;
+    const fleet = await assessFleet(this.deps, only);
+    const envTags = this.deps.policy.tags.environment;
+    const assets = fleet.assets
+      .filter((a) => !request.decisions?.length || request.decisions.includes(a.decision.kind))
+      .filter((a) => !request.missions?.length || request.missions.includes(a.mission))
+      .filter((a) => request.exposed === undefined || a.exposed === request.exposed)
+      .map((a) => toAssetReport(a, fleet.now, envTags));
+    return {
+      generatedAt: toIso(fleet.now) as string,
+      source: this.deps.source.label,
+      assets,
+      summary: summarize(assets),
+      warnings: fleet.warnings,
+    };
+  }
+}

@@ -1,0 +1,59 @@
+import { ValidationError } from '../../domain/errors.js';
+import type { Severity } from '../../domain/inputs.js';
+import type { CoreDependencies } from './dependencies.js';
+import { AssessInstance } from './assess-instance.use-case.js';
+import type { FindingReport } from './reports.js';
+
+export const SEVERITY_ORDER = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type MinSeverity = (typeof SEVERITY_ORDER)[number];
+
+export interface FindingsReport {
+  readonly generatedAt: string;
+  readonly source: string;
+  readonly instanceId: string;
+  readonly name: string | null;
+  readonly minSeverity: MinSeverity | null;
+  readonly findings: readonly FindingReport[];
+  /** Findings left out by the severity filter. */
+  readonly filteredOut: number;
+  readonly warnings: readonly string[];
+}
+
+function rank(s: Severity): number {
+  // UNTRIAGED and unknown severities rank with MEDIUM: neither hidden by a LOW filter nor
+  // promoted above HIGH.
+  const i = (SEVERITY_ORDER as readonly string[]).indexOf(s);
+  return i === -1 ? 2 : i;
+}
+
+/** The active findings on one instance, highest risk first, optionally at or above a severity. */
+export class ListFindings {
+  private readonly assess: AssessInstance;
+  constructor(deps: CoreDependencies) {
+    this.assess = new AssessInstance(deps);
+  }
+
+  async execute(request: { instance: string; minSeverity?: string }): Promise<FindingsReport> {
+    let min: MinSeverity | null = null;
+    if (request.minSeverity !== undefined) {
+      const up = request.minSeverity.toUpperCase();
+      if (!(SEVERITY_ORDER as readonly string[]).includes(up)) {
+        throw new ValidationError('minSeverity', `one of ${SEVERITY_ORDER.join(', ')}`, `min-severity: expected one of ${SEVERITY_ORDER.map((s) => s.toLowerCase()).join(', ')}, got "${request.minSeverity}"`);
+      }
+      min = up as MinSeverity;
+    }
+    const r = await this.assess.execute(request.instance);
+    const all = r.asset.findings;
+    const findings = min === null ? all : all.filter((f) => rank(f.severity) >= rank(min));
+    return {
+      generatedAt: r.generatedAt,
+      source: r.source,
+      instanceId: r.asset.instanceId,
+      name: r.asset.name,
+      minSeverity: min,
+      findings,
+      filteredOut: all.length - findings.length,
+      warnings: r.warnings,
+    };
+  }
+}

@@ -1,0 +1,95 @@
+import type { InstanceMetrics } from '../../domain/inputs.js';
+import { buildPatchPlan } from '../../domain/patch/plan.js';
+import type { PatchWindow, PlannedInstance, Wave } from '../../domain/patch/types.js';
+import type { DecisionKind } from '../../domain/risk/types.js';
+import { DAY_MS, toIso } from '../../domain/time.js';
+import type { CoreDependencies } from './dependencies.js';
+import { assessFleet } from './fleet-reader.js';
+import { DECISIONS } from './reports.js';
+import { secondary } from './warnings.js';
+
+export interface PlannedInstanceReport {
+  readonly instanceId: string;
+  readonly name: string | null;
+  readonly riskScore: number;
+  readonly decision: DecisionKind;
+  readonly dueBy: string | null;
+  readonly window: { readonly start: string; readonly end: string; readonly source: PatchWindow['source']; readonly why: string } | null;
+  readonly wave: number | null;
+  readonly canary: boolean;
+  readonly production: boolean;
+  readonly autoScalingGroup: string | null;
+  readonly rebootExpected: boolean;
+  /** Hours the window ends after dueBy, when nothing fits in time. */
+  readonly lateByHours: number | null;
+}
+
+export interface PlanReport {
+  readonly generatedAt: string;
+  readonly source: string;
+  readonly rollout: { readonly maxConcurrency: string; readonly maxErrors: string };
+  /** Every decision as a key, each with its instances in wave order. */
+  readonly byDecision: Readonly<Record<DecisionKind, readonly PlannedInstanceReport[]>>;
+  readonly waves: readonly { readonly number: number; readonly stage: Wave['stage']; readonly canary: boolean; readonly decision: DecisionKind | null; readonly instanceIds: readonly string[] }[];
+  readonly notes: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+const PATCHED: readonly DecisionKind[] = ['patch-now', 'next-window', 'routine'];
+
+function toReport(p: PlannedInstance): PlannedInstanceReport {
+  return {
+    instanceId: p.instanceId,
+    name: p.name,
+    riskScore: p.riskScore,
+    decision: p.decision,
+    dueBy: toIso(p.dueBy),
+    window: p.window ? { start: toIso(p.window.start) as string, end: toIso(p.window.end) as string, source: p.window.source, why: p.window.why } : null,
+    wave: p.wave,
+    canary: p.canary,
+    production: p.production,
+    autoScalingGroup: p.autoScalingGroup,
+    rebootExpected: p.rebootExpected,
+    lateByHours: p.lateBy === null ? null : Math.round((p.lateBy / 3_600_000) * 10) / 10,
+  };
+}
+
+/**
+ * What to patch, when and in what order: the quietest window before each due date (from CPU
+ * history), waves (non-production first, a canary, Auto Scaling groups kept at capacity).
+ */
+export class PlanPatches {
+  constructor(private readonly deps: CoreDependencies) {}
+
+  async execute(): Promise<PlanReport> {
+    const fleet = await assessFleet(this.deps);
+    const warnings = [...fleet.warnings];
+    // CPU history only for instances that wait for a window; patch-now goes out at once.
+    const needWindow = fleet.assets.filter((a) => a.decision.kind === 'next-window' || a.decision.kind === 'routine').map((a) => a.asset.instanceId);
+    const historyDays = this.deps.policy.patchWindow.historyDays;
+    const metrics =
+      needWindow.length === 0
+        ? new Map<string, InstanceMetrics>()
+        : await secondary(
+            warnings,
+            'cloudwatch',
+            'GetMetricData',
+            () => this.deps.metrics.getInstanceMetrics({ instanceIds: needWindow, start: fleet.now - historyDays * DAY_MS, end: fleet.now, periodSeconds: 3600 }),
+            new Map<string, InstanceMetrics>(),
+          );
+    const plan = buildPatchPlan(fleet.assets, metrics, fleet.now, this.deps.policy);
+    const byDecision = Object.fromEntries(DECISIONS.map((d) => [d, [] as PlannedInstanceReport[]])) as Record<DecisionKind, PlannedInstanceReport[]>;
+    for (const p of plan.instances) byDecision[p.decision].push(toReport(p));
+    const waveDecision = new Map<number, DecisionKind>();
+    for (const p of plan.instances) if (p.wave !== null && PATCHED.includes(p.decision)) waveDecision.set(p.wave, p.decision);
+    return {
+      generatedAt: toIso(fleet.now) as string,
+      source: this.deps.source.label,
+      rollout: plan.rollout,
+      byDecision,
+      waves: plan.waves.map((w) => ({ number: w.number, stage: w.stage, canary: w.canary, decision: waveDecision.get(w.number) ?? null, instanceIds: w.instanceIds })),
+      notes: plan.notes,
+      warnings,
+    };
+  }
+}

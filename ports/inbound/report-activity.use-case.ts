@@ -1,0 +1,75 @@
+import { reviewActivity } from '../../domain/activity/review.js';
+import type { ActivityFlag } from '../../domain/activity/types.js';
+import type { ChangeEvent } from '../../domain/inputs.js';
+import { HOUR_MS, toIso } from '../../domain/time.js';
+import type { CoreDependencies } from './dependencies.js';
+import { resolveInstance } from './fleet-reader.js';
+import { checkHours } from './hours.js';
+import { secondary } from './warnings.js';
+
+export interface ActivityEventReport {
+  readonly eventTime: string;
+  readonly eventName: string;
+  readonly eventSource: string | null;
+  readonly username: string | null;
+  readonly userIdentityType: string | null;
+  readonly sourceIpAddress: string | null;
+  readonly userAgent: string | null;
+  readonly errorCode: string | null;
+  readonly flags: readonly ActivityFlag[];
+}
+
+export interface ActivityReport {
+  readonly generatedAt: string;
+  readonly source: string;
+  readonly instanceId: string;
+  readonly name: string | null;
+  readonly hours: number;
+  readonly start: string;
+  readonly end: string;
+  readonly total: number;
+  readonly flagged: number;
+  readonly events: readonly ActivityEventReport[];
+  readonly warnings: readonly string[];
+}
+
+/** CloudTrail lookup keeps 90 days. */
+export const MAX_ACTIVITY_HOURS = 24 * 90;
+
+/** Who did what to one instance, with the events worth a look flagged and explained. */
+export class ReportActivity {
+  constructor(private readonly deps: CoreDependencies) {}
+
+  async execute(request: { instance: string; hours?: number }): Promise<ActivityReport> {
+    const hours = checkHours(request.hours, 24, MAX_ACTIVITY_HOURS);
+    const { asset } = await resolveInstance(this.deps, request.instance);
+    const end = this.deps.clock.now();
+    const start = end - hours * HOUR_MS;
+    const warnings: string[] = [...this.deps.source.notes];
+    const events = await secondary<readonly ChangeEvent[]>(warnings, 'cloudtrail', 'LookupEvents', () => this.deps.activity.lookupInstanceEvents(asset.instanceId, start, end), []);
+    const review = reviewActivity(events, this.deps.policy);
+    return {
+      generatedAt: toIso(end) as string,
+      source: this.deps.source.label,
+      instanceId: asset.instanceId,
+      name: asset.name,
+      hours,
+      start: toIso(start) as string,
+      end: toIso(end) as string,
+      total: review.total,
+      flagged: review.flagged,
+      events: review.events.map(({ event: e, flags }) => ({
+        eventTime: toIso(e.eventTime) as string,
+        eventName: e.eventName,
+        eventSource: e.eventSource,
+        username: e.username,
+        userIdentityType: e.userIdentityType,
+        sourceIpAddress: e.sourceIpAddress,
+        userAgent: e.userAgent,
+        errorCode: e.errorCode,
+        flags,
+      })),
+      warnings,
+    };
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The JSON shapes every surface returns (CLI `--json`, HTTP, chat, MCP): one contract, built
+ * here from the domain's assessments. Instants become ISO strings; nothing here does I/O.
+ */
+import type { FixAvailable, Severity } from '../../domain/inputs.js';
+import type { Mission } from '../../domain/policy.js';
+import type { AssetAssessment, DecisionKind, Exploitation, FindingAssessment, ScoreReason, SsvcOutcome, TechnicalImpact, Timeline } from '../../domain/risk/types.js';
+import { toIso, type Instant } from '../../domain/time.js';
+
+export const DECISIONS: readonly DecisionKind[] = ['patch-now', 'next-window', 'routine', 'mitigate', 'blocked', 'none'];
+export const SSVC_OUTCOMES: readonly SsvcOutcome[] = ['act', 'attend', 'track*', 'track'];
+
+export interface FindingReport {
+  readonly findingArn: string;
+  readonly vulnerabilityId: string | null;
+  readonly title: string | null;
+  readonly type: string;
+  readonly severity: Severity;
+  readonly riskScore: number;
+  readonly exploitation: Exploitation;
+  readonly automatable: boolean;
+  readonly technicalImpact: TechnicalImpact;
+  readonly inKev: boolean;
+  readonly cvssScore: number | null;
+  readonly cvssVector: string | null;
+  readonly epss: number | null;
+  readonly ssvc: SsvcOutcome;
+  readonly timeline: Timeline;
+  readonly dueBy: string | null;
+  readonly overdue: boolean;
+  readonly fixAvailable: FixAvailable;
+  readonly packages: readonly { readonly name: string; readonly version: string | null; readonly fixedInVersion: string | null }[];
+  readonly firstObservedAt: string | null;
+  readonly reasons: readonly string[];
+  /** Set when a risk acceptance suppresses the finding. */
+  readonly acceptance?: { readonly id: string; readonly by: string; readonly until: string | null; readonly reason: string };
+}
+
+export interface AssetReport {
+  readonly instanceId: string;
+  readonly name: string | null;
+  readonly state: string;
+  readonly environment: string | null;
+  readonly autoScalingGroup: string | null;
+  readonly mission: Mission;
+  readonly exposed: boolean;
+  readonly managed: boolean | null;
+  readonly riskScore: number;
+  readonly decision: DecisionKind;
+  readonly decisionReasons: readonly string[];
+  readonly dueBy: string | null;
+  readonly rebootExpected: boolean;
+  readonly forensicTriage: boolean;
+  readonly scoreReasons: readonly string[];
+  readonly findings: readonly FindingReport[];
+  /** Findings present but not counted (risk accepted). */
+  readonly accepted: readonly FindingReport[];
+}
+
+export interface FleetSummary {
+  readonly assets: number;
+  readonly findings: number;
+  readonly byDecision: Readonly<Record<DecisionKind, number>>;
+  readonly bySsvc: Readonly<Record<SsvcOutcome, number>>;
+  readonly overdue: number;
+  readonly accepted: number;
+}
+
+export interface FleetReport {
+  readonly generatedAt: string;
+  readonly source: string;
+  readonly assets: readonly AssetReport[];
+  readonly summary: FleetSummary;
+  readonly warnings: readonly string[];
+}
+
+function reasonText(r: ScoreReason): string {
+  return `${r.text} (+${r.points.toFixed(1)})`;
+}
+
+export function toFindingReport(a: FindingAssessment, now: Instant): FindingReport {
+  const f = a.finding;
+  return {
+    findingArn: f.findingArn,
+    vulnerabilityId: f.vulnerabilityId,
+    title: f.title,
+    type: f.type,
+    severity: f.severity,
+    riskScore: a.riskScore,
+    exploitation: a.exploitation,
+    automatable: a.automatable,
+    technicalImpact: a.technicalImpact,
+    inKev: a.inKev,
+    cvssScore: a.cvssScore,
+    cvssVector: a.cvssVector,
+    epss: f.epss,
+    ssvc: a.ssvc,
+    timeline: a.timeline,
+    dueBy: toIso(a.dueBy),
+    overdue: a.counted && a.dueBy !== null && a.dueBy < now,
+    fixAvailable: f.fixAvailable,
+    packages: f.packages.map((p) => ({ name: p.name, version: p.version, fixedInVersion: p.fixedInVersion })),
+    firstObservedAt: toIso(f.firstObservedAt),
+    reasons: a.reasons.map(reasonText),
+    ...(a.acceptedBy
+      ? { acceptance: { id: a.acceptedBy.id, by: a.acceptedBy.acceptedBy, until: toIso(a.acceptedBy.until), reason: a.acceptedBy.reason } }
+      : {}),
+  };
+}
+
+function environmentOf(tags: Readonly<Record<string, string>>, keys: readonly string[]): string | null {
+  for (const k of keys) {
+    const hit = Object.keys(tags).find((t) => t.toLowerCase() === k.toLowerCase());
+    if (hit !== undefined) return tags[hit] ?? null;
+  }
+  return null;
+}
+
+export function toAssetReport(a: AssetAssessment, now: Instant, environmentTags: readonly string[]): AssetReport {
+  return {
+    instanceId: a.asset.instanceId,
+    name: a.asset.name,
+    state: a.asset.state,
+    environment: environmentOf(a.asset.tags, environmentTags),
+    autoScalingGroup: a.asset.autoScalingGroup,
+    mission: a.mission,
+    exposed: a.exposed,
+    managed: a.managed,
+    riskScore: a.riskScore,
+    decision: a.decision.kind,
+    decisionReasons: a.decision.reasons,
+    dueBy: toIso(a.decision.dueBy),
+    rebootExpected: a.decision.rebootExpected,
+    forensicTriage: a.decision.forensicTriage,
+    scoreReasons: a.reasons.map(reasonText),
+    findings: a.findings.map((f) => toFindingReport(f, now)),
+    accepted: a.excluded.filter((f) => f.acceptedBy !== null).map((f) => toFindingReport(f, now)),
+  };
+}
+
+export function summarize(assets: readonly AssetReport[]): FleetSummary {
+  const byDecision = Object.fromEntries(DECISIONS.map((d) => [d, 0])) as Record<DecisionKind, number>;
+  const bySsvc = Object.fromEntries(SSVC_OUTCOMES.map((s) => [s, 0])) as Record<SsvcOutcome, number>;
+  let findings = 0;
+  let overdue = 0;
+  let accepted = 0;
+  for (const a of assets) {
+    byDecision[a.decision]++;
+    findings += a.findings.length;
+    accepted += a.accepted.length;
+    for (const f of a.findings) {
+      bySsvc[f.ssvc]++;
+      if (f.overdue) overdue++;
+    }
+  }
+  return { assets: assets.length, findings, byDecision, bySsvc, overdue, accepted };
+}

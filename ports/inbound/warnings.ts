@@ -1,0 +1,25 @@
+/** Turning a failed secondary source into a warning the report carries (never a crash). */
+import { SourceError } from '../../domain/errors.js';
+
+/**
+ * A one-line warning naming the service, operation and error code.
+ * Only errors we understand become warnings; a programming error (TypeError ...) is rethrown so
+ * it is fixed rather than hidden in a report.
+ */
+export function warningFrom(service: string, operation: string, err: unknown): string {
+  if (err instanceof SourceError) {
+    const op = err.operation ?? operation;
+    return `${err.service} ${op} failed (${err.code}): ${err.message}; the answer is partial`;
+  }
+  throw err;
+}
+
+/** Runs a secondary read; on a SourceError returns the fallback and records a warning. */
+export async function secondary<T>(warnings: string[], service: string, operation: string, read: () => Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    warnings.push(warningFrom(service, operation, err));
+    return fallback;
+  }
+}
