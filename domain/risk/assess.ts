@@ -1,8 +1,15 @@
 /** Puts proxies, SSVC, timeline, score and decision together for one finding and one asset. */
 import type { Asset, ExploitedCatalog, Finding, ManagedInstance, PatchState, RiskAcceptance } from '../inputs.js';
 import type { Policy } from '../policy.js';
+import { toIso } from '../time.js';
 import type { Instant } from '../time.js';
-import type { AssetAssessment, AssetContext, FindingAssessment } from './types.js';
+import { decidePatch } from '../patch/decision.js';
+import { automatableFrom, exploitationFrom, readCvss, resolveExposure, resolveMission, technicalImpactFrom } from './proxies.js';
+import { scoreAsset, scoreFinding } from './score.js';
+import type { CvssSource } from './score.js';
+import { ssvcOutcome } from './ssvc.js';
+import { dueDate, remediationTimeline } from './timeline.js';
+import type { AssetAssessment, AssetContext, FindingAssessment, ScoreReason } from './types.js';
 
 export interface AssetInput {
   readonly asset: Asset;
@@ -21,14 +28,152 @@ export interface AssessmentContext {
   readonly policy: Policy;
 }
 
-export function assessFinding(finding: Finding, asset: AssetContext, ctx: AssessmentContext): FindingAssessment {
-  void finding; void asset; void ctx;
-  throw new Error('TODO');
+// Acceptances grouped by upper-case vulnerability id, built once per acceptance list (not per
+// finding) so a fleet-wide run stays linear. Keyed weakly by the list: the result is a pure
+// function of it, and it is dropped with it.
+const acceptanceIndexes = new WeakMap<readonly RiskAcceptance[], ReadonlyMap<string, readonly RiskAcceptance[]>>();
+
+function acceptanceIndex(acceptances: readonly RiskAcceptance[]): ReadonlyMap<string, readonly RiskAcceptance[]> {
+  let index = acceptanceIndexes.get(acceptances);
+  if (index === undefined) {
+    const m = new Map<string, RiskAcceptance[]>();
+    for (const a of acceptances) {
+      const key = a.vulnerabilityId.trim().toUpperCase();
+      const bucket = m.get(key);
+      if (bucket) bucket.push(a);
+      else m.set(key, [a]);
+    }
+    index = m;
+    acceptanceIndexes.set(acceptances, index);
+  }
+  return index;
 }
 
+/**
+ * The acceptance in force for a finding: same vulnerability, same instance or fleet-wide, and
+ * `until` after now. An instance-specific one wins over a fleet-wide one; then the latest `until`.
+ */
+function acceptanceFor(finding: Finding, ctx: AssessmentContext): RiskAcceptance | null {
+  if (ctx.acceptances.length === 0 || finding.vulnerabilityId === null) return null;
+  const bucket = acceptanceIndex(ctx.acceptances).get(finding.vulnerabilityId.trim().toUpperCase());
+  if (bucket === undefined) return null;
+  let best: RiskAcceptance | null = null;
+  for (const a of bucket) {
+    if (a.until <= ctx.now) continue;
+    if (a.instanceId !== null && a.instanceId !== finding.instanceId) continue;
+    if (best === null) { best = a; continue; }
+    const specific = a.instanceId !== null;
+    const bestSpecific = best.instanceId !== null;
+    if ((specific && !bestSpecific) || (specific === bestSpecific && a.until > best.until)) best = a;
+  }
+  return best;
+}
+
+function notCountedReason(finding: Finding, accepted: RiskAcceptance | null): ScoreReason {
+  if (finding.status !== 'ACTIVE') return { factor: 'status', points: 0, text: `not counted: status ${finding.status}` };
+  const a = accepted as RiskAcceptance;
+  const scope = a.instanceId === null ? 'fleet-wide' : 'on this instance';
+  return { factor: 'acceptance', points: 0, text: `not counted: risk accepted ${scope} by ${a.acceptedBy} until ${(toIso(a.until) as string).slice(0, 10)} (${a.reason})` };
+}
+
+/** Everything decided about one finding in the context of its asset. */
+export function assessFinding(finding: Finding, asset: AssetContext, ctx: AssessmentContext): FindingAssessment {
+  const selected = readCvss(finding);
+  const metrics = selected?.metrics ?? null;
+  const key = finding.vulnerabilityId?.trim().toUpperCase();
+  const kevEntry = key && ctx.catalog ? (ctx.catalog.entries.get(key) ?? null) : null;
+  const inKev = kevEntry !== null;
+  const exploitation = exploitationFrom(finding, inKev);
+  const automatable = automatableFrom(metrics);
+  const technicalImpact = technicalImpactFrom(metrics);
+  const ssvc = ssvcOutcome({ exploitation, automatable, technicalImpact, mission: asset.mission });
+  const timeline = remediationTimeline({ inKev, exposed: asset.exposed, automatable, technicalImpact });
+  const dueBy = dueDate(timeline, finding.firstObservedAt, ctx.policy);
+  const cvssScore = selected?.cvss.baseScore ?? null;
+  const accepted = finding.status === 'ACTIVE' ? acceptanceFor(finding, ctx) : null;
+  const counted = finding.status === 'ACTIVE' && accepted === null;
+
+  let riskScore = 0;
+  let reasons: readonly ScoreReason[];
+  if (counted) {
+    // Without a CVSS v3 record, Inspector's own score is the best severity number there is.
+    const useInspector = cvssScore === null && finding.inspectorScore !== null;
+    const source: CvssSource | null = useInspector ? 'inspector' : selected === null ? null : selected.cvss === finding.adjustedCvss ? 'adjusted' : 'cvss';
+    const scored = scoreFinding({
+      ssvc, timeline,
+      cvssScore: useInspector ? finding.inspectorScore : cvssScore,
+      cvssSource: source,
+      cvssVersion: selected?.cvss.version ?? null,
+      epss: finding.epss,
+      exploitation, inKev, kevEntry,
+      lastKnownExploitAt: finding.lastKnownExploitAt,
+      exposed: asset.exposed, automatable, technicalImpact,
+      mission: asset.mission,
+      missionWhy: asset.missionWhy,
+      exposureWhy: asset.exposureWhy,
+    });
+    riskScore = scored.score;
+    reasons = scored.reasons;
+  } else {
+    reasons = [notCountedReason(finding, accepted)];
+  }
+
+  return {
+    finding, exploitation, automatable, technicalImpact, inKev,
+    cvssVector: selected?.cvss.scoringVector ?? null,
+    cvssScore, ssvc, timeline, dueBy, counted,
+    acceptedBy: accepted, riskScore, reasons,
+  };
+}
+
+/** Highest score first; then the earliest due date (none last); then the ARN, so the order is stable. */
+function byRisk(a: FindingAssessment, b: FindingAssessment): number {
+  if (a.riskScore !== b.riskScore) return b.riskScore - a.riskScore;
+  if (a.dueBy !== b.dueBy) {
+    if (a.dueBy === null) return 1;
+    if (b.dueBy === null) return -1;
+    return a.dueBy - b.dueBy;
+  }
+  return a.finding.findingArn < b.finding.findingArn ? -1 : a.finding.findingArn > b.finding.findingArn ? 1 : 0;
+}
+
+/**
+ * Everything decided about one instance: mission and exposure, each finding assessed, the asset
+ * score and the patch decision. managedInstance undefined means SSM state unknown (managed null);
+ * null means not managed; otherwise managed only when PingStatus is Online.
+ */
 export function assessAsset(input: AssetInput, ctx: AssessmentContext): AssetAssessment {
-  void input; void ctx;
-  throw new Error('TODO');
+  const { asset, findings, managedInstance, patchState } = input;
+  const mission = resolveMission(asset, ctx.policy);
+  const exposure = resolveExposure(asset, findings);
+  const assetCtx: AssetContext = { mission: mission.mission, exposed: exposure.exposed, missionWhy: mission.why, exposureWhy: exposure.why ?? undefined };
+
+  const counted: FindingAssessment[] = [];
+  const excluded: FindingAssessment[] = [];
+  for (const f of findings) {
+    const a = assessFinding(f, assetCtx, ctx);
+    (a.counted ? counted : excluded).push(a);
+  }
+  counted.sort(byRisk);
+  excluded.sort(byRisk);
+
+  const managed = managedInstance === undefined ? null : managedInstance === null ? false : managedInstance.pingStatus === 'Online';
+  const scored = scoreAsset(counted, assetCtx);
+  const decision = decidePatch(counted, { managed, managedInstance: managedInstance ?? null, patchState });
+
+  return {
+    asset,
+    mission: mission.mission,
+    exposed: exposure.exposed,
+    managed,
+    managedInstance: managedInstance ?? null,
+    patchState,
+    riskScore: scored.score,
+    reasons: scored.reasons,
+    decision,
+    findings: counted,
+    excluded,
+  };
 }
 
 /** Highest risk first; ties broken by instance id so the order is stable. */

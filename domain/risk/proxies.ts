@@ -21,56 +21,84 @@ export interface SelectedCvss {
   readonly metrics: CvssV3Metrics;
 }
 
-const BASE_VALUES: Readonly<Record<keyof CvssV3Metrics, string>> = {
-  AV: 'NALP',
-  AC: 'LH',
-  PR: 'NLH',
-  UI: 'NR',
-  S: 'UC',
-  C: 'HLN',
-  I: 'HLN',
-  A: 'HLN',
-};
+// Base metric name to slot, and the values CVSS v3 allows for it (as letters).
+const BASE_KEYS = ['AV', 'AC', 'PR', 'UI', 'S', 'C', 'I', 'A'] as const;
+const BASE_ALLOWED: readonly string[] = ['NALP', 'LH', 'NLH', 'NR', 'UC', 'HLN', 'HLN', 'HLN'];
 
-const TOKEN = /^([A-Z]+):([A-Z0-9.]+)$/;
+function upper(code: number): number {
+  return code >= 97 && code <= 122 ? code - 32 : code;
+}
+
+/** Slot of a base metric name in vector[start, end) (upper-cased), or -1 for any other metric. */
+function baseSlot(v: string, start: number, end: number): number {
+  const len = end - start;
+  const c0 = upper(v.charCodeAt(start));
+  if (len === 1) return c0 === 83 /* S */ ? 4 : c0 === 67 /* C */ ? 5 : c0 === 73 /* I */ ? 6 : c0 === 65 /* A */ ? 7 : -1;
+  if (len !== 2) return -1;
+  const c1 = upper(v.charCodeAt(start + 1));
+  if (c0 === 65 && c1 === 86) return 0; // AV
+  if (c0 === 65 && c1 === 67) return 1; // AC
+  if (c0 === 80 && c1 === 82) return 2; // PR
+  if (c0 === 85 && c1 === 73) return 3; // UI
+  return -1;
+}
+
+function isWordChar(code: number): boolean {
+  const c = upper(code);
+  return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46;
+}
 
 /**
  * Parses a CVSS v3.x vector: base metrics in any order, with or without the "CVSS:3.x/" prefix,
- * temporal and environmental metrics tolerated and ignored. Anything else (a v2 or v4 vector, a
- * missing or repeated base metric, a value outside the specification) is malformed: null, so
- * that a bad vector counts as no vector rather than as a guess.
+ * letters in either case, temporal and environmental metrics tolerated and ignored. Anything else
+ * (a v2 or v4 vector, a missing or repeated base metric, a value outside the specification, a
+ * token that is not NAME:VALUE) is malformed: null, so a bad vector counts as no vector rather
+ * than as a guess. It scans character codes because it runs once per finding over whole fleets.
  */
 export function parseCvssV3(vector: string | null | undefined): CvssV3Metrics | null {
   if (!vector) return null;
-  let text = vector.trim().toUpperCase();
-  if (text.startsWith('(') && text.endsWith(')')) text = text.slice(1, -1);
-  const found: Partial<Record<keyof CvssV3Metrics, string>> = {};
-  let count = 0;
+  let from = 0;
+  let to = vector.length;
+  while (from < to && vector.charCodeAt(from) <= 32) from++;
+  while (to > from && vector.charCodeAt(to - 1) <= 32) to--;
+  if (to - from >= 2 && vector.charCodeAt(from) === 40 && vector.charCodeAt(to - 1) === 41) { from++; to--; }
+  const values = ['', '', '', '', '', '', '', ''];
+  let found = 0;
   let first = true;
-  for (const part of text.split('/')) {
-    if (part === '') continue;
-    const m = TOKEN.exec(part);
-    if (!m) return null;
-    const key = m[1] as string;
-    const value = m[2] as string;
-    if (key === 'CVSS') {
-      // The version label is only meaningful in front; a v4 or v2 label makes this not a v3 vector.
-      if (!first || !value.startsWith('3')) return null;
+  let i = from;
+  while (i <= to) {
+    let end = vector.indexOf('/', i);
+    if (end === -1 || end > to) end = to;
+    if (end > i) {
+      const colon = vector.indexOf(':', i);
+      if (colon <= i || colon >= end - 1) return null;
+      for (let k = i; k < end; k++) if (k !== colon && !isWordChar(vector.charCodeAt(k))) return null;
+      const isLabel = colon - i === 4 && vector.slice(i, colon).toUpperCase() === 'CVSS';
+      if (isLabel) {
+        // The version label belongs in front only; a v2 or v4 label makes this not a v3 vector.
+        if (!first || vector.charCodeAt(colon + 1) !== 51 /* 3 */) return null;
+      } else {
+        const slot = baseSlot(vector, i, colon);
+        if (slot >= 0) {
+          if (end - colon !== 2 || values[slot] !== '') return null;
+          const value = String.fromCharCode(upper(vector.charCodeAt(colon + 1)));
+          if (!(BASE_ALLOWED[slot] as string).includes(value)) return null;
+          values[slot] = value;
+          found++;
+        }
+      }
       first = false;
-      continue;
     }
-    first = false;
-    if (!Object.hasOwn(BASE_VALUES, key)) continue;
-    const k = key as keyof CvssV3Metrics;
-    if (found[k] !== undefined || value.length !== 1 || !BASE_VALUES[k].includes(value)) return null;
-    found[k] = value;
-    count++;
+    i = end + 1;
   }
-  return count === 8 ? (found as CvssV3Metrics) : null;
+  if (found !== BASE_KEYS.length) return null;
+  return { AV: values[0], AC: values[1], PR: values[2], UI: values[3], S: values[4], C: values[5], I: values[6], A: values[7] } as CvssV3Metrics;
 }
 
+const V3_LABEL = /^\s*cvss:3/i;
+
 function isV3Record(c: Cvss): boolean {
-  return (c.version !== null && c.version.trim().startsWith('3')) || (c.scoringVector !== null && c.scoringVector.trim().toUpperCase().startsWith('CVSS:3'));
+  return (c.version !== null && c.version.trimStart().startsWith('3')) || (c.scoringVector !== null && V3_LABEL.test(c.scoringVector));
 }
 
 /**

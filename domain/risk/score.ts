@@ -100,7 +100,10 @@ function num(x: number, digits: number): string {
   return String(Math.round(x * f) / f);
 }
 
-// Texts that do not depend on the finding are built once.
+// Texts that do not depend on the finding are built once: number formatting per finding would
+// cost more than the rest of the score.
+const TENTHS_TEXT: readonly string[] = Array.from({ length: 101 }, (_, i) => String(i / 10));
+const EPSS_TEXT: readonly string[] = Array.from({ length: 10_001 }, (_, i) => `EPSS ${i / 10_000}`);
 const BAND_TEXT: ReadonlyMap<string, string> = (() => {
   const m = new Map<string, string>();
   const outcomes: readonly SsvcOutcome[] = ['track', 'track*', 'attend', 'act'];
@@ -108,11 +111,15 @@ const BAND_TEXT: ReadonlyMap<string, string> = (() => {
   for (const s of outcomes) {
     for (const t of timelines) {
       const floor = priorityBand(s, t) * BAND_WIDTH;
-      m.set(`${s}|${t}`, `SSVC ${s}, BOD 26-04 ${t}: priority band ${floor} to ${floor + BAND_WIDTH}`);
+      m.set(s + '|' + t, `SSVC ${s}, BOD 26-04 ${t}: priority band ${floor} to ${floor + BAND_WIDTH}`);
     }
   }
   return m;
 })();
+
+function bandText(ssvc: SsvcOutcome, timeline: Timeline): string {
+  return BAND_TEXT.get(ssvc + '|' + timeline) as string;
+}
 
 function kevText(entry: KevEntry | null): string {
   if (entry === null) return 'in CISA KEV';
@@ -127,26 +134,26 @@ function exploitationText(e: Exploitation, inKev: boolean, lastKnownExploitAt: I
 }
 
 function cvssText(score: number, source: CvssSource | null, version: string | null): string {
-  const s = num(score, 1);
+  const s = TENTHS_TEXT[Math.round(score * 10)] ?? num(score, 1);
   if (source === 'inspector') return `Inspector score ${s} (no CVSS v3 vector)`;
   const v = version ? ` ${version}` : '';
   return source === 'adjusted' ? `CVSS${v} ${s} (adjusted by Inspector)` : `CVSS${v} ${s}`;
 }
 
 /**
- * Apportions raw points to tenths so that the shares add up exactly to the rounded total
- * (largest remainder), and returns the total.
+ * Apportions raw points to tenths (written into `tenths`) so that the shares add up exactly to
+ * the rounded total (largest remainder), and returns the total in tenths.
  */
-function apportion(factors: readonly string[], raw: readonly number[], texts: readonly string[], keep: readonly boolean[]): Scored {
+function apportion(raw: readonly number[], tenths: number[]): number {
   let sum = 0;
-  for (const r of raw) sum += r;
-  const total = Math.round(sum * 10);
-  const tenths = new Array<number>(raw.length);
   let given = 0;
   for (let i = 0; i < raw.length; i++) {
-    tenths[i] = Math.floor((raw[i] as number) * 10 + 1e-9);
-    given += tenths[i] as number;
+    sum += raw[i] as number;
+    const t = Math.floor((raw[i] as number) * 10 + 1e-9);
+    tenths[i] = t;
+    given += t;
   }
+  const total = Math.round(sum * 10);
   // The floors fall short of the rounded total by fewer than raw.length tenths; the shares with
   // the largest remainders take one tenth each. (The epsilon above can overshoot by a hair: the
   // second loop takes it back from the smallest remainders.)
@@ -168,18 +175,10 @@ function apportion(factors: readonly string[], raw: readonly number[], texts: re
     }
     tenths[worst] = (tenths[worst] as number) - 1;
   }
-  const reasons: ScoreReason[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    const t = tenths[i] as number;
-    if (t > 0 || keep[i]) reasons.push({ factor: factors[i] as string, points: t / 10, text: texts[i] as string });
-  }
-  return { score: total / 10, reasons };
+  return total;
 }
 
-const FINDING_FACTORS = ['ssvc', 'kev', 'exploitation', 'epss', 'cvss', 'exposure', 'automatable', 'technicalImpact', 'mission'] as const;
-const FINDING_KEEP = [true, false, false, false, false, false, false, false, false] as const;
-
-/** The 0..100 score of one counted finding, with each factor's share. */
+/** The 0..100 score of one counted finding, with each factor's share (zero shares left out). */
 export function scoreFinding(input: FindingScoreInput): Scored {
   const w = FINDING_WEIGHTS;
   const width = BAND_WIDTH;
@@ -196,19 +195,29 @@ export function scoreFinding(input: FindingScoreInput): Scored {
     input.technicalImpact === 'total' ? width * w.technicalImpact : 0,
     width * w.mission * MISSION_LEVEL[input.mission],
   ];
-  const texts = [
-    BAND_TEXT.get(`${input.ssvc}|${input.timeline}`) as string,
-    input.inKev ? kevText(input.kevEntry) : '',
-    input.exploitation === 'none' ? '' : exploitationText(input.exploitation, input.inKev, input.lastKnownExploitAt),
-    epss > 0 ? `EPSS ${num(epss, 4)}` : '',
-    cvss > 0 ? cvssText(input.cvssScore as number, input.cvssSource, input.cvssVersion) : '',
-    input.exposed ? (input.exposureWhy ?? 'exposed (public address or network path)') : '',
-    'automatable (AV:N, PR:N, UI:N)',
-    'total technical impact (C:H, I:H)',
-    input.missionWhy ? `mission ${input.mission} (${input.missionWhy})` : `mission ${input.mission}`,
-  ];
-  return apportion(FINDING_FACTORS, raw, texts, FINDING_KEEP);
+  const tenths = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+  const total = apportion(raw, tenths);
+  // The band is always listed, even at 0 points: it says which outcome the finding has.
+  const reasons: ScoreReason[] = [{ factor: 'ssvc', points: (tenths[0] as number) / 10, text: bandText(input.ssvc, input.timeline) }];
+  for (let i = 1; i < raw.length; i++) {
+    const t = tenths[i] as number;
+    if (t <= 0) continue;
+    const points = t / 10;
+    switch (i) {
+      case 1: reasons.push({ factor: 'kev', points, text: kevText(input.kevEntry) }); break;
+      case 2: reasons.push({ factor: 'exploitation', points, text: exploitationText(input.exploitation, input.inKev, input.lastKnownExploitAt) }); break;
+      case 3: reasons.push({ factor: 'epss', points, text: EPSS_TEXT[Math.round(epss * 10_000)] as string }); break;
+      case 4: reasons.push({ factor: 'cvss', points, text: cvssText(input.cvssScore as number, input.cvssSource, input.cvssVersion) }); break;
+      case 5: reasons.push({ factor: 'exposure', points, text: input.exposureWhy ?? EXPOSED_TEXT }); break;
+      case 6: reasons.push({ factor: 'automatable', points, text: 'automatable (AV:N, PR:N, UI:N)' }); break;
+      case 7: reasons.push({ factor: 'technicalImpact', points, text: 'total technical impact (C:H, I:H)' }); break;
+      default: reasons.push({ factor: 'mission', points, text: input.missionWhy ? `mission ${input.mission} (${input.missionWhy})` : `mission ${input.mission}` });
+    }
+  }
+  return { score: total / 10, reasons };
 }
+
+const EXPOSED_TEXT = 'exposed (public address or network path)';
 
 /** Scale of a finding's likelihood proxy p = P_SCALE * (score / 100)^2 in the asset combination. */
 export const P_SCALE = 0.2;
@@ -218,9 +227,6 @@ export const ASSET_WEIGHTS = { findings: 0.6, mission: 0.25, exposure: 0.15 } as
 
 // Half a point under the next band: after rounding to one decimal, still strictly below it.
 const ASSET_SPAN = BAND_WIDTH - 0.5;
-
-const ASSET_FACTORS = ['ssvc', 'count', 'mission', 'exposure'] as const;
-const ASSET_KEEP = [true, true, false, false] as const;
 
 /** The asset context the asset score reads. */
 export interface AssetScoreInput {
@@ -251,13 +257,15 @@ export function scoreAsset(counted: readonly FindingAssessment[], asset: AssetSc
   const span = ASSET_SPAN * combined;
   const missionLevel = MISSION_LEVEL[asset.mission];
   const raw = [band * BAND_WIDTH, span * ASSET_WEIGHTS.findings, span * ASSET_WEIGHTS.mission * missionLevel, asset.exposed ? span * ASSET_WEIGHTS.exposure : 0];
+  const tenths = [0, 0, 0, 0];
+  const total = apportion(raw, tenths);
   const id = top.finding.vulnerabilityId ?? top.finding.findingArn;
   const n = counted.length;
-  const texts = [
-    `strongest finding ${id}: ${BAND_TEXT.get(`${top.ssvc}|${top.timeline}`) as string}`,
-    `${n} counted finding${n === 1 ? '' : 's'}, combined likelihood ${num(combined, 3)} (1 - prod(1 - ${P_SCALE} x (score/100)^2))`,
-    asset.missionWhy ? `mission ${asset.mission} (${asset.missionWhy})` : `mission ${asset.mission}`,
-    asset.exposureWhy ?? 'exposed (public address or network path)',
+  const reasons: ScoreReason[] = [
+    { factor: 'ssvc', points: (tenths[0] as number) / 10, text: `strongest finding ${id}: ${bandText(top.ssvc, top.timeline)}` },
+    { factor: 'count', points: (tenths[1] as number) / 10, text: `${n} counted finding${n === 1 ? '' : 's'}, combined likelihood ${num(combined, 3)} (1 - prod(1 - ${P_SCALE} x (score/100)^2))` },
   ];
-  return apportion(ASSET_FACTORS, raw, texts, ASSET_KEEP);
+  if ((tenths[2] as number) > 0) reasons.push({ factor: 'mission', points: (tenths[2] as number) / 10, text: asset.missionWhy ? `mission ${asset.mission} (${asset.missionWhy})` : `mission ${asset.mission}` });
+  if ((tenths[3] as number) > 0) reasons.push({ factor: 'exposure', points: (tenths[3] as number) / 10, text: asset.exposureWhy ?? EXPOSED_TEXT });
+  return { score: total / 10, reasons };
 }

@@ -23,6 +23,10 @@ export interface AssetContext {
   readonly mission: Mission;
   /** BOD 26-04 exposure: public address, or an ACTIVE NETWORK_REACHABILITY finding. */
   readonly exposed: boolean;
+  /** Where the mission came from ("tag Environment=prod"), for the score's reasons. */
+  readonly missionWhy?: string;
+  /** Why the asset counts as exposed ("public IPv4 address 203.0.113.7"), for the score's reasons. */
+  readonly exposureWhy?: string;
 }
 
 /** Everything decided about one finding. */
