@@ -28,6 +28,14 @@ export interface AssessmentContext {
   readonly policy: Policy;
 }
 
+const NEEDS_NORMALISING = /[a-z]|^\s|\s$/;
+
+/** A CVE id as the catalog and the acceptance index key it: upper case, trimmed. */
+function idKey(id: string): string {
+  // Ids nearly always arrive upper case already; only the rare other one costs a new string.
+  return NEEDS_NORMALISING.test(id) ? id.trim().toUpperCase() : id;
+}
+
 // Acceptances grouped by upper-case vulnerability id, built once per acceptance list (not per
 // finding) so a fleet-wide run stays linear. Keyed weakly by the list: the result is a pure
 // function of it, and it is dropped with it.
@@ -38,7 +46,7 @@ function acceptanceIndex(acceptances: readonly RiskAcceptance[]): ReadonlyMap<st
   if (index === undefined) {
     const m = new Map<string, RiskAcceptance[]>();
     for (const a of acceptances) {
-      const key = a.vulnerabilityId.trim().toUpperCase();
+      const key = idKey(a.vulnerabilityId);
       const bucket = m.get(key);
       if (bucket) bucket.push(a);
       else m.set(key, [a]);
@@ -53,9 +61,9 @@ function acceptanceIndex(acceptances: readonly RiskAcceptance[]): ReadonlyMap<st
  * The acceptance in force for a finding: same vulnerability, same instance or fleet-wide, and
  * `until` after now. An instance-specific one wins over a fleet-wide one; then the latest `until`.
  */
-function acceptanceFor(finding: Finding, ctx: AssessmentContext): RiskAcceptance | null {
-  if (ctx.acceptances.length === 0 || finding.vulnerabilityId === null) return null;
-  const bucket = acceptanceIndex(ctx.acceptances).get(finding.vulnerabilityId.trim().toUpperCase());
+function acceptanceFor(finding: Finding, key: string | null, ctx: AssessmentContext): RiskAcceptance | null {
+  if (ctx.acceptances.length === 0 || key === null) return null;
+  const bucket = acceptanceIndex(ctx.acceptances).get(key);
   if (bucket === undefined) return null;
   let best: RiskAcceptance | null = null;
   for (const a of bucket) {
@@ -80,8 +88,8 @@ function notCountedReason(finding: Finding, accepted: RiskAcceptance | null): Sc
 export function assessFinding(finding: Finding, asset: AssetContext, ctx: AssessmentContext): FindingAssessment {
   const selected = readCvss(finding);
   const metrics = selected?.metrics ?? null;
-  const key = finding.vulnerabilityId?.trim().toUpperCase();
-  const kevEntry = key && ctx.catalog ? (ctx.catalog.entries.get(key) ?? null) : null;
+  const key = finding.vulnerabilityId === null ? null : idKey(finding.vulnerabilityId);
+  const kevEntry = key !== null && ctx.catalog !== null ? (ctx.catalog.entries.get(key) ?? null) : null;
   const inKev = kevEntry !== null;
   const exploitation = exploitationFrom(finding, inKev);
   const automatable = automatableFrom(metrics);
@@ -90,7 +98,7 @@ export function assessFinding(finding: Finding, asset: AssetContext, ctx: Assess
   const timeline = remediationTimeline({ inKev, exposed: asset.exposed, automatable, technicalImpact });
   const dueBy = dueDate(timeline, finding.firstObservedAt, ctx.policy);
   const cvssScore = selected?.cvss.baseScore ?? null;
-  const accepted = finding.status === 'ACTIVE' ? acceptanceFor(finding, ctx) : null;
+  const accepted = finding.status === 'ACTIVE' ? acceptanceFor(finding, key, ctx) : null;
   const counted = finding.status === 'ACTIVE' && accepted === null;
 
   let riskScore = 0;
