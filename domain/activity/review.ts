@@ -37,9 +37,9 @@ function flagsOf(event: ChangeEvent, sensitive: ReadonlySet<string>, networks: r
     flags.push({ kind: 'sensitive-call', reason: `${event.eventName} is a destructive or security-relevant call` });
   }
   if (event.errorCode) {
-    const detail = event.errorMessage ? `: ${event.errorMessage}` : '';
+    const detail = event.errorMessage ? ` ("${event.errorMessage}")` : '';
     const reason = DENIED.test(event.errorCode)
-      ? `${event.eventName} was refused (${event.errorCode})${detail}; someone tried a call they may not make`
+      ? `${event.eventName} was refused (${event.errorCode}): the caller tried a call it may not make${detail}`
       : `${event.eventName} failed with ${event.errorCode}${detail}`;
     flags.push({ kind: 'error', reason });
   }

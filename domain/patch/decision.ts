@@ -60,9 +60,9 @@ function day(t: number): string {
 }
 
 const WHY: Readonly<Record<Exclude<Urgency, 'none'>, string>> = {
-  'patch-now': 'need patching now (SSVC act or a BOD 26-04 3-day timeline)',
-  'next-window': 'need patching in the next window (SSVC attend or a BOD 26-04 14-day timeline)',
-  routine: 'can wait for routine patching (SSVC track, 60 days or fix on system upgrade)',
+  'patch-now': 'patching now (SSVC act or a BOD 26-04 3-day timeline)',
+  'next-window': 'patching in the next window (SSVC attend or a BOD 26-04 14-day timeline)',
+  routine: 'only routine patching (SSVC track or track*, 60 days or fix on system upgrade)',
 };
 
 /**
@@ -85,7 +85,7 @@ export function decidePatch(counted: readonly FindingAssessment[], ssm: SsmView)
   const drivers = underlying === 'none' ? [] : counted.filter((f) => f.finding.type !== 'NETWORK_REACHABILITY' && urgencyOf(f) === underlying);
 
   const reasons: string[] = [];
-  reasons.push(underlying === 'none' ? 'no counted findings to patch' : `${plural(drivers.length, 'finding', 'findings')} ${WHY[underlying]}: ${list(drivers)}`);
+  reasons.push(underlying === 'none' ? 'no counted findings to patch' : `${plural(drivers.length, 'finding needs', 'findings need')} ${WHY[underlying]}: ${list(drivers)}`);
   if (dueBy !== null) reasons.push(`due by ${day(dueBy)} (earliest due date of the counted findings)`);
 
   let kind: DecisionKind = underlying;

@@ -100,13 +100,14 @@ export function weeklyCpuProfile(cpu: readonly MetricPoint[], now: Instant, hist
 /**
  * Chooses the patch window of one instance (DOMAIN.md "Patch plan").
  *
- * - patch-now starts at `now`, even inside a freeze (the emergency overrides it; `why` says so).
+ * - patch-now starts at `now`, even in a freeze (the emergency overrides it; `why` says so).
  * - Otherwise every run of `policy.patchWindow.durationHours` consecutive hour-of-week slots with
  *   CPU history (wrapping from Saturday to Sunday) is a candidate, ranked by mean CPU, then by
  *   the sooner start. The quietest candidate whose next occurrence starts before dueBy and
  *   overlaps no freeze wins; one that also ends by dueBy is preferred to one that ends late.
- * - With under 3 days of hourly points (or fewer than `historyDays`), or when no candidate fits,
- *   the next occurrence of `policy.patchWindow.default` outside freezes is used.
+ * - With fewer than 3 days of hourly points (or fewer than all `historyDays`, when shorter), or
+ *   when no candidate fits, the next occurrence of `policy.patchWindow.default` outside freezes is
+ *   used.
  * - `lateBy` is set whenever the window ends after dueBy.
  */
 export function choosePatchWindow(request: WindowRequest, now: Instant, policy: Policy): WindowChoice {
@@ -143,7 +144,7 @@ export function choosePatchWindow(request: WindowRequest, now: Instant, policy: 
   const quietest = better[0];
   if (quietest) why += `; the quietest, ${slotText(quietest)} at ${pct(quietest.meanCpu)}, ${rejection(quietest, freezes, dueBy)}`;
   const lateBy = late(chosen.end, dueBy);
-  if (lateBy !== null) why += `; it ends ${hoursText(lateBy)} after the due date ${instantText(dueBy)}, as no window of the coming week ends in time`;
+  if (lateBy !== null) why += `; it ends ${hoursText(lateBy)} after the due date ${instantText(dueBy)}, as no usable window of the coming week ends in time`;
   return {
     window: { start: chosen.start, end: chosen.end, source: 'cpu-history', why },
     lateBy,
@@ -155,7 +156,7 @@ export function choosePatchWindow(request: WindowRequest, now: Instant, policy: 
 
 function immediate(now: Instant, dueBy: Instant | null, freezes: readonly Freeze[], durationHours: number): WindowChoice {
   const end = now + durationHours * HOUR_MS;
-  const inFreeze = freezes.find((f) => f.start <= now && now < f.end) ?? null;
+  const inFreeze = overlapping({ start: now, end }, freezes)[0] ?? null;
   let why = 'patch-now: starts at once';
   if (inFreeze) why += `; the emergency overrides freeze ${freezeText(inFreeze)}`;
   const lateBy = late(end, dueBy);
@@ -185,9 +186,11 @@ function fallback(
   const durationMs = weekly.durationHours * HOUR_MS;
   let start = nextOccurrence(slot, now);
   const pushedBy: Freeze[] = [];
-  // Each step starts past the end of a freeze it overlapped, so this ends after at most one
-  // step per freeze.
-  for (let hit = overlapping({ start, end: start + durationMs }, freezes); hit.length; hit = overlapping({ start, end: start + durationMs }, freezes)) {
+  // Each step starts past the end of a freeze it overlapped, so there is at most one step per
+  // freeze.
+  for (;;) {
+    const hit = overlapping({ start, end: start + durationMs }, freezes);
+    if (hit.length === 0) break;
     pushedBy.push(...hit);
     start = nextOccurrence(slot, Math.max(...hit.map((f) => f.end)));
   }

@@ -104,21 +104,22 @@ function num(x: number, digits: number): string {
 // cost more than the rest of the score.
 const TENTHS_TEXT: readonly string[] = Array.from({ length: 101 }, (_, i) => String(i / 10));
 const EPSS_TEXT: readonly string[] = Array.from({ length: 10_001 }, (_, i) => `EPSS ${i / 10_000}`);
-const BAND_TEXT: ReadonlyMap<string, string> = (() => {
-  const m = new Map<string, string>();
+const BAND_TEXT: Readonly<Record<SsvcOutcome, Readonly<Record<Timeline, string>>>> = (() => {
   const outcomes: readonly SsvcOutcome[] = ['track', 'track*', 'attend', 'act'];
   const timelines: readonly Timeline[] = ['3 days and forensic investigation', '3 days', '14 days', '60 days', 'fix on system upgrade'];
+  const table = {} as Record<SsvcOutcome, Record<Timeline, string>>;
   for (const s of outcomes) {
+    table[s] = {} as Record<Timeline, string>;
     for (const t of timelines) {
       const floor = priorityBand(s, t) * BAND_WIDTH;
-      m.set(s + '|' + t, `SSVC ${s}, BOD 26-04 ${t}: priority band ${floor} to ${floor + BAND_WIDTH}`);
+      table[s][t] = `SSVC ${s}, BOD 26-04 ${t}: priority band ${floor} to ${floor + BAND_WIDTH}`;
     }
   }
-  return m;
+  return table;
 })();
 
 function bandText(ssvc: SsvcOutcome, timeline: Timeline): string {
-  return BAND_TEXT.get(ssvc + '|' + timeline) as string;
+  return BAND_TEXT[ssvc][timeline];
 }
 
 function kevText(entry: KevEntry | null): string {
@@ -137,7 +138,7 @@ function cvssText(score: number, source: CvssSource | null, version: string | nu
   const s = TENTHS_TEXT[Math.round(score * 10)] ?? num(score, 1);
   if (source === 'inspector') return `Inspector score ${s} (no CVSS v3 vector)`;
   const v = version ? ` ${version}` : '';
-  return source === 'adjusted' ? `CVSS${v} ${s} (adjusted by Inspector)` : `CVSS${v} ${s}`;
+  return source === 'adjusted' ? `CVSS${v} base score ${s} (adjusted by Inspector)` : `CVSS${v} base score ${s}`;
 }
 
 /**

@@ -30,12 +30,10 @@ export interface PlanReport {
   readonly rollout: { readonly maxConcurrency: string; readonly maxErrors: string };
   /** Every decision as a key, each with its instances in wave order. */
   readonly byDecision: Readonly<Record<DecisionKind, readonly PlannedInstanceReport[]>>;
-  readonly waves: readonly { readonly number: number; readonly stage: Wave['stage']; readonly canary: boolean; readonly decision: DecisionKind | null; readonly instanceIds: readonly string[] }[];
+  readonly waves: readonly { readonly number: number; readonly stage: Wave['stage']; readonly canary: boolean; readonly decision: Wave['decision']; readonly instanceIds: readonly string[] }[];
   readonly notes: readonly string[];
   readonly warnings: readonly string[];
 }
-
-const PATCHED: readonly DecisionKind[] = ['patch-now', 'next-window', 'routine'];
 
 function toReport(p: PlannedInstance): PlannedInstanceReport {
   return {
@@ -80,14 +78,12 @@ export class PlanPatches {
     const plan = buildPatchPlan(fleet.assets, metrics, fleet.now, this.deps.policy);
     const byDecision = Object.fromEntries(DECISIONS.map((d) => [d, [] as PlannedInstanceReport[]])) as Record<DecisionKind, PlannedInstanceReport[]>;
     for (const p of plan.instances) byDecision[p.decision].push(toReport(p));
-    const waveDecision = new Map<number, DecisionKind>();
-    for (const p of plan.instances) if (p.wave !== null && PATCHED.includes(p.decision)) waveDecision.set(p.wave, p.decision);
     return {
       generatedAt: toIso(fleet.now) as string,
       source: this.deps.source.label,
       rollout: plan.rollout,
       byDecision,
-      waves: plan.waves.map((w) => ({ number: w.number, stage: w.stage, canary: w.canary, decision: waveDecision.get(w.number) ?? null, instanceIds: w.instanceIds })),
+      waves: plan.waves.map((w) => ({ number: w.number, stage: w.stage, canary: w.canary, decision: w.decision, instanceIds: w.instanceIds })),
       notes: plan.notes,
       warnings,
     };

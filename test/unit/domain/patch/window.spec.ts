@@ -74,6 +74,15 @@ describe('choosePatchWindow', () => {
     expect(choice.window.why).to.contain('Sat 23:00–02:00 UTC');
   });
 
+  it('only considers runs of hours the history has seen', () => {
+    const fourDays = cpuWeeks(NOW, 4, () => 50);
+
+    const choice = choosePatchWindow({ decision: 'routine', dueBy: null, cpu: fourDays }, NOW, policy);
+
+    expect(choice.window.start).to.equal(NEXT_SUNDAY - 12 * HOUR_MS);
+    expect(choice.window.why).to.equal('quietest 3 h of the week: Sat 12:00–15:00 UTC, mean CPU 50.0% over 4 days');
+  });
+
   it('takes another quiet slot when the quietest starts after the due date', () => {
     const choice = choosePatchWindow({ decision: 'next-window', dueBy: NEXT_SUNDAY, cpu }, NOW, policy);
 
