@@ -55,6 +55,8 @@ export interface AssistantOptions {
   readonly aws?: AwsOptions;
   /** Replace any outbound adapter, e.g. findings from another scanner. */
   readonly adapters?: Partial<OutboundAdapters>;
+  /** Where the KEV feed is cached (default $XDG_CACHE_HOME/sre-ops-assistant, or SRE_OPS_CACHE_DIR). */
+  readonly cacheDir?: string;
   /** Risk acceptances in force (until the durable state store is configured). */
   readonly acceptances?: readonly RiskAcceptance[];
 }

@@ -5,9 +5,12 @@
  */
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Container, type ResolutionContext } from 'inversify';
 import { FixedClock, SystemClock } from '../adapters/outbound/clock/system-clock.js';
+import { HttpKevCatalog } from '../adapters/outbound/kev/http-kev-catalog.js';
 import { FileKevCatalog } from '../adapters/outbound/kev/file-kev-catalog.js';
 import { MemoryAcceptanceStore } from '../adapters/outbound/memory/memory-acceptance-store.js';
 import { NoExploitedCatalog } from '../adapters/outbound/memory/no-catalog.js';
@@ -16,6 +19,7 @@ import {
 } from '../adapters/outbound/snapshot/index.js';
 import { ValidationError } from '../domain/errors.js';
 import type { Policy } from '../domain/policy.js';
+import { DAY_MS } from '../domain/time.js';
 import { assistantFrom, type Assistant } from '../ports/inbound/assistant.js';
 import { AssessFleet } from '../ports/inbound/assess-fleet.use-case.js';
 import { AssessInstance } from '../ports/inbound/assess-instance.use-case.js';
@@ -25,7 +29,9 @@ import { PlanPatches } from '../ports/inbound/plan-patches.use-case.js';
 import { ReportActivity } from '../ports/inbound/report-activity.use-case.js';
 import { SummarizeCompliance } from '../ports/inbound/summarize-compliance.use-case.js';
 import { SummarizeMetrics } from '../ports/inbound/summarize-metrics.use-case.js';
+import { CaptureSnapshot } from '../ports/inbound/capture-snapshot.use-case.js';
 import type { ExploitedCatalogSource } from '../ports/outbound/exploited-catalog.port.js';
+import type { SnapshotCapture } from '../ports/outbound/snapshot-capture.port.js';
 import type { SourceInfo } from '../ports/outbound/source-info.port.js';
 import { loadPolicy, parseNow, parseSource, type AssistantOptions, type OutboundAdapters, type SourceSpec } from './config.js';
 import { TOKENS } from './tokens.js';
@@ -36,13 +42,19 @@ interface SourceBindings {
   readonly info: SourceInfo;
   /** The instant a snapshot was taken: the demo fleet is assessed as of then. */
   readonly capturedAt: number | null;
+  readonly capture: SnapshotCapture | null;
+  readonly close: () => Promise<void>;
 }
 
-async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snapshot' }>, kev: string | undefined): Promise<SourceBindings> {
+async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snapshot' }>, options: AssistantOptions, policy: Policy): Promise<SourceBindings> {
+  const kev = options.kev;
   const dir = new SnapshotDirectory(spec.dir);
   const manifest = await dir.manifest();
   const kevFile = kev ?? (existsSync(join(dir.dir, 'kev.json')) ? join(dir.dir, 'kev.json') : undefined);
-  const catalog: ExploitedCatalogSource = kevFile ? new FileKevCatalog(kevFile) : new NoExploitedCatalog();
+  const catalog: ExploitedCatalogSource =
+    kevFile === undefined ? new NoExploitedCatalog()
+    : isUrl(kevFile) ? new HttpKevCatalog({ cachePath: kevCachePath(options), maxAgeMs: policy.kev.maxAgeDays * DAY_MS, url: kevFile })
+    : new FileKevCatalog(kevFile);
   const demo = spec.kind === 'demo';
   return {
     adapters: {
@@ -58,16 +70,55 @@ async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snap
       notes: demo ? ['demo fleet: synthetic data, assessed as of its capture time unless --now is given'] : [],
     },
     capturedAt: manifest?.capturedAt ?? null,
+    capture: null,
+    close: async () => {},
   };
 }
 
-async function sourceBindings(spec: SourceSpec, options: AssistantOptions): Promise<SourceBindings> {
+function isUrl(s: string): boolean {
+  return /^https?:\/\//i.test(s);
+}
+
+/** Where the KEV feed is cached between runs. */
+function kevCachePath(options: AssistantOptions): string {
+  const base = options.cacheDir ?? process.env.SRE_OPS_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'sre-ops-assistant');
+  return join(base, 'kev.json');
+}
+
+async function awsBindings(options: AssistantOptions, policy: Policy): Promise<SourceBindings> {
+  // Loaded on demand: the AWS SDK is a large graph that the demo and snapshot sources never need.
+  const { createAwsClients, createAwsSources, destroyAwsClients } = await import('../adapters/outbound/aws/index.js');
+  const clients = createAwsClients({ ...options.aws });
+  // Resolving the region now turns a missing region into one clear error before any call.
+  let region: string;
+  try {
+    region = await clients.ec2.config.region();
+  } catch {
+    destroyAwsClients(clients);
+    throw new ValidationError('region', 'an AWS region', 'region: no AWS region configured; pass --region or set AWS_REGION (or a region in your profile)');
+  }
+  const sources = createAwsSources(clients, {});
+  const maxAgeMs = policy.kev.maxAgeDays * DAY_MS;
+  const kev = options.kev && !isUrl(options.kev) ? new FileKevCatalog(options.kev) : new HttpKevCatalog({ cachePath: kevCachePath(options), maxAgeMs, ...(options.kev ? { url: options.kev } : {}) });
+  const capture: SnapshotCapture = {
+    capture: (request) => sources.capture.capture({ ...request, kevFeed: () => (kev instanceof HttpKevCatalog ? kev.feedText() : readFile(options.kev as string, 'utf8')) }),
+  };
+  return {
+    adapters: { findings: sources.findings, assets: sources.assets, compliance: sources.patchCompliance, metrics: sources.metrics, activity: sources.activity, catalog: kev },
+    info: { label: `aws:${region}`, notes: [] },
+    capturedAt: null,
+    capture,
+    close: async () => destroyAwsClients(clients),
+  };
+}
+
+async function sourceBindings(spec: SourceSpec, options: AssistantOptions, policy: Policy): Promise<SourceBindings> {
   switch (spec.kind) {
     case 'demo':
     case 'snapshot':
-      return snapshotBindings(spec, options.kev);
+      return snapshotBindings(spec, options, policy);
     case 'aws':
-      throw new ValidationError('source', 'demo or snapshot:DIR', 'source: the live AWS source is not available in this build');
+      return awsBindings(options, policy);
   }
 }
 
@@ -77,7 +128,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   const now = parseNow(options.now);
   const policy = await loadPolicy(options);
   // A caller that brings every data adapter needs no bundled source at all.
-  const src = await sourceBindings(spec, options);
+  const src = await sourceBindings(spec, options, policy);
   const fixedAt = now ?? (spec.kind === 'demo' ? src.capturedAt : null) ?? undefined;
 
   const c = new Container();
@@ -116,6 +167,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   useCase(TOKENS.SummarizeCompliance, (d) => new SummarizeCompliance(d));
   useCase(TOKENS.SummarizeMetrics, (d) => new SummarizeMetrics(d));
   useCase(TOKENS.ReportActivity, (d) => new ReportActivity(d));
+  useCase(TOKENS.CaptureSnapshot, (d) => new CaptureSnapshot(d, src.capture));
   c.bind<Assistant>(TOKENS.Assistant)
     .toDynamicValue((ctx) =>
       assistantFrom(ctx.get<CoreDependencies>(TOKENS.CoreDependencies), {
@@ -126,7 +178,8 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
         summarizeCompliance: ctx.get(TOKENS.SummarizeCompliance),
         summarizeMetrics: ctx.get(TOKENS.SummarizeMetrics),
         reportActivity: ctx.get(TOKENS.ReportActivity),
-      }),
+        captureSnapshot: ctx.get(TOKENS.CaptureSnapshot),
+      }, src.close),
     )
     .inSingletonScope();
   return c;

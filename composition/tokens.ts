@@ -18,5 +18,6 @@ export const TOKENS = {
   SummarizeCompliance: Symbol.for('sre-ops.SummarizeCompliance'),
   SummarizeMetrics: Symbol.for('sre-ops.SummarizeMetrics'),
   ReportActivity: Symbol.for('sre-ops.ReportActivity'),
+  CaptureSnapshot: Symbol.for('sre-ops.CaptureSnapshot'),
   Assistant: Symbol.for('sre-ops.Assistant'),
 } as const;

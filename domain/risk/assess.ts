@@ -11,6 +11,7 @@ import { ssvcOutcome } from './ssvc.js';
 import { dueDate, remediationTimeline } from './timeline.js';
 import type { AssetAssessment, AssetContext, FindingAssessment, ScoreReason } from './types.js';
 
+/** One instance with everything known about it, as the use case gathered it. */
 export interface AssetInput {
   readonly asset: Asset;
   /** All findings on this asset (any status: the non-ACTIVE ones are listed as excluded). */
@@ -20,6 +21,7 @@ export interface AssetInput {
   readonly patchState: PatchState | null;
 }
 
+/** What every assessment in one run shares: the catalog, acceptances, the instant and the policy. */
 export interface AssessmentContext {
   readonly catalog: ExploitedCatalog | null;
   /** Acceptances in force or not; expired ones are ignored here (compared with `now`). */
@@ -36,45 +38,41 @@ function idKey(id: string): string {
   return NEEDS_NORMALISING.test(id) ? id.trim().toUpperCase() : id;
 }
 
-// Acceptances grouped by upper-case vulnerability id, built once per acceptance list (not per
-// finding) so a fleet-wide run stays linear. Keyed weakly by the list: the result is a pure
-// function of it, and it is dropped with it.
-const acceptanceIndexes = new WeakMap<readonly RiskAcceptance[], ReadonlyMap<string, readonly RiskAcceptance[]>>();
+/** Whether an acceptance in force on the instance replaces the current best for its id. */
+function better(a: RiskAcceptance, best: RiskAcceptance | undefined): boolean {
+  if (best === undefined) return true;
+  const specific = a.instanceId !== null;
+  const bestSpecific = best.instanceId !== null;
+  return (specific && !bestSpecific) || (specific === bestSpecific && a.until > best.until);
+}
 
-function acceptanceIndex(acceptances: readonly RiskAcceptance[]): ReadonlyMap<string, readonly RiskAcceptance[]> {
-  let index = acceptanceIndexes.get(acceptances);
-  if (index === undefined) {
-    const m = new Map<string, RiskAcceptance[]>();
-    for (const a of acceptances) {
-      const key = idKey(a.vulnerabilityId);
-      const bucket = m.get(key);
-      if (bucket) bucket.push(a);
-      else m.set(key, [a]);
-    }
-    index = m;
-    acceptanceIndexes.set(acceptances, index);
-  }
-  return index;
+function inForce(a: RiskAcceptance, instanceId: string, now: Instant): boolean {
+  return a.until > now && (a.instanceId === null || a.instanceId === instanceId);
 }
 
 /**
- * The acceptance in force for a finding: same vulnerability, same instance or fleet-wide, and
- * `until` after now. An instance-specific one wins over a fleet-wide one; then the latest `until`.
+ * The acceptances in force on one instance, by upper-case vulnerability id: same instance or
+ * fleet-wide, and `until` after now. An instance-specific acceptance wins over a fleet-wide one;
+ * then the latest `until`. Built once per asset, so a fleet run costs O(assets x acceptances +
+ * findings) rather than a scan of every acceptance for every finding.
  */
-function acceptanceFor(finding: Finding, key: string | null, ctx: AssessmentContext): RiskAcceptance | null {
-  if (ctx.acceptances.length === 0 || key === null) return null;
-  const bucket = acceptanceIndex(ctx.acceptances).get(key);
-  if (bucket === undefined) return null;
-  let best: RiskAcceptance | null = null;
-  for (const a of bucket) {
-    if (a.until <= ctx.now) continue;
-    if (a.instanceId !== null && a.instanceId !== finding.instanceId) continue;
-    if (best === null) { best = a; continue; }
-    const specific = a.instanceId !== null;
-    const bestSpecific = best.instanceId !== null;
-    if ((specific && !bestSpecific) || (specific === bestSpecific && a.until > best.until)) best = a;
+function acceptancesInForce(acceptances: readonly RiskAcceptance[], instanceId: string, now: Instant): ReadonlyMap<string, RiskAcceptance> {
+  const m = new Map<string, RiskAcceptance>();
+  for (const a of acceptances) {
+    if (!inForce(a, instanceId, now)) continue;
+    const key = idKey(a.vulnerabilityId);
+    if (better(a, m.get(key))) m.set(key, a);
   }
-  return best;
+  return m;
+}
+
+/** The same choice for a single finding, by a scan that allocates nothing. */
+function acceptanceFor(key: string, instanceId: string, acceptances: readonly RiskAcceptance[], now: Instant): RiskAcceptance | null {
+  let best: RiskAcceptance | undefined;
+  for (const a of acceptances) {
+    if (inForce(a, instanceId, now) && idKey(a.vulnerabilityId) === key && better(a, best)) best = a;
+  }
+  return best ?? null;
 }
 
 function notCountedReason(finding: Finding, accepted: RiskAcceptance | null): ScoreReason {
@@ -86,6 +84,11 @@ function notCountedReason(finding: Finding, accepted: RiskAcceptance | null): Sc
 
 /** Everything decided about one finding in the context of its asset. */
 export function assessFinding(finding: Finding, asset: AssetContext, ctx: AssessmentContext): FindingAssessment {
+  return assessWith(finding, asset, ctx, null);
+}
+
+/** assessFinding, with the acceptances in force already indexed when a whole asset is assessed. */
+function assessWith(finding: Finding, asset: AssetContext, ctx: AssessmentContext, accepted: ReadonlyMap<string, RiskAcceptance> | null): FindingAssessment {
   const selected = readCvss(finding);
   const metrics = selected?.metrics ?? null;
   const key = finding.vulnerabilityId === null ? null : idKey(finding.vulnerabilityId);
@@ -98,8 +101,11 @@ export function assessFinding(finding: Finding, asset: AssetContext, ctx: Assess
   const timeline = remediationTimeline({ inKev, exposed: asset.exposed, automatable, technicalImpact });
   const dueBy = dueDate(timeline, finding.firstObservedAt, ctx.policy);
   const cvssScore = selected?.cvss.baseScore ?? null;
-  const accepted = finding.status === 'ACTIVE' ? acceptanceFor(finding, key, ctx) : null;
-  const counted = finding.status === 'ACTIVE' && accepted === null;
+  let acceptance: RiskAcceptance | null = null;
+  if (finding.status === 'ACTIVE' && key !== null && ctx.acceptances.length > 0) {
+    acceptance = accepted === null ? acceptanceFor(key, finding.instanceId, ctx.acceptances, ctx.now) : (accepted.get(key) ?? null);
+  }
+  const counted = finding.status === 'ACTIVE' && acceptance === null;
 
   let riskScore = 0;
   let reasons: readonly ScoreReason[];
@@ -123,14 +129,14 @@ export function assessFinding(finding: Finding, asset: AssetContext, ctx: Assess
     riskScore = scored.score;
     reasons = scored.reasons;
   } else {
-    reasons = [notCountedReason(finding, accepted)];
+    reasons = [notCountedReason(finding, acceptance)];
   }
 
   return {
     finding, exploitation, automatable, technicalImpact, inKev,
     cvssVector: selected?.cvss.scoringVector ?? null,
     cvssScore, ssvc, timeline, dueBy, counted,
-    acceptedBy: accepted, riskScore, reasons,
+    acceptedBy: acceptance, riskScore, reasons,
   };
 }
 
@@ -158,8 +164,9 @@ export function assessAsset(input: AssetInput, ctx: AssessmentContext): AssetAss
 
   const counted: FindingAssessment[] = [];
   const excluded: FindingAssessment[] = [];
+  const accepted = acceptancesInForce(ctx.acceptances, asset.instanceId, ctx.now);
   for (const f of findings) {
-    const a = assessFinding(f, assetCtx, ctx);
+    const a = assessWith(f, assetCtx, ctx, accepted);
     (a.counted ? counted : excluded).push(a);
   }
   counted.sort(byRisk);

@@ -58,7 +58,7 @@ export type CvssSource = 'adjusted' | 'cvss' | 'inspector';
 export interface FindingScoreInput {
   readonly ssvc: SsvcOutcome;
   readonly timeline: Timeline;
-  /** CVSS base score 0..10 (or Inspector's score when there is no CVSS v3 record); null: none. */
+  /** CVSS base score 0..10 (or Inspector's score when no CVSS v3 record has one); null: none. */
   readonly cvssScore: number | null;
   readonly cvssSource: CvssSource | null;
   /** The CVSS version label ("3.1"), when the score came from a CVSS record. */
@@ -136,7 +136,7 @@ function exploitationText(e: Exploitation, inKev: boolean, lastKnownExploitAt: I
 
 function cvssText(score: number, source: CvssSource | null, version: string | null): string {
   const s = TENTHS_TEXT[Math.round(score * 10)] ?? num(score, 1);
-  if (source === 'inspector') return `Inspector score ${s} (no CVSS v3 vector)`;
+  if (source === 'inspector') return `Inspector score ${s} (no CVSS v3 base score)`;
   const v = version ? ` ${version}` : '';
   return source === 'adjusted' ? `CVSS${v} base score ${s} (adjusted by Inspector)` : `CVSS${v} base score ${s}`;
 }

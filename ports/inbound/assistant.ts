@@ -4,14 +4,16 @@
  */
 import type { Policy } from '../../domain/policy.js';
 import type { CoreDependencies } from './dependencies.js';
-import { AssessFleet, type AssessFleetRequest } from './assess-fleet.use-case.js';
-import { AssessInstance, type InstanceReport } from './assess-instance.use-case.js';
-import { ListFindings, type FindingsReport } from './list-findings.use-case.js';
-import { PlanPatches, type PlanReport } from './plan-patches.use-case.js';
-import { ReportActivity, type ActivityReport } from './report-activity.use-case.js';
+import { type AssessFleet, type AssessFleetRequest } from './assess-fleet.use-case.js';
+import { type AssessInstance, type InstanceReport } from './assess-instance.use-case.js';
+import { type ListFindings, type FindingsReport } from './list-findings.use-case.js';
+import { type PlanPatches, type PlanReport } from './plan-patches.use-case.js';
+import { type ReportActivity, type ActivityReport } from './report-activity.use-case.js';
 import type { FleetReport } from './reports.js';
-import { SummarizeCompliance, type ComplianceReport } from './summarize-compliance.use-case.js';
-import { SummarizeMetrics, type MetricsReport } from './summarize-metrics.use-case.js';
+import { type CaptureSnapshot, type CaptureSnapshotRequest } from './capture-snapshot.use-case.js';
+import type { CaptureResult } from '../outbound/snapshot-capture.port.js';
+import { type SummarizeCompliance, type ComplianceReport } from './summarize-compliance.use-case.js';
+import { type SummarizeMetrics, type MetricsReport } from './summarize-metrics.use-case.js';
 
 export interface Assistant {
   /** Where the data comes from ("demo", "snapshot:/path", "aws:eu-west-1"). */
@@ -32,10 +34,11 @@ export interface Assistant {
   metricsSummary(request: { instance: string; hours?: number }): Promise<MetricsReport>;
   /** CloudTrail events about one instance over the last `hours` (default 24), flagged. */
   activityReport(request: { instance: string; hours?: number }): Promise<ActivityReport>;
+  /** Writes the live account into a snapshot folder (source aws only). */
+  captureSnapshot(request: CaptureSnapshotRequest): Promise<CaptureResult>;
+  /** Releases network clients and caches; call once when done. */
+  close(): Promise<void>;
 }
-
-/** The use case classes, for a container to bind one by one. */
-export const USE_CASES = { AssessFleet, AssessInstance, ListFindings, PlanPatches, SummarizeCompliance, SummarizeMetrics, ReportActivity } as const;
 
 /** Builds the facade over use case instances. */
 export function assistantFrom(
@@ -43,7 +46,9 @@ export function assistantFrom(
   u: {
     assessFleet: AssessFleet; assessInstance: AssessInstance; listFindings: ListFindings; planPatches: PlanPatches;
     summarizeCompliance: SummarizeCompliance; summarizeMetrics: SummarizeMetrics; reportActivity: ReportActivity;
+    captureSnapshot: CaptureSnapshot;
   },
+  close: () => Promise<void> = async () => {},
 ): Assistant {
   return {
     source: deps.source.label,
@@ -55,5 +60,7 @@ export function assistantFrom(
     complianceSummary: () => u.summarizeCompliance.execute(),
     metricsSummary: (r) => u.summarizeMetrics.execute(r),
     activityReport: (r) => u.reportActivity.execute(r),
+    captureSnapshot: (r) => u.captureSnapshot.execute(r),
+    close,
   };
 }

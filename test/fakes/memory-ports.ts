@@ -70,7 +70,9 @@ export function fakeDependencies(world: FakeWorld): { deps: CoreDependencies; ca
       async getInstanceMetrics(q: MetricsQuery) {
         calls.metricQueries.push(q);
         if (failing.has('cloudwatch')) fail('cloudwatch', 'GetMetricData');
-        return new Map(q.instanceIds.filter((id) => world.metrics?.[id]).map((id) => [id, world.metrics?.[id] ?? {}]));
+        const inWindow = (m: InstanceMetrics): InstanceMetrics =>
+          Object.fromEntries(Object.entries(m).map(([k, pts]) => [k, pts.filter((p) => p.t >= q.start && p.t < q.end)]));
+        return new Map(q.instanceIds.filter((id) => world.metrics?.[id]).map((id) => [id, inWindow(world.metrics?.[id] ?? {})]));
       },
     },
     activity: {

@@ -61,7 +61,12 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     const options = globalOptions(args);
     try {
       const assistant = await io.createAssistant(options, notice);
-      const result = await handler(assistant, args);
+      let result: Awaited<ReturnType<Handler>>;
+      try {
+        result = await handler(assistant, args);
+      } finally {
+        await assistant.close();
+      }
       if (options.json) io.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
       else {
         io.stdout.write(result.human(style));
@@ -145,9 +150,36 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       const r = await a.activityReport({ instance: String(args.instance), hours: args.hours as number });
       return { json: r, human: (s) => renderActivity(r, s), warnings: r.warnings };
     }))
+    .command('snapshot', 'capture a live account for offline analysis', (y) =>
+      y
+        .command(
+          'capture',
+          'write the live account (--source aws) into a snapshot folder',
+          (c) =>
+            c
+              .option('out', { type: 'string', demandOption: true, describe: 'the folder to create (must not exist or be empty)' })
+              .option('instance', { type: 'string', array: true, describe: 'only these instances (ids or Name tags)' }),
+          run(async (a, args) => {
+            const r = await a.captureSnapshot({
+              outDir: String(args.out),
+              ...(Array.isArray(args.instance) ? { instances: (args.instance as unknown[]).map(String) } : {}),
+              onProgress: (p) => notice(`[${p.step}] ${p.message}`),
+            });
+            const c = r.counts;
+            return {
+              json: r,
+              human: () =>
+                `captured ${c.instances} instances and ${c.findings} findings from account ${r.manifest.accountId} (${r.manifest.region}) into ${r.outDir}\n` +
+                `analyse it with: sre-ops assess --source snapshot:${r.outDir}\n`,
+              warnings: r.warnings,
+            };
+          }),
+        )
+        .demandCommand(1, 'name a snapshot command: capture'))
     .example('$0 plan', 'patch plan for the bundled demo fleet')
     .example('$0 assess --source snapshot:./capture --json', 'ranked fleet from a captured snapshot, as JSON')
     .example('$0 findings web-1 --min-severity high', 'high and critical findings on the instance named web-1')
+    .example('$0 snapshot capture --source aws --region eu-west-1 --out ./capture', 'capture a live account for offline use')
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .recommendCommands()

@@ -14,7 +14,7 @@ export class Style {
   constructor(readonly enabled: boolean) {}
   static for(out: Output, env: Readonly<Record<string, string | undefined>>): Style {
     if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return new Style(false);
-    if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return new Style(true);
+    if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return new Style(true);
     return new Style(out.isTTY === true);
   }
   paint(c: Colour, s: string): string {

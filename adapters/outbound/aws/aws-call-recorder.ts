@@ -21,6 +21,7 @@ export function iamAction(clientName: string, commandName: string): string {
   return `${clientName.replace(/Client$/, '').toLowerCase()}:${commandName.replace(/Command$/, '')}`;
 }
 
+/** Counts calls by IAM action across the clients it is attached to. */
 export class AwsCallRecorder {
   private readonly counts = new Map<string, number>();
 

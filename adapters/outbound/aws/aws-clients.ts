@@ -15,6 +15,7 @@ import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/creden
 /** Static credentials or a provider of them, as every SDK client accepts. */
 export type AwsCredentials = NonNullable<EC2ClientConfig['credentials']>;
 
+/** The options an AWS user expects: --region, --profile, --endpoint-url, a role to assume. */
 export interface AwsClientOptions {
   /** e.g. "eu-west-1"; default: AWS_REGION, then the profile's region. */
   readonly region?: string;
@@ -82,7 +83,7 @@ function resolveCredentials(options: AwsClientOptions): AwsCredentials {
   // With a profile named, the chain skips environment keys, as the AWS CLI does for --profile.
   const base = options.credentials ?? fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile });
   if (options.roleArn === undefined) return base;
-  return fromTemporaryCredentials({
+  return shareOne(fromTemporaryCredentials({
     masterCredentials: base,
     params: {
       RoleArn: options.roleArn,
@@ -90,5 +91,31 @@ function resolveCredentials(options: AwsClientOptions): AwsCredentials {
       ...(options.externalId === undefined ? {} : { ExternalId: options.externalId }),
     },
     clientConfig: { region: options.region, profile: options.profile, endpoint: options.endpointUrl },
-  });
+  }));
+}
+
+type CredentialProvider = Extract<AwsCredentials, (...args: never[]) => unknown>;
+type Identity = Awaited<ReturnType<CredentialProvider>>;
+
+/** Refresh this long before the credentials expire, so no call goes out with a dying session. */
+const EXPIRY_MARGIN_MS = 5 * 60_000;
+
+/**
+ * One set of credentials for every client: each client memoizes its provider on its own, so an
+ * unshared fromTemporaryCredentials would call AssumeRole once per client. Concurrent callers
+ * share one pending request; a failure is not kept.
+ */
+function shareOne(provider: CredentialProvider): CredentialProvider {
+  let current: Promise<Identity> | null = null;
+  const fresh = (identity: Identity): boolean =>
+    identity.expiration === undefined || identity.expiration.getTime() - Date.now() > EXPIRY_MARGIN_MS;
+  return async (props?: { forceRefresh?: boolean }) => {
+    if (current !== null && props?.forceRefresh !== true) {
+      const held = await current.catch(() => null);
+      if (held !== null && fresh(held)) return held;
+    }
+    const pending = provider(props);
+    current = pending;
+    return pending;
+  };
 }

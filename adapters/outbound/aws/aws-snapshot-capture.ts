@@ -5,6 +5,7 @@ import type { Reservation } from '@aws-sdk/client-ec2';
 import { SourceError, ValidationError } from '../../../domain/errors.js';
 import { DAY_MS, HOUR_MS } from '../../../domain/time.js';
 import type { Instant } from '../../../domain/time.js';
+import type { CapturedManifest as SnapshotManifest, CaptureRequest, CaptureResult, SnapshotCapture } from '../../../ports/outbound/snapshot-capture.port.js';
 import type { AwsClients } from './aws-clients.js';
 import { callAws } from './aws-errors.js';
 import { CloudTrailActivityLog } from './cloudtrail-activity-log.js';
@@ -27,51 +28,9 @@ export const SNAPSHOT_FILES = {
   activityDir: 'cloudtrail',
 } as const;
 
-/** snapshot.json. */
-export interface SnapshotManifest {
-  readonly capturedAt: string;
-  readonly region: string;
-  readonly accountId: string;
-}
+export type { CapturedManifest as SnapshotManifest, CaptureProgress, CaptureRequest, CaptureResult, CaptureStep } from '../../../ports/outbound/snapshot-capture.port.js';
 
-export type CaptureStep =
-  | 'account' | 'instances' | 'findings' | 'managed-instances' | 'patch-states' | 'metrics' | 'activity' | 'kev' | 'done';
-
-/** One line of progress for a person watching a long capture. */
-export interface CaptureProgress {
-  readonly step: CaptureStep;
-  readonly message: string;
-}
-
-export interface CaptureRequest {
-  /** The snapshot folder to create; it must not exist or be empty. */
-  readonly outDir: string;
-  /** Only these instances (ids); default every instance not terminated. */
-  readonly instanceIds?: readonly string[];
-  /** GetMetricData window; default the 14 days before the capture, hourly. false: no cloudwatch/. */
-  readonly metrics?: { readonly start: Instant; readonly end: Instant; readonly periodSeconds: number } | false;
-  /** LookupEvents window; default the 14 days before the capture. false: no cloudtrail/. */
-  readonly activity?: { readonly start: Instant; readonly end: Instant } | false;
-  /** The KEV feed's JSON text to store as kev.json, or null for none (e.g. HttpKevCatalog.feedText). */
-  readonly kevFeed?: () => Promise<string | null>;
-  readonly onProgress?: (progress: CaptureProgress) => void;
-}
-
-export interface CaptureResult {
-  readonly outDir: string;
-  readonly manifest: SnapshotManifest;
-  /** Secondary sources that could not be read and were left out (service, operation, code). */
-  readonly warnings: readonly string[];
-  readonly counts: {
-    readonly instances: number;
-    readonly findings: number;
-    readonly managedInstances: number | null;
-    readonly patchStates: number | null;
-    readonly metricFiles: number | null;
-    readonly activityFiles: number | null;
-  };
-}
-
+/** Limits and clock shared with the live adapters. */
 export interface AwsSnapshotCaptureOptions {
   /** Caps parallel calls; share the one the live adapters use. Default 4 at once. */
   readonly limiter?: Limiter;
@@ -87,7 +46,7 @@ export interface AwsSnapshotCaptureOptions {
  * capture leaves nothing half-written. EC2, Inspector2 and STS are required; SSM, CloudWatch,
  * CloudTrail and the KEV feed are left out with a warning when they fail.
  */
-export class AwsSnapshotCapture {
+export class AwsSnapshotCapture implements SnapshotCapture {
   private readonly limiter: Limiter;
   private readonly now: () => Instant;
   private readonly inventory: Ec2AssetInventory;

@@ -13,6 +13,7 @@ export const MAX_EVENTS_PAGE = 50;
 /** LookupEvents' documented rate: 2 calls a second per account and region. */
 export const LOOKUP_EVENTS_PER_SECOND = 2;
 
+/** Options of CloudTrailActivityLog. */
 export interface CloudTrailActivityLogOptions {
   /**
    * Paces every LookupEvents call, retries included. Pass the same pacer to every user of the

@@ -46,6 +46,7 @@ export function choosePeriodSeconds(start: Instant, end: Instant, requested: num
   return period;
 }
 
+/** Options of CloudWatchMetricsSource. */
 export interface CloudWatchMetricsOptions {
   /** Caps the GetMetricData calls in flight; share one limiter across adapters. Default 4 at once. */
   readonly limiter?: Limiter;

@@ -11,6 +11,7 @@ export const LISTED_STATES = ['pending', 'running', 'shutting-down', 'stopping',
 /** DescribeInstances' largest page. */
 export const MAX_INSTANCES_PAGE = 1000;
 
+/** Options of Ec2AssetInventory. */
 export interface Ec2AssetInventoryOptions {
   /** MaxResults per call (5..1000); default 1000. */
   readonly pageSize?: number;

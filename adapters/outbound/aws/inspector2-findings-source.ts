@@ -11,6 +11,7 @@ export const MAX_FINDINGS_PAGE = 100;
 /** Values one Inspector2 string filter (here resourceId) accepts. */
 export const MAX_FILTER_VALUES = 10;
 
+/** Options of Inspector2FindingsSource. */
 export interface Inspector2FindingsOptions {
   /** maxResults per ListFindings call; default 100, the API's maximum. */
   readonly pageSize?: number;

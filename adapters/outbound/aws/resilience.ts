@@ -44,9 +44,12 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** Waits `ms` milliseconds; injectable so tests spend no real time. */
 export type Sleep = (ms: number) => Promise<void>;
+/** The real Sleep, on setTimeout. */
 export const sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** How fast a RequestPacer lets calls go, and its clock (injectable for tests). */
 export interface PacerOptions {
   /** Calls a second; CloudTrail LookupEvents allows 2 per account and region. */
   readonly perSecond: number;
@@ -81,6 +84,7 @@ export class RequestPacer {
   }
 }
 
+/** How retryOnThrottling backs off. */
 export interface ThrottleRetryOptions {
   /** Retries after the first attempt; default 6 (about a minute of backoff in all). */
   readonly retries?: number;

@@ -12,6 +12,7 @@ export const MAX_PATCH_STATE_IDS = 50;
 /** DescribeInstanceInformation's largest page. */
 export const MAX_INSTANCE_INFORMATION_PAGE = 50;
 
+/** Options of SsmPatchCompliance. */
 export interface SsmPatchComplianceOptions {
   /** Caps the patch-state calls in flight; share one limiter across adapters. Default 4 at once. */
   readonly limiter?: Limiter;

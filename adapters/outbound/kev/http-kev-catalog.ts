@@ -12,6 +12,7 @@ export const CISA_KEV_URL = 'https://www.cisa.gov/sites/default/files/feeds/know
 
 const SERVICE = 'kev';
 
+/** Where the feed and its cache are, and how fresh the cache must be. */
 export interface HttpKevCatalogOptions {
   /** The cache file (the feed as downloaded); its validators go in `<cachePath>.meta.json`. */
   readonly cachePath: string;
@@ -194,6 +195,6 @@ export class HttpKevCatalog implements ExploitedCatalogSource {
 
 function describeFailure(e: unknown, timeoutMs: number): string {
   const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${Math.round(timeoutMs / 1000)} s`;
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`;
   return err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
 }

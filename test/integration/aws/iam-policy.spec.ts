@@ -1,0 +1,63 @@
+import { expect } from 'chai';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AwsCallRecorder } from '../../../adapters/outbound/aws/aws-call-recorder.js';
+import { createAwsSources } from '../../../adapters/outbound/aws/aws-sources.js';
+import { HOUR_MS } from '../../../domain/time.js';
+import { useMoto } from '../../support/moto.js';
+import { motoClients, runInstances, wireFinding } from './aws-fixtures.js';
+import { REPO_ROOT } from '../../support/paths.js';
+
+interface Statement {
+  readonly Sid: string;
+  readonly Effect: string;
+  readonly Action: readonly string[];
+  readonly Resource: string;
+}
+
+// AWS lets any caller ask who it is: sts:GetCallerIdentity needs no permission.
+const NEEDS_NO_PERMISSION = new Set(['sts:GetCallerIdentity']);
+
+describe('docs/iam-policy.json', () => {
+  const moto = useMoto();
+
+  it('grants exactly the read actions the adapters and the capture send', async function () {
+    this.timeout(30_000);
+    const clients = motoClients(moto.endpoint);
+    const recorder = new AwsCallRecorder().attach(...Object.values(clients));
+    const [id] = await runInstances(clients.ec2, 1);
+    await moto.server.post('/moto-api/static/inspector2/findings-results', { results: [[wireFinding(id as string, 1)]] });
+    recorder.reset();
+    const sources = createAwsSources(clients);
+    const now = Date.now();
+    // moto lacks the SSM and CloudTrail reads: those calls fail, but they were sent, and the
+    // recorder (SDK middleware, before the request goes out) has counted them.
+    const tolerate = async (p: Promise<unknown>): Promise<void> => {
+      await p.catch(() => undefined);
+    };
+
+    await sources.assets.listAssets();
+    for await (const _ of sources.findings.listActiveFindings()) void _;
+    for await (const _ of sources.findings.listActiveFindings({ instanceIds: [id as string] })) void _;
+    await tolerate(sources.patchCompliance.managedInstances());
+    await tolerate(sources.patchCompliance.patchStates([id as string]));
+    await sources.metrics.getInstanceMetrics({ instanceIds: [id as string], start: now - HOUR_MS, end: now, periodSeconds: 300 });
+    await tolerate(sources.activity.lookupInstanceEvents(id as string, now - HOUR_MS, now));
+    const dir = await mkdtemp(join(tmpdir(), 'sre-ops-iam-'));
+    try {
+      await sources.capture.capture({ outDir: join(dir, 'snap') });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+
+    const policy = JSON.parse(await readFile(join(REPO_ROOT, 'docs', 'iam-policy.json'), 'utf8')) as { Version: string; Statement: Statement[] };
+    const read = policy.Statement.find((s) => s.Sid === 'SreOpsRead');
+    const sent = recorder.actions().filter((a) => !NEEDS_NO_PERMISSION.has(a));
+    expect(policy.Version).to.equal('2012-10-17');
+    expect(read).to.deep.include({ Effect: 'Allow', Resource: '*' });
+    expect([...(read?.Action ?? [])].sort()).to.deep.equal(sent);
+    expect(new Set(read?.Action).size).to.equal(read?.Action.length);
+    expect(policy.Statement.map((s) => s.Sid).filter((sid) => sid !== 'SreOpsRead').every((sid) => sid === 'SreOpsPatch')).to.equal(true);
+  });
+});

@@ -1,0 +1,229 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import type { Finding } from '../../../../domain/inputs.js';
+import { assessAsset } from '../../../../domain/risk/assess.js';
+import type { AssetAssessment, FindingAssessment, ScoreReason } from '../../../../domain/risk/types.js';
+import { aManagedInstance, anAcceptance, anAsset, aFinding, aCatalog, aCvss } from '../../../builders.js';
+import type { AssetFactors, Factors } from './helpers.js';
+import { aContext, assessFactors, assetFactorsArb, factorsArb, findingFor, kevContext, raise, RAISES, vector } from './helpers.js';
+
+function sumOf(reasons: readonly ScoreReason[]): number {
+  return reasons.reduce((s, r) => s + r.points, 0);
+}
+
+function assetOf(a: AssetFactors, findings: readonly Finding[]): AssetAssessment {
+  const asset = anAsset({ tags: { Name: 'web-1', criticality: a.mission }, publicIpv4: a.exposed ? '203.0.113.7' : null });
+  return assessAsset({ asset, findings, managedInstance: aManagedInstance(), patchState: null }, kevContext);
+}
+
+function findingsOf(fs: readonly Factors[]): Finding[] {
+  return fs.map((f, i) => findingFor(f, `arn:aws:inspector2:us-east-1:123456789012:finding/f${i}`));
+}
+
+/** The same finding, made unable to reach SSVC act: a PoC never does, in any mission. */
+function notAct(f: Factors): Factors {
+  return f.exploitation === 'active' || f.inKev ? { ...f, exploitation: 'public poc', inKev: false } : f;
+}
+
+const raiseArb = fc.constantFrom(...RAISES);
+const amountArb = fc.double({ min: 0, max: 1, noNaN: true });
+
+describe('risk score of a finding (properties)', () => {
+  it('is bounded to 0..100, has one decimal, and is deterministic', () => {
+    fc.assert(fc.property(factorsArb, assetFactorsArb, (f, a) => {
+      const first = assessFactors(f, a);
+      const again = assessFactors(f, a);
+
+      expect(first.riskScore).to.be.within(0, 100);
+      expect(Math.abs(first.riskScore * 10 - Math.round(first.riskScore * 10))).to.be.below(1e-9);
+      expect(again).to.deep.equal(first);
+    }));
+  });
+
+  it("its reasons' points add up to the score and are never negative", () => {
+    fc.assert(fc.property(factorsArb, assetFactorsArb, (f, a) => {
+      const r = assessFactors(f, a);
+
+      expect(sumOf(r.reasons)).to.be.closeTo(r.riskScore, 1e-9);
+      for (const reason of r.reasons) expect(reason.points).to.be.at.least(0);
+      expect(r.reasons[0]?.factor).to.equal('ssvc');
+    }));
+  });
+
+  it('is monotonic: raising CVSS, EPSS, exploitation, KEV, automatable, impact, exposure or mission never lowers it', () => {
+    fc.assert(fc.property(factorsArb, assetFactorsArb, raiseArb, amountArb, (f, a, what, amount) => {
+      const raised = raise(what, f, a, amount);
+
+      const before = assessFactors(f, a).riskScore;
+      const after = assessFactors(raised.f, raised.a).riskScore;
+
+      expect(after, `raising ${what}`).to.be.at.least(before);
+    }), { numRuns: 500 });
+  });
+
+  it('a KEV-listed finding strictly outranks an otherwise identical unlisted one', () => {
+    fc.assert(fc.property(factorsArb, assetFactorsArb, (f, a) => {
+      const unlisted = assessFactors({ ...f, inKev: false }, a);
+      const listed = assessFactors({ ...f, inKev: true }, a);
+
+      expect(listed.riskScore).to.be.above(unlisted.riskScore);
+    }));
+  });
+
+  it('KEV still counts when both are already active through lastKnownExploitAt', () => {
+    fc.assert(fc.property(factorsArb, assetFactorsArb, (f, a) => {
+      const active = { ...f, exploitation: 'active' as const };
+
+      const unlisted = assessFactors({ ...active, inKev: false }, a);
+      const listed = assessFactors({ ...active, inKev: true }, a);
+
+      expect(unlisted.exploitation).to.equal('active');
+      expect(listed.riskScore).to.be.above(unlisted.riskScore);
+    }));
+  });
+
+  it('an act finding outranks every finding that is not act', () => {
+    fc.assert(fc.property(factorsArb, assetFactorsArb, factorsArb, assetFactorsArb, (f1, a1, f2, a2) => {
+      const one = assessFactors(f1, a1);
+      const other = assessFactors(notAct(f2), a2);
+      fc.pre(one.ssvc === 'act');
+
+      expect(one.riskScore).to.be.above(other.riskScore);
+    }));
+  });
+});
+
+describe('risk score of a finding (examples)', () => {
+  it('explains itself in sentences', () => {
+    const asset = anAsset({ tags: { Environment: 'prod' }, publicIpv4: '203.0.113.7' });
+    const finding = aFinding({ epss: 0.97, cvss: [aCvss(vector({ AV: 'N', PR: 'N', UI: 'N', C: 'H', I: 'H' }), 9.8)] });
+
+    const result = assessAsset({ asset, findings: [finding], managedInstance: aManagedInstance(), patchState: null }, aContext({ catalog: aCatalog('CVE-2024-6387') }));
+    const texts = result.findings[0]?.reasons.map((r) => r.text) ?? [];
+
+    expect(texts).to.include.members([
+      'in CISA KEV (added 2024-07-01)',
+      'EPSS 0.97',
+      'public IPv4 address 203.0.113.7',
+      'mission high (tag Environment=prod)',
+      'CVSS 3.1 base score 9.8',
+      'exploited in the wild (CISA KEV)',
+      'automatable (AV:N, PR:N, UI:N)',
+      'total technical impact (C:H, I:H)',
+    ]);
+    expect(texts[0]).to.equal('SSVC act, BOD 26-04 3 days and forensic investigation: priority band 80 to 100');
+  });
+
+  it("uses Inspector's score, saying so, when there is no CVSS v3 record", () => {
+    const r = assessFactors({ cvss: 0, epss: 0, exploitation: 'none', inKev: false, automatable: false, total: false, fix: 'YES' }, { mission: 'low', exposed: false });
+    const noV3 = assessAsset({ asset: anAsset(), findings: [aFinding({ cvss: [], inspectorScore: 7.5 })], managedInstance: undefined, patchState: null }, aContext());
+
+    expect(r.reasons.find((x) => x.factor === 'cvss')).to.equal(undefined);
+    expect(noV3.findings[0]?.reasons.find((x) => x.factor === 'cvss')?.text).to.equal('Inspector score 7.5 (no CVSS v3 base score)');
+  });
+});
+
+describe('risk score of an asset (properties)', () => {
+  const findingsArb = fc.array(factorsArb, { minLength: 1, maxLength: 20 });
+
+  it('is bounded to 0..100, and its reasons add up to it', () => {
+    fc.assert(fc.property(assetFactorsArb, findingsArb, (a, fs) => {
+      const r = assetOf(a, findingsOf(fs));
+
+      expect(r.riskScore).to.be.within(0, 100);
+      expect(sumOf(r.reasons)).to.be.closeTo(r.riskScore, 1e-9);
+    }));
+  });
+
+  it('is monotonic in every input of any one of its findings, and in its mission and exposure', () => {
+    fc.assert(fc.property(assetFactorsArb, findingsArb, fc.nat(), raiseArb, amountArb, (a, fs, pick, what, amount) => {
+      const k = pick % fs.length;
+      const raised = raise(what, fs[k] as Factors, a, amount);
+      const raisedFs = fs.map((f, i) => (i === k ? raised.f : f));
+
+      const before = assetOf(a, findingsOf(fs)).riskScore;
+      const after = assetOf(raised.a, findingsOf(raisedFs)).riskScore;
+
+      expect(after, `raising ${what} of finding ${k}`).to.be.at.least(before);
+    }), { numRuns: 300 });
+  });
+
+  it('one more counted finding never lowers it', () => {
+    fc.assert(fc.property(assetFactorsArb, findingsArb, factorsArb, (a, fs, extra) => {
+      const before = assetOf(a, findingsOf(fs)).riskScore;
+      const after = assetOf(a, findingsOf([...fs, extra])).riskScore;
+
+      expect(after).to.be.at.least(before);
+    }));
+  });
+
+  it('no number of findings short of act outranks an asset with one act finding', () => {
+    const actArb = fc.tuple(factorsArb, assetFactorsArb).filter(([f, a]) => assessFactors(f, a).ssvc === 'act');
+    fc.assert(fc.property(actArb, assetFactorsArb, fc.array(factorsArb, { minLength: 1, maxLength: 60 }), ([f, a1], a2, many) => {
+      const withAct = assetOf(a1, findingsOf([f]));
+      const withoutAct = assetOf(a2, findingsOf(many.map(notAct)));
+
+      expect(withAct.riskScore).to.be.above(withoutAct.riskScore);
+    }), { numRuns: 200 });
+  });
+
+  it('findings that are not counted score nothing and do not move the asset score', () => {
+    fc.assert(fc.property(assetFactorsArb, findingsArb, factorsArb, fc.constantFrom('SUPPRESSED', 'CLOSED', 'accepted'), (a, fs, extra, why) => {
+      const base = findingsOf(fs);
+      const f = findingFor(extra, 'arn:aws:inspector2:us-east-1:123456789012:finding/extra');
+      const notCounted = why === 'accepted' ? { ...f, vulnerabilityId: 'CVE-2098-0001' } : { ...f, status: why };
+      const asset = anAsset({ tags: { criticality: a.mission }, publicIpv4: a.exposed ? '203.0.113.7' : null });
+      const ctx = aContext({ catalog: kevContext.catalog, acceptances: [anAcceptance({ vulnerabilityId: 'CVE-2098-0001' })] });
+
+      const before = assessAsset({ asset, findings: base, managedInstance: undefined, patchState: null }, ctx);
+      const after = assessAsset({ asset, findings: [...base, notCounted], managedInstance: undefined, patchState: null }, ctx);
+
+      expect(after.riskScore).to.equal(before.riskScore);
+      expect(after.excluded).to.have.length(1);
+      expect((after.excluded[0] as FindingAssessment).riskScore).to.equal(0);
+    }));
+  });
+});
+
+describe('risk score of an asset (examples)', () => {
+  const medium: Factors = { cvss: 5.5, epss: 0.02, exploitation: 'none', inKev: false, automatable: false, total: false, fix: 'YES' };
+  const low: Factors = { ...medium, cvss: 3.1, epss: 0.001 };
+  const place: AssetFactors = { mission: 'medium', exposed: false };
+
+  it('many medium findings outrank one low finding', () => {
+    const many = assetOf(place, findingsOf(Array.from({ length: 20 }, () => medium)));
+    const one = assetOf(place, findingsOf([low]));
+
+    expect(many.riskScore).to.be.above(one.riskScore);
+  });
+
+  it('many findings in one band outrank one stronger finding in the same band', () => {
+    const strong: Factors = { ...medium, cvss: 9.8, epss: 0.9 };
+
+    const many = assetOf(place, findingsOf(Array.from({ length: 30 }, () => medium)));
+    const one = assetOf(place, findingsOf([strong]));
+
+    expect(many.riskScore).to.be.above(one.riskScore);
+  });
+
+  it('an asset without counted findings scores 0', () => {
+    const r = assetOf(place, [{ ...findingFor(medium), status: 'CLOSED' }]);
+
+    expect(r.riskScore).to.equal(0);
+    expect(r.reasons).to.deep.equal([{ factor: 'count', points: 0, text: 'no counted findings' }]);
+  });
+
+  it('names its strongest finding, its count, mission and exposure', () => {
+    const r = assessAsset({
+      asset: anAsset({ tags: { Environment: 'prod' }, publicIpv4: '203.0.113.7' }),
+      findings: [aFinding({ findingArn: 'a' }), aFinding({ findingArn: 'b', vulnerabilityId: 'CVE-2023-0001' })],
+      managedInstance: aManagedInstance(), patchState: null,
+    }, aContext({ catalog: aCatalog('CVE-2024-6387') }));
+
+    expect(r.reasons.map((x) => x.factor)).to.deep.equal(['ssvc', 'count', 'mission', 'exposure']);
+    expect(r.reasons[0]?.text).to.match(/^strongest finding CVE-2024-6387: SSVC act/);
+    expect(r.reasons[1]?.text).to.match(/^2 counted findings, combined likelihood 0\.\d+/);
+    expect(r.reasons[2]?.text).to.equal('mission high (tag Environment=prod)');
+    expect(r.reasons[3]?.text).to.equal('public IPv4 address 203.0.113.7');
+  });
+});
