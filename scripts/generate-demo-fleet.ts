@@ -14,7 +14,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DemoCve, KevFacts, PlatformFamily, Role } from './demo-cves.js';
-import { ALL_DEMO_CVES, kevListed } from './demo-cves.js';
+import { kevListed } from './demo-cves.js';
 import type { DemoInstance, EnvName } from './demo-fleet-model.js';
 import { ACCOUNT_ID, CAPTURED_AT, DAY, DEMO_FLEET, HOUR, REGION, instanceId } from './demo-fleet-model.js';
 import {
