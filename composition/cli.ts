@@ -10,6 +10,7 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 const code = await runCli(hideBin(process.argv), {
   stdout: process.stdout,
   stderr: process.stderr,
+  stdin: process.stdin,
   env: process.env,
   version: pkg.version,
   async createAssistant(o: GlobalOptions, notice) {

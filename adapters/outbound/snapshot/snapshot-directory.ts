@@ -7,6 +7,7 @@ import {
   decodeJsonBytes, describeValue, mapCloudTrailEvent, mapDescribeInstances, mapFinding, mapManagedInstance, mapMetricDataResults, mapPatchState,
   parseJsonText, parseTimestamp, ShapeError,
 } from '../aws-shapes/index.js';
+import { findMember, MalformedJson } from './json-array-elements.js';
 
 /** The file names of a snapshot: the contract with whoever captures one (see the README). */
 export const SNAPSHOT_FILES = {
@@ -76,9 +77,12 @@ export class SnapshotDirectory {
     return this.once(SNAPSHOT_FILES.instances, true, (json) => mapDescribeInstances(json, '$')) as Promise<readonly Asset[]>;
   }
 
-  /** inspector2-list-findings.json: findings on EC2 instances, every status. */
+  /**
+   * inspector2-list-findings.json: findings on EC2 instances, every status. Parsed one finding at
+   * a time (see json-array-elements.ts), so a file of 100,000 findings is never one parsed tree.
+   */
   findings(): Promise<readonly Finding[]> {
-    return this.once(SNAPSHOT_FILES.findings, true, mapFindingsFile) as Promise<readonly Finding[]>;
+    return this.onceBytes(SNAPSHOT_FILES.findings, true, mapFindingsBytes) as Promise<readonly Finding[]>;
   }
 
   /** ssm-describe-instance-information.json by instance id, or null when the file is absent. */
@@ -127,6 +131,10 @@ export class SnapshotDirectory {
   }
 
   private once(name: string, required: boolean, map: (json: unknown) => unknown): Promise<unknown> {
+    return this.onceBytes(name, required, (bytes, file) => map(parseJsonText(decodeJsonBytes(bytes), file, SERVICE)));
+  }
+
+  private onceBytes(name: string, required: boolean, map: (bytes: Buffer, file: string) => unknown): Promise<unknown> {
     let p = this.cache.get(name);
     if (p === undefined) {
       p = this.load(name, required, map);
@@ -135,20 +143,19 @@ export class SnapshotDirectory {
     return p;
   }
 
-  private async load(name: string, required: boolean, map: (json: unknown) => unknown): Promise<unknown> {
+  private async load(name: string, required: boolean, map: (bytes: Buffer, file: string) => unknown): Promise<unknown> {
     const file = this.pathOf(name);
-    const text = await this.read(name, file, required);
-    if (text === null) return null;
-    const json = parseJsonText(text, file, SERVICE);
+    const bytes = await this.read(name, file, required);
+    if (bytes === null) return null;
     try {
-      return map(json);
+      return map(bytes, file);
     } catch (e) {
       if (e instanceof ShapeError) throw e.inFile(SERVICE, file);
       throw e;
     }
   }
 
-  private async read(name: string, file: string, required: boolean): Promise<string | null> {
+  private async read(name: string, file: string, required: boolean): Promise<Buffer | null> {
     let bytes: Buffer;
     try {
       bytes = await readFile(file);
@@ -169,7 +176,7 @@ export class SnapshotDirectory {
       }
       throw new SourceError(SERVICE, null, `cannot read ${file}: ${(e as Error).message}`, { cause: e });
     }
-    return decodeJsonBytes(bytes);
+    return bytes;
   }
 }
 
@@ -214,8 +221,38 @@ function mapList<T extends { instanceId: string }>(json: unknown, key: string, m
   return out;
 }
 
-// Each raw finding is released as soon as it is mapped, so the parsed tree shrinks while the
-// mapped list grows: peak memory stays near the larger of the two, not their sum.
+// The fast path: each finding is decoded, parsed and mapped on its own, straight from the file's
+// bytes. Anything the scan does not expect (a UTF-16 file, broken JSON) takes the whole-document
+// path, whose parse error names the line and column.
+function mapFindingsBytes(bytes: Buffer, file: string): Finding[] {
+  const utf16 = bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe;
+  if (!utf16) {
+    const b = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+    const decode = (start: number, end: number): string => b.toString('utf8', start, end);
+    try {
+      const member = findMember(b, 'findings', decode);
+      if (member.kind === 'absent') throw new ShapeError(SERVICE, null, '$.findings', 'an array', 'nothing');
+      if (member.kind === 'other') throw new ShapeError(SERVICE, null, '$.findings', 'an array', describeValue(JSON.parse(decode(member.start, member.end))));
+      const out: Finding[] = [];
+      let i = 0;
+      for (const [start, end] of member.elements) {
+        const f = mapFinding(JSON.parse(decode(start, end)), `$.findings[${i++}]`);
+        if (f !== null) out.push(f);
+      }
+      member.finish();
+      return out;
+    } catch (e) {
+      // A whole-document parse reports broken JSON before any shape problem; on this (rare) path
+      // the cost of parsing everything to keep that order does not matter.
+      if (e instanceof ShapeError) parseJsonText(decodeJsonBytes(bytes), file, SERVICE);
+      if (!(e instanceof MalformedJson || e instanceof SyntaxError)) throw e;
+    }
+  }
+  return mapFindingsFile(parseJsonText(decodeJsonBytes(bytes), file, SERVICE));
+}
+
+// The whole-document path. Each raw finding is released as soon as it is mapped, so the parsed
+// tree shrinks while the mapped list grows.
 function mapFindingsFile(json: unknown): Finding[] {
   const list = listOf(asRoot(json), 'findings');
   const out: Finding[] = [];

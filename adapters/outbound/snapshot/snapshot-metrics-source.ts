@@ -13,14 +13,20 @@ export class SnapshotMetricsSource implements MetricsSource {
 
   async getInstanceMetrics(query: MetricsQuery): Promise<ReadonlyMap<string, InstanceMetrics>> {
     const out = new Map<string, InstanceMetrics>();
-    const all = await Promise.all(query.instanceIds.map((id) => this.snapshot.metrics(id)));
-    query.instanceIds.forEach((id, i) => {
-      const metrics = all[i];
-      out.set(id, metrics ? window(metrics, query.start, query.end) : {});
-    });
+    // A bounded number of files in flight: a fleet of thousands must not run out of descriptors.
+    for (let i = 0; i < query.instanceIds.length; i += PARALLEL_READS) {
+      const ids = query.instanceIds.slice(i, i + PARALLEL_READS);
+      const all = await Promise.all(ids.map((id) => this.snapshot.metrics(id)));
+      ids.forEach((id, j) => {
+        const metrics = all[j];
+        out.set(id, metrics ? window(metrics, query.start, query.end) : {});
+      });
+    }
     return out;
   }
 }
+
+const PARALLEL_READS = 32;
 
 function window(metrics: InstanceMetrics, start: Instant, end: Instant): InstanceMetrics {
   const out: Partial<Record<MetricName, readonly MetricPoint[]>> = {};

@@ -1,0 +1,70 @@
+/** The read-only reports: assess, findings, plan, compliance, metrics, activity. */
+import { DECISIONS } from '../../../../ports/inbound/reports.js';
+import type { DecisionKind } from '../../../../domain/risk/types.js';
+import { instancePositional, type CommandModule } from '../command-context.js';
+import { renderActivity, renderCompliance, renderFindings, renderFleet, renderInstance, renderMetrics, renderPlan } from '../render.js';
+
+const MAX_HOURS = 2160;
+
+export const reportCommands: CommandModule = (y, { run }) =>
+  y
+    .command(
+      'assess',
+      'rank instances by risk with their patch decision',
+      (c) =>
+        c
+          .option('instance', { type: 'string', describe: 'only this instance (id or Name tag), in detail' })
+          .option('decision', { type: 'string', array: true, choices: DECISIONS as string[], describe: 'only instances with this decision' }),
+      run(async (a, args, o) => {
+        if (typeof args.instance === 'string') {
+          if (o.json) {
+            // --json keeps the fleet contract (assets[] and summary) with the one instance.
+            const r = await a.assessFleet({ instance: args.instance });
+            return { json: r, human: () => '' };
+          }
+          const r = await a.assessInstance(args.instance);
+          return { json: r, human: (s) => renderInstance(r, s), warnings: r.warnings };
+        }
+        const decisions = args.decision as DecisionKind[] | undefined;
+        const r = await a.assessFleet(decisions ? { decisions } : {});
+        return { json: r, human: (s) => renderFleet(r, s), warnings: r.warnings };
+      }),
+    )
+    .command(
+      'findings <instance>',
+      'active findings on one instance, highest risk first',
+      (c) => instancePositional(c).option('min-severity', { type: 'string', describe: 'only findings at or above: informational, low, medium, high, critical' }),
+      run(async (a, args) => {
+        const r = await a.listFindings({
+          instance: String(args.instance),
+          ...(typeof args.minSeverity === 'string' ? { minSeverity: args.minSeverity } : {}),
+        });
+        return { json: r, human: (s) => renderFindings(r, s), warnings: r.warnings };
+      }),
+    )
+    .command('plan', 'what to patch, when (quietest window before the due date) and in what order (waves)', (c) => c, run(async (a) => {
+      const r = await a.planPatches();
+      return { json: r, human: (s) => renderPlan(r, s), warnings: r.warnings };
+    }))
+    .command('compliance', 'patch compliance from Systems Manager', (c) => c, run(async (a) => {
+      const r = await a.complianceSummary();
+      return { json: r, human: (s) => renderCompliance(r, s), warnings: r.warnings };
+    }))
+    .command(
+      'metrics <instance>',
+      'CPU, network and status checks with anomalies',
+      (c) => instancePositional(c).option('hours', { type: 'number', default: 24, describe: `look back this many hours (1 to ${MAX_HOURS})` }),
+      run(async (a, args) => {
+        const r = await a.metricsSummary({ instance: String(args.instance), hours: args.hours as number });
+        return { json: r, human: (s) => renderMetrics(r, s), warnings: r.warnings };
+      }),
+    )
+    .command(
+      'activity <instance>',
+      'CloudTrail events about an instance, with those worth a look flagged',
+      (c) => instancePositional(c).option('hours', { type: 'number', default: 24, describe: `look back this many hours (1 to ${MAX_HOURS})` }),
+      run(async (a, args) => {
+        const r = await a.activityReport({ instance: String(args.instance), hours: args.hours as number });
+        return { json: r, human: (s) => renderActivity(r, s), warnings: r.warnings };
+      }),
+    );

@@ -1,0 +1,31 @@
+/** `snapshot capture`: a live account written into the snapshot folder format. */
+import type { CommandModule } from '../command-context.js';
+
+export const snapshotCommands: CommandModule = (y, { run, notice }) =>
+  y.command('snapshot', 'capture a live account for offline analysis', (s) =>
+    s
+      .command(
+        'capture',
+        'write the live account (--source aws) into a snapshot folder',
+        (c) =>
+          c
+            .option('out', { type: 'string', demandOption: true, describe: 'the folder to create (must not exist or be empty)' })
+            .option('instance', { type: 'string', array: true, describe: 'only these instances (ids or Name tags)' }),
+        run(async (a, args) => {
+          const r = await a.captureSnapshot({
+            outDir: String(args.out),
+            ...(Array.isArray(args.instance) ? { instances: (args.instance as unknown[]).map(String) } : {}),
+            onProgress: (p) => notice(`[${p.step}] ${p.message}`),
+          });
+          const n = r.counts;
+          return {
+            json: r,
+            human: () =>
+              `captured ${n.instances} instances and ${n.findings} findings from account ${r.manifest.accountId} (${r.manifest.region}) into ${r.outDir}\n` +
+              `analyse it with: sre-ops assess --source snapshot:${r.outDir}\n`,
+            warnings: r.warnings,
+          };
+        }),
+      )
+      .demandCommand(1, 'name a snapshot command: capture'),
+  );
