@@ -330,8 +330,11 @@ export function findingsOf(inst: DemoInstance): Json[] {
   const out: Json[] = [];
   const end = inst.stateChangedAt ?? CAPTURED_AT;
   for (const cve of cvesOf(inst)) {
-    // First seen at some point in the last ~90 days, never before the instance existed.
-    const first = Math.max(inst.launchedAt + rng.int(1, 6) * HOUR, CAPTURED_AT - rng.int(2, 92) * DAY - rng.int(0, 23) * HOUR) + rng.int(0, 3_599_000);
+    // First seen in the last ~90 days, never before the instance existed, skewed recent the way a
+    // team that keeps up looks: most findings are days old (their due dates still ahead, so the
+    // plan shows quiet windows), a backlog is weeks old (overdue).
+    const ageDays = rng.chance(0.6) ? rng.int(1, 10) : rng.chance(0.7) ? rng.int(10, 30) : rng.int(30, 92);
+    const first = Math.max(inst.launchedAt + rng.int(1, 6) * HOUR, CAPTURED_AT - ageDays * DAY - rng.int(0, 23) * HOUR) + rng.int(0, 3_599_000);
     const last = Math.max(first, end - rng.int(1, 20) * HOUR - rng.int(0, 3_599_000));
     const status = inst.state === 'terminated' || inst.closed?.includes(cve.id) ? 'CLOSED' : inst.suppressed?.includes(cve.id) ? 'SUPPRESSED' : 'ACTIVE';
     out.push(packageFinding(inst, resource, cve, { status, noFix: inst.noFix?.includes(cve.id) ?? false, firstObservedAt: first, lastObservedAt: last }));
