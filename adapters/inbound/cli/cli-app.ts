@@ -9,6 +9,7 @@ import type { CliEnvironment, CommandContext, CommandModule, GlobalOptions, Hand
 import { reportCommands } from './commands/report-commands.js';
 import { snapshotCommands } from './commands/snapshot-commands.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor, messageFor } from './errors.js';
+import { writeJson } from './json-output.js';
 import { Style } from './terminal.js';
 
 export type { CliEnvironment, GlobalOptions } from './command-context.js';
@@ -59,7 +60,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
         } finally {
           await assistant.close();
         }
-        if (options.json) io.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
+        if (options.json) await writeJson(io.stdout, result.json);
         else {
           io.stdout.write(result.human(style));
           for (const w of result.warnings ?? []) notice(`warning: ${w}`);
