@@ -8,14 +8,7 @@ import { ValidationError } from '../domain/errors.js';
 import type { RiskAcceptance } from '../domain/inputs.js';
 import { DEFAULT_POLICY, resolvePolicy, type Policy } from '../domain/policy.js';
 import type { Instant } from '../domain/time.js';
-import type { AcceptanceStore } from '../ports/outbound/acceptance-store.port.js';
-import type { ActivityLog } from '../ports/outbound/activity-log.port.js';
-import type { AssetInventory } from '../ports/outbound/asset-inventory.port.js';
-import type { Clock } from '../ports/outbound/clock.port.js';
-import type { ExploitedCatalogSource } from '../ports/outbound/exploited-catalog.port.js';
-import type { FindingsSource } from '../ports/outbound/findings-source.port.js';
-import type { MetricsSource } from '../ports/outbound/metrics-source.port.js';
-import type { PatchCompliance } from '../ports/outbound/patch-compliance.port.js';
+import type { CoreDependencies } from '../ports/inbound/dependencies.js';
 
 /** Live AWS settings, the way AWS tools take them. */
 export interface AwsOptions {
@@ -30,16 +23,7 @@ export interface AwsOptions {
 }
 
 /** Outbound adapters a caller may replace (typed against the ports). */
-export interface OutboundAdapters {
-  readonly findings: FindingsSource;
-  readonly assets: AssetInventory;
-  readonly compliance: PatchCompliance;
-  readonly metrics: MetricsSource;
-  readonly activity: ActivityLog;
-  readonly catalog: ExploitedCatalogSource;
-  readonly acceptances: AcceptanceStore;
-  readonly clock: Clock;
-}
+export type OutboundAdapters = Omit<CoreDependencies, 'policy' | 'source'>;
 
 export interface AssistantOptions {
   /** "demo" (the bundled demo fleet, the default), "snapshot:DIR" or "aws". */

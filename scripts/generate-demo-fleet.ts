@@ -22,19 +22,9 @@ import {
   lookupEvents, metricData, packageFinding, patchState,
 } from './demo-fleet-shapes.js';
 import { Prng } from './prng.js';
+import { SNAPSHOT_FILES } from '../adapters/outbound/aws-shapes/snapshot-files.js';
 
-/** The snapshot's file names (the contract; mirrors adapters/outbound/snapshot, which scripts do not import). */
-const FILES = {
-  instances: 'ec2-describe-instances.json',
-  findings: 'inspector2-list-findings.json',
-  instanceInformation: 'ssm-describe-instance-information.json',
-  patchStates: 'ssm-describe-instance-patch-states.json',
-  kev: 'kev.json',
-  manifest: 'snapshot.json',
-  readme: 'README.md',
-  metricsDir: 'cloudwatch',
-  activityDir: 'cloudtrail',
-} as const;
+const FILES = { ...SNAPSHOT_FILES, readme: 'README.md' } as const;
 
 const KEV_VERSION = '2026.11.20';
 const KEV_RELEASED = '2026-11-20T10:00:00.0000Z';

@@ -1,10 +1,9 @@
 import { reviewActivity } from '../../domain/activity/review.js';
 import type { ActivityFlag } from '../../domain/activity/types.js';
 import type { ChangeEvent } from '../../domain/inputs.js';
-import { HOUR_MS, toIso } from '../../domain/time.js';
+import { toIso } from '../../domain/time.js';
 import type { CoreDependencies } from './dependencies.js';
-import { resolveInstance } from './fleet-reader.js';
-import { checkHours } from './hours.js';
+import { lookBack } from './look-back.js';
 import { secondary } from './warnings.js';
 
 export interface ActivityEventReport {
@@ -41,21 +40,11 @@ export class ReportActivity {
   constructor(private readonly deps: CoreDependencies) {}
 
   async execute(request: { instance: string; hours?: number }): Promise<ActivityReport> {
-    const hours = checkHours(request.hours, 24, MAX_ACTIVITY_HOURS);
-    const { asset } = await resolveInstance(this.deps, request.instance);
-    const end = this.deps.clock.now();
-    const start = end - hours * HOUR_MS;
-    const warnings: string[] = [...this.deps.source.notes];
+    const { asset, start, end, header, warnings } = await lookBack(this.deps, request, MAX_ACTIVITY_HOURS);
     const events = await secondary<readonly ChangeEvent[]>(warnings, 'cloudtrail', 'LookupEvents', () => this.deps.activity.lookupInstanceEvents(asset.instanceId, start, end), []);
     const review = reviewActivity(events, this.deps.policy);
     return {
-      generatedAt: toIso(end) as string,
-      source: this.deps.source.label,
-      instanceId: asset.instanceId,
-      name: asset.name,
-      hours,
-      start: toIso(start) as string,
-      end: toIso(end) as string,
+      ...header,
       total: review.total,
       flagged: review.flagged,
       events: review.events.map(({ event: e, flags }) => ({

@@ -1,10 +1,8 @@
 import { summarizeMetrics } from '../../domain/metrics/summary.js';
 import type { MetricsSummary } from '../../domain/metrics/types.js';
 import type { InstanceMetrics } from '../../domain/inputs.js';
-import { HOUR_MS, toIso } from '../../domain/time.js';
 import type { CoreDependencies } from './dependencies.js';
-import { resolveInstance } from './fleet-reader.js';
-import { checkHours } from './hours.js';
+import { lookBack } from './look-back.js';
 import { secondary } from './warnings.js';
 
 export interface MetricsReport {
@@ -27,14 +25,10 @@ export class SummarizeMetrics {
   constructor(private readonly deps: CoreDependencies) {}
 
   async execute(request: { instance: string; hours?: number }): Promise<MetricsReport> {
-    const hours = checkHours(request.hours, 24, MAX_METRIC_HOURS);
-    const { asset } = await resolveInstance(this.deps, request.instance);
-    const end = this.deps.clock.now();
-    const start = end - hours * HOUR_MS;
+    const { asset, hours, start, end, header, warnings } = await lookBack(this.deps, request, MAX_METRIC_HOURS);
     // Five-minute points over a day (basic monitoring), hourly beyond: enough points for a
     // robust median without exceeding CloudWatch's per-series limits.
     const periodSeconds = hours <= 24 ? 300 : 3600;
-    const warnings: string[] = [...this.deps.source.notes];
     const series = await secondary(
       warnings, 'cloudwatch', 'GetMetricData',
       () => this.deps.metrics.getInstanceMetrics({ instanceIds: [asset.instanceId], start, end, periodSeconds }),
@@ -42,17 +36,6 @@ export class SummarizeMetrics {
     );
     const metrics = summarizeMetrics(series.get(asset.instanceId) ?? {}, this.deps.policy.metrics.anomalyThreshold);
     if (Object.values(metrics).every((m) => m.count === 0)) warnings.push(`no metric data for ${asset.instanceId} in the last ${hours} h`);
-    return {
-      generatedAt: toIso(end) as string,
-      source: this.deps.source.label,
-      instanceId: asset.instanceId,
-      name: asset.name,
-      hours,
-      start: toIso(start) as string,
-      end: toIso(end) as string,
-      periodSeconds,
-      metrics,
-      warnings,
-    };
+    return { ...header, periodSeconds, metrics, warnings };
   }
 }

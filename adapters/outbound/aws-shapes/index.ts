@@ -14,3 +14,4 @@ export type { MetricOfQueryId } from './cloudwatch.js';
 export { mapCloudTrailEvent } from './cloudtrail.js';
 export { mapKevCatalog } from './kev.js';
 export { parseJsonText, decodeJsonBytes, lineColumn } from './json-text.js';
+export { SNAPSHOT_FILES } from './snapshot-files.js';

@@ -6,6 +6,7 @@ import { SourceError, ValidationError } from '../../../domain/errors.js';
 import { DAY_MS, HOUR_MS } from '../../../domain/time.js';
 import type { Instant } from '../../../domain/time.js';
 import type { CapturedManifest as SnapshotManifest, CaptureRequest, CaptureResult, SnapshotCapture } from '../../../ports/outbound/snapshot-capture.port.js';
+import { SNAPSHOT_FILES } from '../aws-shapes/snapshot-files.js';
 import type { AwsClients } from './aws-clients.js';
 import { callAws } from './aws-errors.js';
 import { CloudTrailActivityLog } from './cloudtrail-activity-log.js';
@@ -16,17 +17,7 @@ import type { Limiter, RequestPacer } from './resilience.js';
 import { createLimiter, mapLimited } from './resilience.js';
 import { SsmPatchCompliance } from './ssm-patch-compliance.js';
 
-/** File names of the snapshot folder format (the AWS CLI output of each call). */
-export const SNAPSHOT_FILES = {
-  manifest: 'snapshot.json',
-  instances: 'ec2-describe-instances.json',
-  findings: 'inspector2-list-findings.json',
-  instanceInformation: 'ssm-describe-instance-information.json',
-  patchStates: 'ssm-describe-instance-patch-states.json',
-  kev: 'kev.json',
-  metricsDir: 'cloudwatch',
-  activityDir: 'cloudtrail',
-} as const;
+export { SNAPSHOT_FILES };
 
 export type { CapturedManifest as SnapshotManifest, CaptureProgress, CaptureRequest, CaptureResult, CaptureStep } from '../../../ports/outbound/snapshot-capture.port.js';
 

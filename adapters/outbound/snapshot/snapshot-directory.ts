@@ -8,18 +8,9 @@ import {
   parseJsonText, parseTimestamp, ShapeError,
 } from '../aws-shapes/index.js';
 import { findMember, MalformedJson } from './json-array-elements.js';
+import { SNAPSHOT_FILES } from '../aws-shapes/snapshot-files.js';
 
-/** The file names of a snapshot: the contract with whoever captures one (see the README). */
-export const SNAPSHOT_FILES = {
-  instances: 'ec2-describe-instances.json',
-  findings: 'inspector2-list-findings.json',
-  instanceInformation: 'ssm-describe-instance-information.json',
-  patchStates: 'ssm-describe-instance-patch-states.json',
-  kev: 'kev.json',
-  manifest: 'snapshot.json',
-  metricsDir: 'cloudwatch',
-  activityDir: 'cloudtrail',
-} as const;
+export { SNAPSHOT_FILES };
 
 /** How each required file is captured, quoted in the error when it is missing. */
 const CAPTURE: Readonly<Record<string, string>> = {
