@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { hideBin } from 'yargs/helpers';
 import { runCli, type GlobalOptions } from '../adapters/inbound/cli/cli-app.js';
+import type { Assistant } from '../ports/inbound/assistant.js';
 import { createAssistant } from './index.js';
+import { mcpService } from './mcp.js';
 
 // The AWS SDK warns on every run under Node.js 20 that future releases will need 22. The README
 // says so once; a person running a report does not need it on each command. Other warnings pass.
@@ -15,26 +17,32 @@ process.on('warning', (w) => {
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
+/** The Assistant for one command line's options (every command and service builds it this way). */
+async function assistantFor(o: GlobalOptions, notice: (line: string) => void): Promise<Assistant> {
+  if (o.source === undefined) notice('using the bundled demo fleet (synthetic data); pass --source snapshot:DIR or --source aws for your own');
+  return createAssistant({
+    ...(o.source !== undefined ? { source: o.source } : {}),
+    ...(o.policy !== undefined ? { policyFile: o.policy } : {}),
+    ...(o.kev !== undefined ? { kev: o.kev } : {}),
+    ...(o.now !== undefined ? { now: o.now } : {}),
+    aws: {
+      ...(o.region !== undefined ? { region: o.region } : {}),
+      ...(o.profile !== undefined ? { profile: o.profile } : {}),
+      ...(o.endpointUrl !== undefined ? { endpointUrl: o.endpointUrl } : {}),
+      ...(o.roleArn !== undefined ? { roleArn: o.roleArn } : {}),
+    },
+  });
+}
+
 const code = await runCli(hideBin(process.argv), {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,
   env: process.env,
   version: pkg.version,
-  async createAssistant(o: GlobalOptions, notice) {
-    if (o.source === undefined) notice('using the bundled demo fleet (synthetic data); pass --source snapshot:DIR or --source aws for your own');
-    return createAssistant({
-      ...(o.source !== undefined ? { source: o.source } : {}),
-      ...(o.policy !== undefined ? { policyFile: o.policy } : {}),
-      ...(o.kev !== undefined ? { kev: o.kev } : {}),
-      ...(o.now !== undefined ? { now: o.now } : {}),
-      aws: {
-        ...(o.region !== undefined ? { region: o.region } : {}),
-        ...(o.profile !== undefined ? { profile: o.profile } : {}),
-        ...(o.endpointUrl !== undefined ? { endpointUrl: o.endpointUrl } : {}),
-        ...(o.roleArn !== undefined ? { roleArn: o.roleArn } : {}),
-      },
-    });
+  createAssistant: assistantFor,
+  services: {
+    mcp: mcpService({ createAssistant: assistantFor, stdin: process.stdin, stdout: process.stdout, version: pkg.version }),
   },
 });
 process.exitCode = code;

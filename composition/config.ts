@@ -3,12 +3,18 @@
  * Every error names the option and what was expected.
  */
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Actor } from '../domain/access/actor.js';
 import { ValidationError } from '../domain/errors.js';
 import type { RiskAcceptance } from '../domain/inputs.js';
 import { DEFAULT_POLICY, resolvePolicy, type Policy } from '../domain/policy.js';
 import type { Instant } from '../domain/time.js';
 import type { CoreDependencies } from '../ports/inbound/dependencies.js';
+import type { MaintenanceWindows } from '../ports/outbound/maintenance-window.port.js';
+import type { PatchRunner, Sleeper } from '../ports/outbound/patch-runner.port.js';
+import type { StateStore } from '../ports/outbound/state-store.port.js';
 
 /** Live AWS settings, the way AWS tools take them. */
 export interface AwsOptions {
@@ -24,6 +30,31 @@ export interface AwsOptions {
 
 /** Outbound adapters a caller may replace (typed against the ports). */
 export type OutboundAdapters = Omit<CoreDependencies, 'policy' | 'source'>;
+
+/** Patch-operation adapters a caller may replace (tests, embedding programs). */
+export interface PatchAdapters {
+  /** Replaces the configured state store (the caller closes it). */
+  readonly stateStore: StateStore;
+  readonly patchRunner: PatchRunner;
+  readonly maintenanceWindows: MaintenanceWindows;
+  /** How the executor waits between polls; default a timer. */
+  readonly sleep: Sleeper;
+}
+
+/**
+ * Where patch runs, approvals, acceptances and the audit log are kept.
+ * sqlite: one file (default $XDG_CONFIG_HOME/sre-ops-assistant/state.db, else
+ * ~/.config/sre-ops-assistant/state.db). dynamodb: one table (see DynamoDbStateStore), in the
+ * region and endpoint of `aws` unless given here.
+ */
+export type StateStoreOption =
+  | { readonly kind: 'sqlite'; readonly path?: string }
+  | { readonly kind: 'dynamodb'; readonly table: string; readonly region?: string; readonly endpointUrl?: string };
+
+/** The state store resolved from options and environment. */
+export type StateStoreSpec =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'dynamodb'; readonly table: string; readonly region?: string; readonly endpointUrl?: string };
 
 export interface AssistantOptions {
   /** "demo" (the bundled demo fleet, the default), "snapshot:DIR" or "aws". */
@@ -41,8 +72,56 @@ export interface AssistantOptions {
   readonly adapters?: Partial<OutboundAdapters>;
   /** Where the KEV feed is cached (default $XDG_CACHE_HOME/sre-ops-assistant, or SRE_OPS_CACHE_DIR). */
   readonly cacheDir?: string;
-  /** Risk acceptances in force (until the durable state store is configured). */
+  /** Risk acceptances in force beside those in the state store (e.g. from a file). */
   readonly acceptances?: readonly RiskAcceptance[];
+  /** Default SQLite under the user's config folder; env SRE_OPS_STATE_TABLE selects DynamoDB. */
+  readonly stateStore?: StateStoreOption;
+  /** Replace patch-operation adapters (a state store, a runner, a sleeper). */
+  readonly patchAdapters?: Partial<PatchAdapters>;
+  /** The identity this process acts as (CLI --actor); default the OS user. */
+  readonly actor?: string;
+  /** The OS user (roles from policy access.localUser unless named); default os.userInfo(). */
+  readonly localUser?: string;
+  /** The surface of `actor`, for the audit log; default "library". */
+  readonly via?: Actor['via'];
+  /** Environment read for SRE_OPS_STATE_TABLE and XDG_CONFIG_HOME; default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The default state file: $XDG_CONFIG_HOME/sre-ops-assistant/state.db, else ~/.config/... */
+export function defaultStatePath(env: Readonly<Record<string, string | undefined>>): string {
+  const xdg = env.XDG_CONFIG_HOME;
+  // The XDG spec: a relative XDG_CONFIG_HOME is invalid and ignored.
+  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), '.config');
+  return join(base, 'sre-ops-assistant', 'state.db');
+}
+
+const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
+
+/**
+ * The state store: the option, else DynamoDB when SRE_OPS_STATE_TABLE is set, else SQLite at the
+ * default path. @throws ValidationError naming stateStore.* when the option is malformed.
+ */
+export function resolveStateStore(option: StateStoreOption | undefined, env: Readonly<Record<string, string | undefined>>): StateStoreSpec {
+  if (option === undefined) {
+    const table = env.SRE_OPS_STATE_TABLE?.trim();
+    if (table) {
+      if (!TABLE_NAME.test(table)) throw new ValidationError('SRE_OPS_STATE_TABLE', 'a DynamoDB table name', `SRE_OPS_STATE_TABLE: expected a DynamoDB table name (3 to 255 letters, digits, _ . -), got "${table}"`);
+      return { kind: 'dynamodb', table };
+    }
+    return { kind: 'sqlite', path: defaultStatePath(env) };
+  }
+  if (option.kind === 'sqlite') {
+    if (option.path !== undefined && (typeof option.path !== 'string' || !option.path.trim())) throw new ValidationError('stateStore.path', 'a file path', 'stateStore.path: expected a file path');
+    return { kind: 'sqlite', path: option.path?.trim() || defaultStatePath(env) };
+  }
+  if (option.kind === 'dynamodb') {
+    if (typeof option.table !== 'string' || !TABLE_NAME.test(option.table)) {
+      throw new ValidationError('stateStore.table', 'a DynamoDB table name', `stateStore.table: expected a DynamoDB table name (3 to 255 letters, digits, _ . -), got ${JSON.stringify(option.table)}`);
+    }
+    return { ...option };
+  }
+  throw new ValidationError('stateStore.kind', 'sqlite or dynamodb', `stateStore.kind: expected sqlite or dynamodb, got ${JSON.stringify((option as { kind?: unknown }).kind)}`);
 }
 
 export type SourceSpec =

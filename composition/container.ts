@@ -12,7 +12,6 @@ import { Container, type ResolutionContext } from 'inversify';
 import { FixedClock, SystemClock } from '../adapters/outbound/clock/system-clock.js';
 import { HttpKevCatalog } from '../adapters/outbound/kev/http-kev-catalog.js';
 import { FileKevCatalog } from '../adapters/outbound/kev/file-kev-catalog.js';
-import { MemoryAcceptanceStore } from '../adapters/outbound/memory/memory-acceptance-store.js';
 import { NoExploitedCatalog } from '../adapters/outbound/memory/no-catalog.js';
 import {
   SnapshotActivityLog, SnapshotAssetInventory, SnapshotDirectory, SnapshotFindingsSource, SnapshotMetricsSource, SnapshotPatchCompliance,
@@ -30,10 +29,17 @@ import { ReportActivity } from '../ports/inbound/report-activity.use-case.js';
 import { SummarizeCompliance } from '../ports/inbound/summarize-compliance.use-case.js';
 import { SummarizeMetrics } from '../ports/inbound/summarize-metrics.use-case.js';
 import { CaptureSnapshot } from '../ports/inbound/capture-snapshot.use-case.js';
+import type { PatchDependencies } from '../ports/inbound/patch-dependencies.js';
+import { createPatchOperations, type PatchOperationsImpl } from '../ports/inbound/patch-use-cases.js';
+import type { AcceptanceStore } from '../ports/outbound/acceptance-store.port.js';
 import type { ExploitedCatalogSource } from '../ports/outbound/exploited-catalog.port.js';
+import type { StateStore } from '../ports/outbound/state-store.port.js';
 import type { SnapshotCapture } from '../ports/outbound/snapshot-capture.port.js';
 import type { SourceInfo } from '../ports/outbound/source-info.port.js';
-import { loadPolicy, parseNow, parseSource, type AssistantOptions, type OutboundAdapters, type SourceSpec } from './config.js';
+import { loadPolicy, parseNow, parseSource, resolveStateStore, type AssistantOptions, type OutboundAdapters, type SourceSpec } from './config.js';
+import {
+  actorResolver, awsPatchBindings, demoPatchBindings, LazyStateStore, newUuid, snapshotPatchBindings, timerSleep, type PatchSourceBindings,
+} from './patching.js';
 import { TOKENS } from './tokens.js';
 
 /** Source-specific adapters, before any caller override. */
@@ -43,6 +49,8 @@ interface SourceBindings {
   /** The instant a snapshot was taken: the demo fleet is assessed as of then. */
   readonly capturedAt: number | null;
   readonly capture: SnapshotCapture | null;
+  /** What this source allows of patch operations (a simulated runner for the demo only). */
+  readonly patch: PatchSourceBindings;
   readonly close: () => Promise<void>;
 }
 
@@ -56,6 +64,7 @@ async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snap
     : isUrl(kevFile) ? new HttpKevCatalog({ cachePath: kevCachePath(options), maxAgeMs: policy.kev.maxAgeDays * DAY_MS, url: kevFile })
     : new FileKevCatalog(kevFile);
   const demo = spec.kind === 'demo';
+  const label = demo ? 'demo' : `snapshot:${dir.dir}`;
   return {
     adapters: {
       findings: new SnapshotFindingsSource(dir),
@@ -66,11 +75,12 @@ async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snap
       catalog,
     },
     info: {
-      label: demo ? 'demo' : `snapshot:${dir.dir}`,
+      label,
       notes: demo ? ['demo fleet: synthetic data, assessed as of its capture time unless --now is given'] : [],
     },
     capturedAt: manifest?.capturedAt ?? null,
     capture: null,
+    patch: demo ? await demoPatchBindings() : snapshotPatchBindings(label),
     close: async () => {},
   };
 }
@@ -108,6 +118,7 @@ async function awsBindings(options: AssistantOptions, policy: Policy): Promise<S
     info: { label: `aws:${region}`, notes: [] },
     capturedAt: null,
     capture,
+    patch: await awsPatchBindings(clients.ssm),
     close: async () => destroyAwsClients(clients),
   };
 }
@@ -131,6 +142,14 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   const src = await sourceBindings(spec, options, policy);
   const fixedAt = now ?? (spec.kind === 'demo' ? src.capturedAt : null) ?? undefined;
 
+  const env = options.env ?? process.env;
+  const ownStore = options.patchAdapters?.stateStore === undefined;
+  const store: StateStore = options.patchAdapters?.stateStore ?? new LazyStateStore(resolveStateStore(options.stateStore, env), options.aws ?? {});
+  // Acceptances given as an option (a file, a test) count beside those recorded in the store.
+  const acceptances: AcceptanceStore = {
+    listAcceptances: async () => [...(options.acceptances ?? []), ...(await store.listAcceptances())],
+  };
+
   const c = new Container();
   const o = options.adapters ?? {};
   c.bind(TOKENS.FindingsSource).toConstantValue(o.findings ?? src.adapters.findings);
@@ -139,7 +158,8 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   c.bind(TOKENS.MetricsSource).toConstantValue(o.metrics ?? src.adapters.metrics);
   c.bind(TOKENS.ActivityLog).toConstantValue(o.activity ?? src.adapters.activity);
   c.bind(TOKENS.ExploitedCatalogSource).toConstantValue(o.catalog ?? src.adapters.catalog);
-  c.bind(TOKENS.AcceptanceStore).toConstantValue(o.acceptances ?? new MemoryAcceptanceStore(options.acceptances ?? []));
+  c.bind(TOKENS.AcceptanceStore).toConstantValue(o.acceptances ?? acceptances);
+  c.bind<StateStore>(TOKENS.StateStore).toConstantValue(store);
   c.bind(TOKENS.Clock).toConstantValue(o.clock ?? (fixedAt !== undefined ? new FixedClock(fixedAt) : new SystemClock()));
   c.bind<Policy>(TOKENS.Policy).toConstantValue(policy);
   c.bind<SourceInfo>(TOKENS.SourceInfo).toConstantValue(src.info);
@@ -168,6 +188,34 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   useCase(TOKENS.SummarizeMetrics, (d) => new SummarizeMetrics(d));
   useCase(TOKENS.ReportActivity, (d) => new ReportActivity(d));
   useCase(TOKENS.CaptureSnapshot, (d) => new CaptureSnapshot(d, src.capture));
+  const pa = options.patchAdapters ?? {};
+  const runner = pa.patchRunner ?? src.patch.runner;
+  const windows = pa.maintenanceWindows ?? src.patch.windows;
+  c.bind<PatchOperationsImpl>(TOKENS.PatchOperations)
+    .toDynamicValue((ctx) => {
+      const d: PatchDependencies = {
+        core: ctx.get<CoreDependencies>(TOKENS.CoreDependencies),
+        store,
+        runner,
+        windows,
+        unavailable: src.patch.unavailable,
+        // Audit times, approvals and waits run on real time even when --now (or the demo) fixes
+        // the assessment's clock; a caller's clock (tests) is used for both.
+        clock: o.clock ?? new SystemClock(),
+        sleep: pa.sleep ?? timerSleep,
+        newId: newUuid,
+      };
+      return createPatchOperations(d);
+    })
+    .inSingletonScope();
+  const actors = actorResolver(options, policy, env);
+  const close = async (): Promise<void> => {
+    try {
+      if (ownStore) await store.close();
+    } finally {
+      await src.close();
+    }
+  };
   c.bind<Assistant>(TOKENS.Assistant)
     .toDynamicValue((ctx) =>
       assistantFrom(ctx.get<CoreDependencies>(TOKENS.CoreDependencies), {
@@ -179,7 +227,9 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
         summarizeMetrics: ctx.get(TOKENS.SummarizeMetrics),
         reportActivity: ctx.get(TOKENS.ReportActivity),
         captureSnapshot: ctx.get(TOKENS.CaptureSnapshot),
-      }, src.close),
+        patch: ctx.get(TOKENS.PatchOperations),
+        actors,
+      }, close),
     )
     .inSingletonScope();
   return c;

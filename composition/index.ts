@@ -19,9 +19,14 @@ export async function createAssistant(options: AssistantOptions = {}): Promise<A
   return container.get<Assistant>(TOKENS.Assistant);
 }
 
-export type { AssistantOptions, AwsOptions, OutboundAdapters } from './config.js';
+export type { AssistantOptions, AwsOptions, OutboundAdapters, PatchAdapters, StateStoreOption } from './config.js';
 export { DEMO_FLEET_DIR } from './config.js';
-export type { Assistant } from '../ports/inbound/assistant.js';
+export type { Assistant, ActorResolver } from '../ports/inbound/assistant.js';
+export type * from '../ports/inbound/patch-operations.js';
+export type { Actor, Role } from '../domain/access/actor.js';
+export type { StateStore, RunFilter, AuditFilter } from '../ports/outbound/state-store.port.js';
+export type { PatchRunner, WaveCommand, SentCommand, Sleeper } from '../ports/outbound/patch-runner.port.js';
+export type { MaintenanceWindows, PatchSchedule } from '../ports/outbound/maintenance-window.port.js';
 export type { AssessFleetRequest } from '../ports/inbound/assess-fleet.use-case.js';
 export type { InstanceReport } from '../ports/inbound/assess-instance.use-case.js';
 export type { FindingsReport } from '../ports/inbound/list-findings.use-case.js';
@@ -43,4 +48,4 @@ export type { Policy, Mission, WeeklyWindow, FreezeWindow } from '../domain/poli
 export { DEFAULT_POLICY, resolvePolicy } from '../domain/policy.js';
 export type * from '../domain/risk/types.js';
 export type * from '../domain/patch/types.js';
-export { DomainError, ValidationError, NotFoundError, AmbiguousError, SourceError, ForbiddenError } from '../domain/errors.js';
+export { DomainError, ValidationError, NotFoundError, AmbiguousError, SourceError, ForbiddenError, ConflictError } from '../domain/errors.js';

@@ -19,5 +19,7 @@ export const TOKENS = {
   SummarizeMetrics: Symbol.for('sre-ops.SummarizeMetrics'),
   ReportActivity: Symbol.for('sre-ops.ReportActivity'),
   CaptureSnapshot: Symbol.for('sre-ops.CaptureSnapshot'),
+  StateStore: Symbol.for('sre-ops.StateStore'),
+  PatchOperations: Symbol.for('sre-ops.PatchOperations'),
   Assistant: Symbol.for('sre-ops.Assistant'),
 } as const;

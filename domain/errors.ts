@@ -71,3 +71,23 @@ export class SourceError extends DomainError {
 export class ForbiddenError extends DomainError {
   readonly code = 'FORBIDDEN';
 }
+
+/** Why a ConflictError was raised; adapters may word their reply by it. */
+export type ConflictKind =
+  /** The record changed since it was read (optimistic concurrency): read it again and retry. */
+  | 'STALE_VERSION'
+  /** The record's state does not allow the action (approving a cancelled run). */
+  | 'INVALID_STATE'
+  /** An idempotency key was reused for a different request. */
+  | 'IDEMPOTENCY_MISMATCH'
+  /** Another process is executing the run right now (it holds the run's lease). */
+  | 'IN_PROGRESS';
+
+/** The record changed under the caller, or its state forbids the action. Maps to HTTP 409 / exit 1. */
+export class ConflictError extends DomainError {
+  readonly code: ConflictKind;
+  constructor(code: ConflictKind, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

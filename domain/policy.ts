@@ -2,6 +2,7 @@
  * Every tunable of the model, with the defaults of DOMAIN.md. A policy file (JSON) overrides any
  * part; `resolvePolicy` validates it and names the offending key when it is wrong.
  */
+import { ROLES, type Role } from './access/actor.js';
 import { ValidationError } from './errors.js';
 
 export type Mission = 'low' | 'medium' | 'high';
@@ -59,6 +60,44 @@ export interface Policy {
     readonly maxAutoScalingGroupFraction: number;
     /** A wave of one instance first, in each stage. */
     readonly canary: boolean;
+    /** CloudWatch alarms that stop a patch command when they go off (SendCommand AlarmConfiguration). */
+    readonly alarms: readonly string[];
+  };
+  /** Who may do what (see domain/access/authorize.ts for what each role grants). */
+  readonly access: {
+    /** Named identities and their roles: "alice": ["approver"], "slack:U123": ["operator"]. */
+    readonly actors: Readonly<Record<string, readonly Role[]>>;
+    /** Roles of the local OS user running the CLI or library, when not named in actors. */
+    readonly localUser: readonly Role[];
+    /** Roles of anyone else not named in actors (an asserted --actor, an unknown chat user). */
+    readonly others: readonly Role[];
+  };
+  readonly approval: {
+    /** An approval lets a run start within this many hours; after that it must be approved again. */
+    readonly expiresAfterHours: number;
+  };
+  readonly riskAcceptance: {
+    /** Longest a risk may be accepted for, in days from the day it is accepted. */
+    readonly maxDays: number;
+  };
+  /** How each wave of a patch run is verified before the next one goes (run-verification.ts). */
+  readonly verification: {
+    /** CPU before: the mean over this many minutes before the wave was sent. */
+    readonly baselineMinutes: number;
+    /** Wait this long after the wave's commands finish before measuring "after" (reboots settle). */
+    readonly settleMinutes: number;
+    /** CPU and status checks after: this many minutes, starting once settled. */
+    readonly observeMinutes: number;
+    /** Regressed when mean CPU after exceeds min(max(cpuRatio x before, before + cpuPoints), cpuCeiling). */
+    readonly cpuRatio: number;
+    readonly cpuPoints: number;
+    readonly cpuCeiling: number;
+    /** Fewer CPU points than this on either side: no CPU verdict (said so), never a guess. */
+    readonly minPoints: number;
+    /** Commands of one wave not finished after this many minutes count as timed out. */
+    readonly waveTimeoutMinutes: number;
+    /** How often command invocations are polled. */
+    readonly pollSeconds: number;
   };
   readonly activity: {
     /** CIDRs the account's own calls come from; a call from elsewhere is flagged. Empty: not checked. */
@@ -107,7 +146,21 @@ export const DEFAULT_POLICY: Policy = {
     historyDays: 14,
   },
   freezeWindows: [],
-  rollout: { maxConcurrency: '10%', maxErrors: '1', maxAutoScalingGroupFraction: 1 / 3, canary: true },
+  rollout: { maxConcurrency: '10%', maxErrors: '1', maxAutoScalingGroupFraction: 1 / 3, canary: true, alarms: [] },
+  access: { actors: {}, localUser: ['admin'], others: ['viewer'] },
+  approval: { expiresAfterHours: 24 },
+  riskAcceptance: { maxDays: 365 },
+  verification: {
+    baselineMinutes: 60,
+    settleMinutes: 10,
+    observeMinutes: 15,
+    cpuRatio: 2,
+    cpuPoints: 30,
+    cpuCeiling: 95,
+    minPoints: 2,
+    waveTimeoutMinutes: 120,
+    pollSeconds: 15,
+  },
   activity: {
     knownNetworks: [],
     sensitiveEvents: [
@@ -165,7 +218,32 @@ export function resolvePolicy(override: unknown, base: Policy = DEFAULT_POLICY):
   return merged;
 }
 
-const OPEN_MAPS = new Set(['mission.criticality', 'mission.environment']);
+/** An entry of a map whose keys the policy author chooses: checked, and its key normalised. */
+type OpenEntry = (key: string, value: Json, path: string) => [string, Json];
+
+const missionEntry: OpenEntry = (key, value, p) => {
+  if (typeof value !== 'string' || !MISSIONS.includes(value.toLowerCase()))
+    throw new ValidationError(p, 'one of low, medium, high', `policy ${p}: expected one of low, medium, high, got ${JSON.stringify(value)}`);
+  return [key.toLowerCase(), value.toLowerCase()];
+};
+
+// Actor ids keep their case: OS user names and chat ids are case-sensitive.
+const rolesEntry: OpenEntry = (key, value, p) => {
+  const expected = `a list of roles (${ROLES.join(', ')})`;
+  if (!key.trim()) throw new ValidationError(p, 'a non-empty actor id', `policy ${p}: an actor id must not be empty`);
+  if (!Array.isArray(value)) throw new ValidationError(p, expected, `policy ${p}: expected ${expected}, got ${JSON.stringify(value)}`);
+  value.forEach((r, i) => {
+    if (typeof r !== 'string' || !(ROLES as readonly string[]).includes(r))
+      throw new ValidationError(`${p}[${i}]`, `one of ${ROLES.join(', ')}`, `policy ${p}[${i}]: expected one of ${ROLES.join(', ')}, got ${JSON.stringify(r)}`);
+  });
+  return [key, [...new Set(value)]];
+};
+
+const OPEN_MAPS: ReadonlyMap<string, OpenEntry> = new Map([
+  ['mission.criticality', missionEntry],
+  ['mission.environment', missionEntry],
+  ['access.actors', rolesEntry],
+]);
 
 function mergeInto(base: Json, over: Json, path: string): Json {
   if (isPlainObject(base)) {
@@ -173,11 +251,11 @@ function mergeInto(base: Json, over: Json, path: string): Json {
     const out: Record<string, Json> = { ...base };
     for (const [key, value] of Object.entries(over)) {
       const p = path ? `${path}.${key}` : key;
-      if (OPEN_MAPS.has(path)) {
-        if (typeof value !== 'string' || !MISSIONS.includes(value.toLowerCase()))
-          throw new ValidationError(p, 'one of low, medium, high', `policy ${p}: expected one of low, medium, high, got ${JSON.stringify(value)}`);
+      const open = OPEN_MAPS.get(path);
+      if (open) {
+        const [k, v] = open(key, value, p);
         delete out[key];
-        out[key.toLowerCase()] = value.toLowerCase();
+        out[k] = v;
         continue;
       }
       if (!(key in base)) {
@@ -236,4 +314,30 @@ function checkInvariants(p: Policy): void {
   p.activity.sensitiveEvents.forEach((c, i) => { if (typeof c !== 'string') fail(`activity.sensitiveEvents[${i}]`, 'an event name', c); });
   if (!(p.kev.maxAgeDays > 0)) fail('kev.maxAgeDays', 'a number of days above 0', p.kev.maxAgeDays);
   if (!(p.metrics.anomalyThreshold > 0)) fail('metrics.anomalyThreshold', 'a number above 0', p.metrics.anomalyThreshold);
+  checkPatchOperations(p);
+}
+
+function checkRoles(roles: readonly Role[], path: string): void {
+  roles.forEach((r, i) => { if (!(ROLES as readonly string[]).includes(r)) fail(`${path}[${i}]`, `one of ${ROLES.join(', ')}`, r); });
+}
+
+function checkPatchOperations(p: Policy): void {
+  p.rollout.alarms.forEach((a, i) => {
+    if (typeof a !== 'string' || !/^[^\s].{0,254}$/.test(a)) fail(`rollout.alarms[${i}]`, 'a CloudWatch alarm name (1 to 255 characters)', a);
+  });
+  // SSM AlarmConfiguration takes one alarm: several would be silently cut, so refuse them here.
+  if (p.rollout.alarms.length > 1) fail('rollout.alarms', 'at most one alarm name (SSM SendCommand takes one)', p.rollout.alarms);
+  checkRoles(p.access.localUser, 'access.localUser');
+  checkRoles(p.access.others, 'access.others');
+  if (!(p.approval.expiresAfterHours > 0 && p.approval.expiresAfterHours <= 24 * 30)) fail('approval.expiresAfterHours', 'a number of hours above 0, at most 720 (30 days)', p.approval.expiresAfterHours);
+  if (!Number.isInteger(p.riskAcceptance.maxDays) || p.riskAcceptance.maxDays < 1) fail('riskAcceptance.maxDays', 'a whole number of days, 1 or more', p.riskAcceptance.maxDays);
+  const v = p.verification;
+  for (const k of ['baselineMinutes', 'observeMinutes'] as const) if (!(v[k] > 0 && v[k] <= 24 * 60)) fail(`verification.${k}`, 'a number of minutes above 0, at most 1440', v[k]);
+  if (!(v.settleMinutes >= 0 && v.settleMinutes <= 24 * 60)) fail('verification.settleMinutes', 'a number of minutes from 0 to 1440', v.settleMinutes);
+  if (!(v.cpuRatio >= 1)) fail('verification.cpuRatio', 'a ratio of 1 or more', v.cpuRatio);
+  if (!(v.cpuPoints >= 0 && v.cpuPoints <= 100)) fail('verification.cpuPoints', 'percentage points from 0 to 100', v.cpuPoints);
+  if (!(v.cpuCeiling > 0 && v.cpuCeiling <= 100)) fail('verification.cpuCeiling', 'a percentage above 0, at most 100', v.cpuCeiling);
+  if (!Number.isInteger(v.minPoints) || v.minPoints < 1) fail('verification.minPoints', 'a whole number of points, 1 or more', v.minPoints);
+  if (!(v.waveTimeoutMinutes > 0)) fail('verification.waveTimeoutMinutes', 'a number of minutes above 0', v.waveTimeoutMinutes);
+  if (!(v.pollSeconds > 0 && v.pollSeconds <= 3600)) fail('verification.pollSeconds', 'a number of seconds above 0, at most 3600', v.pollSeconds);
 }

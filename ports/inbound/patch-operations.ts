@@ -40,6 +40,10 @@ export interface WaveReport {
   readonly sentAt: string | null;
   readonly verifiedAt: string | null;
   readonly instances: readonly InstanceRunReport[];
+  /** Non-production waves go before production ones. */
+  readonly stage?: 'non-production' | 'production';
+  /** Every command of the wave (a wave above 50 instances takes several); commandId is the first. */
+  readonly commandIds?: readonly string[];
 }
 
 export interface ApprovalReport {
@@ -69,6 +73,14 @@ export interface PatchRunReport {
   readonly snapshotId: string;
   readonly updatedAt: string;
   readonly version: number;
+  /** The data source it was planned on ("demo", "aws:eu-west-1"); it executes only there. */
+  readonly source?: string;
+  /** True for runs on the demo source: nothing is ever sent to AWS. */
+  readonly simulated?: boolean;
+  /** Why approval is needed ("production: web-1 (i-0abc)"), or null. */
+  readonly approvalWhy?: string | null;
+  /** An approval was given but has expired: the run must be approved again before it starts. */
+  readonly approvalExpired?: boolean;
 }
 
 export interface RunProgress {
@@ -96,6 +108,9 @@ export interface AcceptanceReport {
   readonly acceptedAt: string;
   readonly until: string;
   readonly expired: boolean;
+  /** Set when the acceptance was revoked (until is then the moment of revocation). */
+  readonly revokedBy?: string | null;
+  readonly revokedAt?: string | null;
 }
 
 export interface AuditEntryReport {
@@ -135,6 +150,8 @@ export interface ScheduleReport {
 /** Patch operations, every one taking the actor and checking authorization itself. */
 export interface PatchOperations {
   requestPatchRun(actor: Actor, request: PatchRunRequest): Promise<PatchRunReport>;
+  /** What requestPatchRun would create (waves, approval need), storing nothing. */
+  previewPatchRun?(actor: Actor, request: PatchRunRequest): Promise<PatchRunReport>;
   approvePatchRun(actor: Actor, runId: string, comment?: string): Promise<PatchRunReport>;
   rejectPatchRun(actor: Actor, runId: string, reason?: string): Promise<PatchRunReport>;
   cancelPatchRun(actor: Actor, runId: string): Promise<PatchRunReport>;

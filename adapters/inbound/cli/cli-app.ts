@@ -8,6 +8,7 @@ import yargs, { type Argv } from 'yargs';
 import type { CliEnvironment, CommandContext, CommandModule, GlobalOptions, Handler } from './command-context.js';
 import { reportCommands } from './commands/report-commands.js';
 import { snapshotCommands } from './commands/snapshot-commands.js';
+import { mcpCommand } from './commands/mcp-command.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor, messageFor } from './errors.js';
 import { writeJson } from './json-output.js';
 import { Style } from './terminal.js';
@@ -15,7 +16,7 @@ import { Style } from './terminal.js';
 export type { CliEnvironment, GlobalOptions } from './command-context.js';
 
 /** Command families, in the order --help lists them. */
-const COMMANDS: readonly CommandModule[] = [reportCommands, snapshotCommands];
+const COMMANDS: readonly CommandModule[] = [reportCommands, snapshotCommands, mcpCommand];
 
 const SOURCE_HELP = 'where the data comes from: demo (bundled demo fleet), snapshot:DIR (a folder of AWS CLI JSON), aws (live account)';
 

@@ -42,8 +42,8 @@ const Count = z.number().int().min(0);
 // ---- inputs --------------------------------------------------------------------------------
 
 const instance = z.string().trim().min(1, 'instance: name an instance id (i-...) or Name tag').describe('instance id (i-...) or Name tag');
-const limit = (l: { default: number; max: number }, what: string) =>
-  z.number().int().min(1).max(l.max).default(l.default).describe(`how many ${what} to return (1 to ${l.max}, default ${l.default})`);
+const limit = (l: { default: number; max: number }, what: string, order: string) =>
+  z.number().int().min(1).max(l.max).default(l.default).describe(`how many ${what} to return, ${order} (1 to ${l.max}, default ${l.default})`);
 const offset = z.number().int().min(0).default(0).describe('skip this many (for the next page: the offset a note names)');
 const hours = z.number().int().min(1).max(2160).default(24).describe('look back this many hours (1 to 2160, default 24)');
 const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t).min(1)]);
@@ -52,32 +52,32 @@ export const AssessFleetInput = z.strictObject({
   decision: oneOrMany(Decision).optional().describe('only assets with this patch decision (or any of these)'),
   mission: oneOrMany(MissionEnum).optional().describe('only assets with this SSVC mission (or any of these)'),
   exposed: z.boolean().optional().describe('only exposed (true) or only unexposed (false) assets'),
-  limit: limit(LIMITS.assets, 'assets, highest risk first'),
+  limit: limit(LIMITS.assets, 'assets', 'highest risk first'),
   offset,
   findingsPerAsset: z.number().int().min(0).max(LIMITS.topFindings.max).default(LIMITS.topFindings.default)
     .describe(`the riskiest findings shown under each asset (0 to ${LIMITS.topFindings.max}, default ${LIMITS.topFindings.default})`),
 });
 
-export const AssessInstanceInput = z.strictObject({ instance, limit: limit(LIMITS.findings, 'findings, highest risk first'), offset });
+export const AssessInstanceInput = z.strictObject({ instance, limit: limit(LIMITS.findings, 'findings', 'highest risk first'), offset });
 
 export const SEVERITIES = ['informational', 'low', 'medium', 'high', 'critical'] as const;
 export const ListFindingsInput = z.strictObject({
   instance,
   minSeverity: z.enum(SEVERITIES).optional().describe('only findings at or above this severity'),
-  limit: limit(LIMITS.findings, 'findings, highest risk first'),
+  limit: limit(LIMITS.findings, 'findings', 'highest risk first'),
   offset,
 });
 
 export const PlanPatchesInput = z.strictObject({
   decision: oneOrMany(Decision).optional().describe('only instances with this decision (or any of these)'),
-  limit: limit(LIMITS.rows, 'planned instances, in wave order'),
+  limit: limit(LIMITS.rows, 'planned instances', 'in wave order'),
   offset,
 });
 
 export const ComplianceStatus = z.enum(['compliant', 'non-compliant', 'unknown']);
 export const PatchComplianceInput = z.strictObject({
   status: ComplianceStatus.optional().describe('only instances with this patch compliance status'),
-  limit: limit(LIMITS.rows, 'instances, non-compliant first'),
+  limit: limit(LIMITS.rows, 'instances', 'non-compliant first'),
   offset,
 });
 
@@ -92,7 +92,7 @@ export const InstanceActivityInput = z.strictObject({
   instance,
   hours,
   flaggedOnly: z.boolean().default(false).describe('only events flagged as worth a look'),
-  limit: limit(LIMITS.rows, 'events, newest first'),
+  limit: limit(LIMITS.rows, 'events', 'newest first'),
   offset,
 });
 
@@ -397,8 +397,10 @@ export const RequestPatchRunOutput = z.object({
     requestedAt: Iso,
     reason: z.string().nullable(),
     needsApproval: z.boolean(),
+    approvalWhy: z.string().nullable().describe('why a human approval is needed'),
+    simulated: z.boolean().describe('true on the demo source: nothing is ever sent to AWS'),
     instanceCount: Count,
-    waves: z.array(z.object({ number: z.number().int(), canary: z.boolean(), instanceIds: z.array(z.string()) })),
+    waves: z.array(z.object({ number: z.number().int(), canary: z.boolean(), instanceCount: Count, instanceIds: z.array(z.string()).describe(`the first ${LIMITS.waveIds}`) })),
   }),
   next: z.string().describe('what has to happen before anything is sent to the instances'),
 });

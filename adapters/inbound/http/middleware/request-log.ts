@@ -1,0 +1,38 @@
+/**
+ * The outermost middleware: gives every request an id (the client's x-request-id when it is a
+ * sane token, else a new UUID), echoes it, and writes one access-log line when the answer is done.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from 'koa';
+import type { Logger } from '../logger.js';
+import type { HttpState } from '../route.js';
+
+// Anything else (spaces, quotes, control characters, kilobytes) could forge or bloat log lines.
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+
+export function requestLog(logger: Logger): Middleware<HttpState> {
+  return async (ctx, next) => {
+    const started = performance.now();
+    const incoming = ctx.get('x-request-id');
+    const requestId = SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.set('X-Request-Id', requestId);
+    try {
+      await next();
+    } finally {
+      const status = ctx.status;
+      const line = {
+        reqId: requestId,
+        method: ctx.method,
+        route: ctx.state.route ?? null,
+        path: ctx.path,
+        status,
+        latencyMs: Math.round((performance.now() - started) * 10) / 10,
+        key: ctx.state.principal?.name ?? null,
+        ip: ctx.ip,
+      };
+      if (status >= 500) logger.error({ ...line, err: ctx.state.error }, 'request failed');
+      else logger.info(line, 'request');
+    }
+  };
+}

@@ -1,0 +1,13 @@
+/** What the route files get from the app factory. */
+import type { Assistant } from '../../../ports/inbound/assistant.js';
+import type { ReadinessProbe } from './readiness.js';
+
+export interface RouteDeps {
+  /** Every use case, reads and patch operations (the cached one when the cache is on). */
+  readonly assistant: Assistant;
+  readonly readiness: ReadinessProbe;
+  readonly version: string;
+  /** performance.now() at start, for uptime. */
+  readonly startedAt: number;
+  readonly isDraining: () => boolean;
+}

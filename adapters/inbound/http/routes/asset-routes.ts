@@ -1,0 +1,120 @@
+/** The fleet and one instance: assessment, findings, metrics, activity. */
+import { z } from 'zod';
+import { MAX_ACTIVITY_HOURS } from '../../../../ports/inbound/report-activity.use-case.js';
+import { DECISIONS } from '../../../../ports/inbound/reports.js';
+import { MAX_METRIC_HOURS } from '../../../../ports/inbound/summarize-metrics.use-case.js';
+import { booleanParam, wholeNumber } from '../query-params.js';
+import { route, type Route } from '../route.js';
+import type { RouteDeps } from '../route-deps.js';
+import { activityReportSchema, assetPageSchema, findingsReportSchema, instanceReportSchema, metricsReportSchema, missionSchema } from '../schemas/report-schemas.js';
+import { oneOf } from '../schemas/registry.js';
+
+
+const instanceParams = z.strictObject({
+  instance: z.string().min(1).max(256).describe('an instance id (i-...) or its Name tag'),
+});
+
+/** `?hours=`, bounded as the use case bounds it (the use case checks again; this names the field). */
+function hoursQuery(max: number) {
+  return z.strictObject({ hours: wholeNumber(1, max).default(24).describe('look back this many hours') });
+}
+
+const fleetQuery = z.strictObject({
+  decision: z.array(oneOf(DECISIONS)).optional().describe('only these decisions (repeat the parameter or separate with commas)'),
+  mission: z.array(missionSchema).optional().describe('only these missions: low, medium, high'),
+  exposed: booleanParam().optional().describe('only exposed (true) or unexposed (false) instances'),
+  limit: wholeNumber(1, 1000).default(100).describe('assets per page'),
+  offset: wholeNumber(0).default(0).describe('assets to skip'),
+});
+
+const SOURCE_ERRORS = [502, 503] as const;
+const INSTANCE_ERRORS = [404, 409, 502, 503] as const;
+
+export function assetRoutes({ assistant }: RouteDeps): Route[] {
+  return [
+    route({
+      method: 'GET',
+      path: '/v1/assets',
+      operationId: 'listAssets',
+      tag: 'assets',
+      summary: 'Every instance ranked by risk, with its patch decision and findings; filtered and paged',
+      description: '`summary` counts every asset that matched the filters; `assets` holds one page of them, highest risk first.',
+      scope: 'read',
+      query: fleetQuery,
+      response: { status: 200, schema: assetPageSchema, description: 'one page of the ranked fleet' },
+      errors: [...SOURCE_ERRORS],
+      handle: async ({ query }) => {
+        const report = await assistant.assessFleet({
+          ...(query.decision ? { decisions: query.decision } : {}),
+          ...(query.mission ? { missions: query.mission } : {}),
+          ...(query.exposed !== undefined ? { exposed: query.exposed } : {}),
+        });
+        const total = report.assets.length;
+        const end = query.offset + query.limit;
+        return {
+          body: {
+            ...report,
+            assets: report.assets.slice(query.offset, end),
+            page: { offset: query.offset, limit: query.limit, total, nextOffset: end < total ? end : null },
+          },
+        };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/assets/{instance}',
+      operationId: 'getAsset',
+      tag: 'assets',
+      summary: 'One instance by id or Name tag: risk, decision and findings',
+      description: 'An unknown name answers 404 with near matches in `details.suggestions`; a Name tag on several instances answers 409 with the candidates.',
+      scope: 'read',
+      params: instanceParams,
+      response: { status: 200, schema: instanceReportSchema, description: 'the instance assessed' },
+      errors: [...INSTANCE_ERRORS],
+      handle: async ({ params }) => ({ body: await assistant.assessInstance(params.instance) }),
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/assets/{instance}/findings',
+      operationId: 'listFindings',
+      tag: 'assets',
+      summary: 'Active findings on one instance, highest risk first',
+      scope: 'read',
+      params: instanceParams,
+      query: z.strictObject({
+        minSeverity: z.enum(['informational', 'low', 'medium', 'high', 'critical']).optional().describe('only findings at or above this severity'),
+      }),
+      response: { status: 200, schema: findingsReportSchema, description: 'the findings' },
+      errors: [...INSTANCE_ERRORS],
+      handle: async ({ params, query }) => ({
+        body: await assistant.listFindings({ instance: params.instance, ...(query.minSeverity ? { minSeverity: query.minSeverity } : {}) }),
+      }),
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/assets/{instance}/metrics',
+      operationId: 'getMetrics',
+      tag: 'assets',
+      summary: 'CPU, network and status checks over the last hours, with robust anomalies',
+      scope: 'read',
+      params: instanceParams,
+      query: hoursQuery(MAX_METRIC_HOURS),
+      response: { status: 200, schema: metricsReportSchema, description: 'metric summaries' },
+      errors: [...INSTANCE_ERRORS],
+      handle: async ({ params, query }) => ({ body: await assistant.metricsSummary({ instance: params.instance, hours: query.hours }) }),
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/assets/{instance}/activity',
+      operationId: 'getActivity',
+      tag: 'assets',
+      summary: 'CloudTrail events about one instance, with those worth a look flagged',
+      scope: 'read',
+      params: instanceParams,
+      query: hoursQuery(MAX_ACTIVITY_HOURS),
+      response: { status: 200, schema: activityReportSchema, description: 'the events, newest first' },
+      errors: [...INSTANCE_ERRORS],
+      handle: async ({ params, query }) => ({ body: await assistant.activityReport({ instance: params.instance, hours: query.hours }) }),
+    }),
+  ];
+}

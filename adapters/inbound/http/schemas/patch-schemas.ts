@@ -1,0 +1,133 @@
+/**
+ * Patch runs, approvals, risk acceptances and the audit log: request bodies (validated here, at
+ * the edge, with the field named) and answers (the PatchOperations contract's reports).
+ */
+import { z } from 'zod';
+import type {
+  AcceptRiskRequest, AcceptanceReport, AuditEntryReport, PatchRunReport, PatchRunRequest, PatchRunStatus,
+} from '../../../../ports/inbound/patch-operations.js';
+import { isoInstant, requestSchemas, responseSchemas, type SameShape } from './registry.js';
+
+export const PATCH_RUN_STATUSES = ['requested', 'approved', 'rejected', 'running', 'verifying', 'succeeded', 'halted', 'failed', 'cancelled'] as const satisfies readonly PatchRunStatus[];
+const _statuses: SameShape<z.ZodEnum<{ [K in (typeof PATCH_RUN_STATUSES)[number]]: K }>, PatchRunStatus> = true;
+
+/** Instance ids or Name tags as people type them; bounded so one request cannot name the world. */
+const instanceRef = z.string().trim().min(1, 'expected an instance id or Name tag').max(256);
+const text = (max: number) => z.string().trim().min(1, 'expected a non-empty text').max(max, `expected at most ${max} characters`);
+// ISO 8601 date or date-time: the same forms the CLI's --now and --until take.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+export const patchRunRequestSchema = z
+  .strictObject({
+    instances: z.array(instanceRef).min(1, 'expected at least one instance').max(1000).optional().describe('instance ids or Name tags; or set fromPlan'),
+    fromPlan: z.boolean().optional().describe('everything the plan patches now or in the next window'),
+    dryRun: z.boolean().optional().describe('AWS-RunPatchBaseline Operation=Scan only: nothing is installed'),
+    reboot: z.enum(['if-needed', 'never']).optional(),
+    idempotencyKey: z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'expected printable ASCII without spaces').optional().describe('the same key twice makes one run'),
+    reason: text(1000).optional(),
+  })
+  .refine((r) => (r.instances !== undefined) !== (r.fromPlan === true), {
+    message: 'expected either instances or fromPlan: true (not both, not neither)',
+    path: ['instances'],
+  })
+  .register(requestSchemas, { id: 'PatchRunRequest' });
+const _runRequest: SameShape<typeof patchRunRequestSchema, PatchRunRequest> = true;
+
+export const approveRequestSchema = z.strictObject({ comment: text(1000).optional() }).register(requestSchemas, { id: 'ApproveRequest' });
+export const rejectRequestSchema = z.strictObject({ reason: text(1000).optional() }).register(requestSchemas, { id: 'RejectRequest' });
+
+export const acceptRiskRequestSchema = z
+  .strictObject({
+    vulnerabilityId: z.string().trim().min(1).max(128).describe('e.g. CVE-2024-6387'),
+    instance: instanceRef.nullable().optional().describe('an instance id or Name tag; absent or null for the whole fleet'),
+    until: z.string().regex(ISO_DATE, 'expected an ISO 8601 date or date-time, e.g. 2027-01-31').describe('must be in the future'),
+    reason: text(1000),
+  })
+  .register(requestSchemas, { id: 'AcceptRiskRequest' });
+const _acceptRequest: SameShape<typeof acceptRiskRequestSchema, AcceptRiskRequest> = true;
+
+const nullableString = z.string().nullable();
+
+const approvalSchema = z.strictObject({ by: z.string(), at: isoInstant, decision: z.enum(['approved', 'rejected']), comment: nullableString });
+
+export const patchRunReportSchema = z
+  .strictObject({
+    id: z.string(),
+    status: z.enum(PATCH_RUN_STATUSES),
+    operation: z.enum(['Scan', 'Install']),
+    rebootOption: z.enum(['RebootIfNeeded', 'NoReboot']),
+    requestedBy: z.string(),
+    requestedAt: isoInstant,
+    reason: nullableString,
+    needsApproval: z.boolean().describe('production or patch-now runs need an approver other than the requester'),
+    approvals: z.array(approvalSchema),
+    approvalExpiresAt: isoInstant.nullable(),
+    currentWave: z.int().min(1).nullable(),
+    waves: z.array(
+      z.strictObject({
+        number: z.int().min(1),
+        canary: z.boolean(),
+        status: z.enum(['pending', 'running', 'verifying', 'succeeded', 'halted', 'failed', 'cancelled']),
+        commandId: nullableString,
+        sentAt: isoInstant.nullable(),
+        verifiedAt: isoInstant.nullable(),
+        instances: z.array(
+          z.strictObject({
+            instanceId: z.string(),
+            name: nullableString,
+            production: z.boolean(),
+            status: z.enum(['pending', 'sent', 'in-progress', 'succeeded', 'failed', 'timed-out', 'cancelled', 'regressed', 'skipped']),
+            detail: nullableString,
+          }),
+        ),
+        stage: z.enum(['non-production', 'production']).optional().describe('non-production waves go before production ones'),
+        commandIds: z.array(z.string()).optional().describe('every SSM command of the wave (a large wave takes several); commandId is the first'),
+      }),
+    ),
+    haltReason: nullableString,
+    snapshotId: z.string(),
+    updatedAt: isoInstant,
+    version: z.int().min(0),
+    source: z.string().optional().describe('the data source it was planned on; it executes only there'),
+    simulated: z.boolean().optional().describe('true on the demo source: nothing is ever sent to AWS'),
+    approvalWhy: nullableString.optional().describe('why approval is needed, or null'),
+    approvalExpired: z.boolean().optional().describe('an approval was given but expired: approve again before it starts'),
+  })
+  .register(responseSchemas, { id: 'PatchRun' });
+const _run: SameShape<typeof patchRunReportSchema, PatchRunReport> = true;
+
+export const patchRunListSchema = z.strictObject({ runs: z.array(patchRunReportSchema) }).register(responseSchemas, { id: 'PatchRunList' });
+
+export const acceptanceReportSchema = z
+  .strictObject({
+    id: z.string(),
+    vulnerabilityId: z.string(),
+    instanceId: nullableString,
+    reason: z.string(),
+    acceptedBy: z.string(),
+    acceptedAt: isoInstant,
+    until: isoInstant,
+    expired: z.boolean(),
+    revokedBy: nullableString.optional(),
+    revokedAt: isoInstant.nullable().optional().describe('when revoked (until is then that moment)'),
+  })
+  .register(responseSchemas, { id: 'Acceptance' });
+const _acceptance: SameShape<typeof acceptanceReportSchema, AcceptanceReport> = true;
+
+export const acceptanceListSchema = z.strictObject({ acceptances: z.array(acceptanceReportSchema) }).register(responseSchemas, { id: 'AcceptanceList' });
+
+export const auditEntrySchema = z
+  .strictObject({
+    id: z.string(),
+    at: isoInstant,
+    actor: z.string(),
+    via: z.enum(['cli', 'http', 'slack', 'teams', 'mcp', 'library']),
+    action: z.string().describe('e.g. patch-run.request, patch-run.approve, ssm.send-command, risk.accept'),
+    target: z.string(),
+    result: z.enum(['ok', 'denied', 'failed']),
+    detail: nullableString,
+  })
+  .register(responseSchemas, { id: 'AuditEntry' });
+const _audit: SameShape<typeof auditEntrySchema, AuditEntryReport> = true;
+
+export const auditListSchema = z.strictObject({ entries: z.array(auditEntrySchema) }).register(responseSchemas, { id: 'AuditList' });

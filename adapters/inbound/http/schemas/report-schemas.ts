@@ -1,0 +1,247 @@
+/**
+ * The read answers: the same JSON as the CLI's `--json`, built by the use cases. Each schema is
+ * pinned to its contract type at compile time (SameShape), and checked against real answers by
+ * the OpenAPI tests.
+ */
+import { z } from 'zod';
+import { METRIC_NAMES, type Severity } from '../../../../domain/inputs.js';
+import { PATCHED_DECISIONS } from '../../../../domain/patch/waves.js';
+import type { ActivityReport } from '../../../../ports/inbound/report-activity.use-case.js';
+import type { InstanceReport } from '../../../../ports/inbound/assess-instance.use-case.js';
+import type { FindingsReport } from '../../../../ports/inbound/list-findings.use-case.js';
+import type { PlanReport } from '../../../../ports/inbound/plan-patches.use-case.js';
+import { DECISIONS, SSVC_OUTCOMES, type AssetReport, type FindingReport, type FleetReport } from '../../../../ports/inbound/reports.js';
+import type { ComplianceReport } from '../../../../ports/inbound/summarize-compliance.use-case.js';
+import type { MetricsReport } from '../../../../ports/inbound/summarize-metrics.use-case.js';
+import { SEVERITY_ORDER } from '../../../../ports/inbound/list-findings.use-case.js';
+import { isoInstant, oneOf, openEnum, responseSchemas, type SameShape } from './registry.js';
+
+export const decisionSchema = oneOf(DECISIONS).describe('patch decision');
+export const missionSchema = z.enum(['low', 'medium', 'high']);
+const ssvcSchema = oneOf(SSVC_OUTCOMES);
+const nullableString = z.string().nullable();
+const warnings = z.array(z.string()).describe('why the answer may be partial (a source failed, data missing)');
+const header = { generatedAt: isoInstant, source: z.string().describe('demo, snapshot:DIR or aws:REGION') };
+
+export const findingReportSchema = z
+  .strictObject({
+    findingArn: z.string(),
+    vulnerabilityId: nullableString,
+    title: nullableString,
+    type: z.string().describe('PACKAGE_VULNERABILITY, NETWORK_REACHABILITY, CODE_VULNERABILITY (open: AWS may add values)'),
+    severity: openEnum<Severity>('INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL, UNTRIAGED (open: AWS may add values)'),
+    riskScore: z.number().min(0).max(100),
+    exploitation: z.enum(['none', 'public poc', 'active']),
+    automatable: z.boolean(),
+    technicalImpact: z.enum(['partial', 'total']),
+    inKev: z.boolean(),
+    cvssScore: z.number().nullable(),
+    cvssVector: nullableString,
+    epss: z.number().nullable(),
+    ssvc: ssvcSchema,
+    timeline: z.enum(['3 days and forensic investigation', '3 days', '14 days', '60 days', 'fix on system upgrade']),
+    dueBy: isoInstant.nullable(),
+    overdue: z.boolean(),
+    fixAvailable: z.enum(['YES', 'NO', 'PARTIAL']),
+    packages: z.array(z.strictObject({ name: z.string(), version: nullableString, fixedInVersion: nullableString })),
+    firstObservedAt: isoInstant.nullable(),
+    reasons: z.array(z.string()),
+    acceptance: z.strictObject({ id: z.string(), by: z.string(), until: isoInstant.nullable(), reason: z.string() }).optional(),
+  })
+  .register(responseSchemas, { id: 'Finding' });
+const _finding: SameShape<typeof findingReportSchema, FindingReport> = true;
+
+export const assetReportSchema = z
+  .strictObject({
+    instanceId: z.string(),
+    name: nullableString,
+    state: z.string().describe('pending, running, shutting-down, terminated, stopping, stopped (open: AWS may add values)'),
+    environment: nullableString,
+    autoScalingGroup: nullableString,
+    mission: missionSchema,
+    exposed: z.boolean(),
+    managed: z.boolean().nullable(),
+    riskScore: z.number().min(0).max(100),
+    decision: decisionSchema,
+    decisionReasons: z.array(z.string()),
+    dueBy: isoInstant.nullable(),
+    rebootExpected: z.boolean(),
+    forensicTriage: z.boolean(),
+    scoreReasons: z.array(z.string()),
+    findings: z.array(findingReportSchema),
+    accepted: z.array(findingReportSchema).describe('findings present but not counted (risk accepted)'),
+  })
+  .register(responseSchemas, { id: 'Asset' });
+const _asset: SameShape<typeof assetReportSchema, AssetReport> = true;
+
+const summarySchema = z
+  .strictObject({
+    assets: z.int().min(0),
+    findings: z.int().min(0),
+    byDecision: z.record(decisionSchema, z.int().min(0)),
+    bySsvc: z.record(ssvcSchema, z.int().min(0)),
+    overdue: z.int().min(0),
+    accepted: z.int().min(0),
+  })
+  .register(responseSchemas, { id: 'FleetSummary' });
+
+const fleetFields = { ...header, assets: z.array(assetReportSchema), summary: summarySchema, warnings };
+const fleetReportSchema = z.strictObject(fleetFields);
+const _fleet: SameShape<typeof fleetReportSchema, FleetReport> = true;
+
+/** GET /v1/assets: the fleet report with one page of assets; `summary` counts every asset that matched. */
+export const assetPageSchema = z
+  .strictObject({
+    ...fleetFields,
+    page: z.strictObject({
+      offset: z.int().min(0),
+      limit: z.int().min(1),
+      total: z.int().min(0).describe('assets that matched the filters'),
+      nextOffset: z.int().min(0).nullable().describe('offset of the next page; null on the last'),
+    }),
+  })
+  .register(responseSchemas, { id: 'AssetPage' });
+
+export const instanceReportSchema = z.strictObject({ ...header, asset: assetReportSchema, warnings }).register(responseSchemas, { id: 'InstanceReport' });
+const _instance: SameShape<typeof instanceReportSchema, InstanceReport> = true;
+
+export const findingsReportSchema = z
+  .strictObject({
+    ...header,
+    instanceId: z.string(),
+    name: nullableString,
+    minSeverity: z.enum(SEVERITY_ORDER).nullable(),
+    findings: z.array(findingReportSchema),
+    filteredOut: z.int().min(0).describe('findings left out by minSeverity'),
+    warnings,
+  })
+  .register(responseSchemas, { id: 'FindingsReport' });
+const _findings: SameShape<typeof findingsReportSchema, FindingsReport> = true;
+
+const plannedSchema = z
+  .strictObject({
+    instanceId: z.string(),
+    name: nullableString,
+    riskScore: z.number().min(0).max(100),
+    decision: decisionSchema,
+    dueBy: isoInstant.nullable(),
+    window: z.strictObject({ start: isoInstant, end: isoInstant, source: z.enum(['immediate', 'cpu-history', 'default']), why: z.string() }).nullable(),
+    wave: z.int().min(1).nullable(),
+    canary: z.boolean(),
+    production: z.boolean(),
+    autoScalingGroup: nullableString,
+    rebootExpected: z.boolean(),
+    lateByHours: z.number().nullable(),
+  })
+  .register(responseSchemas, { id: 'PlannedInstance' });
+
+export const planReportSchema = z
+  .strictObject({
+    ...header,
+    rollout: z.strictObject({ maxConcurrency: z.string(), maxErrors: z.string() }),
+    byDecision: z.record(decisionSchema, z.array(plannedSchema)),
+    waves: z.array(
+      z.strictObject({
+        number: z.int().min(1),
+        stage: z.enum(['non-production', 'production']),
+        canary: z.boolean(),
+        decision: oneOf(PATCHED_DECISIONS),
+        instanceIds: z.array(z.string()),
+      }),
+    ),
+    notes: z.array(z.string()),
+    warnings,
+  })
+  .register(responseSchemas, { id: 'PlanReport' });
+const _plan: SameShape<typeof planReportSchema, PlanReport> = true;
+
+const count = z.int().min(0);
+export const complianceReportSchema = z
+  .strictObject({
+    ...header,
+    instances: count,
+    managed: count.nullable(),
+    withPatchState: count,
+    compliant: count,
+    nonCompliant: count,
+    compliancePercent: z.number().min(0).max(100).nullable(),
+    missing: count,
+    failed: count,
+    pendingReboot: count,
+    criticalNonCompliant: count,
+    securityNonCompliant: count,
+    perInstance: z.array(
+      z.strictObject({
+        instanceId: z.string(),
+        name: nullableString,
+        managed: z.boolean().nullable(),
+        status: z.enum(['compliant', 'non-compliant', 'unknown']),
+        missing: count,
+        failed: count,
+        pendingReboot: count,
+        criticalNonCompliant: count,
+        securityNonCompliant: count,
+        lastOperation: nullableString,
+        lastOperationAt: isoInstant.nullable(),
+      }),
+    ),
+    warnings,
+  })
+  .register(responseSchemas, { id: 'ComplianceReport' });
+const _compliance: SameShape<typeof complianceReportSchema, ComplianceReport> = true;
+
+const seriesSchema = z
+  .strictObject({
+    metric: oneOf(METRIC_NAMES),
+    count,
+    mean: z.number().nullable(),
+    min: z.number().nullable(),
+    max: z.number().nullable(),
+    p95: z.number().nullable(),
+    trendPerHour: z.number().nullable(),
+    anomalies: z.array(z.strictObject({ t: z.number().describe('epoch milliseconds'), v: z.number(), score: z.number() })),
+  })
+  .register(responseSchemas, { id: 'SeriesSummary' });
+
+export const metricsReportSchema = z
+  .strictObject({
+    ...header,
+    instanceId: z.string(),
+    name: nullableString,
+    hours: z.int().min(1),
+    start: isoInstant,
+    end: isoInstant,
+    periodSeconds: z.int().min(1),
+    metrics: z.record(oneOf(METRIC_NAMES), seriesSchema),
+    warnings,
+  })
+  .register(responseSchemas, { id: 'MetricsReport' });
+const _metrics: SameShape<typeof metricsReportSchema, MetricsReport> = true;
+
+export const activityReportSchema = z
+  .strictObject({
+    ...header,
+    instanceId: z.string(),
+    name: nullableString,
+    hours: z.int().min(1),
+    start: isoInstant,
+    end: isoInstant,
+    total: count,
+    flagged: count,
+    events: z.array(
+      z.strictObject({
+        eventTime: isoInstant,
+        eventName: z.string(),
+        eventSource: nullableString,
+        username: nullableString,
+        userIdentityType: nullableString,
+        sourceIpAddress: nullableString,
+        userAgent: nullableString,
+        errorCode: nullableString,
+        flags: z.array(z.strictObject({ kind: z.enum(['root', 'sensitive-call', 'error', 'unknown-network']), reason: z.string() })),
+      }),
+    ),
+    warnings,
+  })
+  .register(responseSchemas, { id: 'ActivityReport' });
+const _activity: SameShape<typeof activityReportSchema, ActivityReport> = true;

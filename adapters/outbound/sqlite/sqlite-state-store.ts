@@ -1,0 +1,218 @@
+/**
+ * The state store in one SQLite file (better-sqlite3): the default for the CLI and a single
+ * server. WAL journal so readers never block the writer; a busy timeout so a second process
+ * waits for the lock instead of failing; every write one transaction; versions checked in the
+ * UPDATE itself (`WHERE version = ?`), so a stale write changes no row and is refused.
+ * The audit table refuses UPDATE and DELETE by trigger: append-only even to a careless script.
+ */
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { AuditEntry } from '../../../domain/access/audit.js';
+import { ConflictError, NotFoundError } from '../../../domain/errors.js';
+import type { AcceptanceRecord } from '../../../domain/patch/acceptance.js';
+import type { PatchRun } from '../../../domain/patch/run.js';
+import type { AuditFilter, IdempotencyClaim, IdempotentRun, RunFilter, StateStore } from '../../../ports/outbound/state-store.port.js';
+
+/** Bumped when the schema changes; `migrate` brings older files forward. */
+export const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  requested_at INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_by_time ON runs (requested_at DESC, id DESC);
+CREATE TABLE IF NOT EXISTS idempotency (
+  key TEXT PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs (id),
+  fingerprint TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS acceptances (
+  id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  accepted_at INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  at INTEGER NOT NULL,
+  target TEXT NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_time ON audit (at DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS audit_by_target ON audit (target, at DESC, seq DESC);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+`;
+
+export interface SqliteStateStoreOptions {
+  /** How long a write waits for another process's lock before failing; default 5,000 ms. */
+  readonly busyTimeoutMs?: number;
+}
+
+interface Row {
+  readonly body: string;
+  readonly version: number;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+function runOf(row: Row): PatchRun {
+  return { ...(JSON.parse(row.body) as PatchRun), version: row.version };
+}
+
+function acceptanceOf(row: Row): AcceptanceRecord {
+  return { ...(JSON.parse(row.body) as AcceptanceRecord), version: row.version };
+}
+
+export class SqliteStateStore implements StateStore {
+  private readonly db: Database.Database;
+
+  /**
+   * Opens (creating when missing, with its folder, readable by the owner only) the file at
+   * `path`; ":memory:" for a throwaway store.
+   */
+  constructor(readonly path: string, options: SqliteStateStoreOptions = {}) {
+    const fresh = path !== ':memory:' && !existsSync(path);
+    if (fresh) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    this.db = new Database(path);
+    // The audit log and approvals are nobody else's business on a shared machine.
+    if (fresh) chmodSync(path, 0o600);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    // WAL with synchronous NORMAL is durable across a process crash (what resume relies on);
+    // only a power loss may drop the last transactions.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`state file ${this.path} has schema ${version}, newer than this version of sre-ops understands (${SCHEMA_VERSION}); upgrade sre-ops`);
+    }
+    this.db.transaction(() => {
+      this.db.exec(SCHEMA);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }).immediate();
+  }
+
+  async createRun(run: PatchRun, claim: IdempotencyClaim | null): Promise<{ run: PatchRun; created: boolean; fingerprint: string | null }> {
+    const stored = { ...run, version: 1 };
+    return this.db.transaction(() => {
+      if (claim) {
+        const held = this.db.prepare('SELECT run_id, fingerprint FROM idempotency WHERE key = ?').get(claim.key) as { run_id: string; fingerprint: string } | undefined;
+        if (held) return { run: this.runById(held.run_id) as PatchRun, created: false, fingerprint: held.fingerprint };
+      }
+      try {
+        this.db.prepare('INSERT INTO runs (id, version, status, requested_at, body) VALUES (?, 1, ?, ?, ?)').run(run.id, run.status, run.requestedAt, JSON.stringify(stored));
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new ConflictError('STALE_VERSION', `a run with id ${run.id} already exists`, { cause: err });
+        throw err;
+      }
+      if (claim) this.db.prepare('INSERT INTO idempotency (key, run_id, fingerprint) VALUES (?, ?, ?)').run(claim.key, run.id, claim.fingerprint);
+      return { run: stored, created: true, fingerprint: claim?.fingerprint ?? null };
+    }).immediate();
+  }
+
+  async findRunByIdempotencyKey(key: string): Promise<IdempotentRun | null> {
+    const held = this.db.prepare('SELECT run_id, fingerprint FROM idempotency WHERE key = ?').get(key) as { run_id: string; fingerprint: string } | undefined;
+    if (!held) return null;
+    const run = this.runById(held.run_id);
+    return run ? { run, fingerprint: held.fingerprint } : null;
+  }
+
+  private runById(id: string): PatchRun | null {
+    const row = this.db.prepare('SELECT body, version FROM runs WHERE id = ?').get(id) as Row | undefined;
+    return row ? runOf(row) : null;
+  }
+
+  async getRun(id: string): Promise<PatchRun | null> {
+    return this.runById(id);
+  }
+
+  async updateRun(run: PatchRun): Promise<PatchRun> {
+    const next = { ...run, version: run.version + 1 };
+    const changed = this.db
+      .prepare('UPDATE runs SET version = ?, status = ?, body = ? WHERE id = ? AND version = ?')
+      .run(next.version, next.status, JSON.stringify(next), run.id, run.version).changes;
+    if (changed === 1) return next;
+    const current = this.db.prepare('SELECT version FROM runs WHERE id = ?').get(run.id) as { version: number } | undefined;
+    if (!current) throw new NotFoundError('patch run', run.id);
+    throw new ConflictError('STALE_VERSION', `run ${run.id} was changed by someone else (version ${current.version}, not ${run.version}); read it again and retry`);
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<readonly PatchRun[]> {
+    const status = filter.status ?? [];
+    const limit = filter.limit ?? 50;
+    const where = status.length ? `WHERE status IN (${status.map(() => '?').join(', ')})` : '';
+    const rows = this.db.prepare(`SELECT body, version FROM runs ${where} ORDER BY requested_at DESC, id DESC LIMIT ?`).all(...status, limit) as Row[];
+    return rows.map(runOf);
+  }
+
+  async createAcceptance(a: AcceptanceRecord): Promise<AcceptanceRecord> {
+    const stored = { ...a, version: 1 };
+    try {
+      this.db.prepare('INSERT INTO acceptances (id, version, accepted_at, body) VALUES (?, 1, ?, ?)').run(a.id, a.acceptedAt, JSON.stringify(stored));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError('STALE_VERSION', `an acceptance with id ${a.id} already exists`, { cause: err });
+      throw err;
+    }
+    return stored;
+  }
+
+  async getAcceptance(id: string): Promise<AcceptanceRecord | null> {
+    const row = this.db.prepare('SELECT body, version FROM acceptances WHERE id = ?').get(id) as Row | undefined;
+    return row ? acceptanceOf(row) : null;
+  }
+
+  async updateAcceptance(a: AcceptanceRecord): Promise<AcceptanceRecord> {
+    const next = { ...a, version: a.version + 1 };
+    const changed = this.db.prepare('UPDATE acceptances SET version = ?, body = ? WHERE id = ? AND version = ?').run(next.version, JSON.stringify(next), a.id, a.version).changes;
+    if (changed === 1) return next;
+    if (!(await this.getAcceptance(a.id))) throw new NotFoundError('risk acceptance', a.id);
+    throw new ConflictError('STALE_VERSION', `acceptance ${a.id} was changed by someone else; read it again and retry`);
+  }
+
+  async listAcceptances(): Promise<readonly AcceptanceRecord[]> {
+    return (this.db.prepare('SELECT body, version FROM acceptances ORDER BY accepted_at DESC, id DESC').all() as Row[]).map(acceptanceOf);
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    try {
+      this.db.prepare('INSERT INTO audit (id, at, target, body) VALUES (?, ?, ?, ?)').run(entry.id, entry.at, entry.target, JSON.stringify(entry));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError('STALE_VERSION', `an audit entry with id ${entry.id} already exists`, { cause: err });
+      throw err;
+    }
+  }
+
+  async listAudit(filter: AuditFilter = {}): Promise<readonly AuditEntry[]> {
+    const clauses: string[] = [];
+    const params: (string | number)[] = [];
+    if (filter.since !== undefined) {
+      clauses.push('at >= ?');
+      params.push(filter.since);
+    }
+    if (filter.target !== undefined) {
+      clauses.push('target = ?');
+      params.push(filter.target);
+    }
+    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    const rows = this.db.prepare(`SELECT body FROM audit ${where} ORDER BY at DESC, seq DESC LIMIT ?`).all(...params, filter.limit ?? 100) as { body: string }[];
+    return rows.map((r) => JSON.parse(r.body) as AuditEntry);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * What the Slack and Teams Lambda entry points share: the Assistant from the environment (built
+ * once per container, on first use), deferred work (a self-invocation on Lambda, in-process
+ * elsewhere), and JSON secrets from Secrets Manager (read once per container, never logged).
+ */
+import { InProcessDeferredWork } from '../adapters/outbound/memory/in-process-deferred-work.js';
+import type { ChatAssistant } from '../adapters/inbound/chat/chat-answers.js';
+import type { SecretsManagerJsonSecret } from '../adapters/outbound/lambda/secrets-manager-json-secret.js';
+import { ValidationError } from '../domain/errors.js';
+import type { Assistant } from '../ports/inbound/assistant.js';
+import type { PatchOperations } from '../ports/inbound/patch-operations.js';
+import type { DeferredJob, DeferredWork } from '../ports/outbound/deferred-work.port.js';
+import type { AssistantOptions } from './config.js';
+import { createAssistant } from './index.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The Assistant's options from the environment the Lambda functions are given. */
+export function assistantOptionsFromEnv(env: Env): AssistantOptions {
+  const onLambda = env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+  const cacheDir = env.SRE_OPS_CACHE_DIR ?? (onLambda ? '/tmp/sre-ops-assistant' : undefined);
+  return {
+    source: env.SRE_OPS_SOURCE?.trim() || 'demo',
+    ...(env.SRE_OPS_POLICY_FILE ? { policyFile: env.SRE_OPS_POLICY_FILE } : {}),
+    ...(env.SRE_OPS_KEV ? { kev: env.SRE_OPS_KEV } : {}),
+    // Only /tmp is writable on Lambda: the KEV feed is cached there.
+    ...(cacheDir ? { cacheDir } : {}),
+  };
+}
+
+const PATCH_METHODS = [
+  'requestPatchRun', 'approvePatchRun', 'rejectPatchRun', 'cancelPatchRun', 'getPatchRun', 'listPatchRuns', 'executePatchRun',
+  'acceptRisk', 'listAcceptances', 'revokeAcceptance', 'listAudit', 'schedulePatching', 'listSchedules', 'cancelSchedule',
+] as const satisfies readonly (keyof PatchOperations)[];
+
+/**
+ * The Assistant as the bots use it. Patch operations are part of the Assistant once the patch
+ * use cases are bound; until then their commands answer that this build has none (instead of
+ * failing with a TypeError).
+ */
+export function asChatAssistant(a: Assistant): ChatAssistant {
+  const partial = a as Assistant & Partial<PatchOperations>;
+  const missing = PATCH_METHODS.filter((m) => typeof partial[m] !== 'function');
+  if (missing.length === 0) return partial as ChatAssistant;
+  const unavailable = async (): Promise<never> => {
+    throw new ValidationError('patch', 'a build with patch operations', 'patch operations are not available in this build of the assistant');
+  };
+  return { ...a, ...Object.fromEntries(missing.map((m) => [m, unavailable])) } as ChatAssistant;
+}
+
+/** Builds the Assistant on first call and keeps it; a failed build is retried on the next call. */
+export function lazyAssistant(env: Env, make?: () => Promise<ChatAssistant>): () => Promise<ChatAssistant> {
+  let built: Promise<ChatAssistant> | undefined;
+  const build = make ?? (async () => asChatAssistant(await createAssistant(assistantOptionsFromEnv(env))));
+  return () => (built ??= build().catch((err: unknown) => {
+    built = undefined;
+    throw err;
+  }));
+}
+
+/** Deferred work and what the entry point does once its response is ready. */
+export interface DeferredRuntime {
+  readonly deferred: DeferredWork;
+  /** Sets who runs jobs deferred in this process (in-process work only). */
+  runWith(runner: (job: DeferredJob) => Promise<void>): void;
+  /** Called after each HTTP response: in-process work starts then. */
+  afterResponse(): void;
+}
+
+/**
+ * On Lambda (AWS_LAMBDA_FUNCTION_NAME set) jobs go to an asynchronous invocation of this same
+ * function and version; elsewhere, or with SRE_OPS_DEFERRED=in-process, they run in this process
+ * after the response. A given DeferredWork (tests, the benchmark) replaces both.
+ */
+export async function deferredRuntime(env: Env, given?: DeferredWork): Promise<DeferredRuntime> {
+  const inProcess = (work: InProcessDeferredWork): DeferredRuntime => ({ deferred: work, runWith: (r) => void work.runWith(r), afterResponse: () => work.start() });
+  if (given instanceof InProcessDeferredWork) return inProcess(given);
+  if (given) return { deferred: given, runWith: () => {}, afterResponse: () => {} };
+  const functionName = env.AWS_LAMBDA_FUNCTION_NAME;
+  const mode = env.SRE_OPS_DEFERRED ?? (functionName ? 'lambda' : 'in-process');
+  if (mode === 'in-process') return inProcess(new InProcessDeferredWork());
+  if (mode !== 'lambda') throw new ValidationError('SRE_OPS_DEFERRED', 'lambda or in-process', `SRE_OPS_DEFERRED: expected lambda or in-process, got "${mode}"`);
+  if (!functionName) throw new ValidationError('SRE_OPS_DEFERRED', 'AWS_LAMBDA_FUNCTION_NAME', 'SRE_OPS_DEFERRED=lambda needs AWS_LAMBDA_FUNCTION_NAME (set by Lambda itself)');
+  // Loaded only on Lambda: the SDK client is the largest part of an acknowledgement's cold start.
+  const [{ LambdaClient }, { LambdaDeferredWork }] = await Promise.all([
+    import('@aws-sdk/client-lambda'),
+    import('../adapters/outbound/lambda/lambda-deferred-work.js'),
+  ]);
+  const version = env.AWS_LAMBDA_FUNCTION_VERSION;
+  const deferred = new LambdaDeferredWork(new LambdaClient({}), { functionName, ...(version && version !== '$LATEST' ? { qualifier: version } : {}) });
+  return { deferred, runWith: () => {}, afterResponse: () => {} };
+}
+
+/** A Secrets Manager client as the entry points take one (tests give one pointed at a local server). */
+export type SecretsClient = ConstructorParameters<typeof SecretsManagerJsonSecret>[0];
+
+/** Reads a JSON secret from Secrets Manager (the SDK loaded on demand, like the Lambda client). */
+export async function readJsonSecret(secretId: string, given?: SecretsClient): Promise<Readonly<Record<string, string>>> {
+  const { SecretsManagerJsonSecret: Reader } = await import('../adapters/outbound/lambda/secrets-manager-json-secret.js');
+  if (given) return new Reader(given).read(secretId);
+  const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+  const client = new SecretsManagerClient({});
+  try {
+    return await new Reader(client).read(secretId);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** One line for the logs, as JSON (CloudWatch Logs Insights reads the fields). */
+export function logLine(surface: string): (line: string) => void {
+  return (line) => console.error(JSON.stringify({ level: 'warn', surface, message: line }));
+}

@@ -1,0 +1,165 @@
+/**
+ * Wiring of patch operations: the state store (SQLite by default, DynamoDB when configured,
+ * opened only when first needed), the runner and maintenance windows each source allows, and the
+ * actor of this process.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { AuditEntry } from '../domain/access/audit.js';
+import { actorFor } from '../domain/access/authorize.js';
+import type { AcceptanceRecord } from '../domain/patch/acceptance.js';
+import type { PatchRun } from '../domain/patch/run.js';
+import type { Policy } from '../domain/policy.js';
+import type { ActorResolver } from '../ports/inbound/assistant.js';
+import type { MaintenanceWindows } from '../ports/outbound/maintenance-window.port.js';
+import type { PatchRunner, Sleeper } from '../ports/outbound/patch-runner.port.js';
+import type { AuditFilter, IdempotencyClaim, IdempotentRun, RunFilter, StateStore } from '../ports/outbound/state-store.port.js';
+import type { AssistantOptions, AwsOptions, StateStoreSpec } from './config.js';
+
+/** What a source allows of patch operations. */
+export interface PatchSourceBindings {
+  readonly runner: PatchRunner | null;
+  readonly windows: MaintenanceWindows | null;
+  /** Why runner or windows is null, for the error a person reads. */
+  readonly unavailable: string;
+}
+
+/** The demo: a clearly-labelled simulated runner, so the whole flow can be shown; no schedules. */
+export async function demoPatchBindings(): Promise<PatchSourceBindings> {
+  const { SimulatedPatchRunner } = await import('../adapters/outbound/simulated/simulated-patch-runner.js');
+  return {
+    runner: new SimulatedPatchRunner(),
+    windows: null,
+    unavailable: 'the demo source simulates patch runs but cannot schedule: schedules are SSM maintenance windows; use --source aws',
+  };
+}
+
+/** A snapshot is a copy of an account: runs may be requested and approved, never executed. */
+export function snapshotPatchBindings(label: string): PatchSourceBindings {
+  return {
+    runner: null,
+    windows: null,
+    unavailable: `source ${label} is a captured copy of an account, not the account: patch runs can be requested and approved here, but execute and schedule only with --source aws`,
+  };
+}
+
+/** A live account: SSM Run Command and maintenance windows. */
+export async function awsPatchBindings(ssm: SSMClient): Promise<PatchSourceBindings> {
+  const [{ SsmPatchRunner }, { SsmMaintenanceWindows }] = await Promise.all([
+    import('../adapters/outbound/aws/ssm-patch-runner.js'),
+    import('../adapters/outbound/aws/ssm-maintenance-windows.js'),
+  ]);
+  return { runner: new SsmPatchRunner(ssm), windows: new SsmMaintenanceWindows(ssm), unavailable: '' };
+}
+
+/** Opens the configured store (loading only the adapter it needs). */
+async function openStore(spec: StateStoreSpec, aws: AwsOptions): Promise<{ store: StateStore; close: () => Promise<void> }> {
+  if (spec.kind === 'sqlite') {
+    const { SqliteStateStore } = await import('../adapters/outbound/sqlite/sqlite-state-store.js');
+    const store = new SqliteStateStore(spec.path);
+    return { store, close: () => store.close() };
+  }
+  const [{ DynamoDbStateStore }, { createDynamoDbClient }] = await Promise.all([
+    import('../adapters/outbound/dynamodb/dynamodb-state-store.js'),
+    import('../adapters/outbound/dynamodb/dynamodb-client.js'),
+  ]);
+  const region = spec.region ?? aws.region;
+  const endpointUrl = spec.endpointUrl ?? aws.endpointUrl;
+  const client = createDynamoDbClient({
+    ...(region !== undefined ? { region } : {}),
+    ...(aws.profile !== undefined ? { profile: aws.profile } : {}),
+    ...(endpointUrl !== undefined ? { endpointUrl } : {}),
+    ...(aws.maxAttempts !== undefined ? { maxAttempts: aws.maxAttempts } : {}),
+  });
+  return { store: new DynamoDbStateStore(client, spec.table), close: async () => client.destroy() };
+}
+
+/**
+ * The configured store, opened on first use. Reads from an SQLite file that does not exist yet
+ * answer empty without creating it, so `assess` on a fresh machine leaves no file behind; the
+ * first write creates it.
+ */
+export class LazyStateStore implements StateStore {
+  private opened: Promise<{ store: StateStore; close: () => Promise<void> }> | null = null;
+
+  constructor(
+    private readonly spec: StateStoreSpec,
+    private readonly aws: AwsOptions,
+  ) {}
+
+  private absent(): boolean {
+    return this.opened === null && this.spec.kind === 'sqlite' && !existsSync(this.spec.path);
+  }
+
+  private async store(): Promise<StateStore> {
+    this.opened ??= openStore(this.spec, this.aws);
+    return (await this.opened).store;
+  }
+
+  async createRun(run: PatchRun, claim: IdempotencyClaim | null): Promise<{ run: PatchRun; created: boolean; fingerprint: string | null }> {
+    return (await this.store()).createRun(run, claim);
+  }
+  async findRunByIdempotencyKey(key: string): Promise<IdempotentRun | null> {
+    return this.absent() ? null : (await this.store()).findRunByIdempotencyKey(key);
+  }
+  async getRun(id: string): Promise<PatchRun | null> {
+    return this.absent() ? null : (await this.store()).getRun(id);
+  }
+  async updateRun(run: PatchRun): Promise<PatchRun> {
+    return (await this.store()).updateRun(run);
+  }
+  async listRuns(filter?: RunFilter): Promise<readonly PatchRun[]> {
+    return this.absent() ? [] : (await this.store()).listRuns(filter);
+  }
+  async createAcceptance(a: AcceptanceRecord): Promise<AcceptanceRecord> {
+    return (await this.store()).createAcceptance(a);
+  }
+  async getAcceptance(id: string): Promise<AcceptanceRecord | null> {
+    return this.absent() ? null : (await this.store()).getAcceptance(id);
+  }
+  async updateAcceptance(a: AcceptanceRecord): Promise<AcceptanceRecord> {
+    return (await this.store()).updateAcceptance(a);
+  }
+  async listAcceptances(): Promise<readonly AcceptanceRecord[]> {
+    return this.absent() ? [] : (await this.store()).listAcceptances();
+  }
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    return (await this.store()).appendAudit(entry);
+  }
+  async listAudit(filter?: AuditFilter): Promise<readonly AuditEntry[]> {
+    return this.absent() ? [] : (await this.store()).listAudit(filter);
+  }
+  async close(): Promise<void> {
+    if (this.opened) await (await this.opened).close();
+  }
+}
+
+/** The OS user running this process; containers without a passwd entry fall back to $USER. */
+export function osUser(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER ?? env.USERNAME ?? 'unknown';
+  }
+}
+
+/**
+ * The actor of this process (the OS user, or `options.actor`) and a resolver for identities that
+ * surfaces authenticate. Only the OS user itself gets access.localUser's roles: an asserted name,
+ * or a remote identity spelled like the OS user, gets the roles policy gives that name.
+ */
+export function actorResolver(options: AssistantOptions, policy: Policy, env: Readonly<Record<string, string | undefined>>): ActorResolver {
+  const local = options.localUser ?? osUser(env);
+  const id = options.actor?.trim() || local;
+  return {
+    actor: actorFor(id, options.via ?? 'library', policy, { local: id === local }),
+    actorFor: (who, via, displayName) => actorFor(who, via, policy, { local: false, ...(displayName !== undefined ? { displayName } : {}) }),
+  };
+}
+
+/** A real sleeper (the executor's poll interval). */
+export const timerSleep: Sleeper = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const newUuid = (): string => randomUUID();

@@ -1,0 +1,115 @@
+/**
+ * The Slack Lambda: `handler` takes API Gateway requests from Slack (REST v1 or HTTP API v2) and
+ * the deferred jobs this same function hands itself.
+ *
+ * Environment: SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or SLACK_SECRET_ARN naming a JSON secret
+ * with signingSecret and botToken; SRE_OPS_SOURCE (demo, snapshot:DIR or aws); SRE_OPS_SLACK_*
+ * for who may do what (docs/chat-bots.md). Secrets are read once per container and never logged.
+ */
+import { deferredJobOf } from '../adapters/outbound/lambda/deferred-job-event.js';
+import { httpResult, isApiGatewayEvent, type HttpResult } from '../adapters/inbound/chat/api-gateway-event.js';
+import type { ChatAssistant } from '../adapters/inbound/chat/chat-answers.js';
+import { slackAccessLists } from '../adapters/inbound/slack/slack-access.js';
+import type { SlackApi } from '../adapters/inbound/slack/slack-api.js';
+import { createSlackBot, type SlackBot } from '../adapters/inbound/slack/slack-bot.js';
+import { ValidationError } from '../domain/errors.js';
+import type { DeferredWork } from '../ports/outbound/deferred-work.port.js';
+import { deferredRuntime, lazyAssistant, logLine, readJsonSecret, type Env, type SecretsClient } from './chat-lambda.js';
+
+export interface SlackLambdaOptions {
+  /** Default: process.env. */
+  readonly env?: Env;
+  /** Replaces the Assistant built from SRE_OPS_SOURCE (tests). */
+  readonly assistant?: () => Promise<ChatAssistant>;
+  /** Replaces the deferred work chosen from the environment (tests, the benchmark). */
+  readonly deferred?: DeferredWork;
+  /** The Secrets Manager client for SLACK_SECRET_ARN (tests point one at a local server). */
+  readonly secretsClient?: SecretsClient;
+  /** Replaces the Slack Web API client (tests). */
+  readonly api?: SlackApi;
+}
+
+export interface SlackSecrets {
+  readonly signingSecret: string;
+  readonly botToken: string;
+}
+
+/**
+ * The signing secret and bot token: from the environment, else from the JSON secret named by
+ * SLACK_SECRET_ARN. Errors name what is missing, never a value.
+ */
+export async function slackSecrets(env: Env, secretsClient?: SecretsClient): Promise<SlackSecrets> {
+  let signingSecret = env.SLACK_SIGNING_SECRET;
+  let botToken = env.SLACK_BOT_TOKEN;
+  if ((!signingSecret || !botToken) && env.SLACK_SECRET_ARN) {
+    const secret = await readJsonSecret(env.SLACK_SECRET_ARN, secretsClient);
+    signingSecret ||= secret.signingSecret ?? secret.SLACK_SIGNING_SECRET;
+    botToken ||= secret.botToken ?? secret.SLACK_BOT_TOKEN;
+    if (!signingSecret || !botToken) {
+      throw new ValidationError('SLACK_SECRET_ARN', 'a JSON secret with signingSecret and botToken', `SLACK_SECRET_ARN: the secret has no ${!signingSecret ? 'signingSecret' : 'botToken'} field`);
+    }
+  }
+  if (!signingSecret || !botToken) {
+    throw new ValidationError('SLACK_SIGNING_SECRET', 'the Slack app credentials', 'set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or SLACK_SECRET_ARN naming a JSON secret with signingSecret and botToken');
+  }
+  return { signingSecret, botToken };
+}
+
+interface Runtime {
+  readonly bot: SlackBot;
+  readonly afterResponse: () => void;
+}
+
+export type LambdaHandler = (event: unknown, context: unknown) => Promise<HttpResult | undefined>;
+
+/** A handler over one configuration; everything is built on the first event and kept. */
+export function createSlackLambdaHandler(options: SlackLambdaOptions = {}): LambdaHandler {
+  const env = options.env ?? process.env;
+  const log = logLine('slack');
+  let runtime: Promise<Runtime> | undefined;
+
+  const build = async (): Promise<Runtime> => {
+    const [secrets, work] = await Promise.all([slackSecrets(env, options.secretsClient), deferredRuntime(env, options.deferred)]);
+    const bot = createSlackBot({
+      ...secrets,
+      ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+      access: slackAccessLists(env),
+      assistant: lazyAssistant(env, options.assistant),
+      deferred: work.deferred,
+      mainCommand: env.SRE_OPS_SLACK_COMMAND ?? '/sre',
+      log,
+      ...(options.api ? { api: options.api } : {}),
+    });
+    work.runWith((job) => bot.runJob(job));
+    return { bot, afterResponse: () => work.afterResponse() };
+  };
+
+  return async (event, context) => {
+    let r: Runtime;
+    try {
+      r = await (runtime ??= build().catch((err: unknown) => {
+        runtime = undefined;
+        throw err;
+      }));
+    } catch (err) {
+      // A configuration problem: say which in the logs; Slack only sees that the app failed.
+      log(`the Slack bot could not start: ${err instanceof Error ? err.message : String(err)}`);
+      if (deferredJobOf(event)) return undefined;
+      return httpResult(500);
+    }
+    const job = deferredJobOf(event);
+    if (job) {
+      await r.bot.runJob(job);
+      return undefined;
+    }
+    if (!isApiGatewayEvent(event)) {
+      log('ignored an event that is neither an API Gateway request nor a deferred job');
+      return httpResult(400);
+    }
+    const response = await r.bot.handle(event, context);
+    r.afterResponse();
+    return response;
+  };
+}
+
+export const handler = createSlackLambdaHandler();

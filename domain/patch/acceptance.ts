@@ -1,0 +1,102 @@
+/**
+ * Risk acceptances: "we live with CVE-X on instance I (or the whole fleet) until D, because R".
+ * An acceptance always ends: `until` is required and bounded by policy. A revoked one keeps its
+ * record (for the audit trail) with `until` moved to the moment of revocation, so it stops
+ * suppressing findings the same way an expired one does.
+ */
+import type { Actor } from '../access/actor.js';
+import { authorize } from '../access/authorize.js';
+import { ConflictError, ValidationError } from '../errors.js';
+import type { RiskAcceptance } from '../inputs.js';
+import type { Policy } from '../policy.js';
+import { DAY_MS, toIso, type Instant } from '../time.js';
+import { checkReason } from './run-request.js';
+
+/** An acceptance as stored: the core's RiskAcceptance plus revocation and a version. */
+export interface AcceptanceRecord extends RiskAcceptance {
+  readonly revokedBy: string | null;
+  readonly revokedAt: Instant | null;
+  readonly version: number;
+}
+
+// CVE, GHSA, ALAS, RHSA ... ids as Inspector reports them: a prefix, then letters, digits, dashes.
+const VULNERABILITY_ID = /^[A-Z][A-Z0-9]*-[A-Z0-9][A-Z0-9:._-]{2,60}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * An ISO date or date-time. A date alone means the end of that day (UTC): "until 2026-12-31"
+ * includes the 31st.
+ * @throws ValidationError naming `field`.
+ */
+export function parseUntil(text: string, field = 'until'): Instant {
+  const t = typeof text === 'string' ? text.trim() : '';
+  let at = Number.NaN;
+  if (DATE.test(t)) at = Date.parse(`${t}T00:00:00Z`) + DAY_MS - 1;
+  else if (DATE_TIME.test(t)) at = Date.parse(t);
+  if (!Number.isFinite(at)) {
+    throw new ValidationError(field, 'an ISO date (2026-12-31) or date-time with a zone (2026-12-31T18:00:00Z)', `${field}: expected an ISO date such as 2026-12-31 or a date-time with a zone, got ${JSON.stringify(text)}`);
+  }
+  return at;
+}
+
+export interface NewAcceptanceInput {
+  readonly id: string;
+  readonly vulnerabilityId: string;
+  /** A resolved instance id, or null for the whole fleet. */
+  readonly instanceId: string | null;
+  readonly until: string;
+  readonly reason: string;
+  readonly actor: Actor;
+  readonly now: Instant;
+  readonly policy: Policy;
+}
+
+/**
+ * A new acceptance: approver or admin; a vulnerability id; a reason; `until` in the future and no
+ * further than policy.riskAcceptance.maxDays.
+ * @throws ForbiddenError, ValidationError naming the field.
+ */
+export function newAcceptance(input: NewAcceptanceInput): AcceptanceRecord {
+  authorize(input.actor, 'accept-risk');
+  const vulnerabilityId = typeof input.vulnerabilityId === 'string' ? input.vulnerabilityId.trim().toUpperCase() : '';
+  if (!VULNERABILITY_ID.test(vulnerabilityId)) {
+    throw new ValidationError('vulnerabilityId', 'an advisory id such as CVE-2024-6387', `vulnerabilityId: expected an advisory id such as CVE-2024-6387, got ${JSON.stringify(input.vulnerabilityId)}`);
+  }
+  const reason = checkReason(input.reason, 'reason');
+  if (reason === null) throw new ValidationError('reason', 'why the risk is accepted', 'reason: say why the risk is accepted (a compensating control, a planned replacement ...)');
+  const until = parseUntil(input.until);
+  if (until <= input.now) throw new ValidationError('until', 'a moment in the future', `until: ${toIso(until)} is not in the future`);
+  const max = input.now + input.policy.riskAcceptance.maxDays * DAY_MS;
+  if (until > max) {
+    throw new ValidationError('until', `at most ${input.policy.riskAcceptance.maxDays} days ahead`, `until: at most ${input.policy.riskAcceptance.maxDays} days ahead (policy riskAcceptance.maxDays), that is ${toIso(max)?.slice(0, 10)}`);
+  }
+  return {
+    id: input.id,
+    vulnerabilityId,
+    instanceId: input.instanceId,
+    reason,
+    acceptedBy: input.actor.id,
+    acceptedAt: input.now,
+    until,
+    revokedBy: null,
+    revokedAt: null,
+    version: 0,
+  };
+}
+
+/** Expired (or revoked) at `now`: it no longer suppresses anything. */
+export function isAcceptanceExpired(a: Pick<RiskAcceptance, 'until'>, now: Instant): boolean {
+  return a.until <= now;
+}
+
+/**
+ * Revokes an acceptance now: approver or admin.
+ * @throws ForbiddenError, ConflictError when it was already revoked or has expired.
+ */
+export function revokeAcceptance(a: AcceptanceRecord, actor: Actor, now: Instant): AcceptanceRecord {
+  authorize(actor, 'accept-risk');
+  if (a.revokedAt !== null) throw new ConflictError('INVALID_STATE', `acceptance ${a.id} was already revoked by ${a.revokedBy} at ${toIso(a.revokedAt)}`);
+  if (isAcceptanceExpired(a, now)) throw new ConflictError('INVALID_STATE', `acceptance ${a.id} already expired at ${toIso(a.until)}`);
+  return { ...a, until: now, revokedBy: actor.id, revokedAt: now };
+}
