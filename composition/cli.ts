@@ -25,6 +25,9 @@ async function assistantFor(o: GlobalOptions, notice: (line: string) => void): P
     ...(o.policy !== undefined ? { policyFile: o.policy } : {}),
     ...(o.kev !== undefined ? { kev: o.kev } : {}),
     ...(o.now !== undefined ? { now: o.now } : {}),
+    ...(o.actor !== undefined ? { actor: o.actor } : {}),
+    ...(o.state !== undefined ? { stateStore: { kind: 'sqlite' as const, path: o.state } } : {}),
+    via: 'cli',
     aws: {
       ...(o.region !== undefined ? { region: o.region } : {}),
       ...(o.profile !== undefined ? { profile: o.profile } : {}),
@@ -43,6 +46,8 @@ const code = await runCli(hideBin(process.argv), {
   createAssistant: assistantFor,
   services: {
     mcp: mcpService({ createAssistant: assistantFor, stdin: process.stdin, stdout: process.stdout, version: pkg.version }),
+    // Loaded on demand: koa, pino and zod are needed by `serve` alone.
+    serve: async (o, args, notice) => (await import('./http-server.js')).serveService({ createAssistant: assistantFor, version: pkg.version, env: process.env })(o, args, notice),
   },
 });
 process.exitCode = code;

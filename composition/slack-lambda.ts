@@ -94,7 +94,8 @@ export function createSlackLambdaHandler(options: SlackLambdaOptions = {}): Lamb
     } catch (err) {
       // A configuration problem: say which in the logs; Slack only sees that the app failed.
       log(`the Slack bot could not start: ${err instanceof Error ? err.message : String(err)}`);
-      if (deferredJobOf(event)) return undefined;
+      // A deferred job is retried by Lambda (nothing was posted yet); a request gets a plain 500.
+      if (deferredJobOf(event)) throw err;
       return httpResult(500);
     }
     const job = deferredJobOf(event);

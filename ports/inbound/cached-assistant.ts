@@ -11,7 +11,9 @@
  * the demo fleet and for `--now`, so nothing would ever expire).
  */
 import type { Clock } from '../outbound/clock.port.js';
+import type { AssessFleetRequest } from './assess-fleet.use-case.js';
 import type { Assistant } from './assistant.js';
+import { DECISIONS, summarize, type FleetReport } from './reports.js';
 
 /** The read methods whose answers are cached; each answer reflects the sources at most a TTL ago. */
 export const CACHED_READS = [
@@ -78,6 +80,24 @@ export function requestKey(method: string, args: readonly unknown[]): string {
 }
 
 /**
+ * The fleet report `assessFleet(request)` would give, from the unfiltered one: so every filter
+ * combination is served by one cached assessment instead of one upstream assessment each. Mirrors
+ * AssessFleet's filters (a test pins the two together on the demo fleet).
+ */
+export function filterFleet(report: FleetReport, request: Omit<AssessFleetRequest, 'instance'>): FleetReport {
+  const assets = report.assets
+    .filter((a) => !request.decisions?.length || request.decisions.includes(a.decision))
+    .filter((a) => !request.missions?.length || request.missions.includes(a.mission))
+    .filter((a) => request.exposed === undefined || a.exposed === request.exposed);
+  return { ...report, assets, summary: summarize(assets) };
+}
+
+/** A filter the cache can apply itself: no instance (that reads other findings) and only known decisions (else the use case's error). */
+function derivable(request: AssessFleetRequest | undefined): request is Omit<AssessFleetRequest, 'instance'> {
+  return request !== undefined && request.instance === undefined && (request.decisions ?? []).every((d) => DECISIONS.includes(d));
+}
+
+/**
  * Wraps an Assistant (with or without patch operations): the read methods are cached with single
  * flight, the invalidating writes clear the cache when they succeed, everything else passes
  * through unchanged. Answers are shared between callers and must not be mutated (they are
@@ -134,6 +154,14 @@ export function cachedAssistant<A extends Assistant>(inner: A, options: Assistan
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function' || typeof prop !== 'string') return value;
       const fn = value as (...args: unknown[]) => Promise<unknown>;
+      if (prop === 'assessFleet') {
+        return (request?: AssessFleetRequest) => {
+          if (!derivable(request ?? {})) return read(prop, fn, [request]);
+          const whole = read(prop, fn, [{}]) as Promise<FleetReport>;
+          const filters = request ?? {};
+          return Object.values(filters).every((v) => v === undefined) ? whole : whole.then((r) => filterFleet(r, filters));
+        };
+      }
       if (reads.has(prop)) return (...args: unknown[]) => read(prop, fn, args);
       if (writes.has(prop)) {
         return async (...args: unknown[]) => {

@@ -283,7 +283,11 @@ export class ExecutePatchRun {
     );
     const next = completeWave(run, verdicts, this.d.clock.now());
     const closed = next.waves[wave.number - 1] as RunWave;
-    for (const i of closed.instances) x.say(wave.number, i.instanceId, `wave ${wave.number}: ${label(i)} ${i.status}${i.detail ? `: ${i.detail}` : ''}`);
+    for (const i of closed.instances) {
+      const was = wave.instances.find((w) => w.instanceId === i.instanceId);
+      // Tracking already said how each command ended; say what verification added or changed.
+      if (was?.status !== i.status || was.detail !== i.detail) x.say(wave.number, i.instanceId, `wave ${wave.number}: ${label(i)} ${i.status}${i.detail ? `: ${i.detail}` : ''}`);
+    }
     x.say(wave.number, null, `wave ${wave.number} ${closed.status}`);
     const ok = closed.status === 'succeeded';
     await audit(this.d, x.actor, 'patch-run.verify-wave', run.id, ok ? 'ok' : 'failed', `wave ${wave.number} ${closed.status}${next.haltReason && !ok ? `: ${next.haltReason}` : ''}${notes.length ? `; ${notes.join('; ')}` : ''}`);

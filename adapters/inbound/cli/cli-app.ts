@@ -9,6 +9,8 @@ import type { CliEnvironment, CommandContext, CommandModule, GlobalOptions, Hand
 import { reportCommands } from './commands/report-commands.js';
 import { snapshotCommands } from './commands/snapshot-commands.js';
 import { mcpCommand } from './commands/mcp-command.js';
+import { patchCommands } from './commands/patch-commands.js';
+import { serveCommand } from './commands/serve-command.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor, messageFor } from './errors.js';
 import { writeJson } from './json-output.js';
 import { Style } from './terminal.js';
@@ -16,7 +18,7 @@ import { Style } from './terminal.js';
 export type { CliEnvironment, GlobalOptions } from './command-context.js';
 
 /** Command families, in the order --help lists them. */
-const COMMANDS: readonly CommandModule[] = [reportCommands, snapshotCommands, mcpCommand];
+const COMMANDS: readonly CommandModule[] = [reportCommands, snapshotCommands, patchCommands, serveCommand, mcpCommand];
 
 const SOURCE_HELP = 'where the data comes from: demo (bundled demo fleet), snapshot:DIR (a folder of AWS CLI JSON), aws (live account)';
 
@@ -33,6 +35,7 @@ function globalOptions(argv: Record<string, unknown>): GlobalOptions {
     endpointUrl: str('endpoint-url'),
     roleArn: str('role-arn'),
     actor: str('actor'),
+    state: str('state'),
     yes: argv.yes === true,
   };
 }
@@ -103,7 +106,10 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     .option('region', { type: 'string', describe: 'AWS region (with --source aws)', global: true })
     .option('profile', { type: 'string', describe: 'AWS profile (with --source aws)', global: true })
     .option('endpoint-url', { type: 'string', describe: 'AWS endpoint override, e.g. LocalStack or moto (with --source aws)', global: true })
-    .option('role-arn', { type: 'string', describe: 'role to assume (with --source aws)', global: true });
+    .option('role-arn', { type: 'string', describe: 'role to assume (with --source aws)', global: true })
+    .option('actor', { type: 'string', describe: 'act as this name (roles from the policy file) instead of the OS user', global: true })
+    .option('state', { type: 'string', describe: 'state file for patch runs, acceptances and audit (default ~/.config/sre-ops-assistant/state.db)', global: true })
+    .option('yes', { type: 'boolean', default: false, describe: 'confirm changes without asking (needed when not on a terminal)', global: true });
   for (const add of COMMANDS) parser = add(parser, ctx);
   parser = parser
     .example('$0 plan', 'patch plan for the bundled demo fleet')

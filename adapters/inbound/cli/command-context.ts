@@ -16,6 +16,8 @@ export interface GlobalOptions {
   readonly roleArn?: string;
   /** Act as this named actor (roles from the policy file) instead of the OS user. */
   readonly actor?: string;
+  /** The state file (SQLite) for patch runs, acceptances and the audit log. */
+  readonly state?: string;
   /** Answer yes to confirmation prompts of mutating commands. */
   readonly yes: boolean;
 }

@@ -4,7 +4,7 @@
  * fleet assessment cache. The process around it (listening, signals, draining) is the
  * composition root's: see composition/http-server.ts.
  */
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { RequestListener } from 'node:http';
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import { z } from 'zod';
@@ -12,18 +12,18 @@ import { ValidationError } from '../../../domain/errors.js';
 import type { Assistant } from '../../../ports/inbound/assistant.js';
 import { cachedAssistant, DEFAULT_CACHE_TTL_MS, type AssistantCacheControl } from '../../../ports/inbound/cached-assistant.js';
 import type { Clock } from '../../../ports/outbound/clock.port.js';
-import { ApiKeyVerifier, type ApiKeyConfig, type ApiPrincipal, type Scope } from './api-keys.js';
+import { ApiKeyVerifier, type ApiKeyConfig } from './api-keys.js';
 import type { Logger } from './logger.js';
 import { accessControl } from './middleware/access-control.js';
 import { errorEnvelope } from './middleware/error-envelope.js';
 import { DEFAULT_BODY_LIMIT_BYTES, jsonBody } from './middleware/json-body.js';
 import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security-headers.js';
-import { mcpMount, type McpHttpHandler } from './middleware/mcp-mount.js';
+import { MCP_PATH, mcpMount, type McpHttpHandler } from './middleware/mcp-mount.js';
 import { buildOpenApi, type OpenApiDocument } from './openapi.js';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limiter.js';
 import { ReadinessProbe, type ReadinessOptions } from './readiness.js';
-import { route, routerPath, type HttpMethod, type HttpState, type Route } from './route.js';
+import { route, routerPath, type HttpState, type Route } from './route.js';
 import type { RouteDeps } from './route-deps.js';
 import { acceptanceRoutes } from './routes/acceptance-routes.js';
 import { assetRoutes } from './routes/asset-routes.js';
@@ -38,31 +38,6 @@ import { normalizeQuery, parseInput } from './validation.js';
 export interface HttpLimits extends RateLimits {
   /** Largest request body accepted (default 64 KiB: bodies are small JSON objects). */
   readonly bodyBytes: number;
-}
-
-/** What a mounted handler learns about the request besides the raw request itself. */
-export interface MountContext {
-  readonly principal: ApiPrincipal;
-  /** The JSON body, already read (size-limited); undefined without one. */
-  readonly body: unknown;
-  readonly requestId: string;
-}
-
-/**
- * An endpoint another inbound surface answers itself (the MCP Streamable HTTP endpoint at /mcp),
- * behind this app's keys, rate limits, body limit, request ids, logs and security headers. The
- * composition root wires it, so neither adapter imports the other.
- */
-export interface HttpMount {
-  readonly path: string;
-  readonly method: HttpMethod;
-  /** The least scope that may enter; the handler may demand more per call (per tool). */
-  readonly scope: Scope;
-  readonly operationId: string;
-  readonly summary: string;
-  readonly tag: string;
-  /** Answers on `res` directly; should not reject (a rejection before any byte is sent becomes a 500 envelope). */
-  handle(req: IncomingMessage, res: ServerResponse, context: MountContext): Promise<void>;
 }
 
 export interface HttpAppOptions {
@@ -127,42 +102,23 @@ function dispatch(r: Route, validateResponses: boolean): Middleware<HttpState> {
   };
 }
 
-// A mounted endpoint speaks its own protocol; the document says only that it takes and answers JSON.
+// /mcp speaks its own protocol (JSON-RPC); the document says only that it takes and answers JSON.
 const anyJson = z.looseObject({});
 
-/** Hands the raw request to a mounted handler once access control and the body reader ran. */
-function dispatchMount(m: HttpMount): Middleware<HttpState> {
-  return async (ctx) => {
-    const principal = ctx.state.principal;
-    if (!principal) throw new Error(`invariant: ${m.path} reached without a principal`);
-    // Koa must not write anything once the handler owns the response.
-    ctx.respond = false;
-    try {
-      await m.handle(ctx.req, ctx.res, { principal, body: ctx.state.body, requestId: ctx.state.requestId });
-    } catch (err) {
-      if (ctx.res.headersSent) {
-        ctx.state.error = err;
-        ctx.res.end();
-        return;
-      }
-      ctx.respond = true;
-      throw err;
-    }
-  };
-}
-
-function mountRoute(m: HttpMount): Route {
+/** The document's entry for /mcp; the endpoint itself is the mcpMount middleware, outside the router. */
+function mcpRoute(): Route {
   return route({
-    method: m.method,
-    path: m.path,
-    operationId: m.operationId,
-    tag: m.tag,
-    summary: m.summary,
-    scope: m.scope,
+    method: 'POST',
+    path: MCP_PATH,
+    operationId: 'mcp',
+    tag: 'mcp',
+    summary: 'Model Context Protocol (Streamable HTTP, stateless, JSON answers): the assistant\'s tools for AI agents',
+    description: 'A JSON-RPC 2.0 message in, its answer out. request_patch_run is offered only to keys that also carry `operate`.',
+    scope: 'read',
     body: anyJson,
-    response: { status: 200, schema: anyJson, description: 'the answer, in the protocol of the endpoint' },
+    response: { status: 200, schema: anyJson, description: 'the JSON-RPC answer' },
     handle: async () => {
-      throw new Error(`invariant: ${m.path} is dispatched raw`);
+      throw new Error('invariant: /mcp is served by the mcpMount middleware');
     },
   });
 }
@@ -199,9 +155,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     ...acceptanceRoutes(deps),
     ...auditRoutes(deps),
   ];
-  const mounts = new Map((options.mounts ?? []).map((m) => [mountRoute(m), m] as const));
-  routes.push(...mounts.keys());
-  document = buildOpenApi(routes, { version: deps.version });
+  // Documented with the routes; served by the mcpMount middleware (see below).
+  const documented = options.mcp ? [...routes, mcpRoute()] : routes;
+  document = buildOpenApi(documented, { version: deps.version });
 
   const access = { verifier: new ApiKeyVerifier(options.keys), insecureNoAuth, limiter: new RateLimiter(limits, clock) };
   const router = new Router<HttpState>();
@@ -214,8 +170,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     ];
     if (r.scope !== null) chain.push(accessControl(r.scope, access));
     if (r.body) chain.push(jsonBody(limits.bodyBytes));
-    const mount = mounts.get(r);
-    chain.push(mount ? dispatchMount(mount) : dispatch(r, options.validateResponses === true));
+    chain.push(dispatch(r, options.validateResponses === true));
     router.register(routerPath(r.path), [r.method], chain);
   }
 

@@ -111,7 +111,7 @@ export function registerReadTools(server: McpServer, assistant: Assistant, log: 
       const value = planOut(await assistant.planPatches(), { ...args, decisions: list<DecisionKind>(args.decision) });
       return {
         value,
-        summary: `${value.waves.length} waves; instances by decision: ${counts(value.counts)}; rollout ${value.rollout.maxConcurrency} at a time, stop after ${value.rollout.maxErrors} errors.` + tail(value.page, value.warnings),
+        summary: `${value.waves.length} waves; instances by decision: ${counts(value.counts)}; rollout ${value.rollout.maxConcurrency} at a time, error limit ${value.rollout.maxErrors}.` + tail(value.page, value.warnings),
       };
     },
   }, log);

@@ -5,6 +5,7 @@
  * job goes through JSON on the way, as on Lambda, so a payload that would not survive the real
  * boundary fails here too.
  */
+import { setImmediate } from 'node:timers';
 import type { DeferredJob, DeferredWork } from '../../../ports/outbound/deferred-work.port.js';
 
 export type JobRunner = (job: DeferredJob) => Promise<void>;
@@ -26,12 +27,16 @@ export class InProcessDeferredWork implements DeferredWork {
     this.queued.push(JSON.parse(JSON.stringify(job)) as DeferredJob);
   }
 
-  /** Starts every queued job without waiting for it. */
+  /**
+   * Starts every queued job without waiting for it, on the next turn of the event loop: whoever
+   * called `start()` finishes answering first.
+   */
   start(): void {
     const runner = this.runner;
     if (!runner) throw new Error('InProcessDeferredWork: runWith(runner) was not called');
     for (const job of this.queued.splice(0)) {
-      const p: Promise<void> = runner(job)
+      const p: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => runner(job))
         .catch((err: unknown) => this.onError(err, job))
         .finally(() => {
           this.running.delete(p);

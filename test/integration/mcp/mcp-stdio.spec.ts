@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -11,9 +14,13 @@ const DECISIONS = ['patch-now', 'next-window', 'routine', 'mitigate', 'blocked',
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+// Patch runs go to a state file of the test's own, never the user's.
+const STATE_DIR = mkdtempSync(join(tmpdir(), 'sre-ops-mcp-'));
+const STATE = ['--state', join(STATE_DIR, 'state.db')];
+
 /** `sre-ops mcp` as a desktop client launches it: the built binary, spoken to by the SDK's own client. */
 async function launch(...extra: string[]): Promise<{ client: Client; stderr: () => string }> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--now', NOW, ...extra], stderr: 'pipe' });
+  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--now', NOW, ...STATE, ...extra], stderr: 'pipe' });
   let err = '';
   transport.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const client = new Client({ name: 'sre-ops-test', version: '1.0.0' });
@@ -38,7 +45,10 @@ describe('sre-ops mcp over stdio (the built binary, SDK client, demo fleet)', fu
   };
 
   before(async () => ({ client, stderr } = await launch()));
-  after(async () => client?.close());
+  after(async () => {
+    await client?.close();
+    rmSync(STATE_DIR, { recursive: true, force: true });
+  });
 
   it('introduces itself and logs only on stderr', () => {
     expect(client.getServerVersion()?.name).to.equal('sre-ops-assistant');
@@ -171,9 +181,11 @@ describe('sre-ops mcp over stdio (the built binary, SDK client, demo fleet)', fu
     const r = await client.callTool({ name: 'request_patch_run', arguments: { instances: ['web-1'], reason: 'integration test' } });
 
     expect(r.isError, text(r)).to.not.equal(true);
-    const run = (r.structuredContent as Json).run;
+    const { run, next } = r.structuredContent as Json;
     expect(run.status).to.equal('requested');
     expect(run.simulated).to.equal(true);
+    expect(run.instanceCount).to.equal(1);
+    expect(next).to.match(/nothing has been sent/);
   });
 
   it('with --read-only offers no tool that changes anything', async () => {
@@ -187,7 +199,7 @@ describe('sre-ops mcp over stdio (the built binary, SDK client, demo fleet)', fu
   });
 
   it('writes nothing on stdout by itself and exits 0 when the client closes stdin', async () => {
-    const child = spawn(process.execPath, [CLI, 'mcp', '--now', NOW], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'mcp', '--now', NOW, ...STATE], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));

@@ -1,0 +1,16 @@
+/** `serve`: the HTTP API, provided by the composition root (this adapter never imports the HTTP one). */
+import type { CommandModule } from '../command-context.js';
+
+export const serveCommand: CommandModule = (y, { runService }) =>
+  y.command(
+    'serve',
+    'serve the HTTP API (JSON, API keys, rate limits) until SIGTERM or Ctrl-C; JSON logs on stdout',
+    (c) =>
+      c
+        .option('port', { type: 'number', describe: 'TCP port (default $PORT, else 8000; 0: any free port)' })
+        .option('host', { type: 'string', describe: 'address to listen on (default $HOST, else 0.0.0.0)' })
+        .option('api-keys', { type: 'string', describe: 'JSON file of API keys: [{ "name", "sha256", "scopes" }] (default $SRE_OPS_API_KEYS)' })
+        .option('insecure-no-auth', { type: 'boolean', default: false, describe: 'serve without API keys (read-only, local use only)' })
+        .example('$0 serve --source snapshot:./capture --api-keys ./keys.json', 'the API over a captured snapshot on port 8000'),
+    runService('serve'),
+  );

@@ -1,0 +1,338 @@
+#!/usr/bin/env node
+/**
+ * The HTTP service process: the container's entry point (`node dist/composition/http-server.mjs`,
+ * see the Dockerfile) and the `sre-ops serve` service. It reads its settings from flags and the
+ * environment, builds the Assistant and the HTTP app, listens, and on SIGTERM drains as ECS
+ * expects: stop accepting, finish what is in flight (at most 25 s), exit 0.
+ */
+import { readFile } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parseApiKeysText, type ApiKeyConfig } from '../adapters/inbound/http/api-keys.js';
+import { createHttpApp, type HttpApp } from '../adapters/inbound/http/http-app.js';
+import { createHttpLogger, type Logger } from '../adapters/inbound/http/logger.js';
+import type { CliServices, GlobalOptions } from '../adapters/inbound/cli/command-context.js';
+import { ValidationError } from '../domain/errors.js';
+import type { Assistant } from '../ports/inbound/assistant.js';
+import type { AssistantOptions } from './config.js';
+import { createAssistant } from './index.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Everything the server needs besides the Assistant, resolved and validated. */
+export interface ServerSettings {
+  readonly port: number;
+  readonly host: string;
+  readonly keys: readonly ApiKeyConfig[];
+  /** Where the keys came from ("SRE_OPS_API_KEYS" or the file), for the start-up line. */
+  readonly keysFrom: string | null;
+  readonly insecureNoAuth: boolean;
+  readonly cacheTtlMs: number;
+  /** ECS sends SIGKILL 30 s after SIGTERM by default; 25 s leaves time to close the rest. */
+  readonly drainMs: number;
+  readonly trustProxy: boolean;
+  readonly logLevel: string;
+}
+
+/** What flags may set (the rest comes from the environment). */
+export interface ServerFlags {
+  readonly port?: number | string;
+  readonly host?: string;
+  readonly apiKeysFile?: string;
+  readonly insecureNoAuth?: boolean;
+}
+
+export const DEFAULT_PORT = 8000;
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+function wholeNumber(name: string, raw: string | number | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = typeof raw === 'number' ? raw : /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new ValidationError(name, `a whole number from ${min} to ${max}`, `${name}: expected a whole number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+/**
+ * Resolves the settings: a flag wins over its environment variable, which wins over the default.
+ * Keys come from --api-keys FILE, else SRE_OPS_API_KEYS; both hold a JSON array of
+ * { name, sha256, scopes }. @throws ValidationError naming the flag or variable at fault.
+ */
+export async function resolveSettings(flags: ServerFlags, env: Env): Promise<ServerSettings> {
+  const port = wholeNumber(flags.port !== undefined ? '--port' : 'PORT', flags.port ?? env.PORT, DEFAULT_PORT, 0, 65_535);
+  const host = flags.host ?? env.HOST ?? '0.0.0.0';
+  let keys: ApiKeyConfig[] = [];
+  let keysFrom: string | null = null;
+  if (flags.apiKeysFile !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(flags.apiKeysFile, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new ValidationError('--api-keys', 'a readable JSON file', `--api-keys ${flags.apiKeysFile}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(err)})`}`);
+    }
+    keys = parseApiKeysText(text, flags.apiKeysFile);
+    keysFrom = flags.apiKeysFile;
+  } else if (env.SRE_OPS_API_KEYS !== undefined && env.SRE_OPS_API_KEYS.trim() !== '') {
+    keys = parseApiKeysText(env.SRE_OPS_API_KEYS, 'SRE_OPS_API_KEYS');
+    keysFrom = 'SRE_OPS_API_KEYS';
+  }
+  const insecureNoAuth = flags.insecureNoAuth === true;
+  if (keys.length === 0 && !insecureNoAuth) {
+    throw new ValidationError('apiKeys', 'at least one API key',
+      'no API key configured: set SRE_OPS_API_KEYS or pass --api-keys FILE, a JSON array of { "name", "sha256", "scopes" } ' +
+      '(sha256: the hex SHA-256 of the key; scopes: read, operate, approve); --insecure-no-auth serves without keys, for local use only');
+  }
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ValidationError('LOG_LEVEL', LOG_LEVELS.join(', '), `LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  return {
+    port,
+    host,
+    keys,
+    keysFrom,
+    insecureNoAuth,
+    cacheTtlMs: wholeNumber('SRE_OPS_CACHE_TTL_SECONDS', env.SRE_OPS_CACHE_TTL_SECONDS, 300, 0, 86_400) * 1000,
+    drainMs: wholeNumber('SRE_OPS_DRAIN_SECONDS', env.SRE_OPS_DRAIN_SECONDS, 25, 0, 3600) * 1000,
+    trustProxy: /^(1|true|yes)$/i.test(env.SRE_OPS_TRUST_PROXY ?? ''),
+    logLevel,
+  };
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly app: HttpApp;
+  /** Stops accepting, lets requests in flight finish (at most drainMs), then closes every connection. */
+  shutdown(reason: string): Promise<void>;
+}
+
+/** Builds the app over `assistant` and listens. The caller owns the Assistant (and closes it after shutdown). */
+export async function startHttpServer(
+  settings: ServerSettings,
+  deps: { readonly assistant: Assistant; readonly logger: Logger; readonly version: string },
+): Promise<RunningServer> {
+  const { logger } = deps;
+  const app: HttpApp = createHttpApp({
+    assistant: deps.assistant,
+    keys: settings.keys,
+    insecureNoAuth: settings.insecureNoAuth,
+    logger,
+    cache: { ttlMs: settings.cacheTtlMs },
+    version: deps.version,
+    trustProxy: settings.trustProxy,
+    // Loaded on the first /mcp request: the MCP SDK is large and most deployments never use it.
+    mcp: async (req, res, { actor, body }) => {
+      const { handleMcpHttp } = await import('../adapters/inbound/mcp/mcp-http.js');
+      await handleMcpHttp(req, res, {
+        assistant: app.assistant,
+        actor: { ...actor, via: 'mcp' },
+        parsedBody: body,
+        version: deps.version,
+        log: (line) => logger.error({ mcp: line }, 'mcp error'),
+      });
+    },
+  });
+  const server: Server = createServer(app.callback());
+  // Behind a load balancer, idle connections must outlive its idle timeout (ALB: 60 s), or it
+  // reuses a socket the server just closed and answers 502.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  let inFlight = 0;
+  server.on('request', (_req, res) => {
+    inFlight++;
+    res.once('close', () => inFlight--);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shown = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
+  const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+
+  let stopping: Promise<void> | null = null;
+  const shutdown = (reason: string): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info({ reason, inFlight, drainMs: settings.drainMs }, 'draining');
+      app.startDraining();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive sockets would hold close() open; busy ones close after their answer
+      // (draining answers carry Connection: close).
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), settings.drainMs)));
+      const outcome = await Promise.race([closed.then(() => 'drained' as const), deadline]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
+        logger.warn({ inFlight }, `requests still in flight after ${settings.drainMs} ms: closing their connections`);
+        server.closeAllConnections();
+        await closed;
+      }
+      logger.info({ outcome }, 'stopped');
+    })();
+    return stopping;
+  };
+  return { url, port, app, shutdown };
+}
+
+/** The Assistant options of a server process (the same names as the CLI's global options). */
+export function assistantOptionsFrom(o: Partial<Pick<GlobalOptions, 'source' | 'policy' | 'kev' | 'now' | 'region' | 'profile' | 'endpointUrl' | 'roleArn' | 'state'>>): AssistantOptions {
+  return {
+    ...(o.source !== undefined ? { source: o.source } : {}),
+    ...(o.policy !== undefined ? { policyFile: o.policy } : {}),
+    ...(o.kev !== undefined ? { kev: o.kev } : {}),
+    ...(o.now !== undefined ? { now: o.now } : {}),
+    ...(o.state !== undefined ? { stateStore: { kind: 'sqlite' as const, path: o.state } } : {}),
+    via: 'http',
+    aws: {
+      ...(o.region !== undefined ? { region: o.region } : {}),
+      ...(o.profile !== undefined ? { profile: o.profile } : {}),
+      ...(o.endpointUrl !== undefined ? { endpointUrl: o.endpointUrl } : {}),
+      ...(o.roleArn !== undefined ? { roleArn: o.roleArn } : {}),
+    },
+  };
+}
+
+/**
+ * Runs the service until SIGTERM or SIGINT, then drains and closes the Assistant. Resolves when
+ * everything has stopped. `notice` gets the lines meant for a person (stderr).
+ */
+export async function runHttpService(
+  settings: ServerSettings,
+  deps: { readonly assistant: Assistant; readonly logger: Logger; readonly version: string; readonly notice: (line: string) => void },
+): Promise<void> {
+  const { logger, notice, assistant } = deps;
+  let running: RunningServer;
+  try {
+    running = await startHttpServer(settings, deps);
+  } catch (err) {
+    await assistant.close();
+    throw err;
+  }
+  const stopped = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  logger.info({ url: running.url, port: running.port, host: settings.host, source: assistant.source, keys: settings.keys.length, insecureNoAuth: settings.insecureNoAuth }, 'listening');
+  if (settings.insecureNoAuth) {
+    const warning = 'INSECURE: --insecure-no-auth is set: no API key is checked and every caller is "anonymous" (read scope). Never expose this server.';
+    logger.warn({ insecureNoAuth: true }, warning);
+    notice(`\n  !!! ${warning} !!!\n`);
+  }
+  notice(`sre-ops serve: ${assistant.source} on ${running.url} (${settings.insecureNoAuth ? 'NO AUTH' : `${settings.keys.length} API key(s) from ${settings.keysFrom}`}); SIGTERM or Ctrl-C drains and stops`);
+  const signal = await stopped;
+  try {
+    await running.shutdown(signal);
+  } finally {
+    await assistant.close();
+  }
+}
+
+type Service = NonNullable<CliServices[string]>;
+
+/**
+ * The `serve` service of the CLI: the Assistant from the usual --source options (built by the
+ * CLI's own factory), the server settings from --port, --host, --api-keys, --insecure-no-auth
+ * and the environment. JSON logs on stdout, notices on stderr.
+ */
+export function serveService(deps: {
+  readonly createAssistant: (options: GlobalOptions, notice: (line: string) => void) => Promise<Assistant>;
+  readonly version: string;
+  readonly env: Env;
+}): Service {
+  return async (options, args, notice) => {
+    const settings = await resolveSettings(
+      {
+        ...(args.port !== undefined ? { port: args.port as number } : {}),
+        ...(typeof args.host === 'string' ? { host: args.host } : {}),
+        ...(typeof args.apiKeys === 'string' ? { apiKeysFile: args.apiKeys } : {}),
+        insecureNoAuth: args.insecureNoAuth === true,
+      },
+      deps.env,
+    );
+    const logger = createHttpLogger({ level: settings.logLevel });
+    const assistant = await deps.createAssistant(options, notice);
+    await runHttpService(settings, { assistant, logger, version: deps.version, notice });
+  };
+}
+
+async function packageVersion(): Promise<string> {
+  // dist/composition/ (tsc and the Docker bundle alike) or composition/ (tsx): the package root is above.
+  for (const rel of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(await readFile(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'sre-ops-assistant' && pkg.version) return pkg.version;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return '0.0.0';
+}
+
+/**
+ * The container's process: flags (--port, --host, --api-keys, --insecure-no-auth, --source,
+ * --policy, --kev, --now) over environment (PORT, HOST, SRE_OPS_API_KEYS, SRE_OPS_SOURCE,
+ * SRE_OPS_POLICY, SRE_OPS_KEV, AWS_REGION ...). Resolves to the exit code: 0 after a drain,
+ * 2 for a configuration error, 1 for any other failure to start.
+ */
+export async function main(argv: readonly string[], env: Env, stderr: (line: string) => void): Promise<number> {
+  let logger: Logger = createHttpLogger({ level: 'info' });
+  try {
+    const { values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: {
+        port: { type: 'string' }, host: { type: 'string' }, 'api-keys': { type: 'string' }, 'insecure-no-auth': { type: 'boolean' },
+        source: { type: 'string' }, policy: { type: 'string' }, kev: { type: 'string' }, now: { type: 'string' },
+      },
+    });
+    const settings = await resolveSettings(
+      {
+        ...(values.port !== undefined ? { port: values.port } : {}),
+        ...(values.host !== undefined ? { host: values.host } : {}),
+        ...(values['api-keys'] !== undefined ? { apiKeysFile: values['api-keys'] } : {}),
+        insecureNoAuth: values['insecure-no-auth'] === true,
+      },
+      env,
+    );
+    logger = createHttpLogger({ level: settings.logLevel });
+    const pick = (flag: string | undefined, name: string): string | undefined => flag ?? (env[name]?.trim() || undefined);
+    const source = pick(values.source, 'SRE_OPS_SOURCE');
+    if (source === undefined) stderr('no SRE_OPS_SOURCE: serving the bundled demo fleet (synthetic data)');
+    const assistant = await createAssistant(assistantOptionsFrom({
+      source, policy: pick(values.policy, 'SRE_OPS_POLICY'), kev: pick(values.kev, 'SRE_OPS_KEV'), now: pick(values.now, 'SRE_OPS_NOW'),
+      endpointUrl: pick(undefined, 'SRE_OPS_ENDPOINT_URL'), roleArn: pick(undefined, 'SRE_OPS_ROLE_ARN'),
+    }));
+    await runHttpService(settings, { assistant, logger, version: await packageVersion(), notice: stderr });
+    return 0;
+  } catch (err) {
+    const config = err instanceof ValidationError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (err as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE';
+    logger.fatal({ err }, 'failed to start');
+    stderr(`error: ${err instanceof Error ? err.message : String(err)}`);
+    return config ? 2 : 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const code = await main(process.argv.slice(2), process.env, (line) => process.stderr.write(`${line}\n`));
+  process.exitCode = code;
+  // Anything still holding the event loop (an SDK keep-alive agent) must not keep a stopped
+  // task alive until SIGKILL; unref'd, this timer never delays a clean exit.
+  setTimeout(() => process.exit(code), 2_000).unref();
+}

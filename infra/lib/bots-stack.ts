@@ -1,0 +1,87 @@
+/**
+ * The Slack and Teams bots on Lambda (Node.js 22), from the bundles `npm run bundle` writes to
+ * dist/lambda/<name>/index.mjs. Each may invoke itself asynchronously (Slack wants an answer in
+ * 3 s: the slow work runs in a second, asynchronous invocation) and logs to
+ * /aws/lambda/sre-ops-assistant-<name>.
+ *
+ * Chat secrets stay in Secrets Manager, named by context: the Slack function reads its secret at
+ * run time (SLACK_SECRET_ARN); the Teams function takes the Bot Framework settings as environment
+ * variables (the botbuilder contract), resolved from its secret by CloudFormation at deploy.
+ */
+import { Aws, Duration, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { applicationStatements, readPolicyFile } from './app-policy.js';
+import { functionName, logRetention, removalPolicy } from './common.js';
+import type { InfraConfig } from './config.js';
+import { lambdaBundle } from './paths.js';
+
+/** The fields of the Teams secret, one per environment variable botbuilder reads. */
+export const TEAMS_SECRET_FIELDS = ['MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppTenantId', 'MicrosoftAppType'] as const;
+
+export interface BotsStackProps extends StackProps {
+  readonly config: InfraConfig;
+  readonly table: ITable;
+}
+
+export class BotsStack extends Stack {
+  readonly slack: LambdaFunction;
+  readonly teams: LambdaFunction;
+
+  constructor(scope: Construct, id: string, props: BotsStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const appStatements = (): PolicyStatement[] => applicationStatements(readPolicyFile(config.policyFile), { optInTag: config.patchOptInTag });
+
+    const slackSecret = Secret.fromSecretNameV2(this, 'SlackSecret', config.slackSecretName);
+    this.slack = this.bot('Slack', 'slack', props, { SLACK_SECRET_ARN: config.slackSecretName });
+    slackSecret.grantRead(this.slack);
+
+    const teamsSetting = (field: string): string => SecretValue.secretsManager(config.teamsSecretName, { jsonField: field }).unsafeUnwrap();
+    this.teams = this.bot('Teams', 'teams', props, Object.fromEntries(TEAMS_SECRET_FIELDS.map((f) => [f, teamsSetting(f)])));
+
+    for (const fn of [this.slack, this.teams]) {
+      for (const statement of appStatements()) fn.addToRolePolicy(statement);
+      props.table.grantReadWriteData(fn);
+    }
+  }
+
+  private bot(id: string, name: 'slack' | 'teams', { config, table }: BotsStackProps, environment: Record<string, string>): LambdaFunction {
+    const fnName = functionName(name);
+    const fn = new LambdaFunction(this, id, {
+      functionName: fnName,
+      description: `sre-ops-assistant ${name} bot`,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.X86_64,
+      handler: 'index.handler',
+      code: Code.fromAsset(lambdaBundle(config.lambdaBundleDir, name)),
+      // More memory buys CPU for the cold start of the bundles; the acknowledgement must take under 3 s.
+      memorySize: 1024,
+      timeout: Duration.seconds(60),
+      environment: {
+        SRE_OPS_SOURCE: 'aws',
+        SRE_OPS_CACHE_DIR: '/tmp/sre-ops-assistant',
+        SRE_OPS_STATE_TABLE: table.tableName,
+        ...environment,
+      },
+      logGroup: new LogGroup(this, `${id}Logs`, {
+        logGroupName: `/aws/lambda/${fnName}`,
+        retention: logRetention(config.production),
+        removalPolicy: removalPolicy(config.production),
+      }),
+    });
+    // The deferred work: one attempt, no retry that would run a command twice.
+    fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(15) });
+    // By name, not fn.functionArn: a role policy naming its own function's ARN is a dependency cycle.
+    fn.addToRolePolicy(new PolicyStatement({
+      sid: 'InvokeSelfAsynchronously',
+      actions: ['lambda:InvokeFunction'],
+      resources: [`arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:${fnName}`],
+    }));
+    return fn;
+  }
+}

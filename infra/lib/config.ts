@@ -1,0 +1,114 @@
+/**
+ * The deployment's inputs, read from CDK context (`-c key=value` or cdk.json) and checked once,
+ * so a missing or malformed input fails the synth naming the key and an example.
+ */
+import { isAbsolute, join } from 'node:path';
+import type { Node } from 'constructs';
+
+export interface InfraConfig {
+  /** The service's name, e.g. sre-ops.example.com; the API answers at api.<domainName>. */
+  readonly domainName: string;
+  /** The Route 53 hosted zone holding domainName (no lookup: attributes only). */
+  readonly hostedZoneId: string;
+  /** The zone's name; default domainName (the domain is the zone apex). */
+  readonly hostedZoneName: string;
+  /** Where alarms are sent (SNS email subscription, confirmed by the recipient). */
+  readonly alarmEmail: string;
+  /** "production" turns on deletion protection, RETAIN and a NAT gateway per zone. */
+  readonly environment: string;
+  readonly production: boolean;
+  readonly region: string;
+  /** Secrets Manager names (not ARNs) of the chat and API key secrets, created outside the stacks. */
+  readonly slackSecretName: string;
+  readonly teamsSecretName: string;
+  readonly apiKeysSecretName: string;
+  /** Only instances carrying this tag may receive AWS-RunPatchBaseline. */
+  readonly patchOptInTag: { readonly key: string; readonly value: string };
+  /** Folder of `npm run bundle` output (dist/lambda). */
+  readonly lambdaBundleDir: string;
+  /** The service image's build context (the repository root, where the Dockerfile is). */
+  readonly imageDirectory: string;
+  /** The IAM operation list the code uses (docs/iam-policy.json). */
+  readonly policyFile: string;
+}
+
+export const DEFAULTS = {
+  environment: 'staging',
+  region: 'us-west-2',
+  slackSecretName: 'sre-ops-assistant/slack',
+  teamsSecretName: 'sre-ops-assistant/teams',
+  apiKeysSecretName: 'sre-ops-assistant/api-keys',
+  patchOptInTagKey: 'sre-ops:patch',
+  patchOptInTagValue: 'enabled',
+} as const;
+
+const REQUIRED_HINT =
+  'pass it on the command line, e.g. npx cdk synth -c domainName=sre-ops.example.com -c hostedZoneId=Z0123456789ABCDEFGHIJ -c alarmEmail=oncall@example.com';
+
+/** Reads and validates the context. @throws Error naming the key. */
+export function readConfig(node: Node, repoRoot: string): InfraConfig {
+  const str = (key: string): string | undefined => {
+    const v: unknown = node.tryGetContext(key);
+    if (v === undefined || v === null || v === '') return undefined;
+    if (typeof v !== 'string') throw new Error(`context ${key}: expected a string, got ${JSON.stringify(v)}`);
+    return v.trim();
+  };
+  const required = (key: string): string => {
+    const v = str(key);
+    if (v === undefined) throw new Error(`context ${key} is required: ${REQUIRED_HINT}`);
+    return v;
+  };
+
+  const domainName = required('domainName').toLowerCase().replace(/\.$/, '');
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domainName)) {
+    throw new Error(`context domainName: expected a DNS name such as sre-ops.example.com, got "${domainName}"`);
+  }
+  const hostedZoneId = required('hostedZoneId');
+  if (!/^Z[A-Z0-9]{4,32}$/.test(hostedZoneId)) {
+    throw new Error(`context hostedZoneId: expected a Route 53 zone id such as Z0123456789ABCDEFGHIJ, got "${hostedZoneId}"`);
+  }
+  const hostedZoneName = (str('hostedZoneName') ?? domainName).toLowerCase().replace(/\.$/, '');
+  if (domainName !== hostedZoneName && !domainName.endsWith(`.${hostedZoneName}`)) {
+    throw new Error(`context hostedZoneName: "${hostedZoneName}" does not contain domainName "${domainName}"`);
+  }
+  const alarmEmail = required('alarmEmail');
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    throw new Error(`context alarmEmail: expected an email address, got "${alarmEmail}"`);
+  }
+  const environment = (str('environment') ?? DEFAULTS.environment).toLowerCase();
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(environment)) {
+    throw new Error(`context environment: expected a short lower-case name such as production or staging, got "${environment}"`);
+  }
+  const region = str('region') ?? process.env.CDK_DEFAULT_REGION ?? DEFAULTS.region;
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`context region: expected an AWS region such as us-west-2, got "${region}"`);
+
+  const secretName = (key: string, fallback: string): string => {
+    const v = str(key) ?? fallback;
+    if (v.startsWith('arn:')) throw new Error(`context ${key}: expected a secret name, not an ARN ("${v}")`);
+    return v;
+  };
+  const path = (key: string, fallback: string): string => {
+    const v = str(key) ?? fallback;
+    return isAbsolute(v) ? v : join(repoRoot, v);
+  };
+
+  return {
+    domainName,
+    hostedZoneId,
+    hostedZoneName,
+    alarmEmail,
+    environment,
+    production: environment === 'production' || environment === 'prod',
+    region,
+    slackSecretName: secretName('slackSecretName', DEFAULTS.slackSecretName),
+    teamsSecretName: secretName('teamsSecretName', DEFAULTS.teamsSecretName),
+    apiKeysSecretName: secretName('apiKeysSecretName', DEFAULTS.apiKeysSecretName),
+    patchOptInTag: {
+      key: str('patchOptInTagKey') ?? DEFAULTS.patchOptInTagKey,
+      value: str('patchOptInTagValue') ?? DEFAULTS.patchOptInTagValue,
+    },
+    lambdaBundleDir: path('lambdaBundleDir', 'dist/lambda'),
+    imageDirectory: path('imageDirectory', '.'),
+    policyFile: path('policyFile', 'docs/iam-policy.json'),
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * Monitoring: the `collector` Lambda publishes the fleet figures to SRE/Operations every
+ * 5 minutes; alarms on those figures and on the service's health go to an SNS topic (email);
+ * one dashboard shows both.
+ */
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Stage } from 'aws-cdk-lib/aws-apigateway';
+import {
+  Alarm, AlarmStatusWidget, ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, SingleValueWidget, Stats, TextWidget, TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { FargateService } from 'aws-cdk-lib/aws-ecs';
+import { HttpCodeElb, HttpCodeTarget, type ApplicationLoadBalancer, type ApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Architecture, Code, Function as LambdaFunction, Runtime, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { collectorReadStatement, readPolicyFile } from './app-policy.js';
+import { functionName, logRetention, METRICS_NAMESPACE, PROJECT, removalPolicy } from './common.js';
+import type { InfraConfig } from './config.js';
+import { lambdaBundle } from './paths.js';
+
+/** The figures composition/collector-lambda.ts publishes (CloudWatchMetricsPublisher names them). */
+export const FLEET_METRICS = {
+  actNow: 'ActNowCount',
+  overdue: 'OverdueCount',
+  critical: 'CriticalFindings',
+  compliance: 'PatchCompliancePercent',
+} as const;
+
+/** Thresholds of the alarms; the fleet ones alarm on the first instance needing action. */
+export const THRESHOLDS = {
+  patchCompliancePercentBelow: 90,
+  serverErrorPercent: 5,
+  p99LatencySeconds: 2,
+  ecsCpuPercent: 80,
+  ecsMemoryPercent: 85,
+} as const;
+
+export interface MonitoringStackProps extends StackProps {
+  readonly config: InfraConfig;
+  readonly table: ITable;
+  readonly loadBalancer: ApplicationLoadBalancer;
+  readonly targetGroup: ApplicationTargetGroup;
+  readonly service: FargateService;
+  readonly stage: Stage;
+  readonly bots: readonly IFunction[];
+}
+
+export class MonitoringStack extends Stack {
+  readonly collector: LambdaFunction;
+  readonly topic: Topic;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: MonitoringStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const five = Duration.minutes(5);
+
+    // Collector ------------------------------------------------------------------------------
+    const collectorName = functionName('collector');
+    this.collector = new LambdaFunction(this, 'Collector', {
+      functionName: collectorName,
+      description: `sre-ops-assistant: publishes the fleet figures to ${METRICS_NAMESPACE}`,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.X86_64,
+      handler: 'index.handler',
+      code: Code.fromAsset(lambdaBundle(config.lambdaBundleDir, 'collector')),
+      memorySize: 1024,
+      // Finishes well inside its 5-minute period; one run at a time.
+      timeout: Duration.minutes(4),
+      reservedConcurrentExecutions: 1,
+      environment: {
+        SRE_OPS_SOURCE: 'aws',
+        SRE_OPS_CACHE_DIR: '/tmp/sre-ops-assistant',
+        SRE_OPS_STATE_TABLE: props.table.tableName,
+        SRE_OPS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      },
+      logGroup: new LogGroup(this, 'CollectorLogs', {
+        logGroupName: `/aws/lambda/${collectorName}`,
+        retention: logRetention(config.production),
+        removalPolicy: removalPolicy(config.production),
+      }),
+    });
+    this.collector.addToRolePolicy(collectorReadStatement(readPolicyFile(config.policyFile), config.policyFile));
+    this.collector.addToRolePolicy(new PolicyStatement({
+      sid: 'PutFleetMetricsOnly',
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
+    }));
+    // Risk acceptances lower the figures: the collector reads them, never writes.
+    props.table.grantReadData(this.collector);
+    new Rule(this, 'Every5Minutes', {
+      description: 'Runs the sre-ops-assistant collector',
+      schedule: Schedule.rate(five),
+      targets: [new LambdaTarget(this.collector, { retryAttempts: 0 })],
+    });
+
+    // Alarm topic ----------------------------------------------------------------------------
+    // CloudWatch can only publish to an encrypted topic through a customer managed key it may use.
+    const key = new Key(this, 'AlarmTopicKey', {
+      description: `${PROJECT}: encrypts the alarm topic`,
+      enableKeyRotation: true,
+      removalPolicy: removalPolicy(config.production),
+    });
+    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.topic = new Topic(this, 'Alarms', { topicName: `${PROJECT}-alarms`, masterKey: key, enforceSSL: true });
+    this.topic.addSubscription(new EmailSubscription(config.alarmEmail));
+
+    // Alarms: the fleet ----------------------------------------------------------------------
+    const fleet = (metricName: string, label: string): Metric =>
+      new Metric({ namespace: METRICS_NAMESPACE, metricName, statistic: Stats.MAXIMUM, period: five, label });
+    const actNow = fleet(FLEET_METRICS.actNow, 'Instances to patch now');
+    const overdue = fleet(FLEET_METRICS.overdue, 'Overdue findings');
+    const critical = fleet(FLEET_METRICS.critical, 'Critical findings');
+    const compliance = new Metric({ namespace: METRICS_NAMESPACE, metricName: FLEET_METRICS.compliance, statistic: Stats.MINIMUM, period: five, label: 'Patch compliance %' });
+
+    this.alarm('ActNow', actNow, { threshold: 0, above: true, description: 'An instance must be patched now (SSVC act, BOD 26-04 timeline).' });
+    this.alarm('Overdue', overdue, { threshold: 0, above: true, description: 'A finding is past its remediation due date.' });
+    this.alarm('CriticalFindings', critical, { threshold: 0, above: true, description: 'The fleet has critical findings.' });
+    this.alarm('PatchCompliance', compliance, {
+      threshold: THRESHOLDS.patchCompliancePercentBelow, above: false, periods: 3,
+      description: `Patch compliance below ${THRESHOLDS.patchCompliancePercentBelow}% for 15 minutes.`,
+    });
+    this.alarm('CollectorSilent', actNow.with({ statistic: Stats.SAMPLE_COUNT, label: 'Collector runs' }), {
+      threshold: 1, above: false, periods: 3, missing: TreatMissingData.BREACHING,
+      description: 'The collector has published nothing for 15 minutes.',
+    });
+
+    // Alarms: the service --------------------------------------------------------------------
+    const alb = props.loadBalancer;
+    const albRequests = alb.metrics.requestCount({ period: five, statistic: Stats.SUM });
+    const alb5xxRate = new MathExpression({
+      expression: 'IF(albRequests > 0, 100 * (target5xx + elb5xx) / albRequests, 0)',
+      usingMetrics: {
+        albRequests,
+        target5xx: alb.metrics.httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT, { period: five, statistic: Stats.SUM }),
+        elb5xx: alb.metrics.httpCodeElb(HttpCodeElb.ELB_5XX_COUNT, { period: five, statistic: Stats.SUM }),
+      },
+      label: 'Load balancer 5xx %',
+      period: five,
+    });
+    const apiRequests = props.stage.metricCount({ period: five, statistic: Stats.SUM });
+    const api5xxRate = new MathExpression({
+      expression: 'IF(apiRequests > 0, 100 * api5xx / apiRequests, 0)',
+      usingMetrics: { apiRequests, api5xx: props.stage.metricServerError({ period: five, statistic: Stats.SUM }) },
+      label: 'API Gateway 5xx %',
+      period: five,
+    });
+    const albP99 = alb.metrics.targetResponseTime({ period: five, statistic: Stats.p(99), label: 'Target response time p99 (s)' });
+    const apiP99 = props.stage.metricLatency({ period: five, statistic: Stats.p(99), label: 'API latency p99 (ms)' });
+    const cpu = props.service.metricCpuUtilization({ period: five, statistic: Stats.AVERAGE });
+    const memory = props.service.metricMemoryUtilization({ period: five, statistic: Stats.AVERAGE });
+    const healthy = props.targetGroup.metrics.healthyHostCount({ period: Duration.minutes(1), statistic: Stats.MINIMUM });
+
+    this.alarm('Alb5xxRate', alb5xxRate, { threshold: THRESHOLDS.serverErrorPercent, above: true, periods: 3, datapoints: 2, description: 'More than 5% of requests to the service fail with 5xx.' });
+    this.alarm('Api5xxRate', api5xxRate, { threshold: THRESHOLDS.serverErrorPercent, above: true, periods: 3, datapoints: 2, description: 'More than 5% of API Gateway requests fail with 5xx.' });
+    this.alarm('AlbP99Latency', albP99, { threshold: THRESHOLDS.p99LatencySeconds, above: true, periods: 3, datapoints: 2, description: 'The service answers slower than 2 s at p99.' });
+    this.alarm('ApiP99Latency', apiP99, { threshold: THRESHOLDS.p99LatencySeconds * 1000 + 1000, above: true, periods: 3, datapoints: 2, description: 'API Gateway answers slower than 3 s at p99.' });
+    this.alarm('EcsCpu', cpu, { threshold: THRESHOLDS.ecsCpuPercent, above: true, periods: 3, description: 'Service CPU above 80% for 15 minutes (scaling may be at its maximum).' });
+    this.alarm('EcsMemory', memory, { threshold: THRESHOLDS.ecsMemoryPercent, above: true, periods: 3, description: 'Service memory above 85% for 15 minutes.' });
+    this.alarm('NoHealthyTasks', healthy, { threshold: 1, above: false, periods: 2, missing: TreatMissingData.BREACHING, description: 'No task passes the /health check.' });
+    const functions: IFunction[] = [...props.bots, this.collector];
+    const errors = functions.map((fn) => fn.metricErrors({ period: five, statistic: Stats.SUM }));
+    functions.forEach((fn, i) => {
+      const name = ['Slack', 'Teams', 'Collector'][i] ?? `Function${i}`;
+      this.alarm(`${name}Errors`, errors[i] as IMetric, { threshold: 0, above: true, description: `The ${name.toLowerCase()} Lambda reported errors.` });
+    });
+
+    // Dashboard ------------------------------------------------------------------------------
+    const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${PROJECT}-${config.environment}`, defaultInterval: Duration.hours(24) });
+    dashboard.addWidgets(new TextWidget({ markdown: `# sre-ops-assistant (${config.environment})\nFleet figures from the collector (${METRICS_NAMESPACE}), then the service.`, width: 24, height: 2 }));
+    dashboard.addWidgets(
+      new SingleValueWidget({ title: 'Fleet now', metrics: [actNow, overdue, critical, compliance], width: 24, height: 4 }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({ title: 'Instances to patch now, overdue and critical findings', left: [actNow, overdue, critical], width: 12 }),
+      new GraphWidget({ title: 'Patch compliance %', left: [compliance], leftYAxis: { min: 0, max: 100 }, width: 12 }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({ title: 'Requests', left: [apiRequests.with({ label: 'API Gateway' }), albRequests.with({ label: 'Load balancer' })], width: 8 }),
+      new GraphWidget({ title: '5xx %', left: [api5xxRate, alb5xxRate], width: 8 }),
+      new GraphWidget({ title: 'Latency p99', left: [albP99], right: [apiP99], width: 8 }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({ title: 'ECS CPU and memory %', left: [cpu.with({ label: 'CPU' }), memory.with({ label: 'Memory' })], leftYAxis: { min: 0, max: 100 }, width: 8 }),
+      new GraphWidget({ title: 'Healthy tasks', left: [healthy.with({ label: 'Healthy' })], width: 8 }),
+      new GraphWidget({ title: 'Lambda errors', left: errors, width: 8 }),
+    );
+    dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }));
+  }
+
+  private alarm(
+    id: string,
+    metric: IMetric,
+    o: { threshold: number; above: boolean; description: string; periods?: number; datapoints?: number; missing?: TreatMissingData },
+  ): Alarm {
+    const alarm = new Alarm(this, `${id}Alarm`, {
+      alarmName: `${PROJECT}-${id}`,
+      alarmDescription: o.description,
+      metric,
+      threshold: o.threshold,
+      comparisonOperator: o.above ? ComparisonOperator.GREATER_THAN_THRESHOLD : ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: o.periods ?? 1,
+      datapointsToAlarm: o.datapoints ?? o.periods ?? 1,
+      treatMissingData: o.missing ?? TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.topic));
+    alarm.addOkAction(new SnsAction(this.topic));
+    this.alarms.push(alarm);
+    return alarm;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The HTTP service on ECS Fargate, built from the project's Dockerfile (`cdk synth` only stages
+ * the build context; the image is built and pushed by `cdk deploy`): 0.25 vCPU and 512 MiB,
+ * two tasks in the private subnets, scaling from 1 to 10 on CPU and memory, registered in the
+ * edge stack's target group (health check /health, 25 s deregistration delay).
+ *
+ * Stopping a task: ECS deregisters it, the load balancer drains for 25 s, then SIGTERM; the app
+ * finishes its in-flight requests within 25 s and exits 0; SIGKILL only after the 30 s stop timeout.
+ */
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { SubnetType, type ISecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import {
+  Cluster, ContainerImage, ContainerInsights, CpuArchitecture, FargateService, FargateTaskDefinition, LogDrivers, OperatingSystemFamily, Secret as EcsSecret,
+} from 'aws-cdk-lib/aws-ecs';
+import type { IApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { applicationStatements, readPolicyFile } from './app-policy.js';
+import { acknowledge, logRetention, PROJECT, removalPolicy, SERVICE_LOG_GROUP, SERVICE_PORT } from './common.js';
+import type { InfraConfig } from './config.js';
+import { dockerContext } from './paths.js';
+
+/** Never sent to Docker: dependencies are installed in the image, build output and caches are local. */
+export const IMAGE_EXCLUDES = ['node_modules', '.git', '.bench-data', 'cdk.out', 'dist/cdk.out', 'dist/lambda', 'coverage', '*.tgz'];
+
+export interface ServiceStackProps extends StackProps {
+  readonly vpc: IVpc;
+  readonly config: InfraConfig;
+  readonly targetGroup: IApplicationTargetGroup;
+  readonly securityGroup: ISecurityGroup;
+  readonly table: ITable;
+}
+
+export class ServiceStack extends Stack {
+  readonly cluster: Cluster;
+  readonly service: FargateService;
+  readonly taskDefinition: FargateTaskDefinition;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.cluster = new Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ContainerInsights.ENABLED });
+    const logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: SERVICE_LOG_GROUP,
+      retention: logRetention(config.production),
+      removalPolicy: removalPolicy(config.production),
+    });
+    this.taskDefinition = new FargateTaskDefinition(this, 'Task', {
+      cpu: 256,
+      memoryLimitMiB: 512,
+      runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64, operatingSystemFamily: OperatingSystemFamily.LINUX },
+    });
+    // The root file system is read-only; the KEV feed cache goes to a task-local scratch volume.
+    this.taskDefinition.addVolume({ name: 'tmp' });
+    const apiKeys = Secret.fromSecretNameV2(this, 'ApiKeys', config.apiKeysSecretName);
+    const container = this.taskDefinition.addContainer('app', {
+      image: ContainerImage.fromAsset(dockerContext(config.imageDirectory), { platform: Platform.LINUX_AMD64, exclude: IMAGE_EXCLUDES }),
+      portMappings: [{ containerPort: SERVICE_PORT }],
+      logging: LogDrivers.awsLogs({ logGroup, streamPrefix: 'app' }),
+      readonlyRootFilesystem: true,
+      stopTimeout: Duration.seconds(30),
+      environment: {
+        NODE_ENV: 'production',
+        SRE_OPS_SOURCE: 'aws',
+        SRE_OPS_CACHE_DIR: '/tmp/sre-ops-assistant',
+        SRE_OPS_STATE_TABLE: props.table.tableName,
+      },
+      secrets: { SRE_OPS_API_KEYS: EcsSecret.fromSecretsManager(apiKeys) },
+    });
+    container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
+    acknowledge(this.taskDefinition, {
+      'AwsSolutions-ECS2': 'The plain environment variables are settings (source, cache folder, table name); the API keys come from Secrets Manager.',
+    });
+
+    for (const statement of applicationStatements(readPolicyFile(config.policyFile), { optInTag: config.patchOptInTag })) {
+      this.taskDefinition.addToTaskRolePolicy(statement);
+    }
+    props.table.grantReadWriteData(this.taskDefinition.taskRole);
+
+    this.service = new FargateService(this, 'Service', {
+      serviceName: PROJECT,
+      cluster: this.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount: 2,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [props.securityGroup],
+      assignPublicIp: false,
+      circuitBreaker: { rollback: true },
+      healthCheckGracePeriod: Duration.seconds(60),
+    });
+    this.service.attachToApplicationTargetGroup(props.targetGroup);
+
+    const scaling = this.service.autoScaleTaskCount({ minCapacity: 1, maxCapacity: 10 });
+    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 70, scaleOutCooldown: Duration.seconds(60), scaleInCooldown: Duration.seconds(300) });
+    scaling.scaleOnMemoryUtilization('Memory', { targetUtilizationPercent: 75, scaleOutCooldown: Duration.seconds(60), scaleInCooldown: Duration.seconds(300) });
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The whole deployment: seven stacks wired together, cdk-nag's AWS Solutions checks on all of
+ * them, and the project's tags. Used by bin/app.ts and by the tests (same code, same context).
+ */
+import { Tags, Validations, type App, type Environment } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ApiStack } from './api-stack.js';
+import { BotsStack } from './bots-stack.js';
+import { PROJECT } from './common.js';
+import { readConfig, type InfraConfig } from './config.js';
+import { DataStack } from './data-stack.js';
+import { EdgeStack } from './edge-stack.js';
+import { MonitoringStack } from './monitoring-stack.js';
+import { NetworkStack } from './network-stack.js';
+import { findRepoRoot } from './paths.js';
+import { ServiceStack } from './service-stack.js';
+
+export interface SreOpsStacks {
+  readonly config: InfraConfig;
+  readonly network: NetworkStack;
+  readonly edge: EdgeStack;
+  readonly data: DataStack;
+  readonly service: ServiceStack;
+  readonly bots: BotsStack;
+  readonly api: ApiStack;
+  readonly monitoring: MonitoringStack;
+}
+
+export function buildApp(app: App, repoRoot: string = findRepoRoot()): SreOpsStacks {
+  const config = readConfig(app.node, repoRoot);
+  // The account comes from the credentials at deploy; the region is an input (the load
+  // balancer's access logs need it at synth). No lookup: synth works offline.
+  const env: Environment = { region: config.region };
+  const common = { env, production: config.production };
+  const name = (part: string): { stackName: string; description: string } => ({
+    // One environment per account and region (fixed resource names), so no environment in the name.
+    stackName: `SreOps-${part}`,
+    description: `sre-ops-assistant (${config.environment}): ${part.toLowerCase()}`,
+  });
+
+  const network = new NetworkStack(app, 'Network', { ...common, ...name('Network') });
+  const data = new DataStack(app, 'Data', { ...common, ...name('Data') });
+  const edge = new EdgeStack(app, 'Edge', { env, ...name('Edge'), vpc: network.vpc, config });
+  const service = new ServiceStack(app, 'Service', {
+    env, ...name('Service'), vpc: network.vpc, config, targetGroup: edge.targetGroup, securityGroup: edge.serviceSecurityGroup, table: data.table,
+  });
+  const bots = new BotsStack(app, 'Bots', { env, ...name('Bots'), config, table: data.table });
+  const api = new ApiStack(app, 'Api', {
+    env, ...name('Api'), config, zone: edge.zone, certificate: edge.certificate, originSecret: edge.originSecret,
+    slackFunctionArn: bots.slack.functionArn, teamsFunctionArn: bots.teams.functionArn,
+  });
+  const monitoring = new MonitoringStack(app, 'Monitoring', {
+    env, ...name('Monitoring'), config, table: data.table, loadBalancer: edge.loadBalancer, targetGroup: edge.targetGroup,
+    service: service.service, stage: api.api.deploymentStage, bots: [bots.slack, bots.teams],
+  });
+
+  Tags.of(app).add('project', PROJECT);
+  Tags.of(app).add('environment', config.environment);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { config, network, edge, data, service, bots, api, monitoring };
+}

@@ -1,0 +1,46 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { expect } from 'chai';
+import { createStateTable, DynamoDbStateStore } from '../../../adapters/outbound/dynamodb/dynamodb-state-store.js';
+import { SourceError } from '../../../domain/errors.js';
+import { stateStoreContract } from '../../contract/state-store.contract.js';
+import { MOTO_CREDENTIALS, MOTO_REGION, useMoto } from '../../support/moto.js';
+
+describe('DynamoDbStateStore (moto_server)', function () {
+  this.timeout(30_000);
+  const moto = useMoto();
+  const client = (): DynamoDBClient => new DynamoDBClient({ endpoint: moto.endpoint, region: MOTO_REGION, credentials: MOTO_CREDENTIALS, maxAttempts: 2 });
+
+  describe('passes the StateStore contract', () => {
+    let n = 0;
+    stateStoreContract(async () => {
+      // moto is reset before each test; a fresh table each time keeps tests independent anyway.
+      const table = `sre-ops-state-${++n}`;
+      const first = client();
+      await createStateTable(first, table);
+      const clients = [first];
+      return {
+        store: new DynamoDbStateStore(first, table),
+        // A second client: its own connection pool, as a second Lambda would have.
+        second: async () => {
+          const c = client();
+          clients.push(c);
+          return new DynamoDbStateStore(c, table);
+        },
+        cleanup: async () => {
+          for (const c of clients) c.destroy();
+        },
+      };
+    });
+  });
+
+  it('names the table and the operation when the table does not exist', async () => {
+    const c = client();
+    const store = new DynamoDbStateStore(c, 'no-such-table');
+
+    const err = await store.getRun('r-1').catch((e: unknown) => e);
+    c.destroy();
+
+    expect(err).to.be.instanceOf(SourceError);
+    expect((err as SourceError).message).to.match(/dynamodb:GetItem failed \(ResourceNotFoundException\)/);
+  });
+});
