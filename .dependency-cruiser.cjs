@@ -52,6 +52,13 @@ module.exports = {
       to: { path: '^adapters/' },
     },
     {
+      name: 'infra-imports-no-app-code',
+      comment: 'the CDK app reads the project only through file paths (Dockerfile, Lambda bundles, docs/iam-policy.json)',
+      severity: 'error',
+      from: { path: '^infra/' },
+      to: { path: '^(domain|ports|adapters|composition|scripts|bench|test)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -4,16 +4,18 @@
  * elsewhere), and JSON secrets from Secrets Manager (read once per container, never logged).
  */
 import { InProcessDeferredWork } from '../adapters/outbound/memory/in-process-deferred-work.js';
-import type { ChatAssistant } from '../adapters/inbound/chat/chat-answers.js';
+import type { HttpResult } from '../adapters/inbound/chat/api-gateway-event.js';
 import type { SecretsManagerJsonSecret } from '../adapters/outbound/lambda/secrets-manager-json-secret.js';
 import { ValidationError } from '../domain/errors.js';
 import type { Assistant } from '../ports/inbound/assistant.js';
-import type { PatchOperations } from '../ports/inbound/patch-operations.js';
 import type { DeferredJob, DeferredWork } from '../ports/outbound/deferred-work.port.js';
 import type { AssistantOptions } from './config.js';
 import { createAssistant } from './index.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
+
+/** A Lambda handler for API Gateway requests and deferred jobs (which answer nothing). */
+export type LambdaHandler = (event: unknown, context: unknown) => Promise<HttpResult | undefined>;
 
 /** The Assistant's options from the environment the Lambda functions are given. */
 export function assistantOptionsFromEnv(env: Env): AssistantOptions {
@@ -25,33 +27,15 @@ export function assistantOptionsFromEnv(env: Env): AssistantOptions {
     ...(env.SRE_OPS_KEV ? { kev: env.SRE_OPS_KEV } : {}),
     // Only /tmp is writable on Lambda: the KEV feed is cached there.
     ...(cacheDir ? { cacheDir } : {}),
+    // The state store: SRE_OPS_STATE_TABLE names the DynamoDB table (see composition/config.ts).
+    env,
   };
-}
-
-const PATCH_METHODS = [
-  'requestPatchRun', 'approvePatchRun', 'rejectPatchRun', 'cancelPatchRun', 'getPatchRun', 'listPatchRuns', 'executePatchRun',
-  'acceptRisk', 'listAcceptances', 'revokeAcceptance', 'listAudit', 'schedulePatching', 'listSchedules', 'cancelSchedule',
-] as const satisfies readonly (keyof PatchOperations)[];
-
-/**
- * The Assistant as the bots use it. Patch operations are part of the Assistant once the patch
- * use cases are bound; until then their commands answer that this build has none (instead of
- * failing with a TypeError).
- */
-export function asChatAssistant(a: Assistant): ChatAssistant {
-  const partial = a as Assistant & Partial<PatchOperations>;
-  const missing = PATCH_METHODS.filter((m) => typeof partial[m] !== 'function');
-  if (missing.length === 0) return partial as ChatAssistant;
-  const unavailable = async (): Promise<never> => {
-    throw new ValidationError('patch', 'a build with patch operations', 'patch operations are not available in this build of the assistant');
-  };
-  return { ...a, ...Object.fromEntries(missing.map((m) => [m, unavailable])) } as ChatAssistant;
 }
 
 /** Builds the Assistant on first call and keeps it; a failed build is retried on the next call. */
-export function lazyAssistant(env: Env, make?: () => Promise<ChatAssistant>): () => Promise<ChatAssistant> {
-  let built: Promise<ChatAssistant> | undefined;
-  const build = make ?? (async () => asChatAssistant(await createAssistant(assistantOptionsFromEnv(env))));
+export function lazyAssistant(env: Env, make?: () => Promise<Assistant>): () => Promise<Assistant> {
+  let built: Promise<Assistant> | undefined;
+  const build = make ?? (() => createAssistant(assistantOptionsFromEnv(env)));
   return () => (built ??= build().catch((err: unknown) => {
     built = undefined;
     throw err;

@@ -159,12 +159,13 @@ export async function startHttpServer(
   let stopping: Promise<void> | null = null;
   const shutdown = (reason: string): Promise<void> => {
     stopping ??= (async () => {
-      logger.info({ reason, inFlight, drainMs: settings.drainMs }, 'draining');
       app.startDraining();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive sockets would hold close() open; busy ones close after their answer
       // (draining answers carry Connection: close).
       server.closeIdleConnections();
+      // Logged once the listener is closed, so whoever reads it may rely on it.
+      logger.info({ reason, inFlight, drainMs: settings.drainMs }, 'draining');
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), settings.drainMs)));
       const outcome = await Promise.race([closed.then(() => 'drained' as const), deadline]);

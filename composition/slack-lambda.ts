@@ -7,26 +7,30 @@
  * for who may do what (docs/chat-bots.md). Secrets are read once per container and never logged.
  */
 import { deferredJobOf } from '../adapters/outbound/lambda/deferred-job-event.js';
-import { httpResult, isApiGatewayEvent, type HttpResult } from '../adapters/inbound/chat/api-gateway-event.js';
-import type { ChatAssistant } from '../adapters/inbound/chat/chat-answers.js';
+import { httpResult, isApiGatewayEvent } from '../adapters/inbound/chat/api-gateway-event.js';
+import type { Assistant } from '../ports/inbound/assistant.js';
 import { slackAccessLists } from '../adapters/inbound/slack/slack-access.js';
 import type { SlackApi } from '../adapters/inbound/slack/slack-api.js';
 import { createSlackBot, type SlackBot } from '../adapters/inbound/slack/slack-bot.js';
 import { ValidationError } from '../domain/errors.js';
 import type { DeferredWork } from '../ports/outbound/deferred-work.port.js';
-import { deferredRuntime, lazyAssistant, logLine, readJsonSecret, type Env, type SecretsClient } from './chat-lambda.js';
+import { deferredRuntime, lazyAssistant, logLine, readJsonSecret, type Env, type LambdaHandler, type SecretsClient } from './chat-lambda.js';
+
+export type { LambdaHandler } from './chat-lambda.js';
 
 export interface SlackLambdaOptions {
   /** Default: process.env. */
   readonly env?: Env;
   /** Replaces the Assistant built from SRE_OPS_SOURCE (tests). */
-  readonly assistant?: () => Promise<ChatAssistant>;
+  readonly assistant?: () => Promise<Assistant>;
   /** Replaces the deferred work chosen from the environment (tests, the benchmark). */
   readonly deferred?: DeferredWork;
   /** The Secrets Manager client for SLACK_SECRET_ARN (tests point one at a local server). */
   readonly secretsClient?: SecretsClient;
   /** Replaces the Slack Web API client (tests). */
   readonly api?: SlackApi;
+  /** Where log lines go (default: JSON on stderr, which Lambda sends to CloudWatch Logs). */
+  readonly log?: (line: string) => void;
 }
 
 export interface SlackSecrets {
@@ -60,12 +64,10 @@ interface Runtime {
   readonly afterResponse: () => void;
 }
 
-export type LambdaHandler = (event: unknown, context: unknown) => Promise<HttpResult | undefined>;
-
 /** A handler over one configuration; everything is built on the first event and kept. */
 export function createSlackLambdaHandler(options: SlackLambdaOptions = {}): LambdaHandler {
   const env = options.env ?? process.env;
-  const log = logLine('slack');
+  const log = options.log ?? logLine('slack');
   let runtime: Promise<Runtime> | undefined;
 
   const build = async (): Promise<Runtime> => {

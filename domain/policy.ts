@@ -88,7 +88,7 @@ export interface Policy {
     readonly settleMinutes: number;
     /** CPU and status checks after: this many minutes, starting once settled. */
     readonly observeMinutes: number;
-    /** Regressed when mean CPU after exceeds min(max(cpuRatio x before, before + cpuPoints), cpuCeiling). */
+    /** Regressed when mean CPU after exceeds max(before, min(max(cpuRatio x before, before + cpuPoints), cpuCeiling)). */
     readonly cpuRatio: number;
     readonly cpuPoints: number;
     readonly cpuCeiling: number;

@@ -5,11 +5,11 @@
  * The regression rule (pinned by tests):
  * - any StatusCheckFailed point above 0 in the after window regresses the instance: the host or
  *   its OS stopped answering health checks after the patch (a bad kernel, a hung boot);
- * - mean CPU after above min(max(ratio x before, before + points), ceiling) regresses it: with the
- *   defaults (2, 30, 95), 10% may rise to 40%, 40% to 80%, and anything may rise to 95% but not
- *   beyond. The ratio catches a quiet host that doubles; the points stop small absolute jitter on
- *   a near-idle host (1% to 3%) from counting; the ceiling keeps a busy host flaggable when the
- *   other two exceed 100%;
+ * - mean CPU after above max(before, min(max(ratio x before, before + points), ceiling)) regresses
+ *   it: with the defaults (2, 30, 95), 10% may rise to 40%, 40% to 80%, and anything may rise to
+ *   95% but not beyond (a host already above 95% may not rise at all). The ratio catches a quiet
+ *   host that doubles; the points stop small absolute jitter on a near-idle host (1% to 3%) from
+ *   counting; the ceiling keeps a busy host flaggable when the other two exceed 100%;
  * - fewer than minPoints CPU points on either side gives no CPU verdict (said so in the detail),
  *   never a guess.
  * A Scan changes nothing on the host, so metrics are not compared for one.
@@ -31,7 +31,8 @@ function pct(n: number): string {
 
 /** The mean CPU after which an instance counts as regressed, given its mean before. */
 export function cpuThreshold(before: number, rule: VerificationRule): number {
-  return Math.min(Math.max(rule.cpuRatio * before, before + rule.cpuPoints), rule.cpuCeiling);
+  // Never below the mean before: a host already above the ceiling regresses only if it rises.
+  return Math.max(before, Math.min(Math.max(rule.cpuRatio * before, before + rule.cpuPoints), rule.cpuCeiling));
 }
 
 export type CpuVerdict =

@@ -70,7 +70,7 @@ export class ApiStack extends Stack {
         throttlingBurstLimit: USAGE_LIMITS.burst,
       },
     });
-    const validator = this.api.addRequestValidator('Validator', { validateRequestParameters: true, validateRequestBody: false });
+    const validator = this.api.addRequestValidator('Validator', { validateRequestParameters: true, validateRequestBody: true });
 
     const origin = `https://${config.domainName}`;
     const service = new HttpIntegration(`${origin}/{proxy}`, {
@@ -84,10 +84,14 @@ export class ApiStack extends Stack {
         },
       },
     });
-    this.api.root.addResource('{proxy+}').addMethod('ANY', service, {
+    const proxy = this.api.root.addResource('{proxy+}').addMethod('ANY', service, {
       apiKeyRequired: true,
       requestParameters: { 'method.request.path.proxy': true, 'method.request.header.x-api-key': true },
       requestValidator: validator,
+    });
+    acknowledge(proxy, {
+      'AwsSolutions-APIG4': 'Callers present an API key of the usage plan; the service checks the same key against its own list (SHA-256, scopes) and records the key name as the actor.',
+      'AwsSolutions-COG4': 'No Cognito users: the callers are scripts and tools holding API keys.',
     });
 
     // Imported by ARN, so the invoke permissions are created here and the bots stack does not
@@ -126,17 +130,23 @@ export class ApiStack extends Stack {
     this.webAcl = new WebAcl(this, 'WebAcl', { name: `${PROJECT}-api`, rateKey: 'IP', rateLimitPer5Minutes: 3000, production: config.production });
     this.webAcl.associate('StageAssociation', this.api.deploymentStage.stageArn);
 
-    acknowledge(this.api, {
-      'AwsSolutions-APIG4':
-        'Authorization is the API key of the usage plan plus the app\'s own keys and scopes; the webhooks verify the Slack signature and the Bot Framework token in the handler.',
-      'AwsSolutions-COG4': 'No Cognito users: callers are scripts (API keys), Slack and Teams (signed requests).',
-    });
+    const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole) {
+      acknowledge(cloudWatchRole, {
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]':
+          'The account-level role API Gateway needs to write execution logs; AWS documents this managed policy for it.',
+      });
+    }
   }
 
   private webhook(resource: IResource, fn: IFunction, validator: RequestValidator): void {
-    resource.addMethod('POST', new LambdaIntegration(fn, { allowTestInvoke: false, timeout: Duration.seconds(29) }), {
+    const method = resource.addMethod('POST', new LambdaIntegration(fn, { allowTestInvoke: false, timeout: Duration.seconds(29) }), {
       apiKeyRequired: false,
       requestValidator: validator,
+    });
+    acknowledge(method, {
+      'AwsSolutions-APIG4': 'Slack and Teams cannot send an API key: the handler verifies the Slack request signature (HMAC) or the Bot Framework JWT and refuses anything else.',
+      'AwsSolutions-COG4': 'Slack and Teams authenticate with their own schemes (signed requests, Bot Framework tokens), not Cognito.',
     });
   }
 }

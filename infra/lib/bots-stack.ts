@@ -4,28 +4,27 @@
  * 3 s: the slow work runs in a second, asynchronous invocation) and logs to
  * /aws/lambda/sre-ops-assistant-<name>.
  *
- * Chat secrets stay in Secrets Manager, named by context: the Slack function reads its secret at
- * run time (SLACK_SECRET_ARN); the Teams function takes the Bot Framework settings as environment
- * variables (the botbuilder contract), resolved from its secret by CloudFormation at deploy.
+ * Chat secrets stay in Secrets Manager, named by context, and are read by the functions at run
+ * time (never put in their configuration): SLACK_SECRET_ARN names a JSON secret
+ * `{"signingSecret", "botToken"}`, TEAMS_SECRET_ARN one `{"appId", "appPassword", "tenantId"}`.
+ * MicrosoftAppType (context teamsAppType, default SingleTenant) is a setting, not a secret.
  */
-import { Aws, Duration, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Aws, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { applicationStatements, readPolicyFile } from './app-policy.js';
-import { functionName, logRetention, removalPolicy } from './common.js';
+import { acknowledge, functionName, lambdaRole, logRetention, NODE22_REASON, removalPolicy, APPLICATION_ROLE_FINDINGS } from './common.js';
 import type { InfraConfig } from './config.js';
+import type { DataStack } from './data-stack.js';
 import { lambdaBundle } from './paths.js';
-
-/** The fields of the Teams secret, one per environment variable botbuilder reads. */
-export const TEAMS_SECRET_FIELDS = ['MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppTenantId', 'MicrosoftAppType'] as const;
 
 export interface BotsStackProps extends StackProps {
   readonly config: InfraConfig;
-  readonly table: ITable;
+  /** The state table: its name goes to SRE_OPS_STATE_TABLE, its grant to the role. */
+  readonly data: DataStack;
 }
 
 export class BotsStack extends Stack {
@@ -41,17 +40,25 @@ export class BotsStack extends Stack {
     this.slack = this.bot('Slack', 'slack', props, { SLACK_SECRET_ARN: config.slackSecretName });
     slackSecret.grantRead(this.slack);
 
-    const teamsSetting = (field: string): string => SecretValue.secretsManager(config.teamsSecretName, { jsonField: field }).unsafeUnwrap();
-    this.teams = this.bot('Teams', 'teams', props, Object.fromEntries(TEAMS_SECRET_FIELDS.map((f) => [f, teamsSetting(f)])));
+    const teamsSecret = Secret.fromSecretNameV2(this, 'TeamsSecret', config.teamsSecretName);
+    this.teams = this.bot('Teams', 'teams', props, { TEAMS_SECRET_ARN: config.teamsSecretName, MicrosoftAppType: config.teamsAppType });
+    teamsSecret.grantRead(this.teams);
 
     for (const fn of [this.slack, this.teams]) {
       for (const statement of appStatements()) fn.addToRolePolicy(statement);
-      props.table.grantReadWriteData(fn);
+      props.data.grantState(fn, 'read-write');
     }
   }
 
-  private bot(id: string, name: 'slack' | 'teams', { config, table }: BotsStackProps, environment: Record<string, string>): LambdaFunction {
+  private bot(id: string, name: 'slack' | 'teams', { config, data }: BotsStackProps, environment: Record<string, string>): LambdaFunction {
     const fnName = functionName(name);
+    const logGroup = new LogGroup(this, `${id}Logs`, {
+      logGroupName: `/aws/lambda/${fnName}`,
+      retention: logRetention(config.production),
+      removalPolicy: removalPolicy(config.production),
+    });
+    const role = lambdaRole(this, `${id}Role`, logGroup, `sre-ops-assistant ${name} bot`);
+    acknowledge(role, APPLICATION_ROLE_FINDINGS);
     const fn = new LambdaFunction(this, id, {
       functionName: fnName,
       description: `sre-ops-assistant ${name} bot`,
@@ -65,15 +72,13 @@ export class BotsStack extends Stack {
       environment: {
         SRE_OPS_SOURCE: 'aws',
         SRE_OPS_CACHE_DIR: '/tmp/sre-ops-assistant',
-        SRE_OPS_STATE_TABLE: table.tableName,
+        SRE_OPS_STATE_TABLE: data.table.tableName,
         ...environment,
       },
-      logGroup: new LogGroup(this, `${id}Logs`, {
-        logGroupName: `/aws/lambda/${fnName}`,
-        retention: logRetention(config.production),
-        removalPolicy: removalPolicy(config.production),
-      }),
+      role,
+      logGroup,
     });
+    acknowledge(fn, { 'AwsSolutions-L1': NODE22_REASON });
     // The deferred work: one attempt, no retry that would run a command twice.
     fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(15) });
     // By name, not fn.functionArn: a role policy naming its own function's ARN is a dependency cycle.

@@ -22,6 +22,8 @@ export interface InfraConfig {
   readonly slackSecretName: string;
   readonly teamsSecretName: string;
   readonly apiKeysSecretName: string;
+  /** botbuilder's MicrosoftAppType: SingleTenant (new bots), MultiTenant or UserAssignedMSI. */
+  readonly teamsAppType: string;
   /** Only instances carrying this tag may receive AWS-RunPatchBaseline. */
   readonly patchOptInTag: { readonly key: string; readonly value: string };
   /** Folder of `npm run bundle` output (dist/lambda). */
@@ -38,12 +40,20 @@ export const DEFAULTS = {
   slackSecretName: 'sre-ops-assistant/slack',
   teamsSecretName: 'sre-ops-assistant/teams',
   apiKeysSecretName: 'sre-ops-assistant/api-keys',
+  teamsAppType: 'SingleTenant',
   patchOptInTagKey: 'sre-ops:patch',
   patchOptInTagValue: 'enabled',
 } as const;
 
 const REQUIRED_HINT =
   'pass it on the command line, e.g. npx cdk synth -c domainName=sre-ops.example.com -c hostedZoneId=Z0123456789ABCDEFGHIJ -c alarmEmail=oncall@example.com';
+
+function teamsAppType(v: string): string {
+  if (!['SingleTenant', 'MultiTenant', 'UserAssignedMSI'].includes(v)) {
+    throw new Error(`context teamsAppType: expected SingleTenant, MultiTenant or UserAssignedMSI, got "${v}"`);
+  }
+  return v;
+}
 
 /** Reads and validates the context. @throws Error naming the key. */
 export function readConfig(node: Node, repoRoot: string): InfraConfig {
@@ -103,6 +113,7 @@ export function readConfig(node: Node, repoRoot: string): InfraConfig {
     slackSecretName: secretName('slackSecretName', DEFAULTS.slackSecretName),
     teamsSecretName: secretName('teamsSecretName', DEFAULTS.teamsSecretName),
     apiKeysSecretName: secretName('apiKeysSecretName', DEFAULTS.apiKeysSecretName),
+    teamsAppType: teamsAppType(str('teamsAppType') ?? DEFAULTS.teamsAppType),
     patchOptInTag: {
       key: str('patchOptInTagKey') ?? DEFAULTS.patchOptInTagKey,
       value: str('patchOptInTagValue') ?? DEFAULTS.patchOptInTagValue,

@@ -10,7 +10,6 @@ import {
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { FargateService } from 'aws-cdk-lib/aws-ecs';
 import { HttpCodeElb, HttpCodeTarget, type ApplicationLoadBalancer, type ApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -23,8 +22,9 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { collectorReadStatement, readPolicyFile } from './app-policy.js';
-import { functionName, logRetention, METRICS_NAMESPACE, PROJECT, removalPolicy } from './common.js';
+import { acknowledge, functionName, lambdaRole, logRetention, METRICS_NAMESPACE, NODE22_REASON, PROJECT, removalPolicy } from './common.js';
 import type { InfraConfig } from './config.js';
+import type { DataStack } from './data-stack.js';
 import { lambdaBundle } from './paths.js';
 
 /** The figures composition/collector-lambda.ts publishes (CloudWatchMetricsPublisher names them). */
@@ -46,7 +46,8 @@ export const THRESHOLDS = {
 
 export interface MonitoringStackProps extends StackProps {
   readonly config: InfraConfig;
-  readonly table: ITable;
+  /** The state table: its name goes to SRE_OPS_STATE_TABLE, its grant to the role. */
+  readonly data: DataStack;
   readonly loadBalancer: ApplicationLoadBalancer;
   readonly targetGroup: ApplicationTargetGroup;
   readonly service: FargateService;
@@ -66,6 +67,17 @@ export class MonitoringStack extends Stack {
 
     // Collector ------------------------------------------------------------------------------
     const collectorName = functionName('collector');
+    const logGroup = new LogGroup(this, 'CollectorLogs', {
+      logGroupName: `/aws/lambda/${collectorName}`,
+      retention: logRetention(config.production),
+      removalPolicy: removalPolicy(config.production),
+    });
+    const role = lambdaRole(this, 'CollectorRole', logGroup, 'sre-ops-assistant collector');
+    acknowledge(role, {
+      'AwsSolutions-IAM5[Resource::*]':
+        'The fleet reads (EC2 DescribeInstances, Inspector2 ListFindings, SSM Describe*) have no resource-level permissions; ' +
+        'cloudwatch:PutMetricData has none either and is limited to the SRE/Operations namespace by condition.',
+    });
     this.collector = new LambdaFunction(this, 'Collector', {
       functionName: collectorName,
       description: `sre-ops-assistant: publishes the fleet figures to ${METRICS_NAMESPACE}`,
@@ -80,15 +92,13 @@ export class MonitoringStack extends Stack {
       environment: {
         SRE_OPS_SOURCE: 'aws',
         SRE_OPS_CACHE_DIR: '/tmp/sre-ops-assistant',
-        SRE_OPS_STATE_TABLE: props.table.tableName,
+        SRE_OPS_STATE_TABLE: props.data.table.tableName,
         SRE_OPS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
-      logGroup: new LogGroup(this, 'CollectorLogs', {
-        logGroupName: `/aws/lambda/${collectorName}`,
-        retention: logRetention(config.production),
-        removalPolicy: removalPolicy(config.production),
-      }),
+      role,
+      logGroup,
     });
+    acknowledge(this.collector, { 'AwsSolutions-L1': NODE22_REASON });
     this.collector.addToRolePolicy(collectorReadStatement(readPolicyFile(config.policyFile), config.policyFile));
     this.collector.addToRolePolicy(new PolicyStatement({
       sid: 'PutFleetMetricsOnly',
@@ -97,7 +107,7 @@ export class MonitoringStack extends Stack {
       conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
     }));
     // Risk acceptances lower the figures: the collector reads them, never writes.
-    props.table.grantReadData(this.collector);
+    props.data.grantState(this.collector, 'read');
     new Rule(this, 'Every5Minutes', {
       description: 'Runs the sre-ops-assistant collector',
       schedule: Schedule.rate(five),

@@ -14,13 +14,13 @@ import {
   Cluster, ContainerImage, ContainerInsights, CpuArchitecture, FargateService, FargateTaskDefinition, LogDrivers, OperatingSystemFamily, Secret as EcsSecret,
 } from 'aws-cdk-lib/aws-ecs';
 import type { IApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { applicationStatements, readPolicyFile } from './app-policy.js';
-import { acknowledge, logRetention, PROJECT, removalPolicy, SERVICE_LOG_GROUP, SERVICE_PORT } from './common.js';
+import { acknowledge, logRetention, PROJECT, removalPolicy, SERVICE_DRAIN_SECONDS, SERVICE_LOG_GROUP, SERVICE_PORT, APPLICATION_ROLE_FINDINGS } from './common.js';
 import type { InfraConfig } from './config.js';
+import type { DataStack } from './data-stack.js';
 import { dockerContext } from './paths.js';
 
 /** Never sent to Docker: dependencies are installed in the image, build output and caches are local. */
@@ -31,7 +31,8 @@ export interface ServiceStackProps extends StackProps {
   readonly config: InfraConfig;
   readonly targetGroup: IApplicationTargetGroup;
   readonly securityGroup: ISecurityGroup;
-  readonly table: ITable;
+  /** The state table: its name goes to SRE_OPS_STATE_TABLE, its grant to the role. */
+  readonly data: DataStack;
 }
 
 export class ServiceStack extends Stack {
@@ -67,19 +68,27 @@ export class ServiceStack extends Stack {
         NODE_ENV: 'production',
         SRE_OPS_SOURCE: 'aws',
         SRE_OPS_CACHE_DIR: '/tmp/sre-ops-assistant',
-        SRE_OPS_STATE_TABLE: props.table.tableName,
+        SRE_OPS_STATE_TABLE: props.data.table.tableName,
+        // In step with the target group's deregistration delay and the stop timeout below.
+        SRE_OPS_DRAIN_SECONDS: String(SERVICE_DRAIN_SECONDS),
+        // Behind API Gateway and the load balancer: logs take the client address from X-Forwarded-For.
+        SRE_OPS_TRUST_PROXY: 'true',
       },
       secrets: { SRE_OPS_API_KEYS: EcsSecret.fromSecretsManager(apiKeys) },
     });
     container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
-    acknowledge(this.taskDefinition, {
+    acknowledge(this.taskDefinition.node.defaultChild as IConstruct, {
       'AwsSolutions-ECS2': 'The plain environment variables are settings (source, cache folder, table name); the API keys come from Secrets Manager.',
     });
 
     for (const statement of applicationStatements(readPolicyFile(config.policyFile), { optInTag: config.patchOptInTag })) {
       this.taskDefinition.addToTaskRolePolicy(statement);
     }
-    props.table.grantReadWriteData(this.taskDefinition.taskRole);
+    props.data.grantState(this.taskDefinition.taskRole, 'read-write');
+    acknowledge(this.taskDefinition.taskRole, APPLICATION_ROLE_FINDINGS);
+    acknowledge(this.taskDefinition.obtainExecutionRole(), {
+      'AwsSolutions-IAM5[Resource::*]': 'CDK-generated execution role: ecr:GetAuthorizationToken has no resource-level permission; the image pull is scoped to its repository.',
+    });
 
     this.service = new FargateService(this, 'Service', {
       serviceName: PROJECT,

@@ -42,20 +42,20 @@ export function buildApp(app: App, repoRoot: string = findRepoRoot()): SreOpsSta
   const data = new DataStack(app, 'Data', { ...common, ...name('Data') });
   const edge = new EdgeStack(app, 'Edge', { env, ...name('Edge'), vpc: network.vpc, config });
   const service = new ServiceStack(app, 'Service', {
-    env, ...name('Service'), vpc: network.vpc, config, targetGroup: edge.targetGroup, securityGroup: edge.serviceSecurityGroup, table: data.table,
+    env, ...name('Service'), vpc: network.vpc, config, targetGroup: edge.targetGroup, securityGroup: edge.serviceSecurityGroup, data,
   });
-  const bots = new BotsStack(app, 'Bots', { env, ...name('Bots'), config, table: data.table });
+  const bots = new BotsStack(app, 'Bots', { env, ...name('Bots'), config, data });
   const api = new ApiStack(app, 'Api', {
     env, ...name('Api'), config, zone: edge.zone, certificate: edge.certificate, originSecret: edge.originSecret,
     slackFunctionArn: bots.slack.functionArn, teamsFunctionArn: bots.teams.functionArn,
   });
   const monitoring = new MonitoringStack(app, 'Monitoring', {
-    env, ...name('Monitoring'), config, table: data.table, loadBalancer: edge.loadBalancer, targetGroup: edge.targetGroup,
+    env, ...name('Monitoring'), config, data, loadBalancer: edge.loadBalancer, targetGroup: edge.targetGroup,
     service: service.service, stage: api.api.deploymentStage, bots: [bots.slack, bots.teams],
   });
 
   Tags.of(app).add('project', PROJECT);
   Tags.of(app).add('environment', config.environment);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
   return { config, network, edge, data, service, bots, api, monitoring };
 }

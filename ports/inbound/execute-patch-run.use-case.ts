@@ -243,7 +243,8 @@ export class ExecutePatchRun {
     const completedAt = wave.completedAt ?? this.d.clock.now();
     const observeStart = completedAt + v.settleMinutes * MINUTE_MS;
     const observeEnd = observeStart + v.observeMinutes * MINUTE_MS;
-    const watch = run.operation === 'Install' && !run.simulated;
+    // Nothing to watch for a Scan, a simulated run, or a wave where no command succeeded.
+    const watch = run.operation === 'Install' && !run.simulated && wave.instances.some((i) => i.status === 'succeeded');
     const now = this.d.clock.now();
     if (watch && now < observeEnd) {
       if (!x.announced.has(wave.number)) {

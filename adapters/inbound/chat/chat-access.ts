@@ -1,9 +1,11 @@
 /**
  * Who may do what in chat, from configuration: lists of platform identities (Slack user or user
- * group ids, Teams AAD object ids) per role. The use cases check the roles again themselves;
- * this only decides which roles a chat user holds.
+ * group ids, Teams AAD object ids) per role in the environment, and the policy's access section
+ * ("slack:U123": ["approver"] in access.actors; access.others for everyone else). The use cases
+ * check the roles again themselves; this only decides which roles a chat user holds.
  */
-import type { Role } from '../../../domain/access/actor.js';
+import { ROLES, type Role } from '../../../domain/access/actor.js';
+import type { Policy } from '../../../domain/policy.js';
 import { ValidationError } from '../../../domain/errors.js';
 
 export interface AccessLists {
@@ -48,24 +50,30 @@ export function readAccessLists(env: Readonly<Record<string, string | undefined>
 }
 
 /**
- * The roles of a user, given which list entries name them (`isMember` answers for a user id or,
- * on Slack, a user group). Requesters, approvers and admins may read whether or not viewers are
- * listed.
+ * The roles of a chat user: those the policy names for `actorId`, else its access.others unless
+ * a viewer list restricts reading; plus a role for each list that names the user (`isMember`
+ * answers for a user id or, on Slack, a user group).
  */
-export async function rolesFromLists(lists: AccessLists, isMember: (entry: string) => Promise<boolean>): Promise<Role[]> {
+export async function chatRoles(
+  actorId: string,
+  lists: AccessLists,
+  isMember: (entry: string) => Promise<boolean>,
+  policy: Pick<Policy, 'access'>,
+): Promise<Role[]> {
   const anyOf = async (entries: readonly string[]): Promise<boolean> => {
     for (const e of entries) if (await isMember(e)) return true;
     return false;
   };
-  const roles: Role[] = [];
-  if (lists.viewers === null || (await anyOf(lists.viewers))) roles.push('viewer');
-  if (await anyOf(lists.requesters)) roles.push('operator');
-  if (await anyOf(lists.approvers)) roles.push('approver');
-  if (await anyOf(lists.admins)) roles.push('admin');
-  return roles;
+  const named = Object.prototype.hasOwnProperty.call(policy.access.actors, actorId) ? policy.access.actors[actorId] : undefined;
+  const roles = new Set<Role>(named ?? (lists.viewers === null ? policy.access.others : []));
+  if (lists.viewers !== null && (await anyOf(lists.viewers))) roles.add('viewer');
+  if (await anyOf(lists.requesters)) roles.add('operator');
+  if (await anyOf(lists.approvers)) roles.add('approver');
+  if (await anyOf(lists.admins)) roles.add('admin');
+  return ROLES.filter((r) => roles.has(r));
 }
 
 /** One sentence saying where roles come from, for a refusal. */
 export function accessHelp(vars: AccessVariables): string {
-  return `Chat roles are configured by whoever runs the bot: ${vars.requesters} (operator: request runs), ${vars.approvers} (approver: approve runs, accept risks), ${vars.admins} (admin) and, when set, ${vars.viewers} (viewer: read).`;
+  return `Chat roles are configured by whoever runs the bot: ${vars.requesters} (operator: request runs), ${vars.approvers} (approver: approve runs, accept risks), ${vars.admins} (admin), ${vars.viewers} when reading is restricted, or the policy's access.actors.`;
 }

@@ -7,16 +7,13 @@ import { ForbiddenError } from '../../../domain/errors.js';
 import type { Assistant } from '../../../ports/inbound/assistant.js';
 import type { InstanceReport } from '../../../ports/inbound/assess-instance.use-case.js';
 import type { FindingsReport } from '../../../ports/inbound/list-findings.use-case.js';
-import type { AcceptanceReport, PatchOperations, PatchRunReport } from '../../../ports/inbound/patch-operations.js';
+import type { AcceptanceReport, PatchRunReport } from '../../../ports/inbound/patch-operations.js';
 import type { PlanReport } from '../../../ports/inbound/plan-patches.use-case.js';
 import type { ActivityReport } from '../../../ports/inbound/report-activity.use-case.js';
 import type { FleetReport } from '../../../ports/inbound/reports.js';
 import type { ComplianceReport } from '../../../ports/inbound/summarize-compliance.use-case.js';
 import type { MetricsReport } from '../../../ports/inbound/summarize-metrics.use-case.js';
 import type { ChatCommand } from './chat-command.js';
-
-/** What the bots need: the read use cases and patch operations. */
-export type ChatAssistant = Assistant & PatchOperations;
 
 export type ChatAnswer =
   | { readonly kind: 'help' }
@@ -51,7 +48,7 @@ function mayRead(actor: Actor): void {
   if (actor.roles.length === 0) throw new ForbiddenError(`${actor.id} (no role) may not read the fleet's risk: that needs the viewer role`);
 }
 
-export async function answerCommand(assistant: ChatAssistant, actor: Actor, command: ChatCommand, ctx: AnswerContext): Promise<ChatAnswer> {
+export async function answerCommand(assistant: Assistant, actor: Actor, command: ChatCommand, ctx: AnswerContext): Promise<ChatAnswer> {
   if (command.name === 'help') return { kind: 'help' };
   mayRead(actor);
   switch (command.name) {

@@ -144,10 +144,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     isDraining: () => draining,
   };
 
-  let document: OpenApiDocument | undefined;
+  // The document lists the document's own route, so that route reads it once it is built.
+  const built: { document?: OpenApiDocument } = {};
   const routes: Route[] = [
     ...healthRoutes(deps),
-    ...openApiRoutes(() => document as OpenApiDocument),
+    ...openApiRoutes(() => built.document as OpenApiDocument),
     ...assetRoutes(deps),
     ...planRoutes(deps),
     ...complianceRoutes(deps),
@@ -157,7 +158,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   ];
   // Documented with the routes; served by the mcpMount middleware (see below).
   const documented = options.mcp ? [...routes, mcpRoute()] : routes;
-  document = buildOpenApi(documented, { version: deps.version });
+  const document = buildOpenApi(documented, { version: deps.version });
+  built.document = document;
 
   const access = { verifier: new ApiKeyVerifier(options.keys), insecureNoAuth, limiter: new RateLimiter(limits, clock) };
   const router = new Router<HttpState>();
@@ -178,12 +180,17 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   // Errors Koa itself sees (a socket that fails mid-answer) go to the log, not to stderr.
   koa.on('error', (err: unknown) => options.logger.warn({ err }, 'connection error'));
   koa.use(requestLog(options.logger));
+  koa.use(async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      // Checked when the answer is ready, so a request that started before the drain (and
+      // every error) also closes its connection, and the server can finish closing.
+      if (draining && !ctx.headerSent) ctx.set('Connection', 'close');
+    }
+  });
   koa.use(errorEnvelope());
   koa.use(securityHeaders());
-  koa.use(async (ctx, next) => {
-    if (draining) ctx.set('Connection', 'close');
-    await next();
-  });
   if (options.mcp) koa.use(mcpMount(options.mcp, access, limits.bodyBytes));
   koa.use(router.routes());
   koa.use(router.allowedMethods());

@@ -20,7 +20,8 @@ export interface ReadinessOptions {
 
 export class ReadinessProbe {
   private last: { readonly at: number; readonly result: Readiness } | null = null;
-  private flight: Promise<Readiness> | null = null;
+  /** The check in progress: probes during a slow check wait on it rather than start another. */
+  private pending: Promise<Readiness> | null = null;
   private readonly timeoutMs: number;
   private readonly memoMs: number;
 
@@ -34,26 +35,24 @@ export class ReadinessProbe {
   }
 
   async probe(): Promise<Readiness> {
-    const now = this.clock.now();
-    if (this.last && now - this.last.at < this.memoMs) return this.last.result;
-    this.flight ??= this.run().finally(() => (this.flight = null));
-    return this.flight;
-  }
-
-  private async run(): Promise<Readiness> {
+    if (this.last && this.clock.now() - this.last.at < this.memoMs) return this.last.result;
+    this.pending ??= this.check()
+      .then(
+        (): Readiness => ({ ready: true, checkedAt: this.clock.now() }),
+        (err: unknown): Readiness => ({ ready: false, timedOut: false, reason: err instanceof Error ? err.message : String(err), cause: err }),
+      )
+      .then((result) => {
+        // Remembered only once the check has settled: a timeout says nothing about the source.
+        this.last = { at: this.clock.now(), result };
+        this.pending = null;
+        return result;
+      });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<Readiness>((resolve) => {
       timer = setTimeout(() => resolve({ ready: false, timedOut: true, reason: `the source did not answer within ${this.timeoutMs} ms` }), this.timeoutMs);
     });
-    const checked = this.check().then(
-      (): Readiness => ({ ready: true, checkedAt: this.clock.now() }),
-      (err: unknown): Readiness => ({ ready: false, timedOut: false, reason: err instanceof Error ? err.message : String(err), cause: err }),
-    );
     try {
-      const result = await Promise.race([checked, timeout]);
-      // A timeout is not remembered: the assessment is still running and may land any moment.
-      if (result.ready || !result.timedOut) this.last = { at: this.clock.now(), result };
-      return result;
+      return await Promise.race([this.pending, timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -2,7 +2,7 @@
  * Turns zod failures on params, query and body into one 400 that names the offending field
  * ("query.hours", "body.instances[0]") and what was expected.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { HttpError } from './http-errors.js';
 
 export type InputPart = 'params' | 'query' | 'body';

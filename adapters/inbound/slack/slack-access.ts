@@ -4,7 +4,8 @@
  * for a few minutes per container, so a busy channel does not call Slack on every click.
  */
 import type { Actor } from '../../../domain/access/actor.js';
-import { accessHelp, readAccessLists, rolesFromLists, type AccessLists, type AccessVariables } from '../chat/chat-access.js';
+import type { Policy } from '../../../domain/policy.js';
+import { accessHelp, chatRoles, readAccessLists, type AccessLists, type AccessVariables } from '../chat/chat-access.js';
 import type { SlackApi } from './slack-api.js';
 import type { SlackUser } from './slack-payloads.js';
 
@@ -33,9 +34,10 @@ export class SlackAccess {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async actorOf(user: SlackUser): Promise<Actor> {
-    const roles = await rolesFromLists(this.lists, (entry) => this.isMember(entry, user.id));
-    return { id: `slack:${user.id}`, ...(user.name ? { displayName: user.name } : {}), roles, via: 'slack' };
+  async actorOf(user: SlackUser, policy: Pick<Policy, 'access'>): Promise<Actor> {
+    const id = `slack:${user.id}`;
+    const roles = await chatRoles(id, this.lists, (entry) => this.isMember(entry, user.id), policy);
+    return { id, ...(user.name ? { displayName: user.name } : {}), roles, via: 'slack' };
   }
 
   /** How the approvers are mentioned in an approval request. */

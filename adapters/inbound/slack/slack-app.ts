@@ -4,7 +4,7 @@
  * (Lambda freezes the process once the handler returns). Listeners parse, answer `help` and usage
  * errors at once, and hand everything else to deferred work before acknowledging.
  */
-import { App, AwsLambdaReceiver, LogLevel, type BlockAction, type ButtonAction, type RespondArguments } from '@slack/bolt';
+import { App, AwsLambdaReceiver, LogLevel, type BlockAction, type ButtonAction, type Logger, type RespondArguments } from '@slack/bolt';
 import type { DeferredWork } from '../../../ports/outbound/deferred-work.port.js';
 import { bodyOf, httpResult, type ApiGatewayEvent, type HttpResult } from '../chat/api-gateway-event.js';
 import { LEGACY_ALIASES, parseSlashCommand, type SlashCommandParse } from '../chat/chat-command.js';
@@ -32,10 +32,25 @@ function ephemeral(doc: ChatDoc): RespondArguments {
   return { response_type: 'ephemeral', ...renderSlack(doc) } as unknown as RespondArguments;
 }
 
+/** Bolt's errors into the bot's log; its chattier levels are dropped (debug would log request bodies). */
+function boltLogger(log: (line: string) => void): Logger {
+  let level = LogLevel.ERROR;
+  return {
+    debug: () => {},
+    info: () => {},
+    warn: () => {},
+    error: (...msg: unknown[]) => log(`bolt: ${msg.map(String).join(' ')}`),
+    setLevel: (l: LogLevel) => void (level = l),
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
 export function createSlackHttpHandler(o: SlackAppOptions): SlackHttpHandler {
+  const logger = boltLogger(o.log);
   const receiver = new AwsLambdaReceiver({
     signingSecret: o.signingSecret,
-    logLevel: LogLevel.ERROR,
+    logger,
     invalidRequestSignatureHandler: () => o.log('refused a request with a missing, stale or wrong Slack signature (401)'),
   });
   const app = new App({
@@ -43,7 +58,7 @@ export function createSlackHttpHandler(o: SlackAppOptions): SlackHttpHandler {
     processBeforeResponse: true,
     // A fixed bot token: no auth.test call on a cold start, which would delay the acknowledgement.
     authorize: async () => ({ botToken: o.botToken }),
-    logLevel: LogLevel.ERROR,
+    logger,
     ...(o.slackApiUrl ? { clientOptions: { slackApiUrl: o.slackApiUrl } } : {}),
   });
   const problem = (err: unknown, helpCommand: string): ChatDoc =>

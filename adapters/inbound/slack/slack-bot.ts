@@ -5,7 +5,7 @@
 import type { DeferredJob, DeferredWork } from '../../../ports/outbound/deferred-work.port.js';
 import type { ApiGatewayEvent, HttpResult } from '../chat/api-gateway-event.js';
 import type { AccessLists } from '../chat/chat-access.js';
-import type { ChatAssistant } from '../chat/chat-answers.js';
+import type { Assistant } from '../../../ports/inbound/assistant.js';
 import { SlackAccess } from './slack-access.js';
 import { WebClientSlackApi, type SlackApi } from './slack-api.js';
 import { createSlackHttpHandler } from './slack-app.js';
@@ -18,7 +18,7 @@ export interface SlackBotOptions {
   readonly slackApiUrl?: string;
   readonly access: AccessLists;
   /** Built on first use: the acknowledgement never waits for it. */
-  readonly assistant: () => Promise<ChatAssistant>;
+  readonly assistant: () => Promise<Assistant>;
   readonly deferred: DeferredWork;
   /** The main slash command ("/sre"). */
   readonly mainCommand?: string;

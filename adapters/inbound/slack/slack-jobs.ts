@@ -6,9 +6,10 @@
  * A job never throws for a failure it can tell the person about: on Lambda a thrown error makes
  * the platform retry the invocation, which would post the same answer twice.
  */
+import type { Assistant } from '../../../ports/inbound/assistant.js';
 import type { RunProgress, PatchRunReport } from '../../../ports/inbound/patch-operations.js';
 import type { DeferredJob, DeferredWork } from '../../../ports/outbound/deferred-work.port.js';
-import { answerCommand, awaitsApproval, readyToExecute, type ChatAssistant } from '../chat/chat-answers.js';
+import { answerCommand, awaitsApproval, readyToExecute } from '../chat/chat-answers.js';
 import { answerDocument, problemDocument, runDocument, type ChatDoc, type Surface } from '../chat/chat-documents.js';
 import { describeError, type ChatProblem } from '../chat/chat-errors.js';
 import { renderSlack, slackMarkup } from './block-kit.js';
@@ -17,7 +18,7 @@ import { SLACK_ACCESS_HELP, type SlackAccess } from './slack-access.js';
 import { SLACK_JOB, type CommandJob, type DecisionJob, type ExecuteJob, type MessageTarget, type SlackUser } from './slack-payloads.js';
 
 export interface SlackJobsOptions {
-  readonly assistant: () => Promise<ChatAssistant>;
+  readonly assistant: () => Promise<Assistant>;
   readonly api: SlackApi;
   readonly access: SlackAccess;
   readonly deferred: DeferredWork;
@@ -50,7 +51,8 @@ export class SlackJobs {
   private async command(p: CommandJob): Promise<void> {
     let answer;
     try {
-      const [assistant, actor] = await Promise.all([this.o.assistant(), this.o.access.actorOf(p.user)]);
+      const assistant = await this.o.assistant();
+      const actor = await this.o.access.actorOf(p.user, assistant.policy);
       answer = await answerCommand(assistant, actor, p.command, {
         now: this.o.now,
         idempotencyKey: `slack:${p.triggerId}`,
@@ -90,7 +92,8 @@ export class SlackJobs {
     const refuse = (doc: ChatDoc): Promise<boolean> =>
       p.message.responseUrl ? this.o.api.respond(p.message.responseUrl, { response_type: 'ephemeral', replace_original: false, ...renderSlack(doc) }) : Promise.resolve(false);
     try {
-      const [assistant, actor] = await Promise.all([this.o.assistant(), this.o.access.actorOf(p.user)]);
+      const assistant = await this.o.assistant();
+      const actor = await this.o.access.actorOf(p.user, assistant.policy);
       const current = await assistant.getPatchRun(actor, p.runId);
       if (p.decision === 'approve' && current.requestedBy === actor.id) {
         await refuse(problemDocument(slackMarkup, selfApproval(current)));
@@ -118,7 +121,8 @@ export class SlackJobs {
   private async execute(p: ExecuteJob): Promise<void> {
     let updates: Promise<unknown> = Promise.resolve();
     try {
-      const [assistant, actor] = await Promise.all([this.o.assistant(), this.o.access.actorOf(p.requester)]);
+      const assistant = await this.o.assistant();
+      const actor = await this.o.access.actorOf(p.requester, assistant.policy);
       let last = this.o.now();
       const interval = this.o.progressIntervalMs ?? 10_000;
       const onProgress = (progress: RunProgress): void => {

@@ -3,7 +3,8 @@
  * ids (Teams has no user groups the bot can read without Microsoft Graph).
  */
 import type { Actor } from '../../../domain/access/actor.js';
-import { accessHelp, readAccessLists, rolesFromLists, type AccessLists, type AccessVariables } from '../chat/chat-access.js';
+import type { Policy } from '../../../domain/policy.js';
+import { accessHelp, chatRoles, readAccessLists, type AccessLists, type AccessVariables } from '../chat/chat-access.js';
 import type { TeamsUser } from './teams-payloads.js';
 
 export const TEAMS_ACCESS_VARIABLES: AccessVariables = {
@@ -27,9 +28,10 @@ export function teamsAccessLists(env: Readonly<Record<string, string | undefined
 export class TeamsAccess {
   constructor(readonly lists: AccessLists) {}
 
-  async actorOf(user: TeamsUser): Promise<Actor> {
-    const id = user.id.toLowerCase();
-    const roles = await rolesFromLists(this.lists, async (entry) => entry === id);
-    return { id: `teams:${id}`, ...(user.name ? { displayName: user.name } : {}), roles, via: 'teams' };
+  async actorOf(user: TeamsUser, policy: Pick<Policy, 'access'>): Promise<Actor> {
+    const aad = user.id.toLowerCase();
+    const id = `teams:${aad}`;
+    const roles = await chatRoles(id, this.lists, async (entry) => entry === aad, policy);
+    return { id, ...(user.name ? { displayName: user.name } : {}), roles, via: 'teams' };
   }
 }

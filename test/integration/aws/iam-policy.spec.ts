@@ -4,6 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsCallRecorder } from '../../../adapters/outbound/aws/aws-call-recorder.js';
 import { createAwsSources } from '../../../adapters/outbound/aws/aws-sources.js';
+import { SsmMaintenanceWindows } from '../../../adapters/outbound/aws/ssm-maintenance-windows.js';
+import { SsmPatchRunner } from '../../../adapters/outbound/aws/ssm-patch-runner.js';
+import { scheduleSpec } from '../../../domain/patch/schedule.js';
+import { DEFAULT_POLICY } from '../../../domain/policy.js';
+import { BOB } from '../../patch-builders.js';
 import { HOUR_MS } from '../../../domain/time.js';
 import { useMoto } from '../../support/moto.js';
 import { motoClients, runInstances, wireFinding } from './aws-fixtures.js';
@@ -59,5 +64,36 @@ describe('docs/iam-policy.json', () => {
     expect([...(read?.Action ?? [])].sort()).to.deep.equal(sent);
     expect(new Set(read?.Action).size).to.equal(read?.Action.length);
     expect(policy.Statement.map((s) => s.Sid).filter((sid) => sid !== 'SreOpsRead').every((sid) => sid === 'SreOpsPatch')).to.equal(true);
+  });
+
+  it('grants exactly the patch actions the runner and the maintenance windows send', async function () {
+    this.timeout(30_000);
+    const clients = motoClients(moto.endpoint);
+    const [id] = await runInstances(clients.ec2, 1);
+    const recorder = new AwsCallRecorder().attach(clients.ssm);
+    const tolerate = async (p: Promise<unknown>): Promise<void> => {
+      await p.catch(() => undefined);
+    };
+    const runner = new SsmPatchRunner(clients.ssm, { invocationReads: 'get' });
+    const listing = new SsmPatchRunner(clients.ssm, { invocationReads: 'list' });
+    const windows = new SsmMaintenanceWindows(clients.ssm);
+
+    const { commandId } = await runner.send({
+      token: 'iam', instanceIds: [id as string], operation: 'Install', rebootOption: 'RebootIfNeeded', snapshotId: 's', maxConcurrency: '1', maxErrors: '1', alarmName: null,
+    });
+    await runner.findSent('iam', Date.now() - HOUR_MS);
+    await runner.invocations(commandId, [id as string]);
+    // moto lacks ListCommandInvocations and CancelCommand: sent (and recorded) all the same.
+    await tolerate(listing.invocations(commandId, [id as string]));
+    await tolerate(runner.cancel(commandId));
+    const created = await windows.create(scheduleSpec({ instanceIds: [id as string], schedule: 'rate(7 days)', actor: BOB, policy: DEFAULT_POLICY, suffix: 'iam' }), 'iam');
+    await windows.get(created.windowId);
+    await windows.remove(created.windowId);
+
+    const policy = JSON.parse(await readFile(join(REPO_ROOT, 'docs', 'iam-policy.json'), 'utf8')) as { Statement: Statement[] };
+    const patch = policy.Statement.find((s) => s.Sid === 'SreOpsPatch');
+    expect(patch).to.deep.include({ Effect: 'Allow', Resource: '*' });
+    expect([...(patch?.Action ?? [])].sort((a, b) => a.localeCompare(b))).to.deep.equal(recorder.actions());
+    expect(new Set(patch?.Action).size).to.equal(patch?.Action.length);
   });
 });

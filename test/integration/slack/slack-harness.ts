@@ -1,6 +1,7 @@
 /** One Slack Lambda handler over the demo fleet, with Slack's APIs and response_urls on loopback. */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InProcessDeferredWork } from '../../../adapters/outbound/memory/in-process-deferred-work.js';
-import type { ChatAssistant } from '../../../adapters/inbound/chat/chat-answers.js';
 import { createAssistant } from '../../../composition/index.js';
 import { createSlackLambdaHandler, type LambdaHandler } from '../../../composition/slack-lambda.js';
 import type { Assistant } from '../../../ports/inbound/assistant.js';
@@ -20,7 +21,7 @@ export interface Spy {
   readonly calls: { readonly method: string; readonly at: number }[];
 }
 
-export function spied(a: ChatAssistant): { assistant: ChatAssistant; spy: Spy } {
+export function spied(a: Assistant): { assistant: Assistant; spy: Spy } {
   const spy: Spy = { calls: [] };
   const assistant = new Proxy(a, {
     get(target, prop, receiver) {
@@ -41,7 +42,9 @@ let demo: Promise<Assistant> | undefined;
  * the default demo folder is found relative to dist/, and these tests also run from source.
  */
 export function demoAssistant(): Promise<Assistant> {
-  return (demo ??= createAssistant({ source: `snapshot:${DEMO_FLEET}`, now: DEMO_NOW }));
+  // A config folder of its own: reads find no state file and create none.
+  const env = { XDG_CONFIG_HOME: join(tmpdir(), `sre-ops-chat-tests-${process.pid}`) };
+  return (demo ??= createAssistant({ source: `snapshot:${DEMO_FLEET}`, now: DEMO_NOW, env }));
 }
 
 export const DEMO_NOW = '2026-11-20T12:00:00Z';
@@ -53,12 +56,14 @@ export interface Harness {
   readonly ops: FakePatchOperations;
   readonly spy: Spy;
   readonly responseUrl: string;
+  /** What the handler logged. */
+  readonly logs: string[];
   /** Requests to response_urls. */
   responses(): CapturedRequest[];
   close(): Promise<void>;
 }
 
-export async function slackHarness(o: { env?: Record<string, string>; assistant?: (base: ChatAssistant) => ChatAssistant; deferred?: DeferredWork; needsApproval?: boolean } = {}): Promise<Harness> {
+export async function slackHarness(o: { env?: Record<string, string>; assistant?: (base: Assistant) => Assistant; deferred?: DeferredWork; needsApproval?: boolean } = {}): Promise<Harness> {
   const slack = await startCaptureServer((req) => {
     if (req.path === '/api/chat.postMessage') return { json: { ok: true, channel: req.body.channel, ts: req.body.thread_ts ? '1700000000.000900' : '1700000000.000100' } };
     if (req.path === '/api/chat.update') return { json: { ok: true, channel: req.body.channel, ts: req.body.ts } };
@@ -70,7 +75,9 @@ export async function slackHarness(o: { env?: Record<string, string>; assistant?
   const base = withFakePatchOperations(await demoAssistant(), ops);
   const { assistant, spy } = spied(o.assistant ? o.assistant(base) : base);
   const deferred = new InProcessDeferredWork();
+  const logs: string[] = [];
   const handler = createSlackLambdaHandler({
+    log: (line) => logs.push(line),
     env: {
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -83,7 +90,7 @@ export async function slackHarness(o: { env?: Record<string, string>; assistant?
     deferred: o.deferred ?? deferred,
   });
   return {
-    handler, slack, deferred, ops, spy,
+    handler, slack, deferred, ops, spy, logs,
     responseUrl: `${slack.url}/hooks/T0001/B0001/response`,
     responses: () => slack.to('/hooks/'),
     close: () => slack.close(),

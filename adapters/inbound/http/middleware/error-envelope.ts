@@ -8,12 +8,12 @@ export function errorEnvelope(): Middleware<HttpState> {
     try {
       await next();
       // Routing leaves these as bare statuses; they get the envelope like every other error.
-      if (ctx.status === 405 && ctx.body == null) {
+      if (ctx.status === 405 && (ctx.body === undefined || ctx.body === null)) {
         const allow = ctx.response.get('Allow');
         throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}; allowed: ${allow}`, { allowed: allow.split(/,\s*/) }, { Allow: allow });
       }
-      if (ctx.status === 501 && ctx.body == null) throw new HttpError(501, 'METHOD_NOT_IMPLEMENTED', `the method ${ctx.method} is not supported`);
-      if (ctx.status === 404 && ctx.body == null) {
+      if (ctx.status === 501 && (ctx.body === undefined || ctx.body === null)) throw new HttpError(501, 'METHOD_NOT_IMPLEMENTED', `the method ${ctx.method} is not supported`);
+      if (ctx.status === 404 && (ctx.body === undefined || ctx.body === null)) {
         throw new HttpError(404, 'ROUTE_NOT_FOUND', `no route for ${ctx.method} ${ctx.path}; GET /openapi.json lists them`);
       }
     } catch (err) {

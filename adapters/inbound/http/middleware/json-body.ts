@@ -3,6 +3,7 @@
  * before reading, and again while reading (chunked bodies have no length), so an oversized body
  * is refused without being buffered.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Middleware } from 'koa';
 import { HttpError } from '../http-errors.js';
 import type { HttpState } from '../route.js';
@@ -11,6 +12,44 @@ export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 
 function tooLarge(limit: number): HttpError {
   return new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body larger than ${limit} bytes`, { limitBytes: limit });
+}
+
+/**
+ * Collects the body up to `limit` bytes. On overflow it stops listening and pauses the stream
+ * instead of destroying it (leaving a for-await loop early would destroy the socket, and with it
+ * the 413 answer); the answer then carries Connection: close.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        stop();
+        req.pause();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (err: Error): void => {
+      stop();
+      reject(err);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
 }
 
 export function jsonBody(limit: number): Middleware<HttpState> {
@@ -26,14 +65,7 @@ export function jsonBody(limit: number): Middleware<HttpState> {
     if (!ctx.is('application/json', '+json')) {
       throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `request body must be application/json, got ${ctx.get('content-type') || 'no content type'}`);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) throw tooLarge(limit);
-      chunks.push(chunk);
-    }
-    const text = Buffer.concat(chunks).toString('utf8');
+    const text = (await readBody(ctx.req, limit)).toString('utf8');
     if (text.trim() === '') {
       ctx.state.body = undefined;
       return next();

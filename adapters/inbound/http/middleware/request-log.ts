@@ -17,6 +17,8 @@ export function requestLog(logger: Logger): Middleware<HttpState> {
     const requestId = SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
     ctx.set('X-Request-Id', requestId);
+    // Read now: once a connection is gone its socket is too, and ctx.ip would throw.
+    const ip = ctx.ip;
     try {
       await next();
     } finally {
@@ -29,7 +31,7 @@ export function requestLog(logger: Logger): Middleware<HttpState> {
         status,
         latencyMs: Math.round((performance.now() - started) * 10) / 10,
         key: ctx.state.principal?.name ?? null,
-        ip: ctx.ip,
+        ip,
       };
       if (status >= 500) logger.error({ ...line, err: ctx.state.error }, 'request failed');
       else logger.info(line, 'request');

@@ -86,8 +86,8 @@ const summarySchema = z
   .register(responseSchemas, { id: 'FleetSummary' });
 
 const fleetFields = { ...header, assets: z.array(assetReportSchema), summary: summarySchema, warnings };
-const fleetReportSchema = z.strictObject(fleetFields);
-const _fleet: SameShape<typeof fleetReportSchema, FleetReport> = true;
+const _fleetReportSchema = z.strictObject(fleetFields);
+const _fleet: SameShape<typeof _fleetReportSchema, FleetReport> = true;
 
 /** GET /v1/assets: the fleet report with one page of assets; `summary` counts every asset that matched. */
 export const assetPageSchema = z

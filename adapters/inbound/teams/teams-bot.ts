@@ -1,0 +1,161 @@
+/**
+ * The Teams bot: botbuilder's CloudAdapter (Bot Framework authentication of every request: the
+ * app id, password, tenant and type come from its configuration) and a TeamsActivityHandler that
+ * reads `sre assess web-1`, `@SRE assess web-1` or `assess web-1`, and the Approve / Reject
+ * buttons of its cards. Help and usage errors are answered in the turn; everything else goes to
+ * deferred work, which answers in the conversation afterwards.
+ */
+import {
+  CloudAdapter, ConfigurationBotFrameworkAuthentication, TeamsActivityHandler, TurnContext,
+  type Activity, type ConfigurationBotFrameworkAuthenticationOptions, type InvokeResponse,
+} from 'botbuilder';
+import type { DeferredJob, DeferredWork } from '../../../ports/outbound/deferred-work.port.js';
+import { httpResult, type ApiGatewayEvent, type HttpResult } from '../chat/api-gateway-event.js';
+import type { AccessLists } from '../chat/chat-access.js';
+import type { Assistant } from '../../../ports/inbound/assistant.js';
+import { ChatUsageError, parseChatCommand, type ChatCommand } from '../chat/chat-command.js';
+import { helpDocument, type Surface } from '../chat/chat-documents.js';
+import { isDecisionValue, teamsMarkup } from './adaptive-cards.js';
+import { CapturedResponse, toBotRequest } from './bot-framework-shim.js';
+import { TeamsAccess } from './teams-access.js';
+import { cardActivity, TeamsJobs } from './teams-jobs.js';
+import { storedReference, TEAMS_JOB, type TeamsCommandJob, type TeamsDecisionJob, type TeamsUser } from './teams-payloads.js';
+
+export interface TeamsBotOptions {
+  /**
+   * botbuilder's configuration: MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId,
+   * MicrosoftAppType and, for other clouds, its endpoint keys. No app id: no authentication
+   * (local testing with the Bot Framework Emulator only).
+   */
+  readonly auth: ConfigurationBotFrameworkAuthenticationOptions;
+  readonly access: AccessLists;
+  readonly assistant: () => Promise<Assistant>;
+  readonly deferred: DeferredWork;
+  readonly now?: () => number;
+  readonly log?: (line: string) => void;
+  readonly progressIntervalMs?: number;
+}
+
+export interface TeamsBot {
+  handle(event: ApiGatewayEvent): Promise<HttpResult>;
+  runJob(job: DeferredJob): Promise<void>;
+}
+
+const SURFACE: Surface = { command: 'sre' };
+
+/** The command text of a message: mentions of the bot and a leading "sre" taken off. */
+export function commandText(context: TurnContext): string {
+  const withoutMention = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
+  return withoutMention
+    .replace(/<at>[^<]*<\/at>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .trim()
+    .replace(/^\/?sre\b\s*/i, '');
+}
+
+const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+
+/**
+ * botbuilder answers 401 to a missing or refused token but 500 to one it cannot verify at all
+ * (a forged signature surfaces as jsonwebtoken's own error). Both are refusals: 401, logged here.
+ */
+class LambdaCloudAdapter extends CloudAdapter {
+  constructor(auth: ConstructorParameters<typeof CloudAdapter>[0], private readonly log: (line: string) => void) {
+    super(auth);
+  }
+
+  protected override async processActivity(authorization: unknown, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    try {
+      return await super.processActivity(authorization as string, activity, logic);
+    } catch (err) {
+      const e = err as { name?: string; message?: string; statusCode?: number };
+      if (e.statusCode !== 401 && !TOKEN_ERRORS.has(e.name ?? '')) throw err;
+      this.log(`refused a request without a valid Bot Framework token (401): ${e.message ?? e.name}`);
+      return { status: 401, body: { error: 'Unauthorized' } };
+    }
+  }
+}
+
+class SreActivityHandler extends TeamsActivityHandler {
+  constructor(private readonly o: { deferred: DeferredWork; tenantId: string | null; log: (line: string) => void; jobs: TeamsJobs }) {
+    super();
+    this.onMessage(async (context, next) => {
+      await this.message(context);
+      await next();
+    });
+  }
+
+  private async message(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const tenant = a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    if (this.o.tenantId && tenant && tenant !== this.o.tenantId) {
+      this.o.log(`ignored a message from tenant ${tenant} (the bot serves ${this.o.tenantId})`);
+      return;
+    }
+    const user: TeamsUser = { id: a.from.aadObjectId ?? a.from.id, name: a.from.name ?? null };
+    const reference = storedReference(TurnContext.getConversationReference(a));
+    if (isDecisionValue(a.value)) {
+      const payload: TeamsDecisionJob = { decision: a.value.sreAction, runId: a.value.runId, user, reference, cardActivityId: a.replyToId ?? null };
+      await this.defer(context, { kind: TEAMS_JOB.decision, payload });
+      return;
+    }
+    const text = commandText(context);
+    let command: ChatCommand;
+    try {
+      command = parseChatCommand(text);
+    } catch (err) {
+      if (!(err instanceof ChatUsageError)) throw err;
+      await context.sendActivity(cardActivity(this.o.jobs.problemDoc(err)));
+      return;
+    }
+    if (command.name === 'help') {
+      await context.sendActivity(cardActivity(helpDocument(teamsMarkup, SURFACE)));
+      return;
+    }
+    const payload: TeamsCommandJob = { command, text, user, reference, activityId: a.id ?? `${Date.now()}` };
+    await this.defer(context, { kind: TEAMS_JOB.command, payload });
+  }
+
+  private async defer(context: TurnContext, job: DeferredJob): Promise<void> {
+    try {
+      await this.o.deferred.defer(job);
+    } catch (err) {
+      await context.sendActivity(cardActivity(this.o.jobs.problemDoc(err)));
+    }
+  }
+}
+
+export function createTeamsBot(o: TeamsBotOptions): TeamsBot {
+  const log = o.log ?? ((line: string) => console.error(JSON.stringify({ level: 'warn', surface: 'teams', message: line })));
+  const appId = o.auth.MicrosoftAppId ?? '';
+  const adapter = new LambdaCloudAdapter(new ConfigurationBotFrameworkAuthentication(o.auth), log);
+  const jobs = new TeamsJobs({
+    assistant: o.assistant,
+    access: new TeamsAccess(o.access),
+    deferred: o.deferred,
+    continueConversation: (reference, logic) => adapter.continueConversationAsync(appId, reference, logic),
+    surface: SURFACE,
+    now: o.now ?? Date.now,
+    log,
+    ...(o.progressIntervalMs !== undefined ? { progressIntervalMs: o.progressIntervalMs } : {}),
+  });
+  const bot = new SreActivityHandler({ deferred: o.deferred, tenantId: o.auth.MicrosoftAppTenantId || null, log, jobs });
+  adapter.onTurnError = async (context, error) => {
+    log(`turn failed: ${error.name}: ${error.message}`);
+    try {
+      await context.sendActivity(cardActivity(jobs.problemDoc(error)));
+    } catch {
+      // The conversation cannot be reached either; the log line above is all there is.
+    }
+  };
+  return {
+    async handle(event) {
+      const parsed = toBotRequest(event);
+      if ('error' in parsed) return parsed.error;
+      const res = new CapturedResponse();
+      await adapter.process(parsed.request, res, (context) => bot.run(context));
+      return res.finished ? res.toResult() : httpResult(500);
+    },
+    runJob: (job) => jobs.run(job),
+  };
+}

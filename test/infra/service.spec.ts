@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { expect } from 'chai';
+import { REPO_ROOT } from '../support/paths.js';
+import { onlyResource, synthesized } from './support/synth.js';
+
+interface ContainerDefinition {
+  readonly PortMappings: { ContainerPort: number }[];
+  readonly Environment: { Name: string; Value: unknown }[];
+  readonly Secrets: { Name: string; ValueFrom: unknown }[];
+  readonly LogConfiguration: { LogDriver: string; Options: Record<string, unknown> };
+  readonly StopTimeout: number;
+  readonly ReadonlyRootFilesystem: boolean;
+  readonly Image: unknown;
+}
+
+function container(): ContainerDefinition {
+  const task = onlyResource(synthesized().templates.service, 'AWS::ECS::TaskDefinition').Properties;
+  const defs = task.ContainerDefinitions as ContainerDefinition[];
+  expect(defs).to.have.length(1);
+  return defs[0] as ContainerDefinition;
+}
+
+describe('infra 3. service', () => {
+  it('runs one Fargate task of 0.25 vCPU and 512 MiB, listening on 8000', () => {
+    const task = onlyResource(synthesized().templates.service, 'AWS::ECS::TaskDefinition').Properties;
+
+    expect(task).to.include({ Cpu: '256', Memory: '512', NetworkMode: 'awsvpc' });
+    expect(task.RequiresCompatibilities).to.deep.equal(['FARGATE']);
+    expect(container().PortMappings).to.deep.equal([{ ContainerPort: 8000, Protocol: 'tcp' }]);
+  });
+
+  it("builds the image from the project's Dockerfile (staged at synth, built at deploy)", () => {
+    const s = synthesized();
+    const manifest = JSON.parse(readFileSync(join(s.outdir, `${s.stacks.service.artifactId}.assets.json`), 'utf8')) as {
+      dockerImages: Record<string, { source: { directory: string; platform?: string } }>;
+    };
+    const images = Object.values(manifest.dockerImages);
+
+    expect(images).to.have.length(1);
+    expect(images[0]?.source.platform).to.equal('linux/amd64');
+    const staged = join(s.outdir, images[0]?.source.directory ?? '');
+    expect(readFileSync(join(staged, 'Dockerfile'), 'utf8')).to.equal(readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8'));
+    expect(JSON.stringify(container().Image)).to.contain('container-assets');
+  });
+
+  it('runs 2 tasks in the private subnets without public addresses, behind the target group', () => {
+    const t = synthesized().templates.service;
+
+    t.hasResourceProperties('AWS::ECS::Service', {
+      LaunchType: 'FARGATE',
+      DesiredCount: 2,
+      DeploymentConfiguration: Match.objectLike({ MinimumHealthyPercent: 100, MaximumPercent: 200, DeploymentCircuitBreaker: { Enable: true, Rollback: true } }),
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED', Subnets: Match.arrayWith([Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('privateSubnet') })]) }) },
+      LoadBalancers: [{ ContainerName: 'app', ContainerPort: 8000, TargetGroupArn: Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('ServiceTargets') }) }],
+    });
+    t.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+  });
+
+  it('scales from 1 to 10 tasks on CPU and on memory', () => {
+    const t = synthesized().templates.service;
+
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 10, ScalableDimension: 'ecs:service:DesiredCount' });
+    for (const metric of ['ECSServiceAverageCPUUtilization', 'ECSServiceAverageMemoryUtilization']) {
+      t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        PolicyType: 'TargetTrackingScaling',
+        TargetTrackingScalingPolicyConfiguration: Match.objectLike({ PredefinedMetricSpecification: { PredefinedMetricType: metric } }),
+      });
+    }
+  });
+
+  it('health-checks /health and drains for 25 s, in step with the app and within the stop timeout', () => {
+    const tg = onlyResource(synthesized().templates.edge, 'AWS::ElasticLoadBalancingV2::TargetGroup').Properties;
+    const attributes = Object.fromEntries((tg.TargetGroupAttributes as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]));
+    const env = Object.fromEntries(container().Environment.map((e) => [e.Name, e.Value]));
+
+    expect(tg).to.include({ HealthCheckPath: '/health', Port: 8000, Protocol: 'HTTP', TargetType: 'ip' });
+    expect(tg.Matcher).to.deep.equal({ HttpCode: '200' });
+    const delay = Number(attributes['deregistration_delay.timeout_seconds']);
+    expect(delay).to.be.at.most(25);
+    expect(env.SRE_OPS_DRAIN_SECONDS).to.equal(String(delay));
+    expect(container().StopTimeout).to.be.greaterThan(Number(env.SRE_OPS_DRAIN_SECONDS));
+  });
+
+  it('logs to /ecs/sre-ops-assistant and takes its API keys from Secrets Manager, its source from AWS', () => {
+    const t = synthesized().templates.service;
+    const c = container();
+    const env = Object.fromEntries(c.Environment.map((e) => [e.Name, e.Value]));
+
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ecs/sre-ops-assistant', RetentionInDays: 30 });
+    expect(c.LogConfiguration.LogDriver).to.equal('awslogs');
+    expect(c.LogConfiguration.Options['awslogs-group']).to.deep.equal({ Ref: Object.keys(t.findResources('AWS::Logs::LogGroup'))[0] });
+    expect(c.Secrets.map((s) => s.Name)).to.deep.equal(['SRE_OPS_API_KEYS']);
+    expect(JSON.stringify(c.Secrets[0]?.ValueFrom)).to.contain(':secret:sre-ops-assistant/api-keys');
+    expect(env).to.include({ SRE_OPS_SOURCE: 'aws', SRE_OPS_CACHE_DIR: '/tmp/sre-ops-assistant' });
+    expect(env.SRE_OPS_STATE_TABLE).to.have.property('Fn::ImportValue');
+    expect(c.ReadonlyRootFilesystem).to.equal(true);
+  });
+});

@@ -1,0 +1,91 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { HttpResult } from '../../../adapters/inbound/chat/api-gateway-event.js';
+import { bundleLambdas, LAMBDAS } from '../../../scripts/bundle-lambdas.js';
+import { startCaptureServer, type CaptureServer } from '../../support/capture-server.js';
+import { BOT_TOKEN, SIGNING_SECRET, slashCommand } from './slack-events.js';
+
+type Handler = (event: unknown, context: unknown) => Promise<HttpResult | undefined>;
+
+/** Sets variables for one test and puts the old values back. */
+function withEnv(vars: Record<string, string>): () => void {
+  const old = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [k, v] of Object.entries(old)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
+
+describe('the Slack Lambda bundle (npm run bundle), loaded and called as Lambda would', function () {
+  this.timeout(60_000);
+  let out: string;
+  let bundle: string;
+  let server: CaptureServer;
+  let restore: () => void;
+
+  before(async () => {
+    out = mkdtempSync(join(tmpdir(), 'sre-ops-bundle-'));
+    const [result] = await bundleLambdas({ outDir: out, only: ['slack'], sourcemap: false });
+    bundle = result!.file;
+    server = await startCaptureServer((req) => (req.path.startsWith('/2015-03-31/functions/') ? { status: 202, text: '' } : undefined));
+  });
+  after(async () => {
+    await server.close();
+    rmSync(out, { recursive: true, force: true });
+  });
+  // Without SRE_OPS_STATE_TABLE the state store is an SQLite file: XDG_CONFIG_HOME keeps it out of ~.
+  afterEach(() => restore?.());
+
+  /** A fresh instance of the bundle (a new module URL), as a new Lambda container would load it. */
+  async function load(tag: string): Promise<Handler> {
+    const mod = (await import(`${pathToFileURL(bundle).href}?${tag}`)) as { handler?: Handler };
+    expect(mod.handler, 'the bundle exports handler').to.be.a('function');
+    return mod.handler!;
+  }
+
+  it('is one ES module under 5 MB at dist/lambda/<name>/index.mjs, the demo fleet beside it', () => {
+    expect(bundle).to.equal(join(out, 'slack', 'index.mjs'));
+    expect(statSync(bundle).size).to.be.below(5 * 1024 * 1024);
+    expect(statSync(join(out, 'slack', 'examples', 'demo-fleet', 'snapshot.json')).isFile()).to.equal(true);
+    expect(LAMBDAS.map((l) => l.name)).to.include.members(['slack', 'teams', 'collector']);
+  });
+
+  it('answers a signed /sre help in the acknowledgement and refuses a bad signature', async () => {
+    restore = withEnv({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SRE_OPS_SOURCE: 'demo', XDG_CONFIG_HOME: join(out, 'config') });
+    const handler = await load('help');
+
+    const ok = await handler(slashCommand('help', { responseUrl: `${server.url}/hooks/1`, shape: 'v2', base64: true }), {});
+    const bad = await handler(slashCommand('help', { responseUrl: `${server.url}/hooks/1`, secret: 'wrong' }), {});
+
+    expect(ok?.statusCode).to.equal(200);
+    expect(ok!.body).to.include('SRE assistant').and.include('/sre assess [INSTANCE]');
+    expect(bad?.statusCode).to.equal(401);
+  });
+
+  it('on Lambda, hands slow work to an asynchronous self-invocation, whose event then answers on the response_url', async () => {
+    restore = withEnv({
+      SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SRE_OPS_SOURCE: 'demo', XDG_CONFIG_HOME: join(out, 'config'),
+      AWS_LAMBDA_FUNCTION_NAME: 'sre-slack', AWS_LAMBDA_FUNCTION_VERSION: '7', AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_ENDPOINT_URL_LAMBDA: server.url,
+    });
+    const handler = await load('lambda');
+
+    const ack = await handler(slashCommand('assess', { responseUrl: `${server.url}/hooks/2` }), {});
+    expect(ack?.statusCode).to.equal(200);
+    const invoke = server.to('/2015-03-31/functions/sre-slack/invocations')[0]!;
+    expect(invoke.headers['x-amz-invocation-type']).to.equal('Event');
+    expect(invoke.path).to.include('Qualifier=7');
+    expect(server.to('/hooks/2'), 'nothing answered yet').to.have.length(0);
+
+    const done = await handler(invoke.body, { functionName: 'sre-slack' });
+    expect(done).to.equal(undefined);
+    const answer = server.to('/hooks/2')[0]!;
+    expect(JSON.stringify(answer.body)).to.include('Fleet risk').and.include('source demo');
+  });
+});

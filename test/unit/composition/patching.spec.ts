@@ -1,0 +1,104 @@
+import * as chai from 'chai';
+import chaiAsPromised from 'chai-as-promised';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultStatePath, resolveStateStore } from '../../../composition/config.js';
+import { createAssistant } from '../../../composition/index.js';
+import { actorResolver, LazyStateStore } from '../../../composition/patching.js';
+import { ValidationError } from '../../../domain/errors.js';
+import { DEFAULT_POLICY, resolvePolicy } from '../../../domain/policy.js';
+import { DEMO_FLEET } from '../../support/paths.js';
+
+chai.use(chaiAsPromised);
+const { expect } = chai;
+
+describe('composition: patch operations wiring', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sre-ops-comp-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe('the state store', () => {
+    it('defaults to SQLite under $XDG_CONFIG_HOME, else ~/.config (a relative XDG_CONFIG_HOME is ignored)', () => {
+      expect(defaultStatePath({ XDG_CONFIG_HOME: '/x/cfg', HOME: '/home/a' })).to.equal('/x/cfg/sre-ops-assistant/state.db');
+      expect(defaultStatePath({ XDG_CONFIG_HOME: 'rel', HOME: '/home/a' })).to.equal('/home/a/.config/sre-ops-assistant/state.db');
+      expect(resolveStateStore(undefined, { HOME: '/home/a' })).to.deep.equal({ kind: 'sqlite', path: '/home/a/.config/sre-ops-assistant/state.db' });
+    });
+
+    it('SRE_OPS_STATE_TABLE selects DynamoDB; an explicit option wins over the environment', () => {
+      expect(resolveStateStore(undefined, { SRE_OPS_STATE_TABLE: 'sre-ops-state' })).to.deep.equal({ kind: 'dynamodb', table: 'sre-ops-state' });
+      expect(resolveStateStore({ kind: 'sqlite', path: '/tmp/s.db' }, { SRE_OPS_STATE_TABLE: 't' })).to.deep.equal({ kind: 'sqlite', path: '/tmp/s.db' });
+    });
+
+    it('refuses a bad table name or kind, naming the option', () => {
+      expect(() => resolveStateStore(undefined, { SRE_OPS_STATE_TABLE: 'a b' })).to.throw(ValidationError).with.property('field', 'SRE_OPS_STATE_TABLE');
+      expect(() => resolveStateStore({ kind: 'dynamodb', table: '' }, {})).to.throw(ValidationError).with.property('field', 'stateStore.table');
+      expect(() => resolveStateStore({ kind: 'redis' } as never, {})).to.throw(ValidationError).with.property('field', 'stateStore.kind');
+    });
+
+    it('reads from a state file that does not exist yet answer empty without creating it; the first write creates it', async () => {
+      const path = join(dir, 'cfg', 'state.db');
+      const store = new LazyStateStore({ kind: 'sqlite', path }, {});
+
+      expect(await store.listAcceptances()).to.deep.equal([]);
+      expect(await store.listRuns()).to.deep.equal([]);
+      expect(existsSync(path)).to.equal(false);
+      await store.appendAudit({ id: 'a-1', at: 0, actor: 'x', via: 'cli', action: 'a', target: 't', result: 'ok', detail: null });
+      expect(existsSync(path)).to.equal(true);
+      await store.close();
+    });
+  });
+
+  describe('the actor', () => {
+    const policy = resolvePolicy({ access: { actors: { bob: ['approver'] } } });
+
+    it('is the OS user, admin by default, via the surface named', () => {
+      expect(actorResolver({ localUser: 'carol', via: 'cli' }, DEFAULT_POLICY, {}).actor).to.deep.equal({ id: 'carol', roles: ['admin'], via: 'cli' });
+    });
+
+    it('--actor NAME takes the roles the policy gives NAME, or those of others', () => {
+      expect(actorResolver({ localUser: 'carol', actor: 'bob' }, policy, {}).actor.roles).to.deep.equal(['approver']);
+      expect(actorResolver({ localUser: 'carol', actor: 'mallory' }, policy, {}).actor.roles).to.deep.equal(['viewer']);
+    });
+
+    it('an identity a surface authenticated is never the local user, even spelled the same', () => {
+      const r = actorResolver({ localUser: 'carol' }, policy, {});
+
+      expect(r.actorFor('carol', 'slack').roles).to.deep.equal(['viewer']);
+      expect(r.actorFor('bob', 'http', 'Bob B.')).to.deep.equal({ id: 'bob', roles: ['approver'], via: 'http', displayName: 'Bob B.' });
+    });
+  });
+
+  describe('the assistant', () => {
+    it('acceptances recorded in the state store suppress findings in the reports', async () => {
+      const a = await createAssistant({ source: `snapshot:${DEMO_FLEET}`, stateStore: { kind: 'sqlite', path: join(dir, 's.db') }, localUser: 'carol', now: '2026-11-20T12:00:00Z' });
+      try {
+        const before = await a.assessFleet();
+        const top = before.assets[0]?.findings[0];
+        // Patch operations run on real time (the assessment's --now does not move them).
+        const until = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+        await a.acceptRisk(a.actor, { vulnerabilityId: top?.vulnerabilityId as string, instance: null, until, reason: 'test' });
+        const after = await a.assessFleet();
+
+        expect(before.summary.accepted).to.equal(0);
+        expect(after.summary.accepted).to.be.greaterThan(0);
+        expect(after.assets.flatMap((x) => x.findings).some((f) => f.vulnerabilityId === top?.vulnerabilityId)).to.equal(false);
+      } finally {
+        await a.close();
+      }
+    });
+
+    it('a snapshot source may request runs but refuses to execute them, saying why', async () => {
+      const a = await createAssistant({ source: `snapshot:${DEMO_FLEET}`, stateStore: { kind: 'sqlite', path: join(dir, 's.db') }, localUser: 'carol' });
+      try {
+        const r = await a.requestPatchRun(a.actor, { instances: ['ci-runner'] });
+
+        expect(r.simulated).to.equal(false);
+        await expect(a.executePatchRun(a.actor, r.id)).to.be.rejectedWith(ValidationError, /captured copy of an account, not the account.*--source aws/);
+        await expect(a.listSchedules(a.actor)).to.be.rejectedWith(ValidationError, /--source aws/);
+      } finally {
+        await a.close();
+      }
+    });
+  });
+});
