@@ -10,7 +10,6 @@ import { ValidationError } from '../domain/errors.js';
 import type { Assistant } from '../ports/inbound/assistant.js';
 import type { DeferredJob, DeferredWork } from '../ports/outbound/deferred-work.port.js';
 import type { AssistantOptions } from './config.js';
-import { createAssistant } from './index.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -32,10 +31,14 @@ export function assistantOptionsFromEnv(env: Env): AssistantOptions {
   };
 }
 
-/** Builds the Assistant on first call and keeps it; a failed build is retried on the next call. */
+/**
+ * Builds the Assistant on first call and keeps it; a failed build is retried on the next call.
+ * The composition root is loaded then too: an acknowledgement never needs it, so a cold start
+ * does not pay for the container, the adapters and their SDK clients.
+ */
 export function lazyAssistant(env: Env, make?: () => Promise<Assistant>): () => Promise<Assistant> {
   let built: Promise<Assistant> | undefined;
-  const build = make ?? (() => createAssistant(assistantOptionsFromEnv(env)));
+  const build = make ?? (async () => (await import('./index.js')).createAssistant(assistantOptionsFromEnv(env)));
   return () => (built ??= build().catch((err: unknown) => {
     built = undefined;
     throw err;

@@ -217,8 +217,14 @@ export async function runHttpService(
     throw err;
   }
   const stopped = new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
+    // Once only: a second Ctrl-C (or SIGTERM) during the drain gets the default, an immediate exit.
+    const on = (signal: NodeJS.Signals): void => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(signal);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
   });
   logger.info({ url: running.url, port: running.port, host: settings.host, source: assistant.source, keys: settings.keys.length, insecureNoAuth: settings.insecureNoAuth }, 'listening');
   if (settings.insecureNoAuth) {

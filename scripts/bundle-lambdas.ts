@@ -31,7 +31,7 @@ export interface LambdaEntry {
 export const LAMBDAS: readonly LambdaEntry[] = [
   { name: 'slack', entry: 'composition/slack-lambda.ts' },
   { name: 'teams', entry: 'composition/teams-lambda.ts' },
-  { name: 'collector', entry: 'composition/collector-lambda.ts', optional: true },
+  { name: 'collector', entry: 'composition/collector-lambda.ts' },
 ];
 
 /** Package files the bundled code finds by import.meta.url, copied beside each bundle. */

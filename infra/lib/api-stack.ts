@@ -8,7 +8,7 @@
  *   signature and the Bot Framework token themselves (Slack and Teams cannot send an API key).
  * Access logs as JSON, execution logs on errors, X-Ray tracing, and a WAF web ACL on the stage.
  */
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   AccessLogFormat, ApiKeySourceType, EndpointType, HttpIntegration, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, Period, RestApi, SecurityPolicy,
   type IResource, type RequestValidator,
@@ -125,6 +125,10 @@ export class ApiStack extends Stack {
       recordName: `api.${config.domainName}`,
       target: RecordTarget.fromAlias(new ApiGatewayDomain(domain)),
     });
+
+    new CfnOutput(this, 'ApiUrl', { value: `https://api.${config.domainName}/`, description: 'The API (and the bots\' webhooks)' });
+    new CfnOutput(this, 'UsagePlanId', { value: plan.usagePlanId, description: 'Add client keys here: aws apigateway create-usage-plan-key' });
+    new CfnOutput(this, 'DefaultApiKeyId', { value: key.keyId, description: 'aws apigateway get-api-key --include-value --api-key <id>' });
 
     // Here the connecting address is the client's.
     this.webAcl = new WebAcl(this, 'WebAcl', { name: `${PROJECT}-api`, rateKey: 'IP', rateLimitPer5Minutes: 3000, production: config.production });

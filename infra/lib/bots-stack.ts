@@ -7,8 +7,14 @@
  * Chat secrets stay in Secrets Manager, named by context, and are read by the functions at run
  * time (never put in their configuration): SLACK_SECRET_ARN names a JSON secret
  * `{"signingSecret", "botToken"}`, TEAMS_SECRET_ARN one `{"appId", "appPassword", "tenantId"}`.
- * MicrosoftAppType (context teamsAppType, default SingleTenant) is a setting, not a secret.
+ * MicrosoftAppType (context teamsAppType, default SingleTenant) is a setting, not a secret, and so
+ * are the access lists (context slackAccess / teamsAccess -> SRE_OPS_SLACK_* / SRE_OPS_TEAMS_*).
  */
+
+/** SRE_OPS_<SURFACE>_VIEWERS ... from the access context. */
+export function accessEnvironment(surface: 'SLACK' | 'TEAMS', access: ChatAccess): Record<string, string> {
+  return Object.fromEntries(Object.entries(access).map(([role, ids]) => [`SRE_OPS_${surface}_${role.toUpperCase()}`, ids]));
+}
 import { Aws, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -16,8 +22,8 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { applicationStatements, readPolicyFile } from './app-policy.js';
-import { acknowledge, functionName, lambdaRole, logRetention, NODE22_REASON, removalPolicy, APPLICATION_ROLE_FINDINGS } from './common.js';
-import type { InfraConfig } from './config.js';
+import { acknowledge, APPLICATION_ROLE_FINDINGS, functionName, lambdaRole, logRetention, NODE22_REASON, removalPolicy } from './common.js';
+import type { ChatAccess, InfraConfig } from './config.js';
 import type { DataStack } from './data-stack.js';
 import { lambdaBundle } from './paths.js';
 
@@ -37,11 +43,15 @@ export class BotsStack extends Stack {
     const appStatements = (): PolicyStatement[] => applicationStatements(readPolicyFile(config.policyFile), { optInTag: config.patchOptInTag });
 
     const slackSecret = Secret.fromSecretNameV2(this, 'SlackSecret', config.slackSecretName);
-    this.slack = this.bot('Slack', 'slack', props, { SLACK_SECRET_ARN: config.slackSecretName });
+    this.slack = this.bot('Slack', 'slack', props, { SLACK_SECRET_ARN: config.slackSecretName, ...accessEnvironment('SLACK', config.slackAccess) });
     slackSecret.grantRead(this.slack);
 
     const teamsSecret = Secret.fromSecretNameV2(this, 'TeamsSecret', config.teamsSecretName);
-    this.teams = this.bot('Teams', 'teams', props, { TEAMS_SECRET_ARN: config.teamsSecretName, MicrosoftAppType: config.teamsAppType });
+    this.teams = this.bot('Teams', 'teams', props, {
+      TEAMS_SECRET_ARN: config.teamsSecretName,
+      MicrosoftAppType: config.teamsAppType,
+      ...accessEnvironment('TEAMS', config.teamsAccess),
+    });
     teamsSecret.grantRead(this.teams);
 
     for (const fn of [this.slack, this.teams]) {

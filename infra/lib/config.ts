@@ -24,6 +24,9 @@ export interface InfraConfig {
   readonly apiKeysSecretName: string;
   /** botbuilder's MicrosoftAppType: SingleTenant (new bots), MultiTenant or UserAssignedMSI. */
   readonly teamsAppType: string;
+  /** Who may do what in chat: SRE_OPS_SLACK_* / SRE_OPS_TEAMS_* lists (comma-separated ids), by role. */
+  readonly slackAccess: ChatAccess;
+  readonly teamsAccess: ChatAccess;
   /** Only instances carrying this tag may receive AWS-RunPatchBaseline. */
   readonly patchOptInTag: { readonly key: string; readonly value: string };
   /** Folder of `npm run bundle` output (dist/lambda). */
@@ -33,6 +36,9 @@ export interface InfraConfig {
   /** The IAM operation list the code uses (docs/iam-policy.json). */
   readonly policyFile: string;
 }
+
+export const CHAT_ROLES = ['viewers', 'requesters', 'approvers', 'admins'] as const;
+export type ChatAccess = Readonly<Partial<Record<(typeof CHAT_ROLES)[number], string>>>;
 
 export const DEFAULTS = {
   environment: 'staging',
@@ -47,6 +53,30 @@ export const DEFAULTS = {
 
 const REQUIRED_HINT =
   'pass it on the command line, e.g. npx cdk synth -c domainName=sre-ops.example.com -c hostedZoneId=Z0123456789ABCDEFGHIJ -c alarmEmail=oncall@example.com';
+
+/**
+ * A chat access context value: an object (cdk.json) or its JSON (-c slackAccess='{"approvers":"U012AB"}')
+ * of role to comma-separated ids. The bots validate the ids themselves.
+ */
+function chatAccess(key: string, v: unknown): ChatAccess {
+  if (v === undefined || v === null || v === '') return {};
+  let value = v;
+  if (typeof v === 'string') {
+    try {
+      value = JSON.parse(v);
+    } catch {
+      throw new Error(`context ${key}: expected JSON such as {"approvers":"U012AB,U034CD"}, got ${v}`);
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`context ${key}: expected an object of ${CHAT_ROLES.join(', ')}`);
+  const out: Partial<Record<(typeof CHAT_ROLES)[number], string>> = {};
+  for (const [role, ids] of Object.entries(value)) {
+    if (!(CHAT_ROLES as readonly string[]).includes(role)) throw new Error(`context ${key}.${role}: expected one of ${CHAT_ROLES.join(', ')}`);
+    if (typeof ids !== 'string') throw new Error(`context ${key}.${role}: expected comma-separated ids in a string`);
+    out[role as (typeof CHAT_ROLES)[number]] = ids;
+  }
+  return out;
+}
 
 function teamsAppType(v: string): string {
   if (!['SingleTenant', 'MultiTenant', 'UserAssignedMSI'].includes(v)) {
@@ -114,6 +144,8 @@ export function readConfig(node: Node, repoRoot: string): InfraConfig {
     teamsSecretName: secretName('teamsSecretName', DEFAULTS.teamsSecretName),
     apiKeysSecretName: secretName('apiKeysSecretName', DEFAULTS.apiKeysSecretName),
     teamsAppType: teamsAppType(str('teamsAppType') ?? DEFAULTS.teamsAppType),
+    slackAccess: chatAccess('slackAccess', node.tryGetContext('slackAccess')),
+    teamsAccess: chatAccess('teamsAccess', node.tryGetContext('teamsAccess')),
     patchOptInTag: {
       key: str('patchOptInTagKey') ?? DEFAULTS.patchOptInTagKey,
       value: str('patchOptInTagValue') ?? DEFAULTS.patchOptInTagValue,

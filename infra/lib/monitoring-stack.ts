@@ -3,7 +3,7 @@
  * 5 minutes; alarms on those figures and on the service's health go to an SNS topic (email);
  * one dashboard shows both.
  */
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Stage } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm, AlarmStatusWidget, ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, SingleValueWidget, Stats, TextWidget, TreatMissingData,
@@ -206,6 +206,8 @@ export class MonitoringStack extends Stack {
       new GraphWidget({ title: 'Lambda errors', left: errors, width: 8 }),
     );
     dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }));
+    new CfnOutput(this, 'DashboardName', { value: dashboard.dashboardName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.topic.topicArn });
   }
 
   private alarm(

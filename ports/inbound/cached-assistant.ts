@@ -92,6 +92,26 @@ export function filterFleet(report: FleetReport, request: Omit<AssessFleetReques
   return { ...report, assets, summary: summarize(assets) };
 }
 
+/**
+ * Derived reports, per whole report: the same filters give the same object while the whole
+ * report lives, so callers that memoize by identity (the HTTP adapter's serialized answers) can.
+ * Dropped with the whole report; at most 64 filter sets each.
+ */
+const derived = new WeakMap<FleetReport, Map<string, FleetReport>>();
+
+function derivedReport(whole: FleetReport, filters: Omit<AssessFleetRequest, 'instance'>): FleetReport {
+  let byFilter = derived.get(whole);
+  if (!byFilter) derived.set(whole, (byFilter = new Map()));
+  const key = requestKey('filter', [filters]);
+  let report = byFilter.get(key);
+  if (!report) {
+    report = filterFleet(whole, filters);
+    if (byFilter.size >= 64) byFilter.delete(byFilter.keys().next().value as string);
+    byFilter.set(key, report);
+  }
+  return report;
+}
+
 /** A filter the cache can apply itself: no instance (that reads other findings) and only known decisions (else the use case's error). */
 function derivable(request: AssessFleetRequest | undefined): request is Omit<AssessFleetRequest, 'instance'> {
   return request !== undefined && request.instance === undefined && (request.decisions ?? []).every((d) => DECISIONS.includes(d));
@@ -159,7 +179,7 @@ export function cachedAssistant<A extends Assistant>(inner: A, options: Assistan
           if (!derivable(request ?? {})) return read(prop, fn, [request]);
           const whole = read(prop, fn, [{}]) as Promise<FleetReport>;
           const filters = request ?? {};
-          return Object.values(filters).every((v) => v === undefined) ? whole : whole.then((r) => filterFleet(r, filters));
+          return Object.values(filters).every((v) => v === undefined) ? whole : whole.then((r) => derivedReport(r, filters));
         };
       }
       if (reads.has(prop)) return (...args: unknown[]) => read(prop, fn, args);

@@ -6,6 +6,7 @@
 import type { Asset, Finding, ManagedInstance, PatchState } from '../../domain/inputs.js';
 import { findInstance } from '../../domain/instance-lookup.js';
 import { assessAsset, compareAssessments, type AssessmentContext } from '../../domain/risk/assess.js';
+import { indexAcceptances } from '../../domain/risk/acceptance-index.js';
 import type { AssetAssessment } from '../../domain/risk/types.js';
 import type { Instant } from '../../domain/time.js';
 import type { CoreDependencies } from './dependencies.js';
@@ -48,7 +49,8 @@ export async function assessFleet(deps: CoreDependencies, only?: readonly Asset[
     warnings.push('SSM managed state unknown (no instance information): no instance is reported blocked');
   }
 
-  const ctx: AssessmentContext = { catalog: loaded?.catalog ?? null, acceptances, now, policy: deps.policy };
+  // Indexed once here: each asset then looks its findings up instead of scanning every acceptance.
+  const ctx: AssessmentContext = { catalog: loaded?.catalog ?? null, acceptances, now, policy: deps.policy, acceptanceIndex: indexAcceptances(acceptances, now) };
   const known = new Set(ids);
   let orphanFindings = 0;
   for (const [id, list] of grouped) if (!known.has(id)) orphanFindings += list.length;

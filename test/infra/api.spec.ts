@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { expect } from 'chai';
-import { INPUTS, onlyResource, synthesized } from './support/synth.js';
+import { INPUTS, onlyResource, synthesized, useSynth } from './support/synth.js';
 
 function methods(): Record<string, { Properties: Record<string, unknown> }> {
   return synthesized().templates.api.findResources('AWS::ApiGateway::Method') as Record<string, { Properties: Record<string, unknown> }>;
@@ -13,6 +13,8 @@ function method(logicalIdPrefix: string): Record<string, unknown> {
 }
 
 describe('infra 4. API Gateway', () => {
+  useSynth();
+
   it('proxies every path to the load balancer over HTTPS, with an API key and the origin header', () => {
     const proxy = method('ApiproxyANY');
 

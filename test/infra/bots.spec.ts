@@ -8,7 +8,7 @@ import { readConfig } from '../../infra/lib/config.js';
 import { DataStack } from '../../infra/lib/data-stack.js';
 import { buildApp } from '../../infra/lib/sre-ops-app.js';
 import { REPO_ROOT } from '../support/paths.js';
-import { newApp, stubBundles, synthesized } from './support/synth.js';
+import { newApp, stubBundles, synthesized, useSynth } from './support/synth.js';
 
 interface LambdaProps {
   readonly FunctionName: string;
@@ -27,6 +27,8 @@ function fn(name: string): LambdaProps {
 }
 
 describe('infra 5. bots', () => {
+  useSynth();
+
   it('runs the Slack and Teams bundles of `npm run bundle` on Node.js 22 (index.handler)', () => {
     const s = synthesized();
     const assets = JSON.parse(readFileSync(join(s.outdir, `${s.stacks.bots.artifactId}.assets.json`), 'utf8')) as { files: Record<string, { source: { path: string } }> };
@@ -87,14 +89,20 @@ describe('infra 5. bots', () => {
     }
   });
 
-  it('takes the secret names from context', () => {
-    const app = newApp({ slackSecretName: 'chat/slack-prod', teamsSecretName: 'chat/teams-prod' });
+  it('takes the secret names and who may do what from context', () => {
+    const app = newApp({
+      slackSecretName: 'chat/slack-prod', teamsSecretName: 'chat/teams-prod',
+      slackAccess: '{"requesters":"S0ONCALL","approvers":"U012AB,U034CD"}', teamsAccess: { admins: '29:1a2b' },
+    });
     const config = readConfig(app.node, REPO_ROOT);
     const data = new DataStack(app, 'Data', { production: false });
     const template = Template.fromStack(new BotsStack(app, 'Bots', { config, data }));
 
-    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ SLACK_SECRET_ARN: 'chat/slack-prod' }) } });
-    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TEAMS_SECRET_ARN: 'chat/teams-prod' }) } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SLACK_SECRET_ARN: 'chat/slack-prod', SRE_OPS_SLACK_REQUESTERS: 'S0ONCALL', SRE_OPS_SLACK_APPROVERS: 'U012AB,U034CD' }) },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TEAMS_SECRET_ARN: 'chat/teams-prod', SRE_OPS_TEAMS_ADMINS: '29:1a2b' }) } });
+    expect(() => readConfig(newApp({ slackAccess: '{"owners":"U1"}' }).node, REPO_ROOT)).to.throw(/context slackAccess\.owners: expected one of viewers, requesters, approvers, admins/);
   });
 
   it('fails the synth with what to run when a bundle is missing', () => {

@@ -3,9 +3,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { expect } from 'chai';
 import { GSI } from '../../adapters/outbound/dynamodb/dynamodb-state-store.js';
 import { DataStack } from '../../infra/lib/data-stack.js';
-import { onlyResource, synthesized } from './support/synth.js';
+import { onlyResource, synthesized, useSynth } from './support/synth.js';
 
 describe('infra 6. data', () => {
+  useSynth();
+
   it("has the state store's key schema: pk / sk and the gsi1 index the DynamoDB adapter queries", () => {
     const table = onlyResource(synthesized().templates.data, 'AWS::DynamoDB::Table').Properties;
 

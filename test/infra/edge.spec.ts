@@ -1,8 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { expect } from 'chai';
-import { INPUTS, onlyResource, synthesized } from './support/synth.js';
+import { INPUTS, onlyResource, synthesized, useSynth } from './support/synth.js';
 
 describe('infra 2. edge', () => {
+  useSynth();
+
   it('issues a certificate for the domain and api.<domain>, validated in the hosted zone from context', () => {
     synthesized().templates.edge.hasResourceProperties('AWS::CertificateManager::Certificate', {
       DomainName: INPUTS.domainName,

@@ -2,9 +2,11 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { expect } from 'chai';
 import { NetworkStack } from '../../infra/lib/network-stack.js';
-import { synthesized } from './support/synth.js';
+import { synthesized, useSynth } from './support/synth.js';
 
 describe('infra 1. network', () => {
+  useSynth();
+
   it('spans two availability zones with a public and a private subnet in each', () => {
     const t = synthesized().templates.network;
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { expect } from 'chai';
 import { REPO_ROOT } from '../support/paths.js';
-import { onlyResource, synthesized } from './support/synth.js';
+import { onlyResource, synthesized, useSynth } from './support/synth.js';
 
 interface ContainerDefinition {
   readonly PortMappings: { ContainerPort: number }[];
@@ -23,6 +23,8 @@ function container(): ContainerDefinition {
 }
 
 describe('infra 3. service', () => {
+  useSynth();
+
   it('runs one Fargate task of 0.25 vCPU and 512 MiB, listening on 8000', () => {
     const task = onlyResource(synthesized().templates.service, 'AWS::ECS::TaskDefinition').Properties;
 

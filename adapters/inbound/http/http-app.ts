@@ -18,6 +18,7 @@ import { accessControl } from './middleware/access-control.js';
 import { errorEnvelope } from './middleware/error-envelope.js';
 import { DEFAULT_BODY_LIMIT_BYTES, jsonBody } from './middleware/json-body.js';
 import { requestLog } from './middleware/request-log.js';
+import { liveness } from './middleware/liveness.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { MCP_PATH, mcpMount, type McpHttpHandler } from './middleware/mcp-mount.js';
 import { buildOpenApi, type OpenApiDocument } from './openapi.js';
@@ -83,6 +84,20 @@ export interface HttpApp {
 
 const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
 
+/**
+ * Answers serialized once per answer object. The cache hands out the same report object until it
+ * expires, and a fleet report runs to hundreds of KiB: serializing it on every request would cost
+ * milliseconds each. Answers are immutable (readonly contract types); entries go with their object.
+ */
+const serialized = new WeakMap<object, Buffer>();
+
+function jsonBytes(body: unknown): Buffer {
+  if (body === null || typeof body !== 'object') return Buffer.from(JSON.stringify(body));
+  let bytes = serialized.get(body);
+  if (!bytes) serialized.set(body, (bytes = Buffer.from(JSON.stringify(body))));
+  return bytes;
+}
+
 /** Runs one route: parses its inputs, calls its handler, writes its answer. */
 function dispatch(r: Route, validateResponses: boolean): Middleware<HttpState> {
   const query = r.query ?? (r.scope === null ? undefined : z.strictObject({}));
@@ -97,7 +112,8 @@ function dispatch(r: Route, validateResponses: boolean): Middleware<HttpState> {
       if (!check.success) throw new Error(`answer of ${r.method} ${r.path} does not match its documented schema: ${z.prettifyError(check.error)}`);
     }
     ctx.status = result.status ?? r.response.status;
-    ctx.body = result.body;
+    ctx.body = jsonBytes(result.body);
+    ctx.type = 'application/json; charset=utf-8';
     if (result.headers) ctx.set(result.headers);
   };
 }
@@ -176,9 +192,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     router.register(routerPath(r.path), [r.method], chain);
   }
 
+  const health = routes.find((r) => r.operationId === 'health');
+  if (!health) throw new Error('invariant: the health route is declared');
   const koa = new Koa<HttpState>({ proxy: options.trustProxy === true });
   // Errors Koa itself sees (a socket that fails mid-answer) go to the log, not to stderr.
   koa.on('error', (err: unknown) => options.logger.warn({ err }, 'connection error'));
+  koa.use(liveness(health, options.logger, () => draining));
   koa.use(requestLog(options.logger));
   koa.use(async (ctx, next) => {
     try {

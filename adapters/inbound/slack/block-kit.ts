@@ -69,12 +69,13 @@ export const slackMarkup: Markup = {
 export function clampText(s: string, max: number): string {
   if (s.length <= max) return s;
   const note = (k: number): string => `… _(${k.toLocaleString('en-US')} more characters cut)_`;
-  let end = max - note(s.length).length;
+  let end = max - note(s.length).length - 1;
   const nl = s.lastIndexOf('\n', end);
-  if (nl > end * 0.6) end = nl;
+  const atLine = nl > end * 0.6;
+  if (atLine) end = nl;
   const amp = s.lastIndexOf('&', end);
   if (amp !== -1 && amp > end - 6 && !s.slice(amp, end).includes(';')) end = amp;
-  return s.slice(0, end) + note(s.length - end);
+  return s.slice(0, end) + (atLine && s[end] === '\n' ? '\n' : '') + note(s.length - end);
 }
 
 function plain(text: string, max: number): PlainText {

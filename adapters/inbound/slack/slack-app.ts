@@ -67,7 +67,8 @@ export function createSlackHttpHandler(o: SlackAppOptions): SlackHttpHandler {
   // Any command routed here: legacy aliases by name, everything else read as the main command.
   app.command(/^\/.+/, async ({ command, ack }) => {
     // Help and hints name the command as typed, unless it is a legacy alias.
-    const surface = { command: LEGACY_ALIASES[command.command.toLowerCase()] ? o.mainCommand : command.command };
+    const alias = LEGACY_ALIASES[command.command.toLowerCase()];
+    const surface = { command: alias ? o.mainCommand : command.command };
     let parsed: SlashCommandParse;
     try {
       parsed = parseSlashCommand(command.command, command.text ?? '', surface.command);
@@ -95,7 +96,8 @@ export function createSlackHttpHandler(o: SlackAppOptions): SlackHttpHandler {
       await ack(ephemeral(problem(err, `${surface.command} help`)));
       return;
     }
-    const shown = parsed.note ? `${workingText(surface, command.text ?? '')}\n_${slackMarkup.text(parsed.note)}_` : workingText(surface, command.text ?? '');
+    const asked = alias ? `${alias.subcommand} ${alias.passArgs ? (command.text ?? '') : ''}` : (command.text ?? '');
+    const shown = parsed.note ? `${workingText(surface, asked)}\n_${slackMarkup.text(parsed.note)}_` : workingText(surface, asked);
     await ack({ response_type: 'ephemeral', text: shown });
   });
 

@@ -180,6 +180,8 @@ export class DynamoDbStateStore implements StateStore {
           ...(filter?.FilterExpression ? { FilterExpression: filter.FilterExpression } : {}),
           ...(filter?.ExpressionAttributeNames ? { ExpressionAttributeNames: filter.ExpressionAttributeNames } : {}),
           ScanIndexForward: false,
+          // Without a filter, read no more than is asked for; with one, pages of that size.
+          ...(Number.isFinite(limit) ? { Limit: Math.min(Math.max(limit - out.length, 25), 1000) } : {}),
           ExclusiveStartKey: start,
         })),
       );

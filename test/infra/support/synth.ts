@@ -105,6 +105,14 @@ function synthesize(): Synthesized {
   return { app, stacks, templates, report, outdir: assembly.directory };
 }
 
+/** In a describe block: synthesizes (or reuses) the app in a hook with room for a loaded machine. */
+export function useSynth(): void {
+  before(function () {
+    this.timeout(120_000);
+    synthesized();
+  });
+}
+
 /** The one resource of a type in a template, by its properties. */
 export function onlyResource(template: Template, type: string): { Properties: Record<string, unknown> } & Record<string, unknown> {
   const all = Object.values(template.findResources(type));

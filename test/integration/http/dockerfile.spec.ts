@@ -45,6 +45,14 @@ describe('Dockerfile: the image the HTTP service ships in', function () {
     expect(final.some((l) => /^RUN npm (ci|install)(?!.*--omit=dev)/.test(l))).to.equal(false);
   });
 
+  it('.dockerignore lets every COPY source into the build context, and nothing else', () => {
+    const allowed = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('!')).map((l) => l.slice(1));
+    const copied = instruction('COPY').filter((c) => !c.startsWith('--from')).flatMap((c) => c.split(/\s+/).slice(0, -1));
+
+    expect(readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8')).to.match(/^\*$/m);
+    expect([...new Set(copied)].sort()).to.deep.equal([...allowed].sort());
+  });
+
   describe('its bundle line and CMD, run as the image would', () => {
     let app: string;
     let server: ServerProcess | undefined;

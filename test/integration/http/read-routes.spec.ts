@@ -142,4 +142,24 @@ describe('HTTP API: read routes on the demo fleet (real server, real requests)',
     expect(r.status).to.equal(200);
     expect(await r.text()).to.equal('');
   });
+
+  it('while draining: /ready answers 503 and every answer, /health included, closes its connection', async () => {
+    const draining = await startTestServer({ assistant });
+    try {
+      const before = await draining.get('/ready');
+      draining.app.startDraining();
+      const ready = await draining.get('/ready');
+      const health = await draining.get('/health');
+      const plan = await draining.get('/v1/plan', 'reader');
+
+      expect(before.status).to.equal(200);
+      expect(before.headers.get('connection')).to.equal('keep-alive');
+      expect(ready.status).to.equal(503);
+      expect(((await ready.json()) as { error: { code: string } }).error.code).to.equal('NOT_READY');
+      expect(health.status).to.equal(200);
+      for (const r of [ready, health, plan]) expect(r.headers.get('connection'), r.url).to.equal('close');
+    } finally {
+      await draining.close();
+    }
+  });
 });

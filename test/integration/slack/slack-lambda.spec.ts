@@ -101,7 +101,7 @@ describe('Slack Lambda handler (API Gateway events, signed requests, loopback Sl
 
   it('maps the legacy commands to subcommands and says so', async () => {
     const res = await h.handler(slashCommand('web-1', { command: '/vuln-check', responseUrl: h.responseUrl }), {});
-    expect(json(res).text).to.include('`/vuln-check` is `/sre assess` now');
+    expect(json(res).text).to.include('Working on `/sre assess web-1`').and.include('`/vuln-check` is `/sre assess` now');
     const report = await h.handler(slashCommand('everything please', { command: '/report', responseUrl: h.responseUrl }), {});
     expect(json(report).text).to.include('"everything please" was ignored');
     await h.deferred.idle();

@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import type { HttpResult } from '../../../adapters/inbound/chat/api-gateway-event.js';
 import type { DeferredJob } from '../../../ports/outbound/deferred-work.port.js';
 import { cardOf, cardText, teamsHarness, type TeamsHarness } from './teams-harness.js';
-import { activity, APPROVER_AAD, BYSTANDER_AAD, channelToken, REQUESTER_AAD, signingKey, teamsEvent } from './teams-events.js';
+import { activity, APPROVER_AAD, BYSTANDER_AAD, channelToken, REQUESTER_AAD, signingKey, teamsEvent, TENANT } from './teams-events.js';
 
 describe('Teams Lambda handler (API Gateway events, Bot Framework connector on loopback)', function () {
   this.timeout(20_000);
@@ -86,6 +86,18 @@ describe('Teams Lambda handler (API Gateway events, Bot Framework connector on l
     await h.deferred.idle();
 
     expect(cardText(h.sent()[0]!)).to.include('Not allowed').and.include('SRE_OPS_TEAMS_REQUESTERS');
+  });
+
+  it('ignores messages from another tenant when the bot is bound to one', async () => {
+    await h.close();
+    h = await teamsHarness({ env: () => ({ MicrosoftAppTenantId: TENANT }) });
+
+    const res = await h.handler(teamsEvent(activity({ serviceUrl: h.serviceUrl, text: 'sre help', tenant: '99999999-9999-4999-8999-999999999999' })), {});
+
+    expect(res?.statusCode).to.equal(200);
+    expect(h.sent()).to.have.length(0);
+    expect(h.deferred.pending).to.have.length(0);
+    expect(h.logs.join('\n')).to.include('ignored a message from tenant 99999999');
   });
 
   it('answers 400 to a body that is not an activity', async () => {

@@ -1,7 +1,7 @@
 /** The fleet and one instance: assessment, findings, metrics, activity. */
 import { z } from 'zod';
 import { MAX_ACTIVITY_HOURS } from '../../../../ports/inbound/report-activity.use-case.js';
-import { DECISIONS } from '../../../../ports/inbound/reports.js';
+import { DECISIONS, type FleetReport } from '../../../../ports/inbound/reports.js';
 import { MAX_METRIC_HOURS } from '../../../../ports/inbound/summarize-metrics.use-case.js';
 import { booleanParam, wholeNumber } from '../query-params.js';
 import { route, type Route } from '../route.js';
@@ -30,6 +30,27 @@ const fleetQuery = z.strictObject({
 const SOURCE_ERRORS = [502, 503] as const;
 const INSTANCE_ERRORS = [404, 409, 502, 503] as const;
 
+/**
+ * Pages of one report, so the same page of the same (cached) report is the same object and its
+ * serialized JSON is reused (see dispatch). Dropped with the report; at most 32 pages each.
+ */
+const pages = new WeakMap<FleetReport, Map<string, unknown>>();
+
+function pageOf(report: FleetReport, offset: number, limit: number): unknown {
+  let byPage = pages.get(report);
+  if (!byPage) pages.set(report, (byPage = new Map()));
+  const key = `${offset}:${limit}`;
+  let page = byPage.get(key);
+  if (page === undefined) {
+    const total = report.assets.length;
+    const end = offset + limit;
+    page = { ...report, assets: report.assets.slice(offset, end), page: { offset, limit, total, nextOffset: end < total ? end : null } };
+    if (byPage.size >= 32) byPage.delete(byPage.keys().next().value as string);
+    byPage.set(key, page);
+  }
+  return page;
+}
+
 export function assetRoutes({ assistant }: RouteDeps): Route[] {
   return [
     route({
@@ -49,15 +70,7 @@ export function assetRoutes({ assistant }: RouteDeps): Route[] {
           ...(query.mission ? { missions: query.mission } : {}),
           ...(query.exposed !== undefined ? { exposed: query.exposed } : {}),
         });
-        const total = report.assets.length;
-        const end = query.offset + query.limit;
-        return {
-          body: {
-            ...report,
-            assets: report.assets.slice(query.offset, end),
-            page: { offset: query.offset, limit: query.limit, total, nextOffset: end < total ? end : null },
-          },
-        };
+        return { body: pageOf(report, query.offset, query.limit) };
       },
     }),
     route({

@@ -89,14 +89,16 @@ describe('CLI patch commands (in process, over the real composition and a tempor
   });
 
   it('run executes wave by wave with progress per wave and instance on stderr; the report on stdout', async () => {
-    const run = await requested('dev-sandbox', 'ci-runner');
+    // Neither production nor patch-now in the demo fleet: no approval needed.
+    const run = await requested('ci-runner', 'worker-staging');
     expect(run.status).to.equal('approved');
 
     const r = await cli('run', run.id, '--yes');
 
     expect(r.code, r.stderr).to.equal(0);
-    expect(r.stderr).to.match(new RegExp(`\\[${run.id} w1\\] wave 1/2 \\(non-production, canary\\): AWS-RunPatchBaseline Install RebootIfNeeded on 1 instance`));
-    expect(r.stderr).to.match(new RegExp(`\\[${run.id} w2\\] wave 2: (dev-sandbox|ci-runner) \\(i-[0-9a-f]+\\) succeeded`));
+    expect(r.stderr).to.match(new RegExp(`\\[${run.id} w1\\] wave 1/2 \\(non-production\\): AWS-RunPatchBaseline Install RebootIfNeeded on 1 instance`));
+    expect(r.stderr).to.match(new RegExp(`\\[${run.id} w1\\] wave 1: ci-runner \\(i-[0-9a-f]+\\) succeeded`));
+    expect(r.stderr).to.match(new RegExp(`\\[${run.id} w2\\] wave 2: worker-staging \\(i-[0-9a-f]+\\) succeeded`));
     expect(r.stdout).to.match(new RegExp(`^run ${run.id}  succeeded`));
   });
 
@@ -104,17 +106,17 @@ describe('CLI patch commands (in process, over the real composition and a tempor
     const failing = new FakePatchRunner();
     failing.outcome = () => 'failed';
     runner = failing;
-    const run = await requested('dev-sandbox');
+    const run = await requested('ci-runner');
 
     const r = await cli('run', run.id, '--yes', '--json');
 
     expect(r.code).to.equal(1);
     expect(JSON.parse(r.stdout)).to.deep.include({ id: run.id, status: 'failed' });
-    expect(r.stderr).to.match(new RegExp(`error: run ${run.id} failed: wave 1: dev-sandbox .* failed: AWS-RunPatchBaseline failed with exit code 1`));
+    expect(r.stderr).to.match(new RegExp(`error: run ${run.id} failed: wave 1: ci-runner .* failed: AWS-RunPatchBaseline failed with exit code 1`));
   });
 
   it('run --watch on a finished run prints it and exits by its outcome', async () => {
-    const run = await requested('dev-sandbox');
+    const run = await requested('ci-runner');
     await cli('run', run.id, '--yes');
 
     const r = await cli('run', run.id, '--watch', '--interval', '0.01');

@@ -1,0 +1,152 @@
+/**
+ * Issue 6's benchmark: the chat Lambdas as deployed.
+ *
+ *   npm run bench:bots        (builds, bundles, then runs this)
+ *
+ * - bundle size of each dist/lambda/<name>/index.mjs (goal < 5 MB);
+ * - cold initialisation: the bundle imported in a fresh Node process, median of several
+ *   (goal < 500 ms), and the same plus the first acknowledgement (secrets, Bolt or botbuilder set up);
+ * - acknowledgement latency in-process through the real bundled handler (goal p99 < 300 ms): many
+ *   freshly signed `/sre assess web-1` requests, each handing its work to an asynchronous Lambda
+ *   Invoke answered by a local server, as on Lambda; `/sre help` answered in the acknowledgement;
+ *   Teams messages handed off the same way.
+ *
+ * Prints numbers; asserts nothing (a shared machine is noisy: compare with the goals).
+ */
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { bundleLambdas, LAMBDAS, repoRoot } from '../scripts/bundle-lambdas.js';
+
+const ROOT = repoRoot();
+const OUT = join(ROOT, 'dist', 'lambda');
+const COLD_RUNS = Number(process.env.SRE_OPS_BENCH_COLD_RUNS ?? 9);
+const ACKS = Number(process.env.SRE_OPS_BENCH_ACKS ?? 2000);
+const SECRET = 'bench-signing-secret';
+
+type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string } | undefined>;
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? NaN;
+}
+
+const median = (xs: number[]): number => quantile(xs, 0.5);
+const ms = (x: number): string => `${x.toFixed(1)} ms`;
+
+function runNode(script: string, env: Record<string, string>): Promise<{ out: string; wallMs: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve({ out, wallMs: performance.now() - t0 }) : reject(new Error(`exit ${code}: ${err.slice(-1500)}`))));
+  });
+}
+
+function slashEvent(text: string, responseUrl: string): unknown {
+  const body = new URLSearchParams({ command: '/sre', text, user_id: 'U0001', user_name: 'bench', team_id: 'T0001', channel_id: 'C0001', response_url: responseUrl, trigger_id: `t-${Math.random()}` }).toString();
+  const ts = Math.floor(Date.now() / 1000);
+  const sig = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+  return { version: '2.0', rawPath: '/slack/events', requestContext: { http: { method: 'POST' } }, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig }, body, isBase64Encoded: false };
+}
+
+function teamsEvent(text: string, serviceUrl: string): unknown {
+  const activity = {
+    type: 'message', id: `act-${Math.random()}`, channelId: 'msteams', serviceUrl, text,
+    from: { id: '29:u', aadObjectId: '00000000-0000-4000-8000-000000000001', name: 'Bench' },
+    conversation: { id: 'a:conv', conversationType: 'personal' }, recipient: { id: '28:bot', name: 'SRE' },
+  };
+  return { httpMethod: 'POST', path: '/teams/messages', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity), isBase64Encoded: false };
+}
+
+async function latencies(n: number, call: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < Math.min(50, n); i++) await call(); // warm: the first calls build the app
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await call();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+function line(label: string, xs: number[]): string {
+  return `  ${label.padEnd(44)} p50 ${ms(median(xs)).padStart(9)}  p95 ${ms(quantile(xs, 0.95)).padStart(9)}  p99 ${ms(quantile(xs, 0.99)).padStart(9)}  max ${ms(Math.max(...xs)).padStart(9)}`;
+}
+
+async function main(): Promise<void> {
+  process.removeAllListeners('warning');
+  const present = LAMBDAS.filter((l) => existsSync(join(ROOT, l.entry)));
+  if (present.some((l) => !existsSync(join(OUT, l.name, 'index.mjs')))) await bundleLambdas({ root: ROOT });
+
+  // A local "Lambda" that accepts asynchronous invocations, and a response_url / connector sink.
+  let invokes = 0;
+  const server = createServer((req, res) => {
+    req.resume().on('end', () => {
+      if (req.url?.startsWith('/2015-03-31/functions/')) {
+        invokes++;
+        res.writeHead(202).end();
+      } else res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"x"}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const env = {
+    SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-bench', SRE_OPS_SOURCE: 'demo', XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'sre-ops-bench-')),
+    AWS_LAMBDA_FUNCTION_NAME: 'sre-bench', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_ENDPOINT_URL_LAMBDA: base,
+  };
+
+  console.log(`node ${process.version}, ${COLD_RUNS} cold starts per bundle, ${ACKS} acknowledgements per case\n`);
+  console.log('Bundles (goal: < 5 MB each; cold init goal: < 500 ms)');
+  for (const l of present) {
+    const file = join(OUT, l.name, 'index.mjs');
+    const url = pathToFileURL(file).href;
+    const importMs: number[] = [];
+    const firstMs: number[] = [];
+    const first = l.name === 'slack'
+      ? `const r = await m.handler(${JSON.stringify(slashEvent('help', `${base}/hooks`))}, {}); if (r.statusCode !== 200) throw new Error(String(r.statusCode));`
+      : l.name === 'teams'
+        ? `const r = await m.handler(${JSON.stringify(teamsEvent('sre plan', `${base}/`))}, {}); if (r.statusCode !== 200) throw new Error(String(r.statusCode));`
+        : '';
+    for (let i = 0; i < COLD_RUNS; i++) {
+      const { out } = await runNode(
+        `const t0 = performance.now(); const m = await import(${JSON.stringify(url)}); const t1 = performance.now(); ${first} process.stdout.write(JSON.stringify([t1 - t0, performance.now() - t0]));`,
+        env,
+      );
+      const [imp, total] = JSON.parse(out) as [number, number];
+      importMs.push(imp);
+      firstMs.push(total);
+    }
+    const mb = statSync(file).size / 1024 / 1024;
+    console.log(`  ${l.name.padEnd(10)} ${mb.toFixed(2).padStart(5)} MB   init (import) median ${ms(median(importMs))}   init + first request median ${first ? ms(median(firstMs)) : '-'}`);
+  }
+
+  Object.assign(process.env, env);
+  const slack = (await import(pathToFileURL(join(OUT, 'slack', 'index.mjs')).href)) as { handler: Handler };
+  const teams = (await import(pathToFileURL(join(OUT, 'teams', 'index.mjs')).href)) as { handler: Handler };
+  console.log('\nAcknowledgement latency in-process through the bundled handlers (goal: p99 < 300 ms)');
+  const check = (r: { statusCode: number } | undefined): void => {
+    if (r?.statusCode !== 200) throw new Error(`unexpected status ${r?.statusCode}`);
+  };
+  console.log(line('/sre help (answered in the ack)', await latencies(ACKS, async () => check(await slack.handler(slashEvent('help', `${base}/hooks`), {})))));
+  const before = invokes;
+  console.log(line('/sre assess web-1 (ack + async Invoke)', await latencies(ACKS, async () => check(await slack.handler(slashEvent('assess web-1', `${base}/hooks`), {})))));
+  console.log(line('Teams "sre plan" (turn + async Invoke)', await latencies(Math.ceil(ACKS / 4), async () => check(await teams.handler(teamsEvent('sre plan', `${base}/`), {})))));
+  console.log(`  (${invokes - before} asynchronous invocations handed off)`);
+  server.close();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
