@@ -29,17 +29,22 @@ export class AssessFleet {
     const only = request.instance ? [(await resolveInstance(this.deps, request.instance)).asset] : undefined;
     const fleet = await assessFleet(this.deps, only);
     const envTags = this.deps.policy.tags.environment;
-    const assets = fleet.assets
-      .filter((a) => !request.decisions?.length || request.decisions.includes(a.decision.kind))
-      .filter((a) => !request.missions?.length || request.missions.includes(a.mission))
-      .filter((a) => request.exposed === undefined || a.exposed === request.exposed)
-      .map((a) => toAssetReport(a, fleet.now, envTags));
-    return {
-      generatedAt: toIso(fleet.now) as string,
-      source: this.deps.source.label,
-      assets,
-      summary: summarize(assets),
-      warnings: fleet.warnings,
-    };
+    const assets = fleet.assets.map((a) => toAssetReport(a, fleet.now, envTags));
+    return filterFleet(
+      { generatedAt: toIso(fleet.now) as string, source: this.deps.source.label, assets, summary: summarize(assets), warnings: fleet.warnings },
+      request,
+    );
   }
+}
+
+/**
+ * Keeps the assets matching the request's filters and recounts the summary over them. Exported
+ * so a cache can serve every filter combination from one unfiltered assessment.
+ */
+export function filterFleet(report: FleetReport, request: Omit<AssessFleetRequest, 'instance'>): FleetReport {
+  const assets = report.assets
+    .filter((a) => !request.decisions?.length || request.decisions.includes(a.decision))
+    .filter((a) => !request.missions?.length || request.missions.includes(a.mission))
+    .filter((a) => request.exposed === undefined || a.exposed === request.exposed);
+  return assets.length === report.assets.length ? report : { ...report, assets, summary: summarize(assets) };
 }

@@ -11,9 +11,9 @@
  * the demo fleet and for `--now`, so nothing would ever expire).
  */
 import type { Clock } from '../outbound/clock.port.js';
-import type { AssessFleetRequest } from './assess-fleet.use-case.js';
+import { filterFleet, type AssessFleetRequest } from './assess-fleet.use-case.js';
 import type { Assistant } from './assistant.js';
-import { DECISIONS, summarize, type FleetReport } from './reports.js';
+import { DECISIONS, type FleetReport } from './reports.js';
 
 /** The read methods whose answers are cached; each answer reflects the sources at most a TTL ago. */
 export const CACHED_READS = [
@@ -79,18 +79,6 @@ export function requestKey(method: string, args: readonly unknown[]): string {
   return `${method}:${JSON.stringify(args.map(normalize))}`;
 }
 
-/**
- * The fleet report `assessFleet(request)` would give, from the unfiltered one: so every filter
- * combination is served by one cached assessment instead of one upstream assessment each. Mirrors
- * AssessFleet's filters (a test pins the two together on the demo fleet).
- */
-export function filterFleet(report: FleetReport, request: Omit<AssessFleetRequest, 'instance'>): FleetReport {
-  const assets = report.assets
-    .filter((a) => !request.decisions?.length || request.decisions.includes(a.decision))
-    .filter((a) => !request.missions?.length || request.missions.includes(a.mission))
-    .filter((a) => request.exposed === undefined || a.exposed === request.exposed);
-  return { ...report, assets, summary: summarize(assets) };
-}
 
 /**
  * Derived reports, per whole report: the same filters give the same object while the whole
