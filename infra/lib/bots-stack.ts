@@ -68,7 +68,11 @@ export class BotsStack extends Stack {
       removalPolicy: removalPolicy(config.production),
     });
     const role = lambdaRole(this, `${id}Role`, logGroup, `sre-ops-assistant ${name} bot`);
-    acknowledge(role, APPLICATION_ROLE_FINDINGS);
+    acknowledge(role, {
+      ...APPLICATION_ROLE_FINDINGS,
+      [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:${fnName}:*]`]:
+        'The function\'s own versions and aliases only: a published version hands deferred work to itself with its version as qualifier.',
+    });
     const fn = new LambdaFunction(this, id, {
       functionName: fnName,
       description: `sre-ops-assistant ${name} bot`,
@@ -92,10 +96,12 @@ export class BotsStack extends Stack {
     // The deferred work: one attempt, no retry that would run a command twice.
     fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(15) });
     // By name, not fn.functionArn: a role policy naming its own function's ARN is a dependency cycle.
+    // The qualified form too: a published version invokes itself with its version as qualifier.
+    const selfArn = `arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:${fnName}`;
     fn.addToRolePolicy(new PolicyStatement({
       sid: 'InvokeSelfAsynchronously',
       actions: ['lambda:InvokeFunction'],
-      resources: [`arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:${fnName}`],
+      resources: [selfArn, `${selfArn}:*`],
     }));
     return fn;
   }

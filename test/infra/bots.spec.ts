@@ -59,7 +59,10 @@ describe('infra 5. bots', () => {
             Sid: 'InvokeSelfAsynchronously',
             Effect: 'Allow',
             Action: 'lambda:InvokeFunction',
-            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:function:sre-ops-assistant-${name}`]] },
+            Resource: [
+              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:function:sre-ops-assistant-${name}`]] },
+              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:function:sre-ops-assistant-${name}:*`]] },
+            ],
           }]),
         },
       });
