@@ -158,7 +158,7 @@ describe('patch use cases: executing a run', () => {
     it('a crash after SendCommand but before the record does not send again: the command is found by its token', async () => {
       const h = harness();
       const id = await twoWaveRun(h);
-      const dying = new DyingStore(h.store, (run) => run.waves[0]?.sends[0]?.commandId != null);
+      const dying = new DyingStore(h.store, (run) => (run.waves[0]?.sends[0]?.commandId ?? null) !== null);
 
       await expect(h.another(dying).executePatchRun(ALICE, id)).to.be.rejectedWith('killed at the seam');
       expect(h.runner.sent).to.have.length(1);
