@@ -3,14 +3,14 @@
 # The HTTP service (composition/http-server.ts) for ECS Fargate: port 8000, a non-root user,
 # a HEALTHCHECK on /health, and a drain on SIGTERM (the process handles it itself).
 #
-# Why an esbuild bundle: koa, @koa/router, pino, zod (and the MCP SDK behind /mcp) are
-# devDependencies of the package today, so `npm ci --omit=dev` alone would leave them out. The
-# build stage bundles the service into one ESM file, inlining every package that is NOT a
-# production dependency; the production dependencies (the AWS SDK, inversify, better-sqlite3 with
-# its native addon ...) stay external and come from `npm ci --omit=dev`, so the image holds
-# production dependencies plus one file of our code. If the HTTP packages move to
-# "dependencies", the same bundle line keeps working: they become external and come from
-# node_modules. test/integration/http/dockerfile.spec.ts runs the bundle line and the CMD below.
+# Why an esbuild bundle: koa, @koa/router, pino, zod (and the MCP SDK behind /mcp) are optional
+# peer dependencies of the package (a library user who only computes risk does not install a web
+# server), so `npm ci --omit=dev` alone would leave them out. The build stage bundles the service
+# into one ESM file, inlining every package that is NOT a production dependency; the production
+# and optional dependencies (the AWS SDK, inversify, better-sqlite3 with its native addon ...)
+# stay external and come from `npm ci --omit=dev`, so the image holds production dependencies
+# plus one file of our code. better-sqlite3 is optional: the service keeps its state in DynamoDB
+# (SRE_OPS_STATE_TABLE), and an image whose native build failed still runs. test/integration/http/dockerfile.spec.ts runs the bundle line and the CMD below.
 
 ARG NODE_VERSION=22
 
@@ -26,7 +26,7 @@ COPY adapters ./adapters
 COPY composition ./composition
 # --keep-names: error classes take their name from the class (new.target.name), which bundling would otherwise rename.
 # The bundle sits in dist/composition/ like tsc's output, so the paths it resolves (../../examples/demo-fleet, ../../package.json) hold.
-RUN npx esbuild composition/http-server.ts --bundle --platform=node --format=esm --target=node22 --keep-names --sourcemap --log-level=warning --outfile=dist/composition/http-server.mjs --banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" $(node -p "Object.keys(require('./package.json').dependencies).map((d) => '--external:' + d).join(' ')")
+RUN npx esbuild composition/http-server.ts --bundle --platform=node --format=esm --target=node22 --keep-names --sourcemap --log-level=warning --outfile=dist/composition/http-server.mjs --banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" $(node -p "const p = require('./package.json'); Object.keys({ ...p.dependencies, ...p.optionalDependencies }).map((d) => '--external:' + d).join(' ')")
 
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
 WORKDIR /app

@@ -6,6 +6,7 @@ import { runCli, type GlobalOptions } from '../adapters/inbound/cli/cli-app.js';
 import type { Assistant } from '../ports/inbound/assistant.js';
 import { createAssistant } from './index.js';
 import { mcpService } from './mcp.js';
+import { HTTP_PACKAGES, withOptionalPackages } from './optional-packages.js';
 
 // The AWS SDK warns on every run under Node.js 20 that future releases will need 22. The README
 // says so once; a person running a report does not need it on each command. Other warnings pass.
@@ -47,7 +48,8 @@ const code = await runCli(hideBin(process.argv), {
   services: {
     mcp: mcpService({ createAssistant: assistantFor, stdin: process.stdin, stdout: process.stdout, version: pkg.version }),
     // Loaded on demand: koa, pino and zod are needed by `serve` alone.
-    serve: async (o, args, notice) => (await import('./http-server.js')).serveService({ createAssistant: assistantFor, version: pkg.version, env: process.env })(o, args, notice),
+    serve: async (o, args, notice) =>
+      (await withOptionalPackages('sre-ops serve', HTTP_PACKAGES, () => import('./http-server.js'))).serveService({ createAssistant: assistantFor, version: pkg.version, env: process.env })(o, args, notice),
   },
 });
 process.exitCode = code;

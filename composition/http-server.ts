@@ -13,6 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseApiKeysText, type ApiKeyConfig } from '../adapters/inbound/http/api-keys.js';
 import { createHttpApp, type HttpApp } from '../adapters/inbound/http/http-app.js';
+
+/** For embedding: the Koa app over an Assistant (the same one `startHttpServer` serves). */
+export { createHttpApp, type HttpApp };
 import { createHttpLogger, type Logger } from '../adapters/inbound/http/logger.js';
 import type { CliServices, GlobalOptions } from '../adapters/inbound/cli/command-context.js';
 import { ValidationError } from '../domain/errors.js';

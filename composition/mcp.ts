@@ -7,6 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { CliServices, GlobalOptions } from '../adapters/inbound/cli/command-context.js';
 import type { Actor } from '../domain/access/actor.js';
 import type { Assistant } from '../ports/inbound/assistant.js';
+import { MCP_PACKAGES, withOptionalPackages } from './optional-packages.js';
 
 type Service = NonNullable<CliServices[string]>;
 
@@ -33,7 +34,7 @@ export function mcpService(deps: McpServiceDeps): Service {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
-      const { serveMcpStdio } = await import('../adapters/inbound/mcp/mcp-stdio.js');
+      const { serveMcpStdio } = await withOptionalPackages('sre-ops mcp', MCP_PACKAGES, () => import('../adapters/inbound/mcp/mcp-stdio.js'));
       const actor = stdioActor(assistant.actor, args.readOnly === true);
       notice(`sre-ops mcp: serving ${assistant.source} over stdio for ${actor.id} (${actor.roles.join(', ') || 'no role'}); logs on stderr`);
       await serveMcpStdio({ assistant, actor, stdin: deps.stdin, stdout: deps.stdout, log: notice, version: deps.version, signal: stop.signal });
@@ -44,3 +45,4 @@ export function mcpService(deps: McpServiceDeps): Service {
     }
   };
 }
+

@@ -1,0 +1,29 @@
+/**
+ * The HTTP service, the MCP server and the chat bots need packages a library user does not
+ * install (they are optional peer dependencies). Loading such a part without them fails with a
+ * line saying what to install, not a module-resolution stack trace.
+ */
+import { DomainError } from '../domain/errors.js';
+
+export class MissingPackagesError extends DomainError {
+  readonly code = 'MISSING_PACKAGES';
+  constructor(readonly feature: string, readonly packages: readonly string[]) {
+    super(`${feature} needs the optional packages ${packages.join(', ')}: install them beside sre-ops-assistant (npm install ${packages.join(' ')}; with a global install, npm install -g ${packages.join(' ')})`);
+  }
+}
+
+export const HTTP_PACKAGES = ['koa', '@koa/router', '@koa/bodyparser', 'pino', 'zod'] as const;
+export const MCP_PACKAGES = ['@modelcontextprotocol/sdk', 'zod'] as const;
+
+/** Runs `load`; a missing package among `packages` becomes a MissingPackagesError. */
+export async function withOptionalPackages<T>(feature: string, packages: readonly string[], load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if ((e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND') && packages.some((p) => e.message.includes(`'${p}'`))) {
+      throw new MissingPackagesError(feature, packages);
+    }
+    throw err;
+  }
+}
