@@ -10,11 +10,13 @@
  */
 import type { Assistant } from '../ports/inbound/assistant.js';
 import type { AssistantOptions } from './config.js';
-import { buildContainer } from './container.js';
 import { TOKENS } from './tokens.js';
 
 /** Builds an Assistant over the configured source. Options are validated; errors name the option. */
 export async function createAssistant(options: AssistantOptions = {}): Promise<Assistant> {
+  // The container (Inversify: some 245 module files) loads on first use, so importing the package
+  // for its types, errors or policy helpers stays cheap.
+  const { buildContainer } = await import('./container.js');
   const container = await buildContainer(options);
   return container.get<Assistant>(TOKENS.Assistant);
 }
