@@ -4,7 +4,8 @@
  * elsewhere), and JSON secrets from Secrets Manager (read once per container, never logged).
  */
 import { InProcessDeferredWork } from '../adapters/outbound/memory/in-process-deferred-work.js';
-import type { HttpResult } from '../adapters/inbound/chat/api-gateway-event.js';
+import { httpResult, isApiGatewayEvent, type HttpResult } from '../adapters/inbound/chat/api-gateway-event.js';
+import { deferredJobOf } from '../adapters/outbound/lambda/deferred-job-event.js';
 import type { SecretsManagerJsonSecret } from '../adapters/outbound/lambda/secrets-manager-json-secret.js';
 import { ValidationError } from '../domain/errors.js';
 import type { Assistant } from '../ports/inbound/assistant.js';
@@ -97,4 +98,49 @@ export async function readJsonSecret(secretId: string, given?: SecretsClient): P
 /** One line for the logs, as JSON (CloudWatch Logs Insights reads the fields). */
 export function logLine(surface: string): (line: string) => void {
   return (line) => console.error(JSON.stringify({ level: 'warn', surface, message: line }));
+}
+
+/** What a chat Lambda builds once per container: the bot, and what to run after each response. */
+export interface ChatRuntime {
+  readonly bot: {
+    runJob(job: DeferredJob): Promise<void>;
+    handle(event: never, context: unknown): Promise<HttpResult>;
+  };
+  readonly afterResponse: () => void;
+}
+
+/**
+ * The Lambda handler both bots share: builds the runtime on the first event (and again after a
+ * failed build), runs deferred jobs, hands API Gateway requests to the bot, and answers anything
+ * else with 400.
+ */
+export function chatLambdaHandler(surface: string, log: (line: string) => void, build: () => Promise<ChatRuntime>): LambdaHandler {
+  let runtime: Promise<ChatRuntime> | undefined;
+  return async (event, context) => {
+    let r: ChatRuntime;
+    try {
+      r = await (runtime ??= build().catch((err: unknown) => {
+        runtime = undefined;
+        throw err;
+      }));
+    } catch (err) {
+      // A configuration problem: say which in the logs; the chat service only sees that the app failed.
+      log(`the ${surface} bot could not start: ${err instanceof Error ? err.message : String(err)}`);
+      // A deferred job is retried by Lambda (nothing was posted yet); a request gets a plain 500.
+      if (deferredJobOf(event)) throw err;
+      return httpResult(500);
+    }
+    const job = deferredJobOf(event);
+    if (job) {
+      await r.bot.runJob(job);
+      return undefined;
+    }
+    if (!isApiGatewayEvent(event)) {
+      log('ignored an event that is neither an API Gateway request nor a deferred job');
+      return httpResult(400);
+    }
+    const response = await r.bot.handle(event as never, context);
+    r.afterResponse();
+    return response;
+  };
 }

@@ -6,15 +6,13 @@
  * with signingSecret and botToken; SRE_OPS_SOURCE (demo, snapshot:DIR or aws); SRE_OPS_SLACK_*
  * for who may do what (docs/chat-bots.md). Secrets are read once per container and never logged.
  */
-import { deferredJobOf } from '../adapters/outbound/lambda/deferred-job-event.js';
-import { httpResult, isApiGatewayEvent } from '../adapters/inbound/chat/api-gateway-event.js';
 import type { Assistant } from '../ports/inbound/assistant.js';
 import { slackAccessLists } from '../adapters/inbound/slack/slack-access.js';
 import type { SlackApi } from '../adapters/inbound/slack/slack-api.js';
-import { createSlackBot, type SlackBot } from '../adapters/inbound/slack/slack-bot.js';
+import { createSlackBot } from '../adapters/inbound/slack/slack-bot.js';
 import { ValidationError } from '../domain/errors.js';
 import type { DeferredWork } from '../ports/outbound/deferred-work.port.js';
-import { deferredRuntime, lazyAssistant, logLine, readJsonSecret, type Env, type LambdaHandler, type SecretsClient } from './chat-lambda.js';
+import { chatLambdaHandler, deferredRuntime, lazyAssistant, logLine, readJsonSecret, type Env, type LambdaHandler, type SecretsClient } from './chat-lambda.js';
 
 export type { LambdaHandler } from './chat-lambda.js';
 
@@ -59,18 +57,11 @@ export async function slackSecrets(env: Env, secretsClient?: SecretsClient): Pro
   return { signingSecret, botToken };
 }
 
-interface Runtime {
-  readonly bot: SlackBot;
-  readonly afterResponse: () => void;
-}
-
 /** A handler over one configuration; everything is built on the first event and kept. */
 export function createSlackLambdaHandler(options: SlackLambdaOptions = {}): LambdaHandler {
   const env = options.env ?? process.env;
   const log = options.log ?? logLine('slack');
-  let runtime: Promise<Runtime> | undefined;
-
-  const build = async (): Promise<Runtime> => {
+  return chatLambdaHandler('Slack', log, async () => {
     const [secrets, work] = await Promise.all([slackSecrets(env, options.secretsClient), deferredRuntime(env, options.deferred)]);
     const bot = createSlackBot({
       ...secrets,
@@ -84,35 +75,7 @@ export function createSlackLambdaHandler(options: SlackLambdaOptions = {}): Lamb
     });
     work.runWith((job) => bot.runJob(job));
     return { bot, afterResponse: () => work.afterResponse() };
-  };
-
-  return async (event, context) => {
-    let r: Runtime;
-    try {
-      r = await (runtime ??= build().catch((err: unknown) => {
-        runtime = undefined;
-        throw err;
-      }));
-    } catch (err) {
-      // A configuration problem: say which in the logs; Slack only sees that the app failed.
-      log(`the Slack bot could not start: ${err instanceof Error ? err.message : String(err)}`);
-      // A deferred job is retried by Lambda (nothing was posted yet); a request gets a plain 500.
-      if (deferredJobOf(event)) throw err;
-      return httpResult(500);
-    }
-    const job = deferredJobOf(event);
-    if (job) {
-      await r.bot.runJob(job);
-      return undefined;
-    }
-    if (!isApiGatewayEvent(event)) {
-      log('ignored an event that is neither an API Gateway request nor a deferred job');
-      return httpResult(400);
-    }
-    const response = await r.bot.handle(event, context);
-    r.afterResponse();
-    return response;
-  };
+  });
 }
 
 export const handler = createSlackLambdaHandler();

@@ -8,14 +8,12 @@
  * aws); SRE_OPS_TEAMS_* for who may do what (docs/chat-bots.md).
  */
 import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
-import { httpResult, isApiGatewayEvent } from '../adapters/inbound/chat/api-gateway-event.js';
 import type { Assistant } from '../ports/inbound/assistant.js';
 import { teamsAccessLists } from '../adapters/inbound/teams/teams-access.js';
-import { createTeamsBot, type TeamsBot } from '../adapters/inbound/teams/teams-bot.js';
-import { deferredJobOf } from '../adapters/outbound/lambda/deferred-job-event.js';
+import { createTeamsBot } from '../adapters/inbound/teams/teams-bot.js';
 import { ValidationError } from '../domain/errors.js';
 import type { DeferredWork } from '../ports/outbound/deferred-work.port.js';
-import { deferredRuntime, lazyAssistant, logLine, readJsonSecret, type Env, type LambdaHandler, type SecretsClient } from './chat-lambda.js';
+import { chatLambdaHandler, deferredRuntime, lazyAssistant, logLine, readJsonSecret, type Env, type LambdaHandler, type SecretsClient } from './chat-lambda.js';
 
 export interface TeamsLambdaOptions {
   /** Default: process.env. */
@@ -59,49 +57,17 @@ export async function teamsAuth(env: Env, secretsClient?: SecretsClient): Promis
   return auth;
 }
 
-interface Runtime {
-  readonly bot: TeamsBot;
-  readonly afterResponse: () => void;
-}
-
+/** A handler over one configuration; everything is built on the first event and kept. */
 export function createTeamsLambdaHandler(options: TeamsLambdaOptions = {}): LambdaHandler {
   const env = options.env ?? process.env;
   const log = options.log ?? logLine('teams');
-  let runtime: Promise<Runtime> | undefined;
-
-  const build = async (): Promise<Runtime> => {
+  return chatLambdaHandler('Teams', log, async () => {
     const [auth, work] = await Promise.all([teamsAuth(env, options.secretsClient), deferredRuntime(env, options.deferred)]);
     if (!auth.MicrosoftAppId) log('MicrosoftAppId is not set: requests are NOT authenticated (for the Bot Framework Emulator only)');
     const bot = createTeamsBot({ auth, access: teamsAccessLists(env), assistant: lazyAssistant(env, options.assistant), deferred: work.deferred, log });
     work.runWith((job) => bot.runJob(job));
     return { bot, afterResponse: () => work.afterResponse() };
-  };
-
-  return async (event) => {
-    let r: Runtime;
-    try {
-      r = await (runtime ??= build().catch((err: unknown) => {
-        runtime = undefined;
-        throw err;
-      }));
-    } catch (err) {
-      log(`the Teams bot could not start: ${err instanceof Error ? err.message : String(err)}`);
-      if (deferredJobOf(event)) throw err;
-      return httpResult(500);
-    }
-    const job = deferredJobOf(event);
-    if (job) {
-      await r.bot.runJob(job);
-      return undefined;
-    }
-    if (!isApiGatewayEvent(event)) {
-      log('ignored an event that is neither an API Gateway request nor a deferred job');
-      return httpResult(400);
-    }
-    const response = await r.bot.handle(event);
-    r.afterResponse();
-    return response;
-  };
+  });
 }
 
 export const handler = createTeamsLambdaHandler();
