@@ -203,8 +203,8 @@ export function approvalNeed(targets: readonly RunTarget[], dryRun: boolean): st
 }
 
 /**
- * A new run in waves (see planWaves: urgency, non-production first, canaries, Auto Scaling groups
- * at capacity). A dry run scans everything in one wave: a Scan changes nothing, so nothing is
+ * A new run in waves (see planWaves, stage-first: every non-production wave before any production
+ * wave, urgency within a stage, canaries, Auto Scaling groups at capacity). A dry run scans everything in one wave: a Scan changes nothing, so nothing is
  * gained by staging it. Starts `requested` when it needs approval, else `approved`.
  * @throws ForbiddenError when the actor may not request runs.
  */
@@ -223,7 +223,7 @@ export function newPatchRun(input: NewRunInput): PatchRun {
     const candidates: WaveCandidate[] = input.targets.map((t) => ({
       instanceId: t.instanceId, decision: patchedDecision(t.decision), riskScore: t.riskScore, production: t.production, autoScalingGroup: t.autoScalingGroup,
     }));
-    waves = planWaves(candidates, input.groupSizes, input.policy).map((w) => ({
+    waves = planWaves(candidates, input.groupSizes, input.policy, 'stage-first').map((w) => ({
       number: w.number, canary: w.canary, stage: w.stage, ...empty, instances: w.instanceIds.map(instance),
     }));
   }

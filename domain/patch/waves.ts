@@ -77,28 +77,40 @@ export function groupLimit(groupSize: number, fraction: number): number {
  * @param groupSizes members of each Auto Scaling group in the whole fleet; a group missing from
  *   it is sized by its members among `candidates`.
  */
-export function planWaves(candidates: readonly WaveCandidate[], groupSizes: ReadonlyMap<string, number>, policy: Policy): Wave[] {
+export function planWaves(
+  candidates: readonly WaveCandidate[],
+  groupSizes: ReadonlyMap<string, number>,
+  policy: Policy,
+  /**
+   * urgency-first (the plan): patch-now waves, then next-window, then routine, each staged
+   * non-production then production, since they go out in different windows. stage-first (a patch
+   * run, whose instances all go out now): every non-production wave before any production wave,
+   * urgency ordering the waves within a stage, so production is never the first to take a patch.
+   */
+  order: 'urgency-first' | 'stage-first' = 'urgency-first',
+): Wave[] {
   const counts = new Map<string, number>();
   for (const c of candidates) if (c.autoScalingGroup !== null) counts.set(c.autoScalingGroup, (counts.get(c.autoScalingGroup) ?? 0) + 1);
   const limitOf = (group: string): number =>
     groupLimit(groupSizes.get(group) ?? counts.get(group) ?? 1, policy.rollout.maxAutoScalingGroupFraction);
 
+  const groups = order === 'urgency-first'
+    ? PATCHED_DECISIONS.flatMap((decision) => STAGES.map((stage) => ({ decision, stage })))
+    : STAGES.flatMap((stage) => PATCHED_DECISIONS.map((decision) => ({ decision, stage })));
   const waves: Wave[] = [];
-  for (const decision of PATCHED_DECISIONS) {
-    for (const stage of STAGES) {
-      const members = candidates
-        .filter((c) => c.decision === decision && c.production === (stage === 'production'))
-        .sort(riskiestFirst);
-      if (members.length === 0) continue;
-      let rest = members;
-      if (policy.rollout.canary && members.length > 1) {
-        const canary = pickCanary(members);
-        waves.push({ number: waves.length + 1, decision, stage, canary: true, instanceIds: [canary.instanceId] });
-        rest = members.filter((m) => m !== canary);
-      }
-      for (const ids of packByGroup(rest, limitOf)) {
-        waves.push({ number: waves.length + 1, decision, stage, canary: false, instanceIds: ids });
-      }
+  for (const { decision, stage } of groups) {
+    const members = candidates
+      .filter((c) => c.decision === decision && c.production === (stage === 'production'))
+      .sort(riskiestFirst);
+    if (members.length === 0) continue;
+    let rest = members;
+    if (policy.rollout.canary && members.length > 1) {
+      const canary = pickCanary(members);
+      waves.push({ number: waves.length + 1, decision, stage, canary: true, instanceIds: [canary.instanceId] });
+      rest = members.filter((m) => m !== canary);
+    }
+    for (const ids of packByGroup(rest, limitOf)) {
+      waves.push({ number: waves.length + 1, decision, stage, canary: false, instanceIds: ids });
     }
   }
   return waves;

@@ -120,6 +120,24 @@ describe('planWaves', () => {
     ]);
   });
 
+  it('stage-first (a patch run): every non-production wave before any production wave, urgency within a stage', () => {
+    const fleet = [
+      candidate('i-next-prod', { decision: 'next-window', production: true }),
+      candidate('i-now-prod', { decision: 'patch-now', production: true }),
+      candidate('i-next-dev', { decision: 'next-window' }),
+      candidate('i-now-dev', { decision: 'patch-now' }),
+    ];
+
+    const waves = planWaves(fleet, new Map(), aPolicy(), 'stage-first');
+
+    expect(waves.map((w) => [w.number, w.stage, w.decision, w.instanceIds])).to.deep.equal([
+      [1, 'non-production', 'patch-now', ['i-now-dev']],
+      [2, 'non-production', 'next-window', ['i-next-dev']],
+      [3, 'production', 'patch-now', ['i-now-prod']],
+      [4, 'production', 'next-window', ['i-next-prod']],
+    ]);
+  });
+
   it('holds the group limit, places every instance once and keeps the order for random fleets (property)', () => {
     const decisions: readonly PatchedDecision[] = ['patch-now', 'next-window', 'routine'];
     const arb = fc.record({

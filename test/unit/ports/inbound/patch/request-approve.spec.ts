@@ -18,11 +18,12 @@ describe('patch use cases: request, approve, reject, cancel, read', () => {
       expect(r.id).to.match(/^r-20261111-000000-[0-9a-f]{6}$/);
       expect(r).to.deep.include({ status: 'requested', operation: 'Install', rebootOption: 'RebootIfNeeded', requestedBy: 'alice', needsApproval: true, version: 1, source: 'test' });
       expect(r.approvalWhy).to.equal(`production: web-1 (${IDS.prod1})`);
-      // Urgency first (web-1 is next-window, the others routine), then non-production with a canary.
+      // Non-production first, with a canary (a run's instances all go out now, so production is
+      // never first to take the patch), then production (web-1, next-window).
       expect(r.waves.map((w) => [w.stage, w.canary, w.instances.map((i) => i.name)])).to.deep.equal([
-        ['production', false, ['web-1']],
         ['non-production', true, ['dev-1']],
         ['non-production', false, ['web-staging-1']],
+        ['production', false, ['web-1']],
       ]);
       expect((await h.store.getRun(r.id))?.status).to.equal('requested');
       expect(h.store.audit.map((e) => [e.action, e.target, e.result])).to.deep.equal([['patch-run.request', r.id, 'ok']]);
