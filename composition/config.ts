@@ -2,9 +2,10 @@
  * Options of the assistant (library and CLI alike), validated into a resolved configuration.
  * Every error names the option and what was expected.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Actor } from '../domain/access/actor.js';
 import { ValidationError } from '../domain/errors.js';
@@ -129,8 +130,20 @@ export type SourceSpec =
   | { readonly kind: 'snapshot'; readonly dir: string }
   | { readonly kind: 'aws' };
 
-/** The bundled demo fleet, found beside the package (dist/composition/ → package root). */
-export const DEMO_FLEET_DIR = fileURLToPath(new URL('../../examples/demo-fleet/', import.meta.url));
+/**
+ * The bundled demo fleet, found beside the package: two levels up from the built module
+ * (dist/composition/ → package root, also where the Lambda bundles put it), else the nearest
+ * folder above holding examples/demo-fleet (the sources run directly, e.g. with tsx).
+ */
+export const DEMO_FLEET_DIR = ((): string => {
+  const built = fileURLToPath(new URL('../../examples/demo-fleet/', import.meta.url));
+  if (existsSync(built)) return built;
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'examples', 'demo-fleet');
+    if (existsSync(candidate)) return `${candidate}${sep}`;
+    if (dirname(dir) === dir) return built;
+  }
+})();
 
 export function parseSource(source: string | undefined): SourceSpec {
   const s = (source ?? 'demo').trim();
