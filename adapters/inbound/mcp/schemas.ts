@@ -293,7 +293,8 @@ const Series = z.object({
   anomalies: z.array(z.object({ at: Iso, value: z.number(), score: z.number().describe('signed robust z-score') })).describe('strongest first'),
 });
 
-export const InstanceMetricsOutput = z.object({
+/** The fields every "one instance over the last N hours" result starts with. */
+const LookBackHeader = {
   generatedAt: Iso,
   source: z.string(),
   instanceId: z.string(),
@@ -301,6 +302,10 @@ export const InstanceMetricsOutput = z.object({
   hours: z.number().int(),
   start: Iso,
   end: Iso,
+};
+
+export const InstanceMetricsOutput = z.object({
+  ...LookBackHeader,
   periodSeconds: z.number().int(),
   metrics: z.object({ cpu: Series, networkIn: Series, networkOut: Series, statusCheckFailed: Series }),
   note: z.string().nullable().describe('anomalies left out, if any'),
@@ -309,13 +314,7 @@ export const InstanceMetricsOutput = z.object({
 export type InstanceMetricsOut = z.infer<typeof InstanceMetricsOutput>;
 
 export const InstanceActivityOutput = z.object({
-  generatedAt: Iso,
-  source: z.string(),
-  instanceId: z.string(),
-  name: z.string().nullable(),
-  hours: z.number().int(),
-  start: Iso,
-  end: Iso,
+  ...LookBackHeader,
   total: Count.describe('events in the window'),
   flagged: Count.describe('events with at least one flag'),
   events: z.array(z.object({

@@ -193,6 +193,11 @@ export function complianceOut(r: ComplianceReport, req: PageRequest & { readonly
   };
 }
 
+/** The header fields metrics and activity share, copied by name so nothing else leaks through. */
+function lookBackHeader(r: MetricsReport | ActivityReport): Pick<MetricsReport, 'generatedAt' | 'source' | 'instanceId' | 'name' | 'hours' | 'start' | 'end'> {
+  return { generatedAt: r.generatedAt, source: r.source, instanceId: r.instanceId, name: r.name, hours: r.hours, start: r.start, end: r.end };
+}
+
 export function metricsOut(r: MetricsReport, maxAnomalies: number): InstanceMetricsOut {
   const cut: string[] = [];
   const series = (name: keyof MetricsReport['metrics']) => {
@@ -208,13 +213,7 @@ export function metricsOut(r: MetricsReport, maxAnomalies: number): InstanceMetr
   };
   const metrics = { cpu: series('cpu'), networkIn: series('networkIn'), networkOut: series('networkOut'), statusCheckFailed: series('statusCheckFailed') };
   return {
-    generatedAt: r.generatedAt,
-    source: r.source,
-    instanceId: r.instanceId,
-    name: r.name,
-    hours: r.hours,
-    start: r.start,
-    end: r.end,
+    ...lookBackHeader(r),
     periodSeconds: r.periodSeconds,
     metrics,
     note: cut.length ? `${cut.join('; ')} (strongest first; raise maxAnomalies, up to ${LIMITS.anomalies.max}, for more)` : null,
@@ -226,13 +225,7 @@ export function activityOut(r: ActivityReport, req: PageRequest & { flaggedOnly:
   const events = req.flaggedOnly ? r.events.filter((e) => e.flags.length > 0) : r.events;
   const { items, page: p } = page(events, req, req.flaggedOnly ? 'flagged events' : 'events', 'newest first');
   return {
-    generatedAt: r.generatedAt,
-    source: r.source,
-    instanceId: r.instanceId,
-    name: r.name,
-    hours: r.hours,
-    start: r.start,
-    end: r.end,
+    ...lookBackHeader(r),
     total: r.total,
     flagged: r.flagged,
     events: items.map((e) => ({ ...e, flags: e.flags.map((f) => ({ kind: f.kind, reason: f.reason })) })),

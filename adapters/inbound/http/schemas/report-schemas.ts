@@ -203,14 +203,19 @@ const seriesSchema = z
   })
   .register(responseSchemas, { id: 'SeriesSummary' });
 
+/** The fields every "one instance over the last N hours" report starts with (ports/inbound/look-back.ts). */
+const lookBackHeader = {
+  ...header,
+  instanceId: z.string(),
+  name: nullableString,
+  hours: z.int().min(1),
+  start: isoInstant,
+  end: isoInstant,
+};
+
 export const metricsReportSchema = z
   .strictObject({
-    ...header,
-    instanceId: z.string(),
-    name: nullableString,
-    hours: z.int().min(1),
-    start: isoInstant,
-    end: isoInstant,
+    ...lookBackHeader,
     periodSeconds: z.int().min(1),
     metrics: z.record(oneOf(METRIC_NAMES), seriesSchema),
     warnings,
@@ -220,12 +225,7 @@ const _metrics: SameShape<typeof metricsReportSchema, MetricsReport> = true;
 
 export const activityReportSchema = z
   .strictObject({
-    ...header,
-    instanceId: z.string(),
-    name: nullableString,
-    hours: z.int().min(1),
-    start: isoInstant,
-    end: isoInstant,
+    ...lookBackHeader,
     total: count,
     flagged: count,
     events: z.array(
