@@ -2,9 +2,26 @@
 import { DECISIONS } from '../../../../ports/inbound/reports.js';
 import type { DecisionKind } from '../../../../domain/risk/types.js';
 import { instancePositional, type CommandModule } from '../command-context.js';
+import { UsageError } from '../errors.js';
 import { renderActivity, renderCompliance, renderFindings, renderFleet, renderInstance, renderMetrics, renderPlan } from '../render.js';
 
 const MAX_HOURS = 2160;
+
+/**
+ * --hours as typed: a number option would turn "abc" into NaN before anyone could say what was
+ * wrong, so the text is checked here and the message quotes it. The use cases check the range
+ * again for every other caller.
+ */
+const hoursOption = {
+  type: 'string',
+  default: '24',
+  describe: `look back this many hours (1 to ${MAX_HOURS})`,
+  coerce: (raw: string): number => {
+    const n = /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+    if (!Number.isInteger(n) || n < 1 || n > MAX_HOURS) throw new UsageError(`hours: expected a whole number from 1 to ${MAX_HOURS}, got "${raw}"`);
+    return n;
+  },
+} as const;
 
 export const reportCommands: CommandModule = (y, { run }) =>
   y
@@ -53,7 +70,7 @@ export const reportCommands: CommandModule = (y, { run }) =>
     .command(
       'metrics <instance>',
       'CPU, network and status checks with anomalies',
-      (c) => instancePositional(c).option('hours', { type: 'number', default: 24, describe: `look back this many hours (1 to ${MAX_HOURS})` }),
+      (c) => instancePositional(c).option('hours', hoursOption),
       run(async (a, args) => {
         const r = await a.metricsSummary({ instance: String(args.instance), hours: args.hours as number });
         return { json: r, human: (s) => renderMetrics(r, s), warnings: r.warnings };
@@ -62,7 +79,7 @@ export const reportCommands: CommandModule = (y, { run }) =>
     .command(
       'activity <instance>',
       'CloudTrail events about an instance, with those worth a look flagged',
-      (c) => instancePositional(c).option('hours', { type: 'number', default: 24, describe: `look back this many hours (1 to ${MAX_HOURS})` }),
+      (c) => instancePositional(c).option('hours', hoursOption),
       run(async (a, args) => {
         const r = await a.activityReport({ instance: String(args.instance), hours: args.hours as number });
         return { json: r, human: (s) => renderActivity(r, s), warnings: r.warnings };

@@ -7,7 +7,8 @@ export const serveCommand: CommandModule = (y, { runService }) =>
     'serve the HTTP API (JSON, API keys, rate limits) until SIGTERM or Ctrl-C; JSON logs on stdout',
     (c) =>
       c
-        .option('port', { type: 'number', describe: 'TCP port (default $PORT, else 8000; 0: any free port)' })
+        // A string, so a bad value is reported as typed (a number option would arrive as NaN).
+        .option('port', { type: 'string', describe: 'TCP port (default $PORT, else 8000; 0: any free port)' })
         .option('host', { type: 'string', describe: 'address to listen on (default $HOST, else 0.0.0.0)' })
         .option('api-keys', { type: 'string', describe: 'JSON file of API keys: [{ "name", "sha256", "scopes" }] (default $SRE_OPS_API_KEYS)' })
         .option('insecure-no-auth', { type: 'boolean', default: false, describe: 'serve without API keys (read-only, local use only)' })
