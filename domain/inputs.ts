@@ -36,8 +36,13 @@ export interface Finding {
   readonly title: string | null;
   /** The EC2 instance the finding is on (resources[].id of type AWS_EC2_INSTANCE). */
   readonly instanceId: string;
-  /** CVE (or other advisory id) for package findings; null for network reachability. */
+  /** CVE (or other advisory id: KB, ALAS, GHSA ...) for package findings; null for network reachability. */
   readonly vulnerabilityId: string | null;
+  /**
+   * packageVulnerabilityDetails.relatedVulnerabilities: the other ids the same finding is known by
+   * (a Windows KB finding lists its CVEs here; an Amazon Linux CVE finding its ALAS ids).
+   */
+  readonly relatedVulnerabilities: readonly string[];
   readonly inspectorScore: number | null;
   /** inspectorScoreDetails.adjustedCvss, when Inspector adjusted the score for this environment. */
   readonly adjustedCvss: Cvss | null;
@@ -162,4 +167,6 @@ export interface RiskAcceptance {
   readonly acceptedBy: string;
   readonly acceptedAt: Instant;
   readonly until: Instant;
+  /** When it was revoked: a revoked acceptance never applies again. Absent or null: not revoked. */
+  readonly revokedAt?: Instant | null;
 }

@@ -37,6 +37,7 @@ export function aFinding(over: Partial<Finding> = {}): Finding {
     title: 'CVE-2024-6387 - openssh-server',
     instanceId: 'i-0123456789abcdef0',
     vulnerabilityId: 'CVE-2024-6387',
+    relatedVulnerabilities: [],
     inspectorScore: 8.1,
     adjustedCvss: null,
     cvss: [aCvss('CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H', 8.1)],
@@ -83,7 +84,7 @@ export function anEvent(over: Partial<ChangeEvent> = {}): ChangeEvent {
 }
 
 export function anAcceptance(over: Partial<RiskAcceptance> = {}): RiskAcceptance {
-  return { id: 'acc-1', vulnerabilityId: 'CVE-2024-6387', instanceId: 'i-0123456789abcdef0', reason: 'compensating control', acceptedBy: 'alice', acceptedAt: T0, until: T0 + 30 * 86_400_000, ...over };
+  return { id: 'acc-1', vulnerabilityId: 'CVE-2024-6387', instanceId: 'i-0123456789abcdef0', reason: 'compensating control', acceptedBy: 'alice', acceptedAt: T0, until: T0 + 30 * 86_400_000, revokedAt: null, ...over };
 }
 
 function hash(s: string): number {

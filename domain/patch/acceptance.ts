@@ -1,8 +1,9 @@
 /**
  * Risk acceptances: "we live with CVE-X on instance I (or the whole fleet) until D, because R".
  * An acceptance always ends: `until` is required and bounded by policy. A revoked one keeps its
- * record (for the audit trail) with `until` moved to the moment of revocation, so it stops
- * suppressing findings the same way an expired one does.
+ * record (for the audit trail) with `revokedAt` set and `until` moved to the moment of
+ * revocation; revokedAt alone makes it stop applying, for assessments at any instant, also
+ * those before the revocation (docs/decision-model.md "Risk acceptances").
  */
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/authorize.js';
@@ -10,6 +11,8 @@ import { ConflictError, ValidationError } from '../errors.js';
 import type { RiskAcceptance } from '../inputs.js';
 import type { Policy } from '../policy.js';
 import { DAY_MS, toIso, type Instant } from '../time.js';
+import { acceptanceApplies } from '../risk/acceptance-index.js';
+import { isAdvisoryId } from '../risk/advisory-ids.js';
 import { checkReason } from './run-request.js';
 
 /** An acceptance as stored: the core's RiskAcceptance plus revocation and a version. */
@@ -19,8 +22,6 @@ export interface AcceptanceRecord extends RiskAcceptance {
   readonly version: number;
 }
 
-// CVE, GHSA, ALAS, RHSA ... ids as Inspector reports them: a prefix, then letters, digits, dashes.
-const VULNERABILITY_ID = /^[A-Z][A-Z0-9]*-[A-Z0-9][A-Z0-9:._-]{2,60}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -60,8 +61,8 @@ export interface NewAcceptanceInput {
 export function newAcceptance(input: NewAcceptanceInput): AcceptanceRecord {
   authorize(input.actor, 'accept-risk');
   const vulnerabilityId = typeof input.vulnerabilityId === 'string' ? input.vulnerabilityId.trim().toUpperCase() : '';
-  if (!VULNERABILITY_ID.test(vulnerabilityId)) {
-    throw new ValidationError('vulnerabilityId', 'an advisory id such as CVE-2024-6387', `vulnerabilityId: expected an advisory id such as CVE-2024-6387, got ${JSON.stringify(input.vulnerabilityId)}`);
+  if (!isAdvisoryId(vulnerabilityId)) {
+    throw new ValidationError('vulnerabilityId', 'an advisory id such as CVE-2024-6387, KB5023697, ALAS2-2025-2879, GHSA-..., RHSA-2024:1234, USN-6000-1', `vulnerabilityId: expected an advisory id such as CVE-2024-6387, KB5023697, ALAS2-2025-2879, GHSA-jfh8-c2jp-5v3q, RHSA-2024:1234 or USN-6000-1, got ${JSON.stringify(input.vulnerabilityId)}`);
   }
   const reason = checkReason(input.reason, 'reason');
   if (reason === null) throw new ValidationError('reason', 'why the risk is accepted', 'reason: say why the risk is accepted (a compensating control, a planned replacement ...)');
@@ -85,9 +86,12 @@ export function newAcceptance(input: NewAcceptanceInput): AcceptanceRecord {
   };
 }
 
-/** Expired (or revoked) at `now`: it no longer suppresses anything. */
-export function isAcceptanceExpired(a: Pick<RiskAcceptance, 'until'>, now: Instant): boolean {
-  return a.until <= now;
+/**
+ * Expired or revoked at `now`: it no longer suppresses anything. The negation of the one rule,
+ * acceptanceApplies (domain/risk/acceptance-index.ts).
+ */
+export function isAcceptanceExpired(a: Pick<RiskAcceptance, 'until' | 'revokedAt'>, now: Instant): boolean {
+  return !acceptanceApplies(a, now);
 }
 
 /**

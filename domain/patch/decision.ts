@@ -1,6 +1,7 @@
-/** The per-asset patch decision (DOMAIN.md "Patch decision per asset"). */
+/** The per-asset patch decision (docs/decision-model.md "Decisions"). */
 import type { ManagedInstance, PatchState } from '../inputs.js';
-import { toIso } from '../time.js';
+import { DAY_MS, HOUR_MS, toIso, type Instant } from '../time.js';
+import { isWindowsUpdateId } from '../risk/advisory-ids.js';
 import type { DecisionKind, FindingAssessment, PatchDecision, SsvcOutcome, Timeline } from '../risk/types.js';
 
 /** The decision the findings alone make. */
@@ -17,7 +18,7 @@ export interface SsmView {
 const URGENCY_RANK: Readonly<Record<Urgency, number>> = { none: 0, routine: 1, 'next-window': 2, 'patch-now': 3 };
 
 /** The urgency one finding calls for: act or a 3-day timeline now, attend or 14 days next window. */
-export function urgencyOf(f: { readonly ssvc: SsvcOutcome; readonly timeline: Timeline }): Exclude<Urgency, 'none'> {
+export function urgencyOf(f: { readonly ssvc: SsvcOutcome; readonly timeline: Timeline | null }): Exclude<Urgency, 'none'> {
   if (f.ssvc === 'act' || f.timeline === '3 days' || f.timeline === '3 days and forensic investigation') return 'patch-now';
   if (f.ssvc === 'attend' || f.timeline === '14 days') return 'next-window';
   return 'routine';
@@ -40,6 +41,13 @@ export function isKernelPackage(name: string): boolean {
 /** A package listed with a version that fixes it (Inspector writes "NotAvailable" when none does). */
 function hasFix(fixedInVersion: string | null): boolean {
   return fixedInVersion !== null && fixedInVersion !== '' && fixedInVersion.toLowerCase() !== 'notavailable';
+}
+
+/** The KB id of a Windows OS update this finding installs (its id or a package named KB...), if any. */
+function windowsUpdateOf(f: FindingAssessment): string | null {
+  if (f.finding.vulnerabilityId !== null && isWindowsUpdateId(f.finding.vulnerabilityId)) return f.finding.vulnerabilityId.trim().toUpperCase();
+  const p = f.finding.packages.find((x) => isWindowsUpdateId(x.name));
+  return p === undefined ? null : p.name.trim().toUpperCase();
 }
 
 function label(f: FindingAssessment): string {
@@ -65,27 +73,49 @@ const WHY: Readonly<Record<Exclude<Urgency, 'none'>, string>> = {
   routine: 'only routine patching (SSVC track or track*, 60 days or fix on system upgrade)',
 };
 
+/** "5 days" or "7 hours": how long past its due date. */
+export function lateness(ms: number): string {
+  if (ms >= DAY_MS) return plural(Math.floor(ms / DAY_MS), 'day', 'days');
+  return plural(Math.max(1, Math.floor(ms / HOUR_MS)), 'hour', 'hours');
+}
+
 /**
  * Decides what to do with one instance from its counted findings (any order; drivers keep it).
  * NETWORK_REACHABILITY findings are left out: an open port has nothing to install, and it already
- * raises the asset's exposure. Then, in this order, an instance SSM does not manage is blocked,
- * and an urgent decision whose drivers all lack a fix becomes mitigate.
+ * raises the asset's exposure. A counted finding past its due date at `now` makes it patch-now
+ * (overdue escalation; its drivers are then the overdue findings). Then, in this order, an
+ * instance SSM does not manage is blocked, and an urgent decision whose drivers all lack a fix
+ * becomes mitigate.
  */
-export function decidePatch(counted: readonly FindingAssessment[], ssm: SsmView): PatchDecision {
+export function decidePatch(counted: readonly FindingAssessment[], ssm: SsmView, now: Instant | null = null): PatchDecision {
   let underlying: Urgency = 'none';
   let dueBy: number | null = null;
   const forensic: FindingAssessment[] = [];
+  const overdue: FindingAssessment[] = [];
   for (const f of counted) {
     if (f.finding.type === 'NETWORK_REACHABILITY') continue;
     const u = urgencyOf(f);
     if (URGENCY_RANK[u] > URGENCY_RANK[underlying]) underlying = u;
     if (f.dueBy !== null && (dueBy === null || f.dueBy < dueBy)) dueBy = f.dueBy;
+    if (f.dueBy !== null && now !== null && f.dueBy < now) overdue.push(f);
     if (f.timeline === '3 days and forensic investigation') forensic.push(f);
   }
-  const drivers = underlying === 'none' ? [] : counted.filter((f) => f.finding.type !== 'NETWORK_REACHABILITY' && urgencyOf(f) === underlying);
+  const escalated = overdue.length > 0 && underlying !== 'patch-now';
+  let drivers: readonly FindingAssessment[] = underlying === 'none' ? [] : counted.filter((f) => f.finding.type !== 'NETWORK_REACHABILITY' && urgencyOf(f) === underlying);
 
   const reasons: string[] = [];
-  reasons.push(underlying === 'none' ? 'no counted findings to patch' : `${plural(drivers.length, 'finding needs', 'findings need')} ${WHY[underlying]}: ${list(drivers)}`);
+  if (escalated) {
+    underlying = 'patch-now';
+    drivers = overdue;
+    reasons.push(`${plural(overdue.length, 'finding is', 'findings are')} past due, so patching now: ${list(overdue)}`);
+  } else {
+    reasons.push(underlying === 'none' ? 'no counted findings to patch' : `${plural(drivers.length, 'finding needs', 'findings need')} ${WHY[underlying]}: ${list(drivers)}`);
+  }
+  if (overdue.length > 0) {
+    const worst = overdue.reduce((a, b) => ((a.dueBy as number) <= (b.dueBy as number) ? a : b));
+    const more = overdue.length > 1 ? ` (and ${plural(overdue.length - 1, 'other overdue finding', 'other overdue findings')})` : '';
+    reasons.push(`overdue: ${label(worst)} was due ${day(worst.dueBy as number)}, ${lateness((now as number) - (worst.dueBy as number))} ago${more}`);
+  }
   if (dueBy !== null) reasons.push(`due by ${day(dueBy)} (earliest due date of the counted findings)`);
 
   let kind: DecisionKind = underlying;
@@ -104,13 +134,19 @@ export function decidePatch(counted: readonly FindingAssessment[], ssm: SsmView)
 
   const pending = ssm.patchState?.installedPendingRebootCount ?? 0;
   let kernel: string | null = null;
+  let windowsUpdate: string | null = null;
   for (const f of drivers) {
     const k = f.finding.packages.find((p) => hasFix(p.fixedInVersion) && isKernelPackage(p.name));
     if (k) { kernel = k.name; break; }
+    if (windowsUpdate === null) windowsUpdate = windowsUpdateOf(f);
   }
   if (pending > 0) reasons.push(`reboot expected: ${plural(pending, 'patch', 'patches')} installed pending reboot`);
   if (kernel !== null) reasons.push(`reboot expected: kernel package ${kernel} among the fixes`);
+  else if (windowsUpdate !== null) reasons.push(`reboot expected: Windows update ${windowsUpdate} among the fixes`);
   if (forensic.length > 0) reasons.push(`forensic triage: ${list(forensic)} (BOD 26-04 "3 days and forensic investigation")`);
 
-  return { kind, underlying, dueBy, rebootExpected: pending > 0 || kernel !== null, forensicTriage: forensic.length > 0, drivers, reasons };
+  return {
+    kind, underlying, dueBy, rebootExpected: pending > 0 || kernel !== null || windowsUpdate !== null,
+    forensicTriage: forensic.length > 0, overdue: overdue.length > 0, drivers, reasons,
+  };
 }

@@ -1,47 +1,74 @@
 /**
- * Risk acceptances in force, indexed once per fleet run: by vulnerability id for the fleet-wide
- * ones, by instance then vulnerability id for the others. A lookup is two map reads, so a fleet of
- * 10,000 acceptances costs one pass over them, not one pass per instance.
+ * The one rule of risk acceptances (docs/decision-model.md "Risk acceptances"), and an index of
+ * them built once per run: by advisory id for the fleet-wide ones, by instance then advisory id
+ * for the others. A lookup is a few map reads, so a fleet of 10,000 acceptances costs one pass
+ * over them, not one pass per instance.
+ *
+ * An acceptance applies to an assessment at instant `now` when it was never revoked and `now` is
+ * before its `until`. A revoked one never applies again, whatever the instant; an expired one
+ * applies to assessments before its end (so `--now` can preview an expiry); when it was created
+ * does not limit it.
  */
 import type { RiskAcceptance } from '../inputs.js';
 import type { Instant } from '../time.js';
+import { vulnerabilityKey } from './advisory-ids.js';
 
-const NEEDS_NORMALISING = /[a-z]|^\s|\s$/;
+export { vulnerabilityKey };
 
-/** A CVE id as the catalog and the acceptance index key it: upper case, trimmed. */
-export function vulnerabilityKey(id: string): string {
-  // Ids nearly always arrive upper case already; only the rare other one costs a new string.
-  return NEEDS_NORMALISING.test(id) ? id.trim().toUpperCase() : id;
+/** Whether an acceptance applies to an assessment at `now` (see the module comment). */
+export function acceptanceApplies(a: Pick<RiskAcceptance, 'until' | 'revokedAt'>, now: Instant): boolean {
+  return (a.revokedAt ?? null) === null && now < a.until;
 }
 
 export interface AcceptanceIndex {
-  /** The instant the index was built for: acceptances with `until` at or before it are left out. */
+  /** The instant the index was built for. */
   readonly now: Instant;
   /**
-   * The acceptance in force for a vulnerability (key: vulnerabilityKey) on an instance: one on that
-   * instance wins over a fleet-wide one; among equals, the latest `until`.
+   * The acceptance that applies to a finding known by `keys` (see findingKeys) on an instance: one
+   * on that instance wins over a fleet-wide one; among equals, the latest `until`.
    */
-  lookup(instanceId: string, key: string): RiskAcceptance | undefined;
+  lookup(instanceId: string, keys: readonly string[]): RiskAcceptance | undefined;
 }
 
-function keepLatest(m: Map<string, RiskAcceptance>, key: string, a: RiskAcceptance): void {
-  const held = m.get(key);
-  if (held === undefined || a.until > held.until) m.set(key, a);
+/** Whether `a` replaces `held` as the acceptance that applies. */
+function better(a: RiskAcceptance, held: RiskAcceptance | undefined): boolean {
+  if (held === undefined) return true;
+  const specific = a.instanceId !== null;
+  const heldSpecific = held.instanceId !== null;
+  return (specific && !heldSpecific) || (specific === heldSpecific && a.until > held.until);
 }
+
+function keep(m: Map<string, RiskAcceptance>, key: string, a: RiskAcceptance): void {
+  if (better(a, m.get(key))) m.set(key, a);
+}
+
+const EMPTY: AcceptanceIndex['lookup'] = () => undefined;
 
 export function indexAcceptances(acceptances: readonly RiskAcceptance[], now: Instant): AcceptanceIndex {
   const fleet = new Map<string, RiskAcceptance>();
   const byInstance = new Map<string, Map<string, RiskAcceptance>>();
   for (const a of acceptances) {
-    if (a.until <= now) continue;
+    if (!acceptanceApplies(a, now)) continue;
     const key = vulnerabilityKey(a.vulnerabilityId);
     if (a.instanceId === null) {
-      keepLatest(fleet, key, a);
+      keep(fleet, key, a);
       continue;
     }
     let m = byInstance.get(a.instanceId);
     if (m === undefined) byInstance.set(a.instanceId, (m = new Map()));
-    keepLatest(m, key, a);
+    keep(m, key, a);
   }
-  return { now, lookup: (instanceId, key) => byInstance.get(instanceId)?.get(key) ?? fleet.get(key) };
+  if (fleet.size === 0 && byInstance.size === 0) return { now, lookup: EMPTY };
+  return {
+    now,
+    lookup: (instanceId, keys) => {
+      const own = byInstance.get(instanceId);
+      let best: RiskAcceptance | undefined;
+      for (const k of keys) {
+        const a = own?.get(k) ?? fleet.get(k);
+        if (a !== undefined && better(a, best)) best = a;
+      }
+      return best;
+    },
+  };
 }

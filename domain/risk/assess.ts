@@ -1,15 +1,16 @@
 /** Puts proxies, SSVC, timeline, score and decision together for one finding and one asset. */
-import type { Asset, ExploitedCatalog, Finding, ManagedInstance, PatchState, RiskAcceptance } from '../inputs.js';
+import type { Asset, ExploitedCatalog, Finding, KevEntry, ManagedInstance, PatchState, RiskAcceptance } from '../inputs.js';
 import type { Policy } from '../policy.js';
 import { toIso } from '../time.js';
 import type { Instant } from '../time.js';
 import { decidePatch } from '../patch/decision.js';
-import { vulnerabilityKey, type AcceptanceIndex } from './acceptance-index.js';
+import { indexAcceptances, type AcceptanceIndex } from './acceptance-index.js';
+import { findingKeys } from './advisory-ids.js';
 import { automatableFrom, exploitationFrom, readCvss, resolveExposure, resolveMission, technicalImpactFrom } from './proxies.js';
 import { scoreAsset, scoreFinding } from './score.js';
 import type { CvssSource } from './score.js';
 import { ssvcOutcome } from './ssvc.js';
-import { dueDate, remediationTimeline } from './timeline.js';
+import { remediationTimeline, timelineClock } from './timeline.js';
 import type { AssetAssessment, AssetContext, FindingAssessment, ScoreReason } from './types.js';
 
 /** One instance with everything known about it, as the use case gathered it. */
@@ -25,7 +26,7 @@ export interface AssetInput {
 /** What every assessment in one run shares: the catalog, acceptances, the instant and the policy. */
 export interface AssessmentContext {
   readonly catalog: ExploitedCatalog | null;
-  /** Acceptances in force or not; expired ones are ignored here (compared with `now`). */
+  /** Acceptances in force or not: acceptanceApplies (acceptance-index.ts) decides, at `now`. */
   readonly acceptances: readonly RiskAcceptance[];
   readonly now: Instant;
   readonly policy: Policy;
@@ -36,79 +37,68 @@ export interface AssessmentContext {
   readonly acceptanceIndex?: AcceptanceIndex;
 }
 
-const idKey = vulnerabilityKey;
+const EMPTY_INDEX_AT = new Map<Instant, AcceptanceIndex>();
 
-/** What assessWith needs of the acceptances in force on one asset. */
-type InForce = { get(key: string): RiskAcceptance | undefined };
-
-/** Whether an acceptance in force on the instance replaces the current best for its id. */
-function better(a: RiskAcceptance, best: RiskAcceptance | undefined): boolean {
-  if (best === undefined) return true;
-  const specific = a.instanceId !== null;
-  const bestSpecific = best.instanceId !== null;
-  return (specific && !bestSpecific) || (specific === bestSpecific && a.until > best.until);
-}
-
-function inForce(a: RiskAcceptance, instanceId: string, now: Instant): boolean {
-  return a.until > now && (a.instanceId === null || a.instanceId === instanceId);
-}
-
-/**
- * The acceptances in force on one instance, by upper-case vulnerability id: same instance or
- * fleet-wide, and `until` after now. An instance-specific acceptance wins over a fleet-wide one;
- * then the latest `until`. Built once per asset, so a fleet run costs O(assets x acceptances +
- * findings) rather than a scan of every acceptance for every finding.
- */
-function acceptancesInForce(acceptances: readonly RiskAcceptance[], instanceId: string, now: Instant): ReadonlyMap<string, RiskAcceptance> {
-  const m = new Map<string, RiskAcceptance>();
-  for (const a of acceptances) {
-    if (!inForce(a, instanceId, now)) continue;
-    const key = idKey(a.vulnerabilityId);
-    if (better(a, m.get(key))) m.set(key, a);
+/** The run's index when it was built for this instant, else one built now (same rule, one place). */
+function indexFor(ctx: AssessmentContext): AcceptanceIndex {
+  if (ctx.acceptanceIndex !== undefined && ctx.acceptanceIndex.now === ctx.now) return ctx.acceptanceIndex;
+  if (ctx.acceptances.length === 0) {
+    let empty = EMPTY_INDEX_AT.get(ctx.now);
+    if (empty === undefined) {
+      if (EMPTY_INDEX_AT.size > 64) EMPTY_INDEX_AT.clear();
+      EMPTY_INDEX_AT.set(ctx.now, (empty = indexAcceptances([], ctx.now)));
+    }
+    return empty;
   }
-  return m;
+  return indexAcceptances(ctx.acceptances, ctx.now);
 }
 
-/** The same choice for a single finding, by a scan that allocates nothing. */
-function acceptanceFor(key: string, instanceId: string, acceptances: readonly RiskAcceptance[], now: Instant): RiskAcceptance | null {
-  let best: RiskAcceptance | undefined;
-  for (const a of acceptances) {
-    if (inForce(a, instanceId, now) && idKey(a.vulnerabilityId) === key && better(a, best)) best = a;
-  }
-  return best ?? null;
-}
-
-function notCountedReason(finding: Finding, accepted: RiskAcceptance | null): ScoreReason {
+function notCountedReason(finding: Finding, accepted: RiskAcceptance | null, exposureWhy: string | null): ScoreReason {
   if (finding.status !== 'ACTIVE') return { factor: 'status', points: 0, text: `not counted: status ${finding.status}` };
+  if (finding.type === 'NETWORK_REACHABILITY') {
+    return { factor: 'exposure', points: 0, text: `exposure evidence only (${exposureWhy ?? 'network path'}): makes the instance exposed; no timeline, due date or patch of its own` };
+  }
   const a = accepted as RiskAcceptance;
   const scope = a.instanceId === null ? 'fleet-wide' : 'on this instance';
   return { factor: 'acceptance', points: 0, text: `not counted: risk accepted ${scope} by ${a.acceptedBy} until ${(toIso(a.until) as string).slice(0, 10)} (${a.reason})` };
 }
 
+/** The catalog entry of any id the finding is known by; the earliest listed when several are. */
+function kevEntryOf(keys: readonly string[], catalog: ExploitedCatalog | null): KevEntry | null {
+  if (catalog === null) return null;
+  let hit: KevEntry | null = null;
+  for (const k of keys) {
+    const e = catalog.entries.get(k);
+    if (e !== undefined && (hit === null || e.dateAdded < hit.dateAdded)) hit = e;
+  }
+  return hit;
+}
+
 /** Everything decided about one finding in the context of its asset. */
 export function assessFinding(finding: Finding, asset: AssetContext, ctx: AssessmentContext): FindingAssessment {
-  return assessWith(finding, asset, ctx, null);
+  return assessWith(finding, asset, ctx, indexFor(ctx));
 }
 
 /** assessFinding, with the acceptances in force already indexed when a whole asset is assessed. */
-function assessWith(finding: Finding, asset: AssetContext, ctx: AssessmentContext, accepted: InForce | null): FindingAssessment {
+function assessWith(finding: Finding, asset: AssetContext, ctx: AssessmentContext, index: AcceptanceIndex): FindingAssessment {
   const selected = readCvss(finding);
   const metrics = selected?.metrics ?? null;
-  const key = finding.vulnerabilityId === null ? null : idKey(finding.vulnerabilityId);
-  const kevEntry = key !== null && ctx.catalog !== null ? (ctx.catalog.entries.get(key) ?? null) : null;
+  const keys = findingKeys(finding);
+  const kevEntry = kevEntryOf(keys, ctx.catalog);
   const inKev = kevEntry !== null;
   const exploitation = exploitationFrom(finding, inKev);
   const automatable = automatableFrom(metrics);
   const technicalImpact = technicalImpactFrom(metrics);
   const ssvc = ssvcOutcome({ exploitation, automatable, technicalImpact, mission: asset.mission });
   const timeline = remediationTimeline({ inKev, exposed: asset.exposed, automatable, technicalImpact });
-  const dueBy = dueDate(timeline, finding.firstObservedAt, ctx.policy);
+  // Network reachability is exposure evidence: no timeline, due date or patch of its own.
+  const reachability = finding.type === 'NETWORK_REACHABILITY';
+  const clock = reachability ? null : timelineClock(timeline, finding.firstObservedAt, kevEntry, { exposed: asset.exposed, automatable, technicalImpact }, ctx.policy);
+  const dueBy = clock?.dueBy ?? null;
   const cvssScore = selected?.cvss.baseScore ?? null;
   let acceptance: RiskAcceptance | null = null;
-  if (finding.status === 'ACTIVE' && key !== null && ctx.acceptances.length > 0) {
-    acceptance = accepted === null ? acceptanceFor(key, finding.instanceId, ctx.acceptances, ctx.now) : (accepted.get(key) ?? null);
-  }
-  const counted = finding.status === 'ACTIVE' && acceptance === null;
+  if (finding.status === 'ACTIVE' && !reachability && keys.length > 0) acceptance = index.lookup(finding.instanceId, keys) ?? null;
+  const counted = finding.status === 'ACTIVE' && !reachability && acceptance === null;
 
   let riskScore = 0;
   let reasons: readonly ScoreReason[];
@@ -122,7 +112,7 @@ function assessWith(finding: Finding, asset: AssetContext, ctx: AssessmentContex
       cvssSource: source,
       cvssVersion: selected?.cvss.version ?? null,
       epss: finding.epss,
-      exploitation, inKev, kevEntry,
+      exploitation, inKev, kevEntry, vulnerabilityId: finding.vulnerabilityId,
       lastKnownExploitAt: finding.lastKnownExploitAt,
       exposed: asset.exposed, automatable, technicalImpact,
       mission: asset.mission,
@@ -132,13 +122,13 @@ function assessWith(finding: Finding, asset: AssetContext, ctx: AssessmentContex
     riskScore = scored.score;
     reasons = scored.reasons;
   } else {
-    reasons = [notCountedReason(finding, acceptance)];
+    reasons = [notCountedReason(finding, acceptance, asset.exposureWhy ?? null)];
   }
 
   return {
-    finding, exploitation, automatable, technicalImpact, inKev,
+    finding, ids: keys, exploitation, automatable, technicalImpact, inKev, kevEntry,
     cvssVector: selected?.cvss.scoringVector ?? null,
-    cvssScore, ssvc, timeline, dueBy, counted,
+    cvssScore, ssvc, timeline: reachability ? null : timeline, dueBy, due: clock?.text ?? null, counted,
     acceptedBy: acceptance, riskScore, reasons,
   };
 }
@@ -167,12 +157,9 @@ export function assessAsset(input: AssetInput, ctx: AssessmentContext): AssetAss
 
   const counted: FindingAssessment[] = [];
   const excluded: FindingAssessment[] = [];
-  const index = ctx.acceptanceIndex;
-  const accepted: InForce = index !== undefined && index.now === ctx.now
-    ? { get: (key) => index.lookup(asset.instanceId, key) }
-    : acceptancesInForce(ctx.acceptances, asset.instanceId, ctx.now);
+  const index = indexFor(ctx);
   for (const f of findings) {
-    const a = assessWith(f, assetCtx, ctx, accepted);
+    const a = assessWith(f, assetCtx, ctx, index);
     (a.counted ? counted : excluded).push(a);
   }
   counted.sort(byRisk);
@@ -180,7 +167,7 @@ export function assessAsset(input: AssetInput, ctx: AssessmentContext): AssetAss
 
   const managed = managedInstance === undefined ? null : managedInstance === null ? false : managedInstance.pingStatus === 'Online';
   const scored = scoreAsset(counted, assetCtx);
-  const decision = decidePatch(counted, { managed, managedInstance: managedInstance ?? null, patchState });
+  const decision = decidePatch(counted, { managed, managedInstance: managedInstance ?? null, patchState }, ctx.now);
 
   return {
     asset,

@@ -1,6 +1,7 @@
-/** The SSVC / BOD 26-04 decision inputs derived from AWS data (DOMAIN.md "the proxies"). */
+/** The SSVC / BOD 26-04 decision inputs derived from AWS data (docs/decision-model.md "Inputs and proxies"). */
 import type { Asset, Cvss, ExploitedCatalog, Finding } from '../inputs.js';
 import type { Mission, Policy } from '../policy.js';
+import { findingKeys } from './advisory-ids.js';
 import type { Exploitation, TechnicalImpact } from './types.js';
 
 /** The base metrics of a CVSS v3.x vector that the proxies read, as upper-case letters. */
@@ -125,17 +126,13 @@ export function selectCvss(finding: Finding): Cvss | null {
   return readCvss(finding)?.cvss ?? null;
 }
 
-/** Upper-cased id as the catalog keys it, or null for findings without one. */
-function catalogKey(finding: Finding): string | null {
-  const id = finding.vulnerabilityId;
-  return id ? id.trim().toUpperCase() : null;
-}
-
-/** The CVE is in the exploited catalog (ids compared without regard to case). */
+/**
+ * Any id the finding is known by (its vulnerabilityId or a related id: the CVEs of a Windows KB)
+ * is in the exploited catalog (ids compared without regard to case).
+ */
 export function isInKev(finding: Finding, catalog: ExploitedCatalog | null): boolean {
   if (catalog === null) return false;
-  const key = catalogKey(finding);
-  return key !== null && catalog.entries.has(key);
+  return findingKeys(finding).some((k) => catalog.entries.has(k));
 }
 
 /**
@@ -226,19 +223,26 @@ export interface ExposureSource {
   readonly why: string | null;
 }
 
-/** Exposure and its first cause: public IPv4, IPv6, or an ACTIVE NETWORK_REACHABILITY finding. */
+/**
+ * Exposure and its causes: public IPv4, IPv6, and the open ports of ACTIVE NETWORK_REACHABILITY
+ * findings (protocol and port range, each named), joined in that order.
+ */
 export function resolveExposure(asset: Asset, findings: readonly Finding[]): ExposureSource {
-  if (asset.publicIpv4) return { exposed: true, why: `public IPv4 address ${asset.publicIpv4}` };
+  const why: string[] = [];
+  if (asset.publicIpv4) why.push(`public IPv4 address ${asset.publicIpv4}`);
   const v6 = asset.ipv6.find((a) => a !== '');
-  if (v6 !== undefined) return { exposed: true, why: `IPv6 address ${v6}` };
+  if (v6 !== undefined) why.push(`IPv6 address ${v6}`);
+  const paths: string[] = [];
   for (const f of findings) {
     if (f.type !== 'NETWORK_REACHABILITY' || f.status !== 'ACTIVE') continue;
     const range = f.networkReachability?.openPortRange;
     const proto = f.networkReachability?.protocol ?? '';
     const ports = range ? (range.begin === range.end ? ` port ${range.begin}` : ` ports ${range.begin}-${range.end}`) : '';
-    return { exposed: true, why: `reachable from the network (${`${proto}${ports}`.trim() || 'open path'}, Inspector network reachability)` };
+    const path = `${proto}${ports}`.trim() || 'open path';
+    if (!paths.includes(path)) paths.push(path);
   }
-  return { exposed: false, why: null };
+  if (paths.length > 0) why.push(`reachable from the network (${paths.join(', ')}, Inspector network reachability)`);
+  return why.length === 0 ? { exposed: false, why: null } : { exposed: true, why: why.join('; ') };
 }
 
 /** Public IPv4 / IPv6, or an ACTIVE NETWORK_REACHABILITY finding among `findings`. */

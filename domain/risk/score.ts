@@ -6,10 +6,14 @@
  * inside the band. Every input raises its band or its factors and never lowers either, so the
  * score is monotonic; bands never overlap, so an `act` finding always ranks first.
  *
- * An asset sits in the band of its strongest counted finding and is placed inside it by combining
- * its findings as 1 - prod(1 - p_i) (FIRST's rule for EPSS), weighted by mission and exposure. The
- * top of a band stays half a point under the next band's floor, so no number of weaker findings
- * rounds up to an asset with one stronger one.
+ * A finding fills at most FINDING_SPAN (18) points of its band; FINDING_FACTORS, one table,
+ * gives each factor's share and the sentence that explains it.
+ *
+ * An asset sits in the band of its strongest counted finding, at least one point above the floor,
+ * plus that finding's own points into the band, so single-finding assets rank exactly as their
+ * findings do; further findings fill the rest of the band (up to half a point under the next
+ * band's floor) by 1 - prod(1 - q_i) over their positions within their bands, weighted by mission
+ * and exposure. docs/decision-model.md "Risk score" states the rules.
  */
 import type { KevEntry } from '../inputs.js';
 import type { Mission } from '../policy.js';
@@ -25,28 +29,13 @@ export const BAND_WIDTH = 20;
  * patch decision (act and 3 days patch now), with act alone on top so an asset with an act
  * finding outranks any without one.
  */
-export function priorityBand(ssvc: SsvcOutcome, timeline: Timeline): number {
+export function priorityBand(ssvc: SsvcOutcome, timeline: Timeline | null): number {
   if (ssvc === 'act') return 4;
   if (timeline === '3 days' || timeline === '3 days and forensic investigation') return 3;
   if (ssvc === 'attend' || timeline === '14 days') return 2;
   if (ssvc === 'track*') return 1;
   return 0;
 }
-
-/**
- * Shares of the in-band position of a finding; they add up to 1. KEV has its own share so that a
- * listed finding outranks an otherwise identical unlisted one even when both are already active.
- */
-export const FINDING_WEIGHTS = {
-  cvss: 0.25,
-  epss: 0.2,
-  exploitation: 0.15,
-  kev: 0.1,
-  exposure: 0.1,
-  mission: 0.1,
-  automatable: 0.05,
-  technicalImpact: 0.05,
-} as const;
 
 const EXPLOITATION_LEVEL: Readonly<Record<Exploitation, number>> = { none: 0, 'public poc': 0.5, active: 1 };
 const MISSION_LEVEL: Readonly<Record<Mission, number>> = { low: 0, medium: 0.5, high: 1 };
@@ -67,6 +56,8 @@ export interface FindingScoreInput {
   readonly exploitation: Exploitation;
   readonly inKev: boolean;
   readonly kevEntry: KevEntry | null;
+  /** The finding's own id, so a KEV listing under a related id can say so. */
+  readonly vulnerabilityId?: string | null | undefined;
   readonly lastKnownExploitAt: Instant | null;
   readonly exposed: boolean;
   readonly automatable: boolean;
@@ -118,14 +109,16 @@ const BAND_TEXT: Readonly<Record<SsvcOutcome, Readonly<Record<Timeline, string>>
   return table;
 })();
 
-function bandText(ssvc: SsvcOutcome, timeline: Timeline): string {
-  return BAND_TEXT[ssvc][timeline];
+function bandText(ssvc: SsvcOutcome, timeline: Timeline | null): string {
+  return BAND_TEXT[ssvc][timeline ?? 'fix on system upgrade'];
 }
 
-function kevText(entry: KevEntry | null): string {
+function kevText(entry: KevEntry | null, vulnerabilityId: string | null | undefined): string {
   if (entry === null) return 'in CISA KEV';
   const ransomware = entry.knownRansomwareCampaignUse === 'Known' ? ', used in ransomware campaigns' : '';
-  return `in CISA KEV (added ${entry.dateAdded}${ransomware})`;
+  // Listed under a related id (a Windows KB fixing a listed CVE): say which one.
+  const via = vulnerabilityId && entry.cveID.toUpperCase() !== vulnerabilityId.trim().toUpperCase() ? ` as related ${entry.cveID}` : '';
+  return `in CISA KEV${via} (added ${entry.dateAdded}${ransomware})`;
 }
 
 function exploitationText(e: Exploitation, inKev: boolean, lastKnownExploitAt: Instant | null): string {
@@ -179,51 +172,79 @@ function apportion(raw: readonly number[], tenths: number[]): number {
   return total;
 }
 
-/** The 0..100 score of one counted finding, with each factor's share (zero shares left out). */
-export function scoreFinding(input: FindingScoreInput): Scored {
-  const w = FINDING_WEIGHTS;
-  const width = BAND_WIDTH;
-  const cvss = input.cvssScore === null ? 0 : clamp01(input.cvssScore / 10);
-  const epss = clamp01(input.epss);
-  const raw = [
-    priorityBand(input.ssvc, input.timeline) * width,
-    input.inKev ? width * w.kev : 0,
-    width * w.exploitation * EXPLOITATION_LEVEL[input.exploitation],
-    width * w.epss * epss,
-    width * w.cvss * cvss,
-    input.exposed ? width * w.exposure : 0,
-    input.automatable ? width * w.automatable : 0,
-    input.technicalImpact === 'total' ? width * w.technicalImpact : 0,
-    width * w.mission * MISSION_LEVEL[input.mission],
-  ];
-  const tenths = [0, 0, 0, 0, 0, 0, 0, 0, 0];
-  const total = apportion(raw, tenths);
-  // The band is always listed, even at 0 points: it says which outcome the finding has.
-  const reasons: ScoreReason[] = [{ factor: 'ssvc', points: (tenths[0] as number) / 10, text: bandText(input.ssvc, input.timeline) }];
-  for (let i = 1; i < raw.length; i++) {
-    const t = tenths[i] as number;
-    if (t <= 0) continue;
-    const points = t / 10;
-    switch (i) {
-      case 1: reasons.push({ factor: 'kev', points, text: kevText(input.kevEntry) }); break;
-      case 2: reasons.push({ factor: 'exploitation', points, text: exploitationText(input.exploitation, input.inKev, input.lastKnownExploitAt) }); break;
-      case 3: reasons.push({ factor: 'epss', points, text: EPSS_TEXT[Math.round(epss * 10_000)] as string }); break;
-      case 4: reasons.push({ factor: 'cvss', points, text: cvssText(input.cvssScore as number, input.cvssSource, input.cvssVersion) }); break;
-      case 5: reasons.push({ factor: 'exposure', points, text: input.exposureWhy ?? EXPOSED_TEXT }); break;
-      case 6: reasons.push({ factor: 'automatable', points, text: 'automatable (AV:N, PR:N, UI:N)' }); break;
-      case 7: reasons.push({ factor: 'technicalImpact', points, text: 'total technical impact (C:H, I:H)' }); break;
-      default: reasons.push({ factor: 'mission', points, text: input.missionWhy ? `mission ${input.mission} (${input.missionWhy})` : `mission ${input.mission}` });
-    }
-  }
-  return { score: total / 10, reasons };
+
+/** One factor of a finding's in-band position: its share, its level 0..1 and its sentence. */
+interface FindingFactor {
+  readonly factor: string;
+  /** Share of the finding span; the shares of all factors add up to 1. */
+  readonly weight: number;
+  /** How much of the share the finding earns, 0..1. */
+  level(input: FindingScoreInput): number;
+  /** The sentence shown when the factor earns points. */
+  text(input: FindingScoreInput): string;
 }
 
 const EXPOSED_TEXT = 'exposed (public address or network path)';
 
-/** Scale of a finding's likelihood proxy p = P_SCALE * (score / 100)^2 in the asset combination. */
-export const P_SCALE = 0.2;
+/**
+ * The factors that place a finding inside its band: this one table gives both the points and the
+ * reason texts. KEV has its own share so that a listed finding outranks an otherwise identical
+ * unlisted one even when both are already active.
+ */
+export const FINDING_FACTORS: readonly FindingFactor[] = [
+  { factor: 'kev', weight: 0.1, level: (i) => (i.inKev ? 1 : 0), text: (i) => kevText(i.kevEntry, i.vulnerabilityId) },
+  { factor: 'exploitation', weight: 0.15, level: (i) => EXPLOITATION_LEVEL[i.exploitation], text: (i) => exploitationText(i.exploitation, i.inKev, i.lastKnownExploitAt) },
+  { factor: 'epss', weight: 0.2, level: (i) => clamp01(i.epss), text: (i) => EPSS_TEXT[Math.round(clamp01(i.epss) * 10_000)] as string },
+  { factor: 'cvss', weight: 0.25, level: (i) => (i.cvssScore === null ? 0 : clamp01(i.cvssScore / 10)), text: (i) => cvssText(i.cvssScore as number, i.cvssSource, i.cvssVersion) },
+  { factor: 'exposure', weight: 0.1, level: (i) => (i.exposed ? 1 : 0), text: (i) => i.exposureWhy ?? EXPOSED_TEXT },
+  { factor: 'automatable', weight: 0.05, level: (i) => (i.automatable ? 1 : 0), text: () => 'automatable (AV:N, PR:N, UI:N)' },
+  { factor: 'technicalImpact', weight: 0.05, level: (i) => (i.technicalImpact === 'total' ? 1 : 0), text: () => 'total technical impact (C:H, I:H)' },
+  { factor: 'mission', weight: 0.1, level: (i) => MISSION_LEVEL[i.mission], text: (i) => (i.missionWhy ? `mission ${i.mission} (${i.missionWhy})` : `mission ${i.mission}`) },
+];
 
-/** Shares of an asset's in-band position: the findings alone, then mission and exposure on top. */
+/** The weights of FINDING_FACTORS by factor name (they add up to 1). */
+export const FINDING_WEIGHTS: Readonly<Record<string, number>> = Object.fromEntries(FINDING_FACTORS.map((f) => [f.factor, f.weight]));
+
+/**
+ * Points of its band a finding can fill: the factors place it in [floor, floor + FINDING_SPAN].
+ * The rest of the band is the asset score's: one point for having a counted finding at all, and
+ * head room for further findings, so that a lone finding's asset follows its score point for
+ * point (strict order at one decimal) and still stays under the next band.
+ */
+export const FINDING_SPAN = 18;
+
+/** The 0..100 score of one counted finding, with each factor's share (zero shares left out). */
+export function scoreFinding(input: FindingScoreInput): Scored {
+  const n = FINDING_FACTORS.length;
+  const raw = new Array<number>(n + 1);
+  raw[0] = priorityBand(input.ssvc, input.timeline) * BAND_WIDTH;
+  for (let k = 0; k < n; k++) {
+    const f = FINDING_FACTORS[k] as FindingFactor;
+    raw[k + 1] = FINDING_SPAN * f.weight * f.level(input);
+  }
+  const tenths = new Array<number>(n + 1).fill(0);
+  const total = apportion(raw, tenths);
+  // The band is always listed, even at 0 points: it says which outcome the finding has.
+  const reasons: ScoreReason[] = [{ factor: 'ssvc', points: (tenths[0] as number) / 10, text: bandText(input.ssvc, input.timeline) }];
+  for (let k = 0; k < n; k++) {
+    const t = tenths[k + 1] as number;
+    if (t <= 0) continue;
+    const f = FINDING_FACTORS[k] as FindingFactor;
+    reasons.push({ factor: f.factor, points: t / 10, text: f.text(input) });
+  }
+  return { score: total / 10, reasons };
+}
+
+/** The lift of an asset with any counted finding above its band's floor. */
+export const ASSET_FLOOR_LIFT = 1;
+
+/** Scale of a further finding's share q of the asset's head room (see scoreAsset). */
+export const Q_SCALE = 0.1;
+
+/** Each band below the strongest finding's divides a further finding's q by this. */
+export const LOWER_BAND_DIVISOR = 4;
+
+/** Shares of what further findings add: the findings alone, then mission and exposure on top. */
 export const ASSET_WEIGHTS = { findings: 0.6, mission: 0.25, exposure: 0.15 } as const;
 
 // Half a point under the next band: after rounding to one decimal, still strictly below it.
@@ -238,35 +259,50 @@ export interface AssetScoreInput {
 }
 
 /**
- * The 0..100 score of an asset from its counted findings (any order). Band: the strongest
- * finding's; position: 1 - prod(1 - p_i) with p_i = P_SCALE * (score_i / 100)^2, so that many
- * findings add up, high scores weigh most, and a single finding never fills the band alone.
+ * The 0..100 score of an asset from its counted findings (any order), built relative to the band:
+ * - band: the strongest finding's;
+ * - lift: ASSET_FLOOR_LIFT for having a counted finding at all, plus the strongest finding's own
+ *   points into its band (so a lone finding's asset follows the finding scores one for one);
+ * - head room (up to half a point under the next band): each further finding i closes a share
+ *   q_i of it, combined as 1 - prod(1 - q_i) (FIRST's rule for EPSS). q_i = Q_SCALE x (1 + its
+ *   position within its band, 0..1) / 2, divided by LOWER_BAND_DIVISOR per band it sits below the
+ *   strongest; what the head room gains is then weighted by mission and exposure.
  */
 export function scoreAsset(counted: readonly FindingAssessment[], asset: AssetScoreInput): Scored {
   if (counted.length === 0) return { score: 0, reasons: [{ factor: 'count', points: 0, text: 'no counted findings' }] };
   let band = -1;
   let strongest: FindingAssessment | null = null;
-  let miss = 1;
   for (const f of counted) {
     const b = priorityBand(f.ssvc, f.timeline);
     if (b > band || (b === band && strongest !== null && f.riskScore > strongest.riskScore)) { band = b; strongest = f; }
-    const s = f.riskScore / 100;
-    miss *= 1 - P_SCALE * s * s;
   }
   const top = strongest as FindingAssessment;
+  const floor = band * BAND_WIDTH;
+  const into = Math.min(FINDING_SPAN, Math.max(0, top.riskScore - floor));
+  let miss = 1;
+  for (const f of counted) {
+    if (f === top) continue;
+    const b = priorityBand(f.ssvc, f.timeline);
+    const position = Math.min(1, Math.max(0, (f.riskScore - b * BAND_WIDTH) / FINDING_SPAN));
+    miss *= 1 - (Q_SCALE * (1 + position)) / 2 / LOWER_BAND_DIVISOR ** (band - b);
+  }
   const combined = 1 - miss;
-  const span = ASSET_SPAN * combined;
+  const headRoom = ASSET_SPAN - ASSET_FLOOR_LIFT - into;
+  const gained = headRoom * combined;
   const missionLevel = MISSION_LEVEL[asset.mission];
-  const raw = [band * BAND_WIDTH, span * ASSET_WEIGHTS.findings, span * ASSET_WEIGHTS.mission * missionLevel, asset.exposed ? span * ASSET_WEIGHTS.exposure : 0];
-  const tenths = [0, 0, 0, 0];
+  const raw = [floor, ASSET_FLOOR_LIFT + into, gained * ASSET_WEIGHTS.findings, gained * ASSET_WEIGHTS.mission * missionLevel, asset.exposed ? gained * ASSET_WEIGHTS.exposure : 0];
+  const tenths = [0, 0, 0, 0, 0];
   const total = apportion(raw, tenths);
   const id = top.finding.vulnerabilityId ?? top.finding.findingArn;
   const n = counted.length;
   const reasons: ScoreReason[] = [
     { factor: 'ssvc', points: (tenths[0] as number) / 10, text: `strongest finding ${id}: ${bandText(top.ssvc, top.timeline)}` },
-    { factor: 'count', points: (tenths[1] as number) / 10, text: `${n} counted finding${n === 1 ? '' : 's'}, combined likelihood ${num(combined, 3)} (1 - prod(1 - ${P_SCALE} x (score/100)^2))` },
+    { factor: 'strongest', points: (tenths[1] as number) / 10, text: `${ASSET_FLOOR_LIFT} point for a counted finding, plus ${num(into, 1)} points of ${id} (score ${num(top.riskScore, 1)}) into its band` },
   ];
-  if ((tenths[2] as number) > 0) reasons.push({ factor: 'mission', points: (tenths[2] as number) / 10, text: asset.missionWhy ? `mission ${asset.mission} (${asset.missionWhy})` : `mission ${asset.mission}` });
-  if ((tenths[3] as number) > 0) reasons.push({ factor: 'exposure', points: (tenths[3] as number) / 10, text: asset.exposureWhy ?? EXPOSED_TEXT });
+  if (n > 1) {
+    reasons.push({ factor: 'count', points: (tenths[2] as number) / 10, text: `${n - 1} more counted finding${n === 2 ? '' : 's'}, combined ${num(combined, 3)} of the head room (1 - prod(1 - q_i), q_i from each finding's position within its band)` });
+  }
+  if ((tenths[3] as number) > 0) reasons.push({ factor: 'mission', points: (tenths[3] as number) / 10, text: asset.missionWhy ? `mission ${asset.mission} (${asset.missionWhy})` : `mission ${asset.mission}` });
+  if ((tenths[4] as number) > 0) reasons.push({ factor: 'exposure', points: (tenths[4] as number) / 10, text: asset.exposureWhy ?? EXPOSED_TEXT });
   return { score: total / 10, reasons };
 }

@@ -72,10 +72,55 @@ export function timelineDays(timeline: Timeline, policy: Policy): number | null 
   }
 }
 
-/** firstObservedAt plus the timeline's days; null for "fix on system upgrade". */
+/** firstObservedAt plus the timeline's days; null for "fix on system upgrade" (see timelineClock for KEV). */
 export function dueDate(timeline: Timeline, firstObservedAt: Instant, policy: Policy): Instant | null {
   const days = timelineDays(timeline, policy);
   return days === null ? null : firstObservedAt + days * DAY_MS;
+}
+
+/** When a finding is due and why from that start. */
+export interface TimelineClock {
+  readonly dueBy: Instant | null;
+  readonly start: Instant;
+  /** What the clock counts from: the first observation, or the KEV listing that drives the timeline. */
+  readonly from: 'firstObservedAt' | 'kevDateAdded';
+  /** "due 2026-11-04: 3 days from the CISA KEV listing on 2026-11-01 (later than first observed 2026-10-01)". */
+  readonly text: string;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+function day(t: Instant): string {
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/**
+ * The due date with its start: firstObservedAt, or, when the KEV listing drives the timeline
+ * (without it the timeline would be less urgent) and the CVE entered KEV after the finding was
+ * first observed, the KEV dateAdded. "fix on system upgrade" has no due date.
+ */
+export function timelineClock(
+  timeline: Timeline,
+  firstObservedAt: Instant,
+  kev: { readonly dateAdded: string } | null,
+  rest: Omit<TimelineInputs, 'inKev'>,
+  policy: Policy,
+): TimelineClock {
+  let start = firstObservedAt;
+  let from: TimelineClock['from'] = 'firstObservedAt';
+  const kevDrives = kev !== null && remediationTimeline({ ...rest, inKev: false }) !== timeline;
+  const added = kev !== null && DATE_ONLY.test(kev.dateAdded) ? Date.parse(`${kev.dateAdded}T00:00:00Z`) : Number.NaN;
+  if (kevDrives && Number.isFinite(added) && added > firstObservedAt) {
+    start = added;
+    from = 'kevDateAdded';
+  }
+  const days = timelineDays(timeline, policy);
+  if (days === null) return { dueBy: null, start, from, text: `no due date: BOD 26-04 ${timeline}` };
+  const dueBy = start + days * DAY_MS;
+  const since = from === 'kevDateAdded'
+    ? `the CISA KEV listing on ${kev?.dateAdded as string} (later than first observed ${day(firstObservedAt)})`
+    : `first observed ${day(firstObservedAt)}${kevDrives ? ` (listed in CISA KEV on ${kev?.dateAdded as string}, earlier)` : ''}`;
+  return { dueBy, start, from, text: `due ${day(dueBy)}: ${days} days from ${since}` };
 }
 
 /** Urgency of a timeline, 3 days highest (both 3-day rows equal): for ordering, never for display. */

@@ -1,5 +1,5 @@
 /** Outputs of risk assessment: the SSVC and BOD 26-04 decision inputs, outcomes and scores. */
-import type { Asset, Finding, ManagedInstance, PatchState, RiskAcceptance } from '../inputs.js';
+import type { Asset, Finding, KevEntry, ManagedInstance, PatchState, RiskAcceptance } from '../inputs.js';
 import type { Mission } from '../policy.js';
 import type { Instant } from '../time.js';
 
@@ -32,17 +32,27 @@ export interface AssetContext {
 /** Everything decided about one finding. */
 export interface FindingAssessment {
   readonly finding: Finding;
+  /** Every advisory id the finding is known by, upper case: vulnerabilityId, then related ids. */
+  readonly ids: readonly string[];
   readonly exploitation: Exploitation;
   readonly automatable: boolean;
   readonly technicalImpact: TechnicalImpact;
   readonly inKev: boolean;
+  /** The KEV entry of any of its ids (the earliest listed), if any. */
+  readonly kevEntry: KevEntry | null;
   /** The CVSS v3 vector the proxies were read from, if any. */
   readonly cvssVector: string | null;
   readonly cvssScore: number | null;
   readonly ssvc: SsvcOutcome;
-  readonly timeline: Timeline;
+  /** The BOD 26-04 timeline; null for network reachability (exposure evidence, no timeline). */
+  readonly timeline: Timeline | null;
   readonly dueBy: Instant | null;
-  /** False when SUPPRESSED / CLOSED or under an unexpired acceptance: it then scores 0. */
+  /** How the due date was reached ("due 2026-11-04: 3 days from ..."); null without a timeline. */
+  readonly due: string | null;
+  /**
+   * False when SUPPRESSED / CLOSED, under an acceptance that applies, or network reachability
+   * (exposure evidence only): it then scores 0.
+   */
   readonly counted: boolean;
   /** The acceptance that suppresses it, if any. */
   readonly acceptedBy: RiskAcceptance | null;
@@ -52,7 +62,7 @@ export interface FindingAssessment {
 
 export type DecisionKind = 'patch-now' | 'next-window' | 'routine' | 'none' | 'blocked' | 'mitigate';
 
-/** The per-asset patch decision (DOMAIN.md "Patch decision per asset"). */
+/** The per-asset patch decision (docs/decision-model.md "Decisions"). */
 export interface PatchDecision {
   readonly kind: DecisionKind;
   /** For blocked and mitigate: the decision the findings alone would have made. */
@@ -60,6 +70,8 @@ export interface PatchDecision {
   readonly dueBy: Instant | null;
   readonly rebootExpected: boolean;
   readonly forensicTriage: boolean;
+  /** A counted finding is past its due date: the decision was escalated to patch-now (unless blocked or mitigate). */
+  readonly overdue: boolean;
   /** The findings that drove the decision (the most urgent ones). */
   readonly drivers: readonly FindingAssessment[];
   /** Sentences explaining the decision. */

@@ -13,6 +13,8 @@ export const SSVC_OUTCOMES: readonly SsvcOutcome[] = ['act', 'attend', 'track*',
 export interface FindingReport {
   readonly findingArn: string;
   readonly vulnerabilityId: string | null;
+  /** The other advisory ids Inspector relates to it (the CVEs of a KB, the ALAS ids of a CVE). */
+  readonly relatedVulnerabilities: readonly string[];
   readonly title: string | null;
   readonly type: string;
   readonly severity: Severity;
@@ -25,8 +27,11 @@ export interface FindingReport {
   readonly cvssVector: string | null;
   readonly epss: number | null;
   readonly ssvc: SsvcOutcome;
-  readonly timeline: Timeline;
+  /** null for network reachability: exposure evidence, no timeline of its own. */
+  readonly timeline: Timeline | null;
   readonly dueBy: string | null;
+  /** How the due date was reached ("due 2026-11-04: 3 days from the CISA KEV listing on ..."). */
+  readonly due: string | null;
   readonly overdue: boolean;
   readonly fixAvailable: FixAvailable;
   readonly packages: readonly { readonly name: string; readonly version: string | null; readonly fixedInVersion: string | null }[];
@@ -83,6 +88,7 @@ export function toFindingReport(a: FindingAssessment, now: Instant): FindingRepo
   return {
     findingArn: f.findingArn,
     vulnerabilityId: f.vulnerabilityId,
+    relatedVulnerabilities: f.relatedVulnerabilities,
     title: f.title,
     type: f.type,
     severity: f.severity,
@@ -97,6 +103,7 @@ export function toFindingReport(a: FindingAssessment, now: Instant): FindingRepo
     ssvc: a.ssvc,
     timeline: a.timeline,
     dueBy: toIso(a.dueBy),
+    due: a.due,
     overdue: a.counted && a.dueBy !== null && a.dueBy < now,
     fixAvailable: f.fixAvailable,
     packages: f.packages.map((p) => ({ name: p.name, version: p.version, fixedInVersion: p.fixedInVersion })),

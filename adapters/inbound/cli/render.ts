@@ -25,7 +25,7 @@ function score(n: number): string {
 function topFinding(a: AssetReport): string {
   const f = a.findings[0];
   if (!f) return '-';
-  return `${f.vulnerabilityId ?? f.title ?? f.type} (${f.ssvc}, ${f.timeline})`;
+  return `${f.vulnerabilityId ?? f.title ?? f.type} (${f.ssvc}, ${f.timeline ?? 'no timeline'})`;
 }
 
 function header(s: Style, title: string, r: { source: string; generatedAt: string }): string {
@@ -57,10 +57,10 @@ export function renderFleet(r: FleetReport, s: Style): string {
 function findingsTable(findings: readonly FindingReport[], s: Style): string {
   return table(findings, [
     { header: 'RISK', cell: (f) => score(f.riskScore), align: 'right' },
-    { header: 'VULNERABILITY', cell: (f) => f.vulnerabilityId ?? f.type },
+    { header: 'VULNERABILITY', cell: (f) => (f.vulnerabilityId ?? f.type) + (f.relatedVulnerabilities.length > 0 ? ` (${f.relatedVulnerabilities.slice(0, 3).join(', ')}${f.relatedVulnerabilities.length > 3 ? ', ...' : ''})` : ''), max: 48 },
     { header: 'SEVERITY', cell: (f) => f.severity },
     { header: 'SSVC', cell: (f) => s.paint(SSVC_COLOUR[f.ssvc] ?? 'bold', f.ssvc) },
-    { header: 'TIMELINE', cell: (f) => f.timeline, max: 20 },
+    { header: 'TIMELINE', cell: (f) => f.timeline ?? '-', max: 20 },
     { header: 'DUE', cell: (f) => (f.overdue ? s.paint('red', `${day(f.dueBy)}!`) : day(f.dueBy)) },
     { header: 'KEV', cell: (f) => (f.inKev ? s.paint('red', 'yes') : 'no') },
     { header: 'EXPLOIT', cell: (f) => f.exploitation },

@@ -72,7 +72,8 @@ function exposureBasis(a: AssetReport, f: FindingReport): string {
 function kevBasis(f: FindingReport, kevWarning: boolean): string {
   const caveat = kevWarning ? ' (the KEV catalog was not fully read: see warnings)' : '';
   if (f.inKev) return (reasonStarting(f.reasons, ['in CISA KEV']) ?? `${f.vulnerabilityId ?? 'the CVE'} is in CISA KEV`) + caveat;
-  return `${f.vulnerabilityId ?? 'this finding'} is not in the CISA KEV catalog${caveat}`;
+  const known = [f.vulnerabilityId, ...f.relatedVulnerabilities].filter((id) => id !== null).join(', ');
+  return `${known || 'this finding'}: none of its ids is in the CISA KEV catalog${caveat}`;
 }
 
 function explainOne(a: AssetReport, f: FindingReport, counted: boolean, policy: Policy, kevWarning: boolean): FindingExplanationOut {
@@ -88,6 +89,7 @@ function explainOne(a: AssetReport, f: FindingReport, counted: boolean, policy: 
   return {
     findingArn: f.findingArn,
     vulnerabilityId: f.vulnerabilityId,
+    relatedVulnerabilities: [...f.relatedVulnerabilities],
     title: f.title,
     severity: f.severity,
     counted,
@@ -116,6 +118,7 @@ function explainOne(a: AssetReport, f: FindingReport, counted: boolean, policy: 
       outcome: bodRow.timeline,
       days: timelineDays(bodRow.timeline, policy),
       firstObservedAt: f.firstObservedAt,
+      due: f.due,
       dueBy: f.dueBy,
       overdue: f.overdue,
     },
@@ -132,10 +135,12 @@ export function explainFinding(r: InstanceReport, query: string, policy: Policy)
   const a = r.asset;
   const q = query.trim().toUpperCase();
   const all = [...a.findings.map((f) => ({ f, counted: true })), ...a.accepted.map((f) => ({ f, counted: false }))];
-  const hits = all.filter(({ f }) => f.findingArn.toUpperCase() === q || f.vulnerabilityId?.trim().toUpperCase() === q);
+  // A finding is known by its vulnerabilityId and its related ids (a KB's CVEs, a CVE's ALAS ids).
+  const idsOf = (f: FindingReport): string[] => [f.vulnerabilityId, ...f.relatedVulnerabilities].filter((id): id is string => id !== null).map((id) => id.trim().toUpperCase());
+  const hits = all.filter(({ f }) => f.findingArn.toUpperCase() === q || idsOf(f).includes(q));
   const label = a.name ? `${a.name} (${a.instanceId})` : a.instanceId;
   if (hits.length === 0) {
-    const ids = [...new Set(all.map(({ f }) => f.vulnerabilityId).filter((id): id is string => id !== null))];
+    const ids = [...new Set(all.flatMap(({ f }) => idsOf(f)))];
     const near = ids
       .map((id) => ({ id, d: editDistance(q, id.toUpperCase()) }))
       .filter((x) => x.d <= 3)

@@ -55,6 +55,7 @@ export function mapFinding(raw: unknown, path: string): Finding | null {
     title: optString(CTX, f, 'title', path),
     instanceId,
     vulnerabilityId: pvd === null ? null : optString(CTX, pvd, 'vulnerabilityId', pvdPath),
+    relatedVulnerabilities: pvd === null ? [] : mapRelated(optArray(CTX, pvd, 'relatedVulnerabilities', pvdPath), `${pvdPath}.relatedVulnerabilities`),
     inspectorScore: optNumber(CTX, f, 'inspectorScore', path),
     adjustedCvss: adjusted === null ? null : mapCvss(adjusted, `${path}.inspectorScoreDetails.adjustedCvss`, 'score'),
     cvss,
@@ -83,6 +84,17 @@ export function findingResourceTags(raw: unknown, path: string): Record<string, 
     return tags === null ? {} : readTagMap(CTX, tags, `${path}.resources[${i}].tags`);
   }
   return null;
+}
+
+/** packageVulnerabilityDetails.relatedVulnerabilities: the CVEs of a KB, the ALAS ids of a CVE ... */
+function mapRelated(list: readonly unknown[], path: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const id = list[i];
+    if (typeof id !== 'string') fail(CTX, `${path}[${i}]`, 'a string', id);
+    if (id.trim() !== '') out.push(id.trim());
+  }
+  return out;
 }
 
 function mapCvssList(list: readonly unknown[], path: string): Cvss[] {

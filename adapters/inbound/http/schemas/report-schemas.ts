@@ -27,6 +27,7 @@ export const findingReportSchema = z
   .strictObject({
     findingArn: z.string(),
     vulnerabilityId: nullableString,
+    relatedVulnerabilities: z.array(z.string()).describe('the other advisory ids Inspector relates to it: the CVEs of a Windows KB, the ALAS ids of a CVE'),
     title: nullableString,
     type: z.string().describe('PACKAGE_VULNERABILITY, NETWORK_REACHABILITY, CODE_VULNERABILITY (open: AWS may add values)'),
     severity: openEnum<Severity>('INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL, UNTRIAGED (open: AWS may add values)'),
@@ -39,8 +40,10 @@ export const findingReportSchema = z
     cvssVector: nullableString,
     epss: z.number().nullable(),
     ssvc: ssvcSchema,
-    timeline: z.enum(['3 days and forensic investigation', '3 days', '14 days', '60 days', 'fix on system upgrade']),
+    timeline: z.enum(['3 days and forensic investigation', '3 days', '14 days', '60 days', 'fix on system upgrade']).nullable()
+      .describe('BOD 26-04 timeline; null for network reachability (exposure evidence only)'),
     dueBy: isoInstant.nullable(),
+    due: nullableString.describe('how the due date was reached: from first observation, or from the CISA KEV listing when that is later and drives the timeline'),
     overdue: z.boolean(),
     fixAvailable: z.enum(['YES', 'NO', 'PARTIAL']),
     packages: z.array(z.strictObject({ name: z.string(), version: nullableString, fixedInVersion: nullableString })),

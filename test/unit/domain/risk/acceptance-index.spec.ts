@@ -2,33 +2,59 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { RiskAcceptance } from '../../../../domain/inputs.js';
 import { DEFAULT_POLICY } from '../../../../domain/policy.js';
-import { indexAcceptances } from '../../../../domain/risk/acceptance-index.js';
+import { acceptanceApplies, indexAcceptances } from '../../../../domain/risk/acceptance-index.js';
 import { assessAsset } from '../../../../domain/risk/assess.js';
 import { aFinding, anAcceptance, anAsset, T0 } from '../../../builders.js';
 
 const INSTANCES = ['i-a', 'i-b'];
-const CVES = ['CVE-2024-1', 'CVE-2024-2', 'cve-2024-3 '];
+const CVES = ['CVE-2024-1', 'CVE-2024-2', 'cve-2024-3 ', 'ALAS2-2025-1', 'KB5023697'];
 
 const acceptance = fc.record({
   id: fc.uuid(),
   vulnerabilityId: fc.constantFrom(...CVES),
   instanceId: fc.constantFrom<string | null>(null, ...INSTANCES),
+  acceptedAt: fc.integer({ min: T0 - 20, max: T0 + 20 }),
   until: fc.integer({ min: T0 - 10, max: T0 + 10 }),
+  revokedAt: fc.option(fc.integer({ min: T0 - 30, max: T0 + 30 }), { nil: null }),
 }).map((a): RiskAcceptance => anAcceptance(a));
 
-describe('acceptance index', () => {
-  it('gives every asset the same assessment as scanning every acceptance', () => {
-    fc.assert(fc.property(fc.array(acceptance, { maxLength: 12 }), fc.constantFrom(...INSTANCES), (acceptances, instanceId) => {
-      const findings = CVES.map((cve, k) => aFinding({ findingArn: `arn:${k}`, instanceId, vulnerabilityId: cve.trim().toUpperCase() }));
-      const input = { asset: anAsset({ instanceId }), findings, managedInstance: undefined, patchState: null };
-      const ctx = { catalog: null, acceptances, now: T0, policy: DEFAULT_POLICY };
+/** The rule of docs/decision-model.md "Risk acceptances", written out independently. */
+function modelApplies(a: RiskAcceptance, instanceId: string, ids: readonly string[], now: number): boolean {
+  return a.revokedAt === null && now < a.until && (a.instanceId === null || a.instanceId === instanceId)
+    && ids.includes(a.vulnerabilityId.trim().toUpperCase());
+}
 
-      const scanned = assessAsset(input, ctx);
-      const indexed = assessAsset(input, { ...ctx, acceptanceIndex: indexAcceptances(acceptances, T0) });
+describe('risk acceptances: the one rule', () => {
+  it('a finding is accepted exactly when an unrevoked acceptance for any of its ids, in scope, ends after the assessment instant', () => {
+    fc.assert(fc.property(fc.array(acceptance, { maxLength: 12 }), fc.constantFrom(...INSTANCES), fc.integer({ min: T0 - 40, max: T0 + 40 }), (acceptances, instanceId, now) => {
+      const findings = [
+        aFinding({ findingArn: 'arn:1', instanceId, vulnerabilityId: 'CVE-2024-1' }),
+        aFinding({ findingArn: 'arn:2', instanceId, vulnerabilityId: 'CVE-2024-2', relatedVulnerabilities: ['ALAS2-2025-1'] }),
+        aFinding({ findingArn: 'arn:3', instanceId, vulnerabilityId: 'KB5023697', relatedVulnerabilities: ['CVE-2024-3'] }),
+      ];
+      const r = assessAsset({ asset: anAsset({ instanceId }), findings, managedInstance: undefined, patchState: null }, { catalog: null, acceptances, now, policy: DEFAULT_POLICY });
 
-      expect(indexed.excluded.map((f) => f.acceptedBy?.id ?? null)).to.deep.equal(scanned.excluded.map((f) => f.acceptedBy?.id ?? null));
-      expect(indexed.riskScore).to.equal(scanned.riskScore);
+      for (const f of [...r.findings, ...r.excluded]) {
+        const ids = [f.finding.vulnerabilityId as string, ...f.finding.relatedVulnerabilities];
+        const expected = acceptances.some((a) => modelApplies(a, instanceId, ids, now));
+        expect(f.counted, `${f.finding.findingArn} at ${now - T0}`).to.equal(!expected);
+      }
+    }), { numRuns: 300 });
+  });
+
+  it('a revoked acceptance never applies, whatever the instant, even before its revocation or its creation', () => {
+    fc.assert(fc.property(acceptance, fc.integer({ min: T0 - 100, max: T0 + 100 }), (a, now) => {
+      const revoked = { ...a, revokedAt: a.revokedAt ?? T0 };
+      expect(acceptanceApplies(revoked, now)).to.equal(false);
     }));
+  });
+
+  it('an unrevoked acceptance applies before its until only, whenever it was created', () => {
+    const a = anAcceptance({ acceptedAt: T0 + 1000, until: T0 + 10, revokedAt: null });
+
+    expect(acceptanceApplies(a, T0 - 1000)).to.equal(true);
+    expect(acceptanceApplies(a, T0 + 9)).to.equal(true);
+    expect(acceptanceApplies(a, T0 + 10)).to.equal(false);
   });
 
   it('an acceptance on the instance wins over a fleet-wide one; an expired one counts for nothing', () => {
@@ -38,8 +64,16 @@ describe('acceptance index', () => {
 
     const index = indexAcceptances([fleet, own, expired], T0);
 
-    expect(index.lookup('i-a', 'CVE-2024-6387')?.id).to.equal('own');
-    expect(index.lookup('i-b', 'CVE-2024-6387')?.id).to.equal('fleet');
-    expect(index.lookup('i-b', 'CVE-2099-1')).to.equal(undefined);
+    expect(index.lookup('i-a', ['CVE-2024-6387'])?.id).to.equal('own');
+    expect(index.lookup('i-b', ['CVE-2024-6387'])?.id).to.equal('fleet');
+    expect(index.lookup('i-b', ['CVE-2099-1'])).to.equal(undefined);
+  });
+
+  it('matches a finding by any of its advisory ids', () => {
+    const byAlas = anAcceptance({ id: 'alas', vulnerabilityId: 'ALAS2-2025-2879', instanceId: null, until: T0 + 100 });
+
+    const index = indexAcceptances([byAlas], T0);
+
+    expect(index.lookup('i-a', ['CVE-2025-1', 'ALAS2-2025-2879'])?.id).to.equal('alas');
   });
 });

@@ -213,17 +213,73 @@ describe('risk score of an asset (examples)', () => {
     expect(r.reasons).to.deep.equal([{ factor: 'count', points: 0, text: 'no counted findings' }]);
   });
 
-  it('names its strongest finding, its count, mission and exposure', () => {
+  it('names its strongest finding, its lift into the band, the further findings, mission and exposure', () => {
     const r = assessAsset({
       asset: anAsset({ tags: { Environment: 'prod' }, publicIpv4: '203.0.113.7' }),
       findings: [aFinding({ findingArn: 'a' }), aFinding({ findingArn: 'b', vulnerabilityId: 'CVE-2023-0001' })],
       managedInstance: aManagedInstance(), patchState: null,
     }, aContext({ catalog: aCatalog('CVE-2024-6387') }));
 
-    expect(r.reasons.map((x) => x.factor)).to.deep.equal(['ssvc', 'count', 'mission', 'exposure']);
+    expect(r.reasons.map((x) => x.factor)).to.deep.equal(['ssvc', 'strongest', 'count', 'mission', 'exposure']);
     expect(r.reasons[0]?.text).to.match(/^strongest finding CVE-2024-6387: SSVC act/);
-    expect(r.reasons[1]?.text).to.match(/^2 counted findings, combined likelihood 0\.\d+/);
-    expect(r.reasons[2]?.text).to.equal('mission high (tag Environment=prod)');
-    expect(r.reasons[3]?.text).to.equal('public IPv4 address 203.0.113.7');
+    expect(r.reasons[1]?.text).to.match(/^1 point for a counted finding, plus [\d.]+ points of CVE-2024-6387 \(score [\d.]+\) into its band$/);
+    expect(r.reasons[2]?.text).to.match(/^1 more counted finding, combined 0\.\d+ of the head room/);
+    expect(r.reasons[3]?.text).to.equal('mission high (tag Environment=prod)');
+    expect(r.reasons[4]?.text).to.equal('public IPv4 address 203.0.113.7');
+  });
+
+  // Issue 12, defect 1: a lone track finding (CVSS 9.1, public exploit, automatable, total impact)
+  // gave its asset 0.0, like an asset with none; 55- and 41-point findings gave 40.7 and 40.4.
+  it('a lone strong track finding lifts its asset visibly above an asset with none', () => {
+    const strongTrack: Factors = { cvss: 9.1, epss: 0.3, exploitation: 'public poc', inKev: false, automatable: true, total: true, fix: 'YES' };
+    const lowPlace: AssetFactors = { mission: 'low', exposed: false };
+    const f = assessFactors(strongTrack, lowPlace);
+    const one = assetOf(lowPlace, findingsOf([strongTrack]));
+    const none = assetOf(lowPlace, [{ ...findingFor(strongTrack), status: 'CLOSED' }]);
+
+    expect(f.ssvc).to.equal('track');
+    expect(one.riskScore).to.be.at.least(1 + f.riskScore);
+    expect(one.riskScore - none.riskScore).to.be.at.least(1);
+  });
+
+  it('single-finding assets in band 2 are as far apart as their findings', () => {
+    const weak: Factors = { cvss: 4, epss: 0.01, exploitation: 'none', inKev: false, automatable: true, total: false, fix: 'YES' };
+    const strong: Factors = { ...weak, cvss: 9.8, epss: 0.9, exploitation: 'public poc' };
+    const place: AssetFactors = { mission: 'medium', exposed: true };
+    const fw = assessFactors(weak, place);
+    const fs = assessFactors(strong, place);
+    expect([fw.ssvc, fw.timeline, fs.timeline]).to.deep.equal(['track', '14 days', '14 days']);
+
+    const gap = assetOf(place, findingsOf([strong])).riskScore - assetOf(place, findingsOf([weak])).riskScore;
+
+    expect(gap).to.be.closeTo(fs.riskScore - fw.riskScore, 1e-9);
+  });
+});
+
+describe('risk score of an asset: resolution within a band (properties)', () => {
+  it('an asset with any counted finding scores at least one point above its band floor', () => {
+    fc.assert(fc.property(assetFactorsArb, fc.array(factorsArb, { minLength: 1, maxLength: 10 }), (a, fs) => {
+      const r = assetOf(a, findingsOf(fs));
+      const floor = (r.reasons[0] as ScoreReason).points;
+
+      expect(floor % 20).to.equal(0);
+      expect(r.riskScore).to.be.at.least(floor + 1);
+      expect(r.riskScore).to.be.below(floor + 20);
+    }));
+  });
+
+  it('single-finding assets with the same mission and exposure follow their findings in strict order within a band', () => {
+    fc.assert(fc.property(assetFactorsArb, factorsArb, factorsArb, (a, f1, f2) => {
+      const s1 = assessFactors(f1, a);
+      const s2 = assessFactors(f2, a);
+      fc.pre(Math.floor(s1.riskScore / 20) === Math.floor(s2.riskScore / 20) && s1.riskScore !== s2.riskScore);
+      const [hi, lo] = s1.riskScore > s2.riskScore ? [f1, f2] : [f2, f1];
+
+      const above = assetOf(a, findingsOf([hi])).riskScore;
+      const below = assetOf(a, findingsOf([lo])).riskScore;
+
+      expect(above).to.be.above(below);
+      expect(Math.round(above * 10)).to.be.above(Math.round(below * 10));
+    }), { numRuns: 500 });
   });
 });
