@@ -147,6 +147,6 @@ export function decidePatch(counted: readonly FindingAssessment[], ssm: SsmView,
 
   return {
     kind, underlying, dueBy, rebootExpected: pending > 0 || kernel !== null || windowsUpdate !== null,
-    forensicTriage: forensic.length > 0, overdue: overdue.length > 0, drivers, reasons,
+    forensicTriage: forensic.length > 0, overdue: overdue.length > 0, escalated, drivers, reasons,
   };
 }

@@ -23,7 +23,7 @@ function isPatched(kind: DecisionKind): kind is PatchedDecision {
 }
 
 /**
- * Plans patching for the assessed fleet (DOMAIN.md "Patch plan").
+ * Plans patching for the assessed fleet (docs/patching.md, docs/decision-model.md "Decisions").
  *
  * patch-now, next-window and routine instances get a window (see `choosePatchWindow`, CPU from
  * `metrics`) and a wave (see `planWaves`, Auto Scaling groups sized over all `assessments`);
@@ -42,7 +42,7 @@ export function buildPatchPlan(
     const kind = a.decision.kind;
     const patched = isPatched(kind) ? kind : null;
     const choice = patched
-      ? choosePatchWindow({ decision: patched, dueBy: a.decision.dueBy, cpu: metrics.get(a.asset.instanceId)?.cpu }, now, policy)
+      ? choosePatchWindow({ decision: patched, dueBy: a.decision.dueBy, cpu: metrics.get(a.asset.instanceId)?.cpu, escalated: a.decision.escalated }, now, policy)
       : null;
     return { a, patched, choice, production: isProduction(a.asset, a.mission, policy), group: autoScalingGroupOf(a.asset, policy) };
   });

@@ -66,7 +66,7 @@ export function groupLimit(groupSize: number, fraction: number): number {
 }
 
 /**
- * Splits the instances to patch into waves (DOMAIN.md "Patch plan"), numbered from 1.
+ * Splits the instances to patch into waves (docs/patching.md), numbered from 1.
  *
  * For each urgency (patch-now, next-window, routine) and each stage (non-production, production):
  * when policy.rollout.canary is on and the stage has more than one instance, a canary wave of one

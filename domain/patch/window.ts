@@ -22,6 +22,8 @@ export interface WindowRequest {
   readonly dueBy: Instant | null;
   /** CPUUtilization points of any period (they are averaged per hour); undefined: no history. */
   readonly cpu: readonly MetricPoint[] | undefined;
+  /** patch-now only because a finding is overdue (the findings alone said next-window or routine). */
+  readonly escalated?: boolean;
 }
 
 /** Why the policy's default window was used instead of one from CPU history. */
@@ -98,9 +100,12 @@ export function weeklyCpuProfile(cpu: readonly MetricPoint[], now: Instant, hist
 }
 
 /**
- * Chooses the patch window of one instance (DOMAIN.md "Patch plan").
+ * Chooses the patch window of one instance (docs/patching.md).
  *
  * - patch-now starts at `now`, even in a freeze (the emergency overrides it; `why` says so).
+ * - patch-now only because a finding is overdue (`escalated`): the quietest window that starts
+ *   within ESCALATION_HOURS of `now` and overlaps no freeze (the sooner on equal CPU); without
+ *   CPU history or such a window, at once.
  * - Otherwise every run of `policy.patchWindow.durationHours` consecutive hour-of-week slots with
  *   CPU history (wrapping from Saturday to Sunday) is a candidate, ranked by mean CPU, then by
  *   the sooner start. The quietest candidate whose next occurrence starts before dueBy and
@@ -113,11 +118,17 @@ export function weeklyCpuProfile(cpu: readonly MetricPoint[], now: Instant, hist
 export function choosePatchWindow(request: WindowRequest, now: Instant, policy: Policy): WindowChoice {
   const freezes = policy.freezeWindows.map(toFreeze);
   const { dueBy } = request;
-  if (request.decision === 'patch-now') return immediate(now, dueBy, freezes, policy.patchWindow.durationHours);
-
   const historyDays = policy.patchWindow.historyDays;
   const profile = weeklyCpuProfile(request.cpu ?? [], now, historyDays);
   const minHours = Math.min(MIN_HISTORY_HOURS, historyDays * 24);
+  if (request.decision === 'patch-now') {
+    if (request.escalated === true && profile.hours >= minHours) {
+      const soon = soonestQuiet(profile, now, dueBy, freezes, policy.patchWindow.durationHours * HOUR_MS);
+      if (soon !== null) return soon;
+    }
+    return immediate(now, dueBy, freezes, policy.patchWindow.durationHours);
+  }
+
   if (profile.hours === 0) return fallback(now, dueBy, freezes, policy, 'no-history', `no CPU history in the last ${historyDays} days`, []);
   if (profile.hours < minHours) {
     return fallback(now, dueBy, freezes, policy, 'little-history',
@@ -152,6 +163,17 @@ export function choosePatchWindow(request: WindowRequest, now: Instant, policy: 
     avoidedFreezes: avoided,
     overriddenFreeze: null,
   };
+}
+
+/** Hours within which an overdue (escalated) instance gets its quiet window. */
+export const ESCALATION_HOURS = 72;
+
+function soonestQuiet(profile: CpuProfile, now: Instant, dueBy: Instant | null, freezes: readonly Freeze[], durationMs: number): WindowChoice | null {
+  const limit = now + ESCALATION_HOURS * HOUR_MS;
+  const chosen = rankCandidates(profile, now, durationMs).find((c) => c.start < limit && overlapping(c, freezes).length === 0);
+  if (chosen === undefined) return null;
+  const why = `overdue: quietest ${hoursText(durationMs)} within the next ${ESCALATION_HOURS} h: ${slotText(chosen)}, mean CPU ${pct(chosen.meanCpu)}`;
+  return { window: { start: chosen.start, end: chosen.end, source: 'cpu-history', why }, lateBy: late(chosen.end, dueBy), fallback: null, avoidedFreezes: [], overriddenFreeze: null };
 }
 
 function immediate(now: Instant, dueBy: Instant | null, freezes: readonly Freeze[], durationHours: number): WindowChoice {

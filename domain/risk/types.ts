@@ -72,6 +72,8 @@ export interface PatchDecision {
   readonly forensicTriage: boolean;
   /** A counted finding is past its due date: the decision was escalated to patch-now (unless blocked or mitigate). */
   readonly overdue: boolean;
+  /** patch-now only because of an overdue finding (the findings alone said next-window or routine). */
+  readonly escalated: boolean;
   /** The findings that drove the decision (the most urgent ones). */
   readonly drivers: readonly FindingAssessment[];
   /** Sentences explaining the decision. */

@@ -17,7 +17,7 @@ export const NEXT_SUNDAY: Instant = T0 + 7 * DAY_MS;
 
 export function aDecision(kind: DecisionKind, over: Partial<PatchDecision> = {}): PatchDecision {
   const underlying = kind === 'blocked' || kind === 'mitigate' ? 'next-window' : kind;
-  return { kind, underlying, dueBy: null, rebootExpected: false, forensicTriage: false, overdue: false, drivers: [], reasons: [`${kind} for the test`], ...over };
+  return { kind, underlying, dueBy: null, rebootExpected: false, forensicTriage: false, overdue: false, escalated: false, drivers: [], reasons: [`${kind} for the test`], ...over };
 }
 
 export interface AssessmentSpec {

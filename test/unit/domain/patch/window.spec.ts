@@ -253,3 +253,34 @@ describe('choosePatchWindow', () => {
     );
   });
 });
+
+describe('choosePatchWindow: overdue escalation (issue 12)', () => {
+  const policy = aPolicy();
+
+  it('an instance patch-now only because it is overdue gets the quietest window within 72 hours, not the weekly one', () => {
+    const dueBy = NOW - 5 * DAY_MS;
+
+    const choice = choosePatchWindow({ decision: 'patch-now', dueBy, cpu, escalated: true }, NOW, policy);
+
+    // Sun 02:00 (3%) is 86 h away; Thu 01:00 (10%) is the quietest within 72 h.
+    expect(choice.window.start).to.equal(THU_0100);
+    expect(choice.window.start - NOW).to.be.below(72 * HOUR_MS);
+    expect(choice.window.why).to.equal('overdue: quietest 3 h within the next 72 h: Thu 01:00–04:00 UTC, mean CPU 10.0%');
+    expect(choice.lateBy).to.equal(THU_0100 + 3 * HOUR_MS - dueBy);
+  });
+
+  it('without CPU history it goes at once', () => {
+    const choice = choosePatchWindow({ decision: 'patch-now', dueBy: NOW - DAY_MS, cpu: undefined, escalated: true }, NOW, policy);
+
+    expect(choice.window).to.include({ source: 'immediate', start: NOW });
+  });
+
+  it('property: an escalated instance always starts within 72 hours', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 167 }), fc.integer({ min: 0, max: 200 }), (quiet, hoursFromNow) => {
+      const history = cpuWeeks(NOW, 14, busyWeekWith({ [quiet]: 1, [(quiet + 1) % 168]: 1, [(quiet + 2) % 168]: 1 }));
+      const now = NOW + hoursFromNow * HOUR_MS;
+      const choice = choosePatchWindow({ decision: 'patch-now', dueBy: now - DAY_MS, cpu: history, escalated: true }, now, policy);
+      expect(choice.window.start - now).to.be.within(0, 72 * HOUR_MS - 1);
+    }), { numRuns: 50 });
+  });
+});
