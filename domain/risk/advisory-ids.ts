@@ -50,8 +50,10 @@ export function isWindowsUpdateId(id: string): boolean {
   return KB.test(id.trim());
 }
 
-function digits(key: string): string {
-  return key.replace(/\D+/g, '');
+/** What follows the advisory's prefix: "2025-2879" of ALAS2023-2025-2879; the digits of KB5023697. */
+function body(key: string): string {
+  const dash = key.indexOf('-');
+  return dash === -1 ? key.replace(/\D+/g, '') : key.slice(dash + 1);
 }
 
 /** Levenshtein distance, capped: beyond `cap` the exact number does not matter. */
@@ -73,18 +75,18 @@ function distance(a: string, b: string, cap: number): number {
 }
 
 /**
- * Known ids close to `key` (at most `limit`, closest first): the same digits under another
- * prefix (ALAS2-2025-2879 for ALAS-2025-2879), or at most two edits away.
+ * Known ids close to `key` (at most `limit`, closest first): at most two edits away, or the same
+ * number under another prefix (ALAS2023-2025-2879 for ALAS-2025-2879).
  */
 export function nearMatches(key: string, known: Iterable<string>, limit = 5): string[] {
-  const d = digits(key);
+  const b = body(key);
   const scored: { id: string; score: number }[] = [];
   for (const id of known) {
     const k = vulnerabilityKey(id);
     if (k === key) continue;
     const edits = distance(k, key, 2);
     if (edits <= 2) scored.push({ id: k, score: edits });
-    else if (d.length >= 4 && digits(k) === d) scored.push({ id: k, score: 3 });
+    else if (b.length >= 4 && body(k) === b) scored.push({ id: k, score: 3 });
   }
   scored.sort((a, b) => a.score - b.score || a.id.localeCompare(b.id));
   return scored.slice(0, limit).map((s) => s.id);

@@ -1,7 +1,9 @@
 import type { Actor } from '../../domain/access/actor.js';
 import { authorize } from '../../domain/access/authorize.js';
 import { findInstance } from '../../domain/instance-lookup.js';
+import { ValidationError } from '../../domain/errors.js';
 import { newAcceptance } from '../../domain/patch/acceptance.js';
+import { findingKeys, nearMatches } from '../../domain/risk/advisory-ids.js';
 import { toIso } from '../../domain/time.js';
 import type { AcceptanceReport, AcceptRiskRequest } from './patch-operations.js';
 import type { PatchDependencies } from './patch-dependencies.js';
@@ -14,7 +16,10 @@ import { audited, hex, toAcceptanceReport } from './patch-support.js';
 export class AcceptRisk {
   constructor(private readonly d: PatchDependencies) {}
 
-  /** @throws ForbiddenError, ValidationError (id, until, reason), NotFoundError / AmbiguousError (instance). */
+  /**
+   * @throws ForbiddenError, ValidationError (id, until, reason; an id no finding is known by,
+   * unless `force`), NotFoundError / AmbiguousError (instance).
+   */
   async execute(actor: Actor, request: AcceptRiskRequest): Promise<AcceptanceReport> {
     const scope = request.instance ? `on ${request.instance}` : 'fleet-wide';
     return audited(this.d, actor, 'risk.accept', String(request.vulnerabilityId ?? ''), async () => {
@@ -31,12 +36,31 @@ export class AcceptRisk {
         now,
         policy: this.d.core.policy,
       });
+      if (request.force !== true) await this.mustMatchTheFleet(record.vulnerabilityId, instanceId, request.instance ?? null);
       const stored = await this.d.store.createAcceptance(record);
       return {
         value: toAcceptanceReport(stored, now),
         target: stored.id,
-        detail: `${stored.vulnerabilityId} ${instanceId ? `on ${instanceId}` : scope} until ${toIso(stored.until)}: ${stored.reason}`,
+        detail: `${stored.vulnerabilityId} ${instanceId ? `on ${instanceId}` : scope} until ${toIso(stored.until)}: ${stored.reason}${request.force === true ? ' (forced)' : ''}`,
       };
     });
+  }
+
+  /**
+   * An acceptance names an id some finding is known by now (its vulnerabilityId or a related id),
+   * on the instance or anywhere in the fleet; else it would silently match nothing.
+   * @throws ValidationError naming vulnerabilityId, with the nearest known ids.
+   */
+  private async mustMatchTheFleet(key: string, instanceId: string | null, typed: string | null): Promise<void> {
+    const known = new Set<string>();
+    for await (const f of this.d.core.findings.listActiveFindings(instanceId ? { instanceIds: [instanceId] } : {})) {
+      for (const k of findingKeys(f)) known.add(k);
+      if (known.has(key)) return;
+    }
+    const where = instanceId ? `on ${typed ?? instanceId}` : 'in the fleet';
+    const near = nearMatches(key, known);
+    const hint = near.length > 0 ? `; near: ${near.join(', ')}` : '';
+    throw new ValidationError('vulnerabilityId', `an advisory id of a finding ${where}`,
+      `vulnerabilityId: ${key} matches no finding ${where}${hint}; to accept it anyway, force it (--force, or "force": true)`);
   }
 }

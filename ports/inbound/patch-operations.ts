@@ -97,6 +97,8 @@ export interface AcceptRiskRequest {
   /** ISO date or date-time; must be in the future. */
   readonly until: string;
   readonly reason: string;
+  /** Accept even when no finding on the instance (or in the fleet) is known by this id now. */
+  readonly force?: boolean;
 }
 
 export interface AcceptanceReport {

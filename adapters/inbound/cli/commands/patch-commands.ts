@@ -182,7 +182,8 @@ export const patchCommands: CommandModule = (y, ctx) => {
       'accept a risk until a date: one instance (--instance) or the whole fleet (--fleet)',
       (c) =>
         c
-          .positional('vulnerability', { type: 'string', demandOption: true, describe: 'CVE or other advisory id' })
+          .positional('vulnerability', { type: 'string', demandOption: true, describe: 'advisory id: CVE-..., KB5023697, ALAS2-..., GHSA-..., RHSA-..., USN-... (a finding\'s id or one of its related ids)' })
+          .option('force', { type: 'boolean', default: false, describe: 'accept even when no current finding is known by this id' })
           .option('instance', { type: 'string', describe: 'instance id or Name tag' })
           .option('fleet', { type: 'boolean', default: false, describe: 'every instance' })
           .option('until', { type: 'string', demandOption: true, describe: 'ISO date (through that day, UTC) or date-time' })
@@ -192,7 +193,7 @@ export const patchCommands: CommandModule = (y, ctx) => {
         if ((instance === undefined) === (args.fleet !== true)) throw new UsageError('give exactly one of --instance I or --fleet');
         const cve = String(args.vulnerability);
         await confirmed(ctx, `Accept ${cve} ${instance ? `on ${instance}` : 'fleet-wide'} until ${String(args.until)}?`, o);
-        const r = await a.acceptRisk(a.actor, { vulnerabilityId: cve, instance: instance ?? null, until: String(args.until), reason: String(args.reason) });
+        const r = await a.acceptRisk(a.actor, { vulnerabilityId: cve, instance: instance ?? null, until: String(args.until), reason: String(args.reason), ...(args.force === true ? { force: true } : {}) });
         return { json: r, human: () => renderAcceptance(r) };
       }),
     )
