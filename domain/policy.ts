@@ -1,5 +1,5 @@
 /**
- * Every tunable of the model, with the defaults of DOMAIN.md. A policy file (JSON) overrides any
+ * Every tunable of the model, with the defaults of docs/decision-model.md. A policy file (JSON) overrides any
  * part; `resolvePolicy` validates it and names the offending key when it is wrong.
  */
 import { ROLES, type Role } from './access/actor.js';

@@ -1,4 +1,4 @@
-/** Which CloudTrail events deserve a person's look, and why (DOMAIN.md "Activity"). */
+/** Which CloudTrail events deserve a person's look, and why (docs/decision-model.md "Activity"). */
 import type { ChangeEvent } from '../inputs.js';
 import type { Policy } from '../policy.js';
 import { cidrContains, parseCidr, parseIp } from './cidr.js';

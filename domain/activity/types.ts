@@ -1,4 +1,4 @@
-/** The review of CloudTrail events (DOMAIN.md "Activity"). */
+/** The review of CloudTrail events (docs/decision-model.md "Activity"). */
 import type { ChangeEvent } from '../inputs.js';
 
 /** Why an event is worth a look: root user, sensitive call, an error code, an unknown network. */

@@ -1,4 +1,4 @@
-/** Summaries of CloudWatch series (DOMAIN.md "Metrics"). */
+/** Summaries of CloudWatch series (docs/decision-model.md "Metrics"). */
 import type { MetricName, MetricPoint } from '../inputs.js';
 
 /** A point whose robust z-score is beyond the threshold, in either direction. */

@@ -3,7 +3,7 @@ import type { Mission } from '../../../../domain/policy.js';
 import { SSVC_COORDINATOR_TABLE, ssvcOutcome } from '../../../../domain/risk/ssvc.js';
 import type { Exploitation, SsvcOutcome, TechnicalImpact } from '../../../../domain/risk/types.js';
 
-// CISA coordinator table v2.0.3, copied from DOMAIN.md by hand (not from the implementation):
+// CISA coordinator table v2.0.3, copied from docs/decision-model.md by hand (not from the implementation):
 // exploitation | automatable | technical impact | low | medium | high
 const EXPECTED = `
 none       | no  | partial | track  | track  | track

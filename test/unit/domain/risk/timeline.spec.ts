@@ -4,7 +4,7 @@ import { BOD_26_04_TABLE, dueDate, remediationTimeline } from '../../../../domai
 import type { TechnicalImpact, Timeline } from '../../../../domain/risk/types.js';
 import { T0 } from '../../../builders.js';
 
-// CISA BOD 26-04 table, copied from DOMAIN.md by hand (not from the implementation):
+// CISA BOD 26-04 table, copied from docs/decision-model.md by hand (not from the implementation):
 // in KEV | exposed | automatable | technical impact | timeline
 const EXPECTED = `
 no  | no  | no  | partial | fix on system upgrade
