@@ -112,33 +112,61 @@ function noNativeSqlite(root: string): Plugin {
 }
 
 /**
- * Packages Bolt requires at load for the receivers a Lambda never uses: Socket Mode (a long-lived
- * WebSocket, with its own copy of undici), Express (with body-parser and its character-set
- * tables) and raw-body (HTTPReceiver's). The Slack Lambda takes requests through Bolt's
- * AwsLambdaReceiver, which needs none of them, so they are replaced by stubs that throw if a
- * receiver that needs them is ever built. About 1.2 MB less to read at every cold start.
+ * Packages the chat frameworks require at load for features a Lambda never uses, replaced in the
+ * bundles so a cold start does not read them (about 1.2 MB for Slack, 0.4 MB for Teams):
+ *
+ * - Bolt's Socket Mode (a long-lived WebSocket, with its own copy of undici), Express (with
+ *   body-parser and its character-set tables) and raw-body: the receivers other than
+ *   AwsLambdaReceiver, which the Slack Lambda uses;
+ * - botbuilder's htmlparser2 (SetSpeakMiddleware, for voice channels) and fs-extra
+ *   (FileTranscriptStore): middleware the Teams bot does not install;
+ * - node-fetch's whatwg-url (with tr46's Unicode tables): node-fetch takes Node's own URL when
+ *   there is one (`Url.URL || whatwgUrl.URL`), so the stub hands it that same URL.
+ *
+ * Each is replaced only where that importer requires it. A stub that is called throws, naming
+ * the package and this file, so a framework change that starts to need one fails loudly (the
+ * bundle tests run the bundled handlers).
  */
-const BOLT_UNUSED = ['@slack/socket-mode', 'express', 'raw-body'] as const;
+interface Unused {
+  readonly pkg: string;
+  /** The importer's path, as a regular expression over its node_modules path. */
+  readonly from: RegExp;
+  /** The stub's CommonJS source; default: every export throws. */
+  readonly contents?: string;
+}
 
-function boltReceiversUnused(): Plugin {
-  const fromBolt = /[\\/]node_modules[\\/]@slack[\\/]bolt[\\/]/;
+const UNUSED: readonly Unused[] = [
+  { pkg: '@slack/socket-mode', from: /node_modules\/@slack\/bolt\// },
+  { pkg: 'express', from: /node_modules\/@slack\/bolt\// },
+  { pkg: 'raw-body', from: /node_modules\/@slack\/bolt\// },
+  { pkg: 'htmlparser2', from: /node_modules\/botbuilder\/lib\/setSpeakMiddleware\.js$/ },
+  { pkg: 'fs-extra', from: /node_modules\/botbuilder\/lib\/fileTranscriptStore\.js$/ },
+  { pkg: 'whatwg-url', from: /node_modules\/node-fetch\//, contents: 'module.exports = { URL: globalThis.URL, URLSearchParams: globalThis.URLSearchParams };' },
+];
+
+function throwingStub(pkg: string): string {
+  const message = `${pkg} is not in the Lambda bundle: it serves a feature the Lambda does not use (see scripts/bundle-lambdas.ts)`;
+  return [
+    `function unavailable() { throw new Error(${JSON.stringify(message)}); }`,
+    'module.exports = new Proxy(unavailable, { get: (target, key) => (key === "__esModule" ? false : key in target ? target[key] : unavailable) });',
+  ].join('\n');
+}
+
+function unusedPackages(): Plugin {
   return {
-    name: 'bolt-receivers-unused',
+    name: 'unused-packages',
     setup(b) {
-      b.onResolve({ filter: /^(@slack\/socket-mode|express|raw-body)$/ }, (args) =>
-        BOLT_UNUSED.includes(args.path as (typeof BOLT_UNUSED)[number]) && fromBolt.test(args.importer) ? { path: args.path, namespace: 'bolt-unused' } : undefined);
-      b.onLoad({ filter: /.*/, namespace: 'bolt-unused' }, (args) => ({
-        contents: [
-          'function unavailable() {',
-          `  throw new Error(${JSON.stringify(`${args.path} is not in the Lambda bundle: the Slack Lambda takes requests through Bolt's AwsLambdaReceiver (scripts/bundle-lambdas.ts)`)});`,
-          '}',
-          'module.exports = unavailable;',
-          'module.exports.default = unavailable;',
-          'module.exports.Router = unavailable;',
-          'module.exports.SocketModeClient = unavailable;',
-        ].join('\n'),
-        loader: 'js',
-      }));
+      const names = new Set(UNUSED.map((u) => u.pkg));
+      b.onResolve({ filter: /^[@a-z]/ }, (args) => {
+        if (!names.has(args.path)) return undefined;
+        const importer = args.importer.split('\\').join('/');
+        const hit = UNUSED.find((u) => u.pkg === args.path && u.from.test(importer));
+        return hit ? { path: `${UNUSED.indexOf(hit)}`, namespace: 'unused-package' } : undefined;
+      });
+      b.onLoad({ filter: /.*/, namespace: 'unused-package' }, (args) => {
+        const u = UNUSED[Number(args.path)]!;
+        return { contents: u.contents ?? throwingStub(u.pkg), loader: 'js' };
+      });
     },
   };
 }
@@ -212,7 +240,7 @@ export async function bundleLambdas(options: BundleOptions = {}): Promise<Bundle
       legalComments: 'external',
       banner: { js: BANNER },
       define: { 'import.meta.url': '__sreOpsModuleUrl' },
-      plugins: [noNativeSqlite(root), boltReceiversUnused()],
+      plugins: [noNativeSqlite(root), unusedPackages()],
       tsconfig: join(root, 'tsconfig.json'),
       logLevel: 'warning',
       absWorkingDir: root,
