@@ -69,14 +69,32 @@ export async function deferredRuntime(env: Env, given?: DeferredWork): Promise<D
   if (mode === 'in-process') return inProcess(new InProcessDeferredWork());
   if (mode !== 'lambda') throw new ValidationError('SRE_OPS_DEFERRED', 'lambda or in-process', `SRE_OPS_DEFERRED: expected lambda or in-process, got "${mode}"`);
   if (!functionName) throw new ValidationError('SRE_OPS_DEFERRED', 'AWS_LAMBDA_FUNCTION_NAME', 'SRE_OPS_DEFERRED=lambda needs AWS_LAMBDA_FUNCTION_NAME (set by Lambda itself)');
-  // Loaded only on Lambda: the SDK client is the largest part of an acknowledgement's cold start.
-  const [{ LambdaClient }, { LambdaDeferredWork }] = await Promise.all([
-    import('@aws-sdk/client-lambda'),
-    import('../adapters/outbound/lambda/lambda-deferred-work.js'),
-  ]);
   const version = env.AWS_LAMBDA_FUNCTION_VERSION;
-  const deferred = new LambdaDeferredWork(new LambdaClient({}), { functionName, ...(version && version !== '$LATEST' ? { qualifier: version } : {}) });
+  const target = { functionName, ...(version && version !== '$LATEST' ? { qualifier: version } : {}) };
+  // Loaded on the first hand-off, not at start: the SDK client is the largest part of an
+  // acknowledgement's cold start, and answers given in the acknowledgement (help, usage) defer nothing.
+  const deferred = onFirstDefer(async () => {
+    const [{ LambdaClient }, { LambdaDeferredWork }] = await Promise.all([
+      import('@aws-sdk/client-lambda'),
+      import('../adapters/outbound/lambda/lambda-deferred-work.js'),
+    ]);
+    return new LambdaDeferredWork(new LambdaClient({}), target);
+  });
   return { deferred, runWith: () => {}, afterResponse: () => {} };
+}
+
+/** A DeferredWork made on the first defer() and kept (made again after a failure to make it). */
+function onFirstDefer(make: () => Promise<DeferredWork>): DeferredWork {
+  let work: Promise<DeferredWork> | undefined;
+  return {
+    async defer(job) {
+      const w = await (work ??= make().catch((err: unknown) => {
+        work = undefined;
+        throw err;
+      }));
+      return w.defer(job);
+    },
+  };
 }
 
 /** A Secrets Manager client as the entry points take one (tests give one pointed at a local server). */

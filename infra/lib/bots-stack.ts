@@ -1,6 +1,6 @@
 /**
  * The Slack and Teams bots on Lambda (Node.js 22), from the bundles `npm run bundle` writes to
- * dist/lambda/<name>/index.mjs. Each may invoke itself asynchronously (Slack wants an answer in
+ * dist/lambda/<name>/ (index.mjs and the chunks it imports; the source maps stay outside). Each may invoke itself asynchronously (Slack wants an answer in
  * 3 s: the slow work runs in a second, asynchronous invocation) and logs to
  * /aws/lambda/sre-ops-assistant-<name>.
  *

@@ -21,7 +21,7 @@ export function findRepoRoot(from: string = fileURLToPath(import.meta.url)): str
 export type LambdaName = 'slack' | 'teams' | 'collector';
 
 /**
- * The folder holding one Lambda's bundle, checked now so a missing bundle fails the synth with
+ * The folder holding one Lambda's bundle (index.mjs and its chunks/, uploaded whole), checked now so a missing bundle fails the synth with
  * what to do rather than an asset error from deep inside the CDK.
  */
 export function lambdaBundle(bundleDir: string, name: LambdaName): string {

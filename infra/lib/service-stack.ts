@@ -24,7 +24,7 @@ import type { DataStack } from './data-stack.js';
 import { dockerContext } from './paths.js';
 
 /** Never sent to Docker: dependencies are installed in the image, build output and caches are local. */
-export const IMAGE_EXCLUDES = ['node_modules', '.git', '.bench-data', 'cdk.out', 'dist/cdk.out', 'dist/lambda', 'coverage', '*.tgz'];
+export const IMAGE_EXCLUDES = ['node_modules', '.git', '.bench-data', 'cdk.out', 'dist/cdk.out', 'dist/lambda', 'dist/lambda-sourcemaps', 'coverage', '*.tgz'];
 
 export interface ServiceStackProps extends StackProps {
   readonly vpc: IVpc;

@@ -47,7 +47,8 @@ describe('infra: the app and its inputs', () => {
   });
 
   it('synthesizes offline through the CDK CLI with the inputs on the command line (cdk.json, bin/app.ts)', function () {
-    this.timeout(60_000);
+    // A second Node process loading the whole CDK: minutes on a loaded machine.
+    this.timeout(240_000);
     const out = mkdtempSync(join(tmpdir(), 'sre-ops-cdk-cli-'));
     try {
       const args = ['cdk', 'synth', '--quiet', '--no-notices', '--no-version-reporting', '--output', out,

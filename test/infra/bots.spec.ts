@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -39,6 +39,10 @@ describe('infra 5. bots', () => {
     }
     const bodies = staged.map((p) => readFileSync(join(s.outdir, p, 'index.mjs'), 'utf8')).sort();
     expect(bodies).to.deep.equal(['slack', 'teams'].map((name) => readFileSync(join(stubBundles(), name, 'index.mjs'), 'utf8')));
+    // The whole folder: index.mjs with the chunks it imports; the source maps stay outside.
+    for (const p of staged) {
+      expect(readdirSync(join(s.outdir, p), { recursive: true, encoding: 'utf8' }).sort()).to.deep.equal(['chunks', 'chunks/chunk-STUB.mjs', 'index.mjs']);
+    }
   });
 
   it('logs to /aws/lambda/sre-* log groups of their own', () => {

@@ -24,7 +24,8 @@ function readmeLibraryExample(): string {
  * (from npm's cache, as `npm ci` left it), and use the package from there by its name.
  */
 describe('the packed npm package, installed into a fresh project', function () {
-  this.timeout(300_000);
+  // The install builds better-sqlite3 from source: several minutes on a loaded machine.
+  this.timeout(600_000);
   let dir: string;
   const modules = (): string => join(dir, 'node_modules');
   // The consumer's own config home: nothing here reads or writes the user's state file.

@@ -40,7 +40,7 @@ async function freePort(): Promise<number> {
  * Starts `moto_server -H 127.0.0.1 -p PORT` and waits until it answers.
  * @throws Error with moto's stderr when it does not answer within `timeoutMs`.
  */
-export async function startMoto(timeoutMs = 20_000): Promise<MotoServer> {
+export async function startMoto(timeoutMs = 90_000): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -90,7 +90,9 @@ export async function startMoto(timeoutMs = 20_000): Promise<MotoServer> {
 export function useMoto(): { readonly endpoint: string; readonly server: MotoServer } {
   let server: MotoServer | null = null;
   before(async function () {
-    this.timeout(30_000);
+    // moto_server is a Python process: on a loaded machine, with specs in parallel, it can take
+    // well over the few seconds it needs on a quiet one.
+    this.timeout(100_000);
     server = await startMoto();
   });
   beforeEach(async () => {

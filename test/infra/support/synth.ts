@@ -52,13 +52,20 @@ function tempDir(prefix: string): string {
 }
 
 let bundles: string | undefined;
-/** dist/lambda as `npm run bundle` lays it out, with a stub handler per function. */
+/**
+ * dist/lambda as `npm run bundle` lays it out, with a stub handler per function: index.mjs, a
+ * chunk it imports under chunks/, and the source maps in the sibling lambda-sourcemaps/ folder.
+ */
 export function stubBundles(): string {
   if (bundles === undefined) {
-    bundles = tempDir('sre-ops-bundles-');
+    const dist = tempDir('sre-ops-bundles-');
+    bundles = join(dist, 'lambda');
     for (const name of ['slack', 'teams', 'collector']) {
-      mkdirSync(join(bundles, name));
-      writeFileSync(join(bundles, name, 'index.mjs'), `// stub of the ${name} bundle\nexport const handler = async () => ({ statusCode: 200 });\n`);
+      mkdirSync(join(bundles, name, 'chunks'), { recursive: true });
+      mkdirSync(join(dist, 'lambda-sourcemaps', name), { recursive: true });
+      writeFileSync(join(bundles, name, 'index.mjs'), `// stub of the ${name} bundle\nimport { ok } from './chunks/chunk-STUB.mjs';\nexport const handler = async () => ok;\n`);
+      writeFileSync(join(bundles, name, 'chunks', 'chunk-STUB.mjs'), 'export const ok = { statusCode: 200 };\n');
+      writeFileSync(join(dist, 'lambda-sourcemaps', name, 'index.mjs.map'), '{"version":3,"sources":[],"mappings":""}\n');
     }
   }
   return bundles;

@@ -1,10 +1,15 @@
-import { expect } from 'chai';
+import * as chai from 'chai';
+import chaiAsPromised from 'chai-as-promised';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchMetricsPublisher, DEFAULT_METRICS_NAMESPACE, FLEET_METRICS } from '../../../adapters/outbound/aws/cloudwatch-metrics-publisher.js';
 import { SourceError } from '../../../domain/errors.js';
 import { MOTO_CREDENTIALS, MOTO_REGION, useMoto } from '../../support/moto.js';
 import { awsError, motoClients } from './aws-fixtures.js';
+
+// Registered here, not left to whichever spec ran before in the same process (parallel workers).
+chai.use(chaiAsPromised);
+const { expect } = chai;
 
 const AT = Date.parse('2026-11-20T12:00:00Z');
 const FIGURES = { actNow: 3, overdue: 7, criticalFindings: 12, patchCompliancePercent: 87.5 };

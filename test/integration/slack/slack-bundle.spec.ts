@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { HttpResult } from '../../../adapters/inbound/chat/api-gateway-event.js';
-import { bundleLambdas, LAMBDAS } from '../../../scripts/bundle-lambdas.js';
+import { bundleLambdas, LAMBDAS, type BundleResult } from '../../../scripts/bundle-lambdas.js';
 import { startCaptureServer, type CaptureServer } from '../../support/capture-server.js';
 import { BOT_TOKEN, SIGNING_SECRET, slashCommand } from './slack-events.js';
 
@@ -25,14 +25,16 @@ function withEnv(vars: Record<string, string>): () => void {
 describe('the Slack Lambda bundle (npm run bundle), loaded and called as Lambda would', function () {
   this.timeout(60_000);
   let out: string;
+  let result: BundleResult;
   let bundle: string;
   let server: CaptureServer;
   let restore: () => void;
 
   before(async () => {
     out = mkdtempSync(join(tmpdir(), 'sre-ops-bundle-'));
-    const [result] = await bundleLambdas({ outDir: out, only: ['slack'], sourcemap: false });
-    bundle = result!.file;
+    // As `npm run bundle` lays it out: <out>/lambda/slack, source maps in <out>/lambda-sourcemaps/slack.
+    [result] = (await bundleLambdas({ outDir: join(out, 'lambda'), only: ['slack'] })) as [BundleResult];
+    bundle = result.file;
     server = await startCaptureServer((req) => (req.path.startsWith('/2015-03-31/functions/') ? { status: 202, text: '' } : undefined));
   });
   after(async () => {
@@ -49,11 +51,38 @@ describe('the Slack Lambda bundle (npm run bundle), loaded and called as Lambda 
     return mod.handler!;
   }
 
-  it('is one ES module under 5 MB at dist/lambda/<name>/index.mjs, the demo fleet beside it', () => {
-    expect(bundle).to.equal(join(out, 'slack', 'index.mjs'));
-    expect(statSync(bundle).size).to.be.below(5 * 1024 * 1024);
-    expect(statSync(join(out, 'slack', 'examples', 'demo-fleet', 'snapshot.json')).isFile()).to.equal(true);
+  it('is index.mjs and its chunks at dist/lambda/<name>/, under 5 MB, the demo fleet beside it', () => {
+    const dir = join(out, 'lambda', 'slack');
+    expect(bundle).to.equal(join(dir, 'index.mjs'));
+    const shipped = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+    expect(shipped.filter((f) => f.startsWith('chunks/') && f.endsWith('.mjs')), 'the chunks import() loads').to.not.be.empty;
+    const codeBytes = shipped.filter((f) => f.endsWith('.mjs')).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+    expect(codeBytes).to.be.below(5 * 1024 * 1024);
+    expect(statSync(join(dir, 'examples', 'demo-fleet', 'snapshot.json')).isFile()).to.equal(true);
     expect(LAMBDAS.map((l) => l.name)).to.include.members(['slack', 'teams', 'collector']);
+  });
+
+  it('keeps the source maps out of the folder the CDK uploads, each file pointing at its map beside it', () => {
+    const dir = join(out, 'lambda', 'slack');
+    const maps = join(out, 'lambda-sourcemaps', 'slack');
+    expect(readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.map'))).to.deep.equal([]);
+    expect(result.sourcemapDir).to.equal(maps);
+    const map = JSON.parse(readFileSync(join(maps, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+    expect(map.sources.some((s) => s.endsWith('composition/slack-lambda.ts'))).to.equal(true);
+    expect(readFileSync(bundle, 'utf8').trimEnd().split('\n').at(-1)).to.equal('//# sourceMappingURL=../../lambda-sourcemaps/slack/index.mjs.map');
+    for (const chunk of readdirSync(join(dir, 'chunks')).filter((f) => f.endsWith('.mjs'))) {
+      expect(existsSync(join(maps, 'chunks', `${chunk}.map`)), chunk).to.equal(true);
+    }
+  });
+
+  it('loads at cold start what an acknowledgement needs: Bolt, not the Assistant, the AWS SDK or unused receivers', () => {
+    expect(result.initInputs).to.include('composition/slack-lambda.ts');
+    expect(result.initInputs.some((i) => i.startsWith('@slack/bolt/'))).to.equal(true);
+    // The composition root and every AWS client are import()ed when a command needs them; Socket
+    // Mode (undici), Express and raw-body belong to Bolt receivers a Lambda never builds.
+    const heavy = /^(@aws-sdk\/client-|composition\/(index|container)\.ts$|@slack\/socket-mode\/|express\/|raw-body\/|undici\/|iconv-lite\/)/;
+    expect(result.initInputs.filter((i) => heavy.test(i))).to.deep.equal([]);
+    expect(result.initBytes).to.be.below(result.bytes / 2);
   });
 
   it('answers a signed /sre help in the acknowledgement and refuses a bad signature', async () => {

@@ -1,22 +1,45 @@
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { InProcessDeferredWork } from '../../../adapters/outbound/memory/in-process-deferred-work.js';
-import { LambdaDeferredWork } from '../../../adapters/outbound/lambda/lambda-deferred-work.js';
 import { assistantOptionsFromEnv, deferredRuntime } from '../../../composition/chat-lambda.js';
 import { teamsAuth } from '../../../composition/teams-lambda.js';
 import { ValidationError } from '../../../domain/errors.js';
+import { startCaptureServer } from '../../support/capture-server.js';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
 
 describe('chat Lambda configuration', () => {
   it('defers to a self-invocation of the same version on Lambda, in-process elsewhere', async () => {
-    const onLambda = await deferredRuntime({ AWS_LAMBDA_FUNCTION_NAME: 'sre-slack', AWS_LAMBDA_FUNCTION_VERSION: '$LATEST', AWS_REGION: 'eu-west-1' });
+    const lambda = await startCaptureServer((req) => (req.path.startsWith('/2015-03-31/functions/') ? { status: 202, text: '' } : undefined));
+    const vars = { AWS_ENDPOINT_URL_LAMBDA: lambda.url, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' };
+    const old = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, vars);
+    try {
+      const latest = await deferredRuntime({ AWS_LAMBDA_FUNCTION_NAME: 'sre-slack', AWS_LAMBDA_FUNCTION_VERSION: '$LATEST' });
+      const seven = await deferredRuntime({ AWS_LAMBDA_FUNCTION_NAME: 'sre-slack', AWS_LAMBDA_FUNCTION_VERSION: '7' });
+      // Nothing is sent before a job is deferred (the Lambda client itself is made on the first hand-off).
+      expect(lambda.requests).to.have.length(0);
+      await latest.deferred.defer({ kind: 'slack.command', payload: { n: 1 } });
+      await seven.deferred.defer({ kind: 'slack.command', payload: { n: 2 } });
+      await seven.deferred.defer({ kind: 'slack.command', payload: { n: 3 } });
+
+      const invokes = lambda.to('/2015-03-31/functions/sre-slack/invocations');
+      expect(invokes.map((r) => r.headers['x-amz-invocation-type'])).to.deep.equal(['Event', 'Event', 'Event']);
+      expect(invokes.map((r) => new URL(r.path, lambda.url).searchParams.get('Qualifier'))).to.deep.equal([null, '7', '7']);
+    } finally {
+      for (const [k, v] of Object.entries(old)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await lambda.close();
+    }
+  });
+
+  it('defers in-process off Lambda or when SRE_OPS_DEFERRED=in-process, and refuses another mode', async () => {
     const local = await deferredRuntime({});
     const forced = await deferredRuntime({ AWS_LAMBDA_FUNCTION_NAME: 'sre-slack', SRE_OPS_DEFERRED: 'in-process' });
 
-    // By name: the adapter is loaded on demand, and a TypeScript test runner may load it twice.
-    expect(onLambda.deferred.constructor.name).to.equal(LambdaDeferredWork.name);
     expect(local.deferred).to.be.instanceOf(InProcessDeferredWork);
     expect(forced.deferred).to.be.instanceOf(InProcessDeferredWork);
     await expect(deferredRuntime({ SRE_OPS_DEFERRED: 'queue' })).to.be.rejectedWith(ValidationError, 'SRE_OPS_DEFERRED: expected lambda or in-process');

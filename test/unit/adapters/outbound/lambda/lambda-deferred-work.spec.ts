@@ -1,5 +1,5 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { deferredJobEvent, deferredJobOf } from '../../../../../adapters/outbound/lambda/deferred-job-event.js';
@@ -10,8 +10,12 @@ chai.use(chaiAsPromised);
 const { expect } = chai;
 
 describe('LambdaDeferredWork', () => {
-  const lambda = mockClient(LambdaClient);
+  // Installed for this block only: mockClient stubs LambdaClient.prototype.send for the whole
+  // process until restored, and other files (or, in parallel runs, the same worker) make real clients.
+  let lambda: AwsClientStub<LambdaClient>;
+  before(() => (lambda = mockClient(LambdaClient)));
   afterEach(() => lambda.reset());
+  after(() => lambda.restore());
   const job = { kind: 'slack.command', payload: { text: 'assess', n: 1 } };
 
   it('invokes the function asynchronously with the job as the whole event', async () => {

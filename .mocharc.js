@@ -1,0 +1,79 @@
+/**
+ * Mocha's configuration: the compiled specs (dist/test, what `npm test` builds), run in parallel
+ * worker processes, the slow groups first so they do not finish last.
+ *
+ * SRE_OPS_TEST_GROUP picks a group (the npm scripts set it): unit, integration (everything under
+ * test/integration that is not slow), slow (SLOW below), or all (the default, `npm test`).
+ * SRE_OPS_TEST_JOBS sets the number of workers (default 2). Naming spec files on the command line
+ * (`npx mocha dist/test/unit/domain/x.spec.js`) replaces the group.
+ *
+ * Parallel runs are safe because every spec file keeps to itself: each starts its own
+ * moto_server and HTTP servers on free loopback ports, and writes only under its own mkdtemp
+ * folders (the CLI's config home included). There are no root hooks or global fixtures.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, 'dist', 'test');
+
+/**
+ * The slow groups, slowest first (paths under dist/test, prefixes match folders): the packed
+ * package installed into a fresh project, the CDK synth, the CLI and the servers spawned as
+ * processes, the Lambda bundles built with esbuild, and the long moto scenarios.
+ */
+const SLOW = [
+  'integration/package.spec.js',
+  'infra/app.spec.js',
+  'integration/cli.spec.js',
+  'integration/patch/execute-on-moto.spec.js',
+  'integration/patch/ssm-patching.spec.js',
+  'integration/aws/cli-aws-source.spec.js',
+  'integration/patch/dynamodb-state-store.spec.js',
+  'integration/slack/slack-bundle.spec.js',
+  'integration/teams/teams-bundle.spec.js',
+  'integration/http/dockerfile.spec.js',
+  'integration/patch/patch-demo-cli.spec.js',
+  'integration/mcp/mcp-stdio.spec.js',
+  'infra/',
+];
+
+function specsUnder(dir) {
+  let entries;
+  try {
+    entries = readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' });
+  } catch {
+    return [];
+  }
+  return entries.filter((f) => f.endsWith('.spec.js')).map((f) => join(dir, f)).sort();
+}
+
+const isSlow = (f) => SLOW.some((s) => (s.endsWith('/') ? f.startsWith(s) : f === s));
+const slowRank = (f) => SLOW.findIndex((s) => (s.endsWith('/') ? f.startsWith(s) : f === s));
+
+function group(name) {
+  const all = [...specsUnder('infra'), ...specsUnder('integration'), ...specsUnder('unit')];
+  const slow = all.filter(isSlow).sort((a, b) => slowRank(a) - slowRank(b) || a.localeCompare(b));
+  switch (name) {
+    case 'unit':
+      return specsUnder('unit');
+    case 'integration':
+      return specsUnder('integration').filter((f) => !isSlow(f));
+    case 'slow':
+      return slow;
+    case 'all':
+      return [...slow, ...all.filter((f) => !isSlow(f))];
+    default:
+      throw new Error(`SRE_OPS_TEST_GROUP: expected unit, integration, slow or all, got "${name}"`);
+  }
+}
+
+const files = group(process.env.SRE_OPS_TEST_GROUP || 'all');
+
+export default {
+  // Before the first build there is nothing to list yet: mocha then says no test files were found.
+  spec: files.length ? files.map((f) => join('dist', 'test', f)) : ['dist/test/**/*.spec.js'],
+  parallel: true,
+  jobs: Number(process.env.SRE_OPS_TEST_JOBS || 2),
+  timeout: 20000,
+  reporter: 'spec',
+};
