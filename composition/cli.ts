@@ -26,6 +26,7 @@ async function assistantFor(o: GlobalOptions, notice: (line: string) => void): P
     ...(o.policy !== undefined ? { policyFile: o.policy } : {}),
     ...(o.kev !== undefined ? { kev: o.kev } : {}),
     ...(o.now !== undefined ? { now: o.now } : {}),
+    ...(o.strict === true ? { strict: true } : {}),
     ...(o.actor !== undefined ? { actor: o.actor } : {}),
     ...(o.state !== undefined ? { stateStore: { kind: 'sqlite' as const, path: o.state } } : {}),
     via: 'cli',

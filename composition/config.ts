@@ -11,7 +11,7 @@ import type { Actor } from '../domain/access/actor.js';
 import { ValidationError } from '../domain/errors.js';
 import type { RiskAcceptance } from '../domain/inputs.js';
 import { DEFAULT_POLICY, resolvePolicy, type Policy } from '../domain/policy.js';
-import type { Instant } from '../domain/time.js';
+import { INSTANT_EXPECTED, parseInstant, type Instant } from '../domain/time.js';
 import type { CoreDependencies } from '../ports/inbound/dependencies.js';
 import type { MaintenanceWindows } from '../ports/outbound/maintenance-window.port.js';
 import type { PatchRunner, Sleeper } from '../ports/outbound/patch-runner.port.js';
@@ -64,10 +64,22 @@ export interface AssistantOptions {
   readonly policy?: unknown;
   /** A policy JSON file merged onto the defaults (after `policy`). */
   readonly policyFile?: string;
-  /** A CISA KEV JSON file (with aws also a URL). Default: the snapshot's kev.json if present. */
+  /**
+   * A CISA KEV JSON file (with aws also a URL). Default: the snapshot's kev.json if present, else
+   * (aws) the CISA feed. A file that cannot be read as a KEV catalog fails the call (the
+   * snapshot's kev.json too); only the default download, or its cache, degrades to a warning.
+   */
   readonly kev?: string;
-  /** Assess as of this instant instead of the clock (ISO string, epoch ms or Date). */
+  /**
+   * Assess as of this instant (ISO string with a zone or a plain UTC date, epoch ms or Date)
+   * instead of a snapshot's capture time or the clock.
+   */
   readonly now?: string | number | Date;
+  /**
+   * Refuse a partial answer: a snapshot file that still carries a next token (cut short by the
+   * AWS CLI's --max-items or --no-paginate) fails the call instead of adding a warning.
+   */
+  readonly strict?: boolean;
   readonly aws?: AwsOptions;
   /** Replace any outbound adapter, e.g. findings from another scanner. */
   readonly adapters?: Partial<OutboundAdapters>;
@@ -157,14 +169,15 @@ export function parseSource(source: string | undefined): SourceSpec {
   throw new ValidationError('source', 'demo, snapshot:DIR or aws', `source: expected demo, snapshot:DIR or aws, got "${s}"`);
 }
 
+/**
+ * The assessment instant from `--now` (or the library's `now`): a string goes through the one
+ * parser of typed instants (domain/time.ts: a zone or a plain UTC date, real dates only).
+ */
 export function parseNow(now: string | number | Date | undefined): Instant | undefined {
   if (now === undefined) return undefined;
-  const t = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Date.parse(now);
-  // Date.parse accepts many forms; insist on something that looks like ISO 8601 from a person.
-  if (typeof now === 'string' && !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(now.trim())) {
-    throw new ValidationError('now', 'an ISO 8601 date or date-time, e.g. 2026-11-20T12:00:00Z', `now: expected an ISO 8601 date-time such as 2026-11-20T12:00:00Z, got "${now}"`);
-  }
-  if (!Number.isFinite(t)) throw new ValidationError('now', 'an ISO 8601 date-time', `now: expected an ISO 8601 date-time, got "${String(now)}"`);
+  if (typeof now === 'string') return parseInstant(now, 'now');
+  const t = now instanceof Date ? now.getTime() : now;
+  if (!Number.isFinite(t)) throw new ValidationError('now', INSTANT_EXPECTED, `now: expected ${INSTANT_EXPECTED}, got ${String(now)}`);
   return t;
 }
 

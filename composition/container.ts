@@ -4,7 +4,6 @@
  * decorators), and the Assistant facade over the use cases.
  */
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +13,7 @@ import { HttpKevCatalog } from '../adapters/outbound/kev/http-kev-catalog.js';
 import { FileKevCatalog } from '../adapters/outbound/kev/file-kev-catalog.js';
 import { NoExploitedCatalog } from '../adapters/outbound/memory/no-catalog.js';
 import {
-  SnapshotActivityLog, SnapshotAssetInventory, SnapshotDirectory, SnapshotFindingsSource, SnapshotMetricsSource, SnapshotPatchCompliance,
+  SNAPSHOT_FILES, SnapshotActivityLog, SnapshotAssetInventory, SnapshotDirectory, SnapshotFindingsSource, SnapshotMetricsSource, SnapshotPatchCompliance,
 } from '../adapters/outbound/snapshot/index.js';
 import { ValidationError } from '../domain/errors.js';
 import type { Policy } from '../domain/policy.js';
@@ -35,7 +34,7 @@ import type { AcceptanceStore } from '../ports/outbound/acceptance-store.port.js
 import type { ExploitedCatalogSource } from '../ports/outbound/exploited-catalog.port.js';
 import type { StateStore } from '../ports/outbound/state-store.port.js';
 import type { SnapshotCapture } from '../ports/outbound/snapshot-capture.port.js';
-import type { SourceInfo } from '../ports/outbound/source-info.port.js';
+import type { InstantBasis, SourceInfo } from '../ports/outbound/source-info.port.js';
 import { loadPolicy, parseNow, parseSource, resolveStateStore, type AssistantOptions, type OutboundAdapters, type SourceSpec } from './config.js';
 import {
   actorResolver, awsPatchBindings, demoPatchBindings, LazyStateStore, newUuid, snapshotPatchBindings, timerSleep, type PatchSourceBindings,
@@ -46,8 +45,8 @@ import { TOKENS } from './tokens.js';
 interface SourceBindings {
   readonly adapters: Omit<OutboundAdapters, 'acceptances' | 'clock'>;
   readonly info: SourceInfo;
-  /** The instant a snapshot was taken: the demo fleet is assessed as of then. */
-  readonly capturedAt: number | null;
+  /** The instant a snapshot was taken, and how it is known: a snapshot is assessed as of then. */
+  readonly capturedAt: { readonly at: number; readonly basis: 'capturedAt' | 'lastObservedAt' } | null;
   readonly capture: SnapshotCapture | null;
   /** What this source allows of patch operations (a simulated runner for the demo only). */
   readonly patch: PatchSourceBindings;
@@ -56,14 +55,24 @@ interface SourceBindings {
 
 async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snapshot' }>, options: AssistantOptions, policy: Policy): Promise<SourceBindings> {
   const kev = options.kev;
-  const dir = new SnapshotDirectory(spec.dir);
+  const dir = new SnapshotDirectory(spec.dir, { strict: options.strict === true });
   const manifest = await dir.manifest();
-  const kevFile = kev ?? (existsSync(join(dir.dir, 'kev.json')) ? join(dir.dir, 'kev.json') : undefined);
+  // The snapshot's own kev.json is part of what was named (--source), so it is read like --kev
+  // FILE: required, and refused when it is a link leading out of the folder.
+  const kevFile = kev ?? (await dir.optionalFile(SNAPSHOT_FILES.kev)) ?? undefined;
   const catalog: ExploitedCatalogSource =
     kevFile === undefined ? new NoExploitedCatalog()
     : isUrl(kevFile) ? new HttpKevCatalog({ cachePath: kevCachePath(options), maxAgeMs: policy.kev.maxAgeDays * DAY_MS, url: kevFile })
-    : new FileKevCatalog(kevFile);
+    : kev === undefined ? new FileKevCatalog(kevFile) : await preloaded(new FileKevCatalog(kevFile));
   const demo = spec.kind === 'demo';
+  // As of the capture: snapshot.json's capturedAt, else the newest observation in the findings
+  // (read only when no --now overrides it; the read is cached for the report that follows).
+  let capturedAt: SourceBindings['capturedAt'] = manifest !== null && manifest.capturedAt !== null ? { at: manifest.capturedAt, basis: 'capturedAt' } : null;
+  if (capturedAt === null && options.now === undefined && options.adapters?.findings === undefined && options.adapters?.clock === undefined) {
+    let newest = -Infinity;
+    for (const f of await dir.findings()) if (f.lastObservedAt > newest) newest = f.lastObservedAt;
+    if (Number.isFinite(newest)) capturedAt = { at: newest, basis: 'lastObservedAt' };
+  }
   const label = demo ? 'demo' : `snapshot:${dir.dir}`;
   return {
     adapters: {
@@ -77,12 +86,20 @@ async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snap
     info: {
       label,
       notes: demo ? ['demo fleet: synthetic data, assessed as of its capture time unless --now is given'] : [],
+      warnings: () => dir.warnings(),
     },
-    capturedAt: manifest?.capturedAt ?? null,
+    capturedAt,
     capture: null,
     patch: demo ? await demoPatchBindings() : snapshotPatchBindings(label),
     close: async () => {},
   };
+}
+
+// A KEV file named by --kev is read when the assistant is built, so a bad one stops the CLI, the
+// HTTP server or the MCP server before it answers anything (the read is cached for later).
+async function preloaded(catalog: FileKevCatalog): Promise<FileKevCatalog> {
+  await catalog.load();
+  return catalog;
 }
 
 function isUrl(s: string): boolean {
@@ -93,6 +110,11 @@ function isUrl(s: string): boolean {
 function kevCachePath(options: AssistantOptions): string {
   const base = options.cacheDir ?? process.env.SRE_OPS_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'sre-ops-assistant');
   return join(base, 'kev.json');
+}
+
+// A caller's own clock decides the instant, whatever --now or the snapshot say.
+function clockGiven(options: AssistantOptions): boolean {
+  return options.adapters?.clock !== undefined;
 }
 
 async function awsBindings(options: AssistantOptions, policy: Policy): Promise<SourceBindings> {
@@ -109,7 +131,7 @@ async function awsBindings(options: AssistantOptions, policy: Policy): Promise<S
   }
   const sources = createAwsSources(clients, {});
   const maxAgeMs = policy.kev.maxAgeDays * DAY_MS;
-  const kev = options.kev && !isUrl(options.kev) ? new FileKevCatalog(options.kev) : new HttpKevCatalog({ cachePath: kevCachePath(options), maxAgeMs, ...(options.kev ? { url: options.kev } : {}) });
+  const kev = options.kev && !isUrl(options.kev) ? await preloaded(new FileKevCatalog(options.kev)) : new HttpKevCatalog({ cachePath: kevCachePath(options), maxAgeMs, ...(options.kev ? { url: options.kev } : {}) });
   const capture: SnapshotCapture = {
     capture: (request) => sources.capture.capture({ ...request, kevFeed: () => (kev instanceof HttpKevCatalog ? kev.feedText() : readFile(options.kev as string, 'utf8')) }),
   };
@@ -140,7 +162,10 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   const policy = await loadPolicy(options);
   // A caller that brings every data adapter needs no bundled source at all.
   const src = await sourceBindings(spec, options, policy);
-  const fixedAt = now ?? (spec.kind === 'demo' ? src.capturedAt : null) ?? undefined;
+  // --now, else a snapshot's capture time, else the clock; every report says which (asOf).
+  const fixedAt = now ?? src.capturedAt?.at;
+  const asOf: InstantBasis = clockGiven(options) ? 'clock' : now !== undefined ? 'option' : (src.capturedAt?.basis ?? 'clock');
+  const info: SourceInfo = { ...src.info, asOf };
 
   const env = options.env ?? process.env;
   const ownStore = options.patchAdapters?.stateStore === undefined;
@@ -162,7 +187,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   c.bind<StateStore>(TOKENS.StateStore).toConstantValue(store);
   c.bind(TOKENS.Clock).toConstantValue(o.clock ?? (fixedAt !== undefined ? new FixedClock(fixedAt) : new SystemClock()));
   c.bind<Policy>(TOKENS.Policy).toConstantValue(policy);
-  c.bind<SourceInfo>(TOKENS.SourceInfo).toConstantValue(src.info);
+  c.bind<SourceInfo>(TOKENS.SourceInfo).toConstantValue(info);
   c.bind<CoreDependencies>(TOKENS.CoreDependencies)
     .toDynamicValue((ctx: ResolutionContext) => ({
       findings: ctx.get(TOKENS.FindingsSource),

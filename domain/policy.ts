@@ -4,6 +4,7 @@
  */
 import { ROLES, type Role } from './access/actor.js';
 import { ValidationError } from './errors.js';
+import { INSTANT_EXPECTED, parseInstant } from './time.js';
 
 export type Mission = 'low' | 'medium' | 'high';
 
@@ -14,7 +15,7 @@ export interface WeeklyWindow {
   readonly durationHours: number;
 }
 
-/** A period when nothing may be patched (a release, a sales event). ISO instants. */
+/** A period when nothing may be patched (a release, a sales event). ISO instants; without a zone, UTC. */
 export interface FreezeWindow {
   readonly start: string;
   readonly end: string;
@@ -279,6 +280,18 @@ function fail(path: string, expected: string, got: unknown): never {
   throw new ValidationError(path, expected, `policy ${path}: expected ${expected}, got ${JSON.stringify(got)}`);
 }
 
+// Through the one parser of typed instants (real dates only; a policy file's date-time without a
+// zone is UTC, as it always was); its refusal is re-worded as a policy error naming the key.
+function freezeInstant(v: unknown, path: string): number {
+  if (typeof v !== 'string') fail(path, INSTANT_EXPECTED, v);
+  try {
+    return parseInstant(v, path, { zoneless: 'utc' });
+  } catch (e) {
+    if (e instanceof ValidationError) throw new ValidationError(path, INSTANT_EXPECTED, `policy ${e.message}`);
+    throw e;
+  }
+}
+
 function checkWeekly(w: WeeklyWindow, path: string): void {
   if (!Number.isInteger(w.day) || w.day < 0 || w.day > 6) fail(`${path}.day`, 'an integer 0 (Sunday) to 6 (Saturday)', w.day);
   if (!Number.isInteger(w.hour) || w.hour < 0 || w.hour > 23) fail(`${path}.hour`, 'an integer 0 to 23 (UTC)', w.hour);
@@ -301,9 +314,9 @@ function checkInvariants(p: Policy): void {
   p.freezeWindows.forEach((f, i) => {
     const at = `freezeWindows[${i}]`;
     if (!isPlainObject(f)) fail(at, 'an object with start, end, reason', f);
-    if (typeof f.start !== 'string' || Number.isNaN(Date.parse(f.start))) fail(`${at}.start`, 'an ISO date-time', f.start);
-    if (typeof f.end !== 'string' || Number.isNaN(Date.parse(f.end))) fail(`${at}.end`, 'an ISO date-time', f.end);
-    if (Date.parse(f.end) <= Date.parse(f.start)) fail(`${at}.end`, 'a date-time after start', f.end);
+    const start = freezeInstant(f.start, `${at}.start`);
+    const end = freezeInstant(f.end, `${at}.end`);
+    if (end <= start) fail(`${at}.end`, 'a date-time after start', f.end);
     if (typeof f.reason !== 'string') fail(`${at}.reason`, 'a string', f.reason);
   });
   if (!COUNT_OR_PERCENT.test(p.rollout.maxConcurrency)) fail('rollout.maxConcurrency', 'a count such as "5" or a percentage such as "10%"', p.rollout.maxConcurrency);

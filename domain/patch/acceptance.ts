@@ -10,7 +10,7 @@ import { authorize } from '../access/authorize.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import type { RiskAcceptance } from '../inputs.js';
 import type { Policy } from '../policy.js';
-import { DAY_MS, toIso, type Instant } from '../time.js';
+import { DAY_MS, parseInstant, toIso, type Instant } from '../time.js';
 import { acceptanceApplies } from '../risk/acceptance-index.js';
 import { isAdvisoryId } from '../risk/advisory-ids.js';
 import { checkReason } from './run-request.js';
@@ -22,23 +22,13 @@ export interface AcceptanceRecord extends RiskAcceptance {
   readonly version: number;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
-
 /**
- * An ISO date or date-time. A date alone means the end of that day (UTC): "until 2026-12-31"
- * includes the 31st.
+ * An ISO date or date-time with a zone (domain/time.ts). A date alone means the end of that day
+ * (UTC): "until 2026-12-31" includes the 31st.
  * @throws ValidationError naming `field`.
  */
 export function parseUntil(text: string, field = 'until'): Instant {
-  const t = typeof text === 'string' ? text.trim() : '';
-  let at = Number.NaN;
-  if (DATE.test(t)) at = Date.parse(`${t}T00:00:00Z`) + DAY_MS - 1;
-  else if (DATE_TIME.test(t)) at = Date.parse(t);
-  if (!Number.isFinite(at)) {
-    throw new ValidationError(field, 'an ISO date (2026-12-31) or date-time with a zone (2026-12-31T18:00:00Z)', `${field}: expected an ISO date such as 2026-12-31 or a date-time with a zone, got ${JSON.stringify(text)}`);
-  }
-  return at;
+  return parseInstant(text, field, { date: 'end-of-day' });
 }
 
 export interface NewAcceptanceInput {

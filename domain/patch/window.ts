@@ -4,7 +4,7 @@
  */
 import type { MetricPoint } from '../inputs.js';
 import type { FreezeWindow, Policy, WeeklyWindow } from '../policy.js';
-import { DAY_MS, HOUR_MS } from '../time.js';
+import { DAY_MS, HOUR_MS, parseInstant } from '../time.js';
 import type { Instant } from '../time.js';
 import type { PatchWindow, PatchedDecision } from './types.js';
 
@@ -281,12 +281,11 @@ function toFreeze(freeze: FreezeWindow): Freeze {
 }
 
 /**
- * Date.parse reads a date-time without an offset as local time; the core works in UTC and never
- * depends on the host's zone, so such a string is read as UTC.
+ * A freeze window's instant (validated with the policy, so it parses). Without an offset it is
+ * UTC: the core never depends on the host's zone (domain/time.ts).
  */
 export function parseUtc(iso: string): Instant {
-  const noOffset = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(iso);
-  return Date.parse(noOffset ? `${iso}Z` : iso);
+  return parseInstant(iso, 'freezeWindows', { zoneless: 'utc' });
 }
 
 function unique<T>(items: readonly T[]): T[] {

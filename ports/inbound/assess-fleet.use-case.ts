@@ -4,7 +4,7 @@ import type { DecisionKind } from '../../domain/risk/types.js';
 import { toIso } from '../../domain/time.js';
 import type { CoreDependencies } from './dependencies.js';
 import { assessFleet, resolveInstance } from './fleet-reader.js';
-import { DECISIONS, summarize, toAssetReport, type FleetReport } from './reports.js';
+import { asOfOf, DECISIONS, summarize, toAssetReport, type FleetReport } from './reports.js';
 
 export interface AssessFleetRequest {
   /** Only this instance (id or Name tag). */
@@ -31,7 +31,7 @@ export class AssessFleet {
     const envTags = this.deps.policy.tags.environment;
     const assets = fleet.assets.map((a) => toAssetReport(a, fleet.now, envTags));
     return filterFleet(
-      { generatedAt: toIso(fleet.now) as string, source: this.deps.source.label, assets, summary: summarize(assets), warnings: fleet.warnings },
+      { generatedAt: toIso(fleet.now) as string, asOf: asOfOf(this.deps.source), source: this.deps.source.label, assets, summary: summarize(assets), warnings: fleet.warnings },
       request,
     );
   }

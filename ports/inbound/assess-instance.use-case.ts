@@ -1,10 +1,12 @@
 import { toIso } from '../../domain/time.js';
 import type { CoreDependencies } from './dependencies.js';
 import { assessFleet, resolveInstance } from './fleet-reader.js';
-import { toAssetReport, type AssetReport } from './reports.js';
+import { asOfOf, toAssetReport, type AssetReport } from './reports.js';
+import type { InstantBasis } from '../outbound/source-info.port.js';
 
 export interface InstanceReport {
   readonly generatedAt: string;
+  readonly asOf: InstantBasis;
   readonly source: string;
   readonly asset: AssetReport;
   readonly warnings: readonly string[];
@@ -22,6 +24,7 @@ export class AssessInstance {
     if (!assessed) throw new Error('invariant: one asset in, one assessment out');
     return {
       generatedAt: toIso(fleet.now) as string,
+      asOf: asOfOf(this.deps.source),
       source: this.deps.source.label,
       asset: toAssetReport(assessed, fleet.now, this.deps.policy.tags.environment),
       warnings: fleet.warnings,

@@ -10,7 +10,7 @@ import { indexAcceptances } from '../../domain/risk/acceptance-index.js';
 import type { AssetAssessment } from '../../domain/risk/types.js';
 import type { Instant } from '../../domain/time.js';
 import type { CoreDependencies } from './dependencies.js';
-import { secondary } from './warnings.js';
+import { addSourceWarnings, secondary } from './warnings.js';
 
 export interface FleetAssessment {
   readonly now: Instant;
@@ -38,13 +38,16 @@ export async function assessFleet(deps: CoreDependencies, only?: readonly Asset[
 
   // Independent reads run together; the findings stream is consumed as it arrives.
   const [loaded, managed, patchStates, acceptances, grouped] = await Promise.all([
-    secondary(warnings, 'kev', 'load', () => deps.catalog.load(), null),
+    // A catalog asked for by name (--kev FILE, a snapshot's kev.json) fails the report when it
+    // cannot be read; only the default download (or its cache) degrades to a warning.
+    deps.catalog.required === true ? deps.catalog.load() : secondary(warnings, 'kev', 'load', () => deps.catalog.load(), null),
     secondary(warnings, 'ssm', 'DescribeInstanceInformation', () => deps.compliance.managedInstances(), null),
     secondary(warnings, 'ssm', 'DescribeInstancePatchStates', () => deps.compliance.patchStates(ids), new Map<string, PatchState>()),
     deps.acceptances.listAcceptances(),
     groupFindings(deps, only ? ids : undefined),
   ]);
   if (loaded) warnings.push(...loaded.warnings);
+  addSourceWarnings(warnings, deps.source);
   if (managed === null && !warnings.some((w) => w.startsWith('ssm DescribeInstanceInformation'))) {
     warnings.push('SSM managed state unknown (no instance information): no instance is reported blocked');
   }

@@ -1,6 +1,6 @@
 import type { Actor } from '../../domain/access/actor.js';
 import { authorize } from '../../domain/access/authorize.js';
-import { parseUntil } from '../../domain/patch/acceptance.js';
+import { parseInstant } from '../../domain/time.js';
 import type { AuditEntryReport } from './patch-operations.js';
 import type { PatchDependencies } from './patch-dependencies.js';
 import { checkLimit, toAuditReport } from './patch-support.js';
@@ -13,8 +13,8 @@ export class ListAudit {
   async execute(actor: Actor, filter: { limit?: number; since?: string; target?: string } = {}): Promise<readonly AuditEntryReport[]> {
     authorize(actor, 'view');
     const limit = checkLimit(filter.limit, 100, 10_000);
-    // A date alone means from the start of that day.
-    const since = filter.since === undefined ? undefined : /^\d{4}-\d{2}-\d{2}$/.test(filter.since.trim()) ? Date.parse(`${filter.since.trim()}T00:00:00Z`) : parseUntil(filter.since, 'since');
+    // A date alone means from the start of that day (UTC).
+    const since = filter.since === undefined ? undefined : parseInstant(filter.since, 'since');
     const entries = await this.d.store.listAudit({ limit, ...(since !== undefined ? { since } : {}), ...(filter.target ? { target: filter.target } : {}) });
     return entries.map(toAuditReport);
   }

@@ -3,12 +3,14 @@ import type { Severity } from '../../domain/inputs.js';
 import type { CoreDependencies } from './dependencies.js';
 import { AssessInstance } from './assess-instance.use-case.js';
 import type { FindingReport } from './reports.js';
+import type { InstantBasis } from '../outbound/source-info.port.js';
 
 export const SEVERITY_ORDER = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type MinSeverity = (typeof SEVERITY_ORDER)[number];
 
 export interface FindingsReport {
   readonly generatedAt: string;
+  readonly asOf: InstantBasis;
   readonly source: string;
   readonly instanceId: string;
   readonly name: string | null;
@@ -47,6 +49,7 @@ export class ListFindings {
     const findings = min === null ? all : all.filter((f) => rank(f.severity) >= rank(min));
     return {
       generatedAt: r.generatedAt,
+      asOf: r.asOf,
       source: r.source,
       instanceId: r.asset.instanceId,
       name: r.asset.name,

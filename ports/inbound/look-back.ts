@@ -4,6 +4,8 @@ import type { Asset } from '../../domain/inputs.js';
 import { HOUR_MS, toIso, type Instant } from '../../domain/time.js';
 import type { CoreDependencies } from './dependencies.js';
 import { resolveInstance } from './fleet-reader.js';
+import { asOfOf } from './reports.js';
+import type { InstantBasis } from '../outbound/source-info.port.js';
 
 export interface LookBack {
   readonly asset: Asset;
@@ -12,7 +14,7 @@ export interface LookBack {
   readonly end: Instant;
   /** The report fields every look-back answer starts with. */
   readonly header: {
-    readonly generatedAt: string; readonly source: string; readonly instanceId: string; readonly name: string | null;
+    readonly generatedAt: string; readonly asOf: InstantBasis; readonly source: string; readonly instanceId: string; readonly name: string | null;
     readonly hours: number; readonly start: string; readonly end: string;
   };
   /** Starts with the source's notes; secondary failures are added to it. */
@@ -27,7 +29,10 @@ export function checkHours(hours: number | undefined, fallback: number, max: num
   return h;
 }
 
-/** Validates `hours` (default 24), resolves the instance and fixes the window ending now. */
+/**
+ * Validates `hours` (default 24), resolves the instance and fixes the window ending at the
+ * assessment instant (the clock, --now, or a snapshot's capture time).
+ */
 export async function lookBack(deps: CoreDependencies, request: { instance: string; hours?: number }, maxHours: number): Promise<LookBack> {
   const hours = checkHours(request.hours, 24, maxHours);
   const { asset } = await resolveInstance(deps, request.instance);
@@ -36,7 +41,7 @@ export async function lookBack(deps: CoreDependencies, request: { instance: stri
   return {
     asset, hours, start, end,
     header: {
-      generatedAt: toIso(end) as string, source: deps.source.label, instanceId: asset.instanceId, name: asset.name,
+      generatedAt: toIso(end) as string, asOf: asOfOf(deps.source), source: deps.source.label, instanceId: asset.instanceId, name: asset.name,
       hours, start: toIso(start) as string, end: toIso(end) as string,
     },
     warnings: [...deps.source.notes],

@@ -5,8 +5,9 @@ import type { DecisionKind } from '../../domain/risk/types.js';
 import { DAY_MS, toIso } from '../../domain/time.js';
 import type { CoreDependencies } from './dependencies.js';
 import { assessFleet } from './fleet-reader.js';
-import { DECISIONS } from './reports.js';
-import { secondary } from './warnings.js';
+import { asOfOf, DECISIONS } from './reports.js';
+import type { InstantBasis } from '../outbound/source-info.port.js';
+import { addSourceWarnings, secondary } from './warnings.js';
 
 export interface PlannedInstanceReport {
   readonly instanceId: string;
@@ -26,6 +27,7 @@ export interface PlannedInstanceReport {
 
 export interface PlanReport {
   readonly generatedAt: string;
+  readonly asOf: InstantBasis;
   readonly source: string;
   readonly rollout: { readonly maxConcurrency: string; readonly maxErrors: string };
   /** Every decision as a key, each with its instances in wave order. */
@@ -75,11 +77,13 @@ export class PlanPatches {
             () => this.deps.metrics.getInstanceMetrics({ instanceIds: needWindow, start: fleet.now - historyDays * DAY_MS, end: fleet.now, periodSeconds: 3600 }),
             new Map<string, InstanceMetrics>(),
           );
+    addSourceWarnings(warnings, this.deps.source);
     const plan = buildPatchPlan(fleet.assets, metrics, fleet.now, this.deps.policy);
     const byDecision = Object.fromEntries(DECISIONS.map((d) => [d, [] as PlannedInstanceReport[]])) as Record<DecisionKind, PlannedInstanceReport[]>;
     for (const p of plan.instances) byDecision[p.decision].push(toReport(p));
     return {
       generatedAt: toIso(fleet.now) as string,
+      asOf: asOfOf(this.deps.source),
       source: this.deps.source.label,
       rollout: plan.rollout,
       byDecision,

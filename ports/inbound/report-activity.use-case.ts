@@ -4,7 +4,8 @@ import type { ChangeEvent } from '../../domain/inputs.js';
 import { toIso } from '../../domain/time.js';
 import type { CoreDependencies } from './dependencies.js';
 import { lookBack } from './look-back.js';
-import { secondary } from './warnings.js';
+import { addSourceWarnings, secondary } from './warnings.js';
+import type { InstantBasis } from '../outbound/source-info.port.js';
 
 export interface ActivityEventReport {
   readonly eventTime: string;
@@ -20,6 +21,7 @@ export interface ActivityEventReport {
 
 export interface ActivityReport {
   readonly generatedAt: string;
+  readonly asOf: InstantBasis;
   readonly source: string;
   readonly instanceId: string;
   readonly name: string | null;
@@ -58,7 +60,7 @@ export class ReportActivity {
         errorCode: e.errorCode,
         flags,
       })),
-      warnings,
+      warnings: addSourceWarnings(warnings, this.deps.source),
     };
   }
 }

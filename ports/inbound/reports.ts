@@ -6,6 +6,7 @@ import type { FixAvailable, Severity } from '../../domain/inputs.js';
 import type { Mission } from '../../domain/policy.js';
 import type { AssetAssessment, DecisionKind, Exploitation, FindingAssessment, ScoreReason, SsvcOutcome, TechnicalImpact, Timeline } from '../../domain/risk/types.js';
 import { toIso, type Instant } from '../../domain/time.js';
+import type { InstantBasis, SourceInfo } from '../outbound/source-info.port.js';
 
 export const DECISIONS: readonly DecisionKind[] = ['patch-now', 'next-window', 'routine', 'mitigate', 'blocked', 'none'];
 export const SSVC_OUTCOMES: readonly SsvcOutcome[] = ['act', 'attend', 'track*', 'track'];
@@ -71,8 +72,16 @@ export interface FleetSummary {
   readonly accepted: number;
 }
 
+/** Which instant a report is assessed as of (see InstantBasis); every report carries it beside generatedAt. */
+export function asOfOf(source: SourceInfo): InstantBasis {
+  return source.asOf ?? 'clock';
+}
+
 export interface FleetReport {
+  /** The instant the report is assessed as of (due dates, overdue, look-backs count from it). */
   readonly generatedAt: string;
+  /** Where that instant comes from: --now, the snapshot's capture time, its newest observation, or the clock. */
+  readonly asOf: InstantBasis;
   readonly source: string;
   readonly assets: readonly AssetReport[];
   readonly summary: FleetSummary;

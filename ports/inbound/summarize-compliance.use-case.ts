@@ -3,11 +3,14 @@ import type { ComplianceSummary } from '../../domain/patch/types.js';
 import type { PatchState } from '../../domain/inputs.js';
 import { toIso } from '../../domain/time.js';
 import type { CoreDependencies } from './dependencies.js';
-import { secondary } from './warnings.js';
+import { addSourceWarnings, secondary } from './warnings.js';
+import { asOfOf } from './reports.js';
+import type { InstantBasis } from '../outbound/source-info.port.js';
 
 type Row = ComplianceSummary['perInstance'][number];
 export interface ComplianceReport extends Omit<ComplianceSummary, 'perInstance'> {
   readonly generatedAt: string;
+  readonly asOf: InstantBasis;
   readonly source: string;
   readonly perInstance: readonly (Omit<Row, 'lastOperationAt'> & { readonly lastOperationAt: string | null })[];
   readonly warnings: readonly string[];
@@ -29,9 +32,10 @@ export class SummarizeCompliance {
     return {
       ...s,
       generatedAt: toIso(now) as string,
+      asOf: asOfOf(this.deps.source),
       source: this.deps.source.label,
       perInstance: s.perInstance.map((r) => ({ ...r, lastOperationAt: toIso(r.lastOperationAt) })),
-      warnings,
+      warnings: addSourceWarnings(warnings, this.deps.source),
     };
   }
 }

@@ -3,10 +3,12 @@ import type { MetricsSummary } from '../../domain/metrics/types.js';
 import type { InstanceMetrics } from '../../domain/inputs.js';
 import type { CoreDependencies } from './dependencies.js';
 import { lookBack } from './look-back.js';
-import { secondary } from './warnings.js';
+import type { InstantBasis } from '../outbound/source-info.port.js';
+import { addSourceWarnings, secondary } from './warnings.js';
 
 export interface MetricsReport {
   readonly generatedAt: string;
+  readonly asOf: InstantBasis;
   readonly source: string;
   readonly instanceId: string;
   readonly name: string | null;
@@ -36,6 +38,6 @@ export class SummarizeMetrics {
     );
     const metrics = summarizeMetrics(series.get(asset.instanceId) ?? {}, this.deps.policy.metrics.anomalyThreshold);
     if (Object.values(metrics).every((m) => m.count === 0)) warnings.push(`no metric data for ${asset.instanceId} in the last ${hours} h`);
-    return { ...header, periodSeconds, metrics, warnings };
+    return { ...header, periodSeconds, metrics, warnings: addSourceWarnings(warnings, this.deps.source) };
   }
 }

@@ -1,5 +1,6 @@
 /** Turning a failed secondary source into a warning the report carries (never a crash). */
 import { SourceError } from '../../domain/errors.js';
+import type { SourceInfo } from '../outbound/source-info.port.js';
 
 /**
  * A one-line warning naming the service, operation and error code.
@@ -22,4 +23,13 @@ export async function secondary<T>(warnings: string[], service: string, operatio
     warnings.push(warningFrom(service, operation, err));
     return fallback;
   }
+}
+
+/**
+ * Adds what the source found wrong in the data read so far (a truncated capture file), once
+ * each. Called by every report after its reads.
+ */
+export function addSourceWarnings(warnings: string[], source: SourceInfo): string[] {
+  for (const w of source.warnings?.() ?? []) if (!warnings.includes(w)) warnings.push(w);
+  return warnings;
 }

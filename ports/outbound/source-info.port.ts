@@ -1,6 +1,22 @@
+/**
+ * Which instant the reports are assessed as of: `option` (--now, or `now` in the library options),
+ * `capturedAt` (the snapshot's snapshot.json), `lastObservedAt` (a snapshot without a capture
+ * time: the newest lastObservedAt among its findings), `clock` (the current time).
+ */
+export type InstantBasis = 'option' | 'capturedAt' | 'lastObservedAt' | 'clock';
+
+export const INSTANT_BASES: readonly InstantBasis[] = ['option', 'capturedAt', 'lastObservedAt', 'clock'];
+
 /** Describes the data source in reports: "demo", "snapshot:/path", "aws:eu-west-1". */
 export interface SourceInfo {
   readonly label: string;
   /** Notes the source wants every report to carry (e.g. "demo fleet: not real data"). */
   readonly notes: readonly string[];
+  /**
+   * Problems found in the data read so far, e.g. a capture file cut short by the AWS CLI. A report
+   * adds them after its reads, so it carries those of the files it used.
+   */
+  readonly warnings?: () => readonly string[];
+  /** Where the reports' instant comes from; absent means the clock. */
+  readonly asOf?: InstantBasis;
 }

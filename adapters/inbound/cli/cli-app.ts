@@ -37,6 +37,7 @@ function globalOptions(argv: Record<string, unknown>): GlobalOptions {
     actor: str('actor'),
     state: str('state'),
     yes: argv.yes === true,
+    ...(argv.strict === true ? { strict: true } : {}),
   };
 }
 
@@ -100,7 +101,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     .usage('$0 <command> [options]\n\nRanks EC2 instances by vulnerability risk (CISA SSVC, BOD 26-04, EPSS, KEV) and plans patching.')
     .option('source', { type: 'string', describe: SOURCE_HELP, global: true })
     .option('json', { type: 'boolean', default: false, describe: 'print JSON (the documented contract) instead of a table', global: true })
-    .option('now', { type: 'string', describe: 'assess as of this ISO instant (reproducible due dates and windows)', global: true })
+    .option('now', { type: 'string', describe: 'assess as of this instant: an ISO date-time with Z or an offset, or a date (UTC); default a snapshot\'s capture time, else the clock', global: true })
     .option('policy', { type: 'string', describe: 'policy file (JSON) overriding any default', global: true })
     .option('kev', { type: 'string', describe: 'CISA KEV catalog: a JSON file, or a URL to fetch and cache', global: true })
     .option('region', { type: 'string', describe: 'AWS region (with --source aws)', global: true })
@@ -109,6 +110,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     .option('role-arn', { type: 'string', describe: 'role to assume (with --source aws)', global: true })
     .option('actor', { type: 'string', describe: 'act as this name (roles from the policy file) instead of the OS user', global: true })
     .option('state', { type: 'string', describe: 'state file for patch runs, acceptances and audit (default ~/.config/sre-ops-assistant/state.db)', global: true })
+    .option('strict', { type: 'boolean', default: false, describe: 'exit 1 instead of warning when a snapshot file was cut short (it still has a next token)', global: true })
     .option('yes', { type: 'boolean', default: false, describe: 'confirm changes without asking (needed when not on a terminal)', global: true });
   for (const add of COMMANDS) parser = add(parser, ctx);
   parser = parser

@@ -20,6 +20,8 @@ export interface GlobalOptions {
   readonly state?: string;
   /** Answer yes to confirmation prompts of mutating commands. */
   readonly yes: boolean;
+  /** Refuse a partial answer (a capture file cut short by the AWS CLI) with exit 1 instead of a warning. */
+  readonly strict?: boolean;
 }
 
 /** Long-running services the composition root can start for the CLI (serve, mcp). */

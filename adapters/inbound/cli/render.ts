@@ -28,8 +28,16 @@ function topFinding(a: AssetReport): string {
   return `${f.vulnerabilityId ?? f.title ?? f.type} (${f.ssvc}, ${f.timeline ?? 'no timeline'})`;
 }
 
-function header(s: Style, title: string, r: { source: string; generatedAt: string }): string {
-  return `${s.paint('bold', title)}  ${s.paint('dim', `source ${r.source}, as of ${minute(r.generatedAt)} UTC`)}\n`;
+/** How the header words where the report's instant comes from. */
+const AS_OF: Readonly<Record<string, string>> = {
+  option: '--now',
+  capturedAt: 'capture time',
+  lastObservedAt: 'newest finding observation in the snapshot',
+  clock: 'current time',
+};
+
+function header(s: Style, title: string, r: { source: string; generatedAt: string; asOf: string }): string {
+  return `${s.paint('bold', title)}  ${s.paint('dim', `source ${r.source}, as of ${minute(r.generatedAt)} UTC (${AS_OF[r.asOf] ?? r.asOf})`)}\n`;
 }
 
 export function renderFleet(r: FleetReport, s: Style): string {

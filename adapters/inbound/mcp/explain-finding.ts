@@ -152,6 +152,7 @@ export function explainFinding(r: InstanceReport, query: string, policy: Policy)
   const kevWarning = r.warnings.some((w) => /\bkev\b/i.test(w));
   return {
     generatedAt: r.generatedAt,
+    asOf: r.asOf,
     source: r.source,
     instanceId: a.instanceId,
     name: a.name,

@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import type { DecisionKind, Exploitation, SsvcOutcome, TechnicalImpact, Timeline } from '../../../domain/risk/types.js';
 import type { Mission } from '../../../domain/policy.js';
+import type { InstantBasis } from '../../../ports/outbound/source-info.port.js';
 
 /** Defaults and ceilings of every list a tool returns. */
 export const LIMITS = {
@@ -37,6 +38,8 @@ const ExploitationEnum = z.enum(EXPLOITATION_VALUES);
 const Impact = z.enum(IMPACT_VALUES);
 const Iso = z.string().describe('ISO 8601 instant (UTC)');
 const IsoOrNull = Iso.nullable();
+const AsOf = z.enum(['option', 'capturedAt', 'lastObservedAt', 'clock'] as const satisfies readonly InstantBasis[])
+  .describe('where generatedAt (the instant the answer is assessed as of) comes from: option (set by the caller), capturedAt (the snapshot\'s capture time), lastObservedAt (the newest finding observation of a snapshot without one), clock');
 const Count = z.number().int().min(0);
 
 // ---- inputs --------------------------------------------------------------------------------
@@ -182,6 +185,7 @@ const Summary = z.object({
 
 export const AssessFleetOutput = z.object({
   generatedAt: Iso,
+  asOf: AsOf,
   source: z.string(),
   summary: Summary.describe('counts over every asset that matched the filters, not only those returned'),
   assets: z.array(AssetCore.extend({ findingCount: Count, acceptedCount: Count, topFindings: z.array(FindingBrief) })),
@@ -192,6 +196,7 @@ export type AssessFleetOut = z.infer<typeof AssessFleetOutput>;
 
 export const AssessInstanceOutput = z.object({
   generatedAt: Iso,
+  asOf: AsOf,
   source: z.string(),
   asset: AssetCore.extend({ state: z.string(), autoScalingGroup: z.string().nullable(), scoreReasons: z.array(z.string()) }),
   findings: z.array(FindingBrief),
@@ -204,6 +209,7 @@ export type AssessInstanceOut = z.infer<typeof AssessInstanceOutput>;
 
 export const ListFindingsOutput = z.object({
   generatedAt: Iso,
+  asOf: AsOf,
   source: z.string(),
   instanceId: z.string(),
   name: z.string().nullable(),
@@ -232,6 +238,7 @@ const PlannedInstance = z.object({
 
 export const PlanPatchesOutput = z.object({
   generatedAt: Iso,
+  asOf: AsOf,
   source: z.string(),
   rollout: z.object({ maxConcurrency: z.string(), maxErrors: z.string() }),
   counts: z.record(Decision, Count).describe('instances per decision, over the whole plan'),
@@ -252,6 +259,7 @@ export type PlanPatchesOut = z.infer<typeof PlanPatchesOutput>;
 
 export const PatchComplianceOutput = z.object({
   generatedAt: Iso,
+  asOf: AsOf,
   source: z.string(),
   summary: z.object({
     instances: Count,
@@ -298,6 +306,7 @@ const Series = z.object({
 /** The fields every "one instance over the last N hours" result starts with. */
 const LookBackHeader = {
   generatedAt: Iso,
+  asOf: AsOf,
   source: z.string(),
   instanceId: z.string(),
   name: z.string().nullable(),
@@ -380,6 +389,7 @@ export type FindingExplanationOut = z.infer<typeof FindingExplanation>;
 
 export const ExplainFindingOutput = z.object({
   generatedAt: Iso,
+  asOf: AsOf,
   source: z.string(),
   instanceId: z.string(),
   name: z.string().nullable(),

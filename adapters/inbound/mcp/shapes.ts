@@ -95,6 +95,7 @@ export function fleetOut(r: FleetReport, req: PageRequest & { findingsPerAsset: 
   const { items, page: p } = page(r.assets, req, 'assets', 'highest risk first');
   return {
     generatedAt: r.generatedAt,
+    asOf: r.asOf,
     source: r.source,
     summary: { ...r.summary, byDecision: { ...r.summary.byDecision }, bySsvc: { ...r.summary.bySsvc } },
     assets: items.map((a) => ({
@@ -113,6 +114,7 @@ export function instanceOut(r: InstanceReport, req: PageRequest): AssessInstance
   const { items, page: p } = page(a.findings, req, 'findings', 'highest risk first');
   return {
     generatedAt: r.generatedAt,
+    asOf: r.asOf,
     source: r.source,
     asset: { ...assetCore(a), state: a.state, autoScalingGroup: a.autoScalingGroup, scoreReasons: [...a.scoreReasons] },
     findings: items.map(findingBrief),
@@ -127,6 +129,7 @@ export function findingsOut(r: FindingsReport, req: PageRequest): ListFindingsOu
   const { items, page: p } = page(r.findings, req, 'findings', 'highest risk first');
   return {
     generatedAt: r.generatedAt,
+    asOf: r.asOf,
     source: r.source,
     instanceId: r.instanceId,
     name: r.name,
@@ -146,6 +149,7 @@ export function planOut(r: PlanReport, req: PageRequest & { decisions: readonly 
   const counts = Object.fromEntries(DECISIONS.map((d) => [d, r.byDecision[d].length])) as Record<DecisionKind, number>;
   return {
     generatedAt: r.generatedAt,
+    asOf: r.asOf,
     source: r.source,
     rollout: { ...r.rollout },
     counts,
@@ -175,6 +179,7 @@ export function complianceOut(r: ComplianceReport, req: PageRequest & { readonly
   const { items, page: p } = page(rows, req, 'instances', 'non-compliant first');
   return {
     generatedAt: r.generatedAt,
+    asOf: r.asOf,
     source: r.source,
     summary: {
       instances: r.instances,
@@ -196,8 +201,8 @@ export function complianceOut(r: ComplianceReport, req: PageRequest & { readonly
 }
 
 /** The header fields metrics and activity share, copied by name so nothing else leaks through. */
-function lookBackHeader(r: MetricsReport | ActivityReport): Pick<MetricsReport, 'generatedAt' | 'source' | 'instanceId' | 'name' | 'hours' | 'start' | 'end'> {
-  return { generatedAt: r.generatedAt, source: r.source, instanceId: r.instanceId, name: r.name, hours: r.hours, start: r.start, end: r.end };
+function lookBackHeader(r: MetricsReport | ActivityReport): Pick<MetricsReport, 'generatedAt' | 'asOf' | 'source' | 'instanceId' | 'name' | 'hours' | 'start' | 'end'> {
+  return { generatedAt: r.generatedAt, asOf: r.asOf, source: r.source, instanceId: r.instanceId, name: r.name, hours: r.hours, start: r.start, end: r.end };
 }
 
 export function metricsOut(r: MetricsReport, maxAnomalies: number): InstanceMetricsOut {

@@ -13,5 +13,5 @@ export { mapMetricDataResults, METRIC_QUERY_IDS } from './cloudwatch.js';
 export type { MetricOfQueryId } from './cloudwatch.js';
 export { mapCloudTrailEvent } from './cloudtrail.js';
 export { mapKevCatalog } from './kev.js';
-export { parseJsonText, decodeJsonBytes, lineColumn } from './json-text.js';
+export { parseJsonText, badJson, decodeJsonBytes, lineColumn, locateJsonError } from './json-text.js';
 export { SNAPSHOT_FILES } from './snapshot-files.js';

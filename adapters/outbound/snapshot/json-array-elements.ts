@@ -101,24 +101,52 @@ function* arrayElements(b: Uint8Array, open: number, done: { end: number }): Gen
   }
 }
 
+/** Sees every other top-level member: its name and the byte range of its value. */
+export type MemberVisitor = (name: string, start: number, end: number) => void;
+
 /** From just after a member's value: the remaining members, the closing brace, then only space. */
-function checkTail(b: Uint8Array, from: number): void {
+function checkTail(b: Uint8Array, from: number, decode: (start: number, end: number) => string, visit?: MemberVisitor): void {
   let i = skipSpace(b, from);
   while (b[i] === COMMA) {
     i = skipSpace(b, i + 1);
     if (b[i] !== QUOTE) throw new MalformedJson('expected a member name');
-    i = skipSpace(b, stringEnd(b, i));
+    const nameEnd = stringEnd(b, i);
+    const name = visit ? (JSON.parse(decode(i, nameEnd)) as string) : '';
+    i = skipSpace(b, nameEnd);
     if (b[i] !== COLON) throw new MalformedJson('expected :');
-    i = skipSpace(b, valueEnd(b, skipSpace(b, i + 1)));
+    const start = skipSpace(b, i + 1);
+    const end = valueEnd(b, start);
+    visit?.(name, start, end);
+    i = skipSpace(b, end);
   }
   if (b[i] !== RBRACE || skipSpace(b, i + 1) !== b.length) throw new MalformedJson('expected } at the end');
 }
 
 /**
- * Locates member `key` of the top-level object in `b` (UTF-8, no BOM).
+ * The elements of a document that is one top-level array (`aws inspector2 list-findings --query
+ * findings` writes the findings bare).
+ * @returns null when the top level is not an array.
+ */
+export function topLevelArray(b: Uint8Array): Extract<MemberLookup, { kind: 'array' }> | null {
+  const i = skipSpace(b, 0);
+  if (b[i] !== LBRACKET) return null;
+  const done = { end: -1 };
+  return {
+    kind: 'array',
+    elements: arrayElements(b, i, done),
+    finish: () => {
+      if (done.end < 0) throw new MalformedJson('array not read to its end');
+      if (skipSpace(b, done.end) !== b.length) throw new MalformedJson('expected nothing after the array');
+    },
+  };
+}
+
+/**
+ * Locates member `key` of the top-level object in `b` (UTF-8, no BOM). `visit` sees every other
+ * member, before and after `key` (after it only once `finish` runs), without a second pass.
  * @throws MalformedJson when the top level is not an object or the scan meets broken JSON.
  */
-export function findMember(b: Uint8Array, key: string, decode: (start: number, end: number) => string): MemberLookup {
+export function findMember(b: Uint8Array, key: string, decode: (start: number, end: number) => string, visit?: MemberVisitor): MemberLookup {
   let i = skipSpace(b, 0);
   if (b[i] !== LBRACE) throw new MalformedJson('top level is not an object');
   i = skipSpace(b, i + 1);
@@ -138,13 +166,15 @@ export function findMember(b: Uint8Array, key: string, decode: (start: number, e
           elements: arrayElements(b, i, done),
           finish: () => {
             if (done.end < 0) throw new MalformedJson('array not read to its end');
-            checkTail(b, done.end);
+            checkTail(b, done.end, decode, visit);
           },
         };
       }
       return { kind: 'other', start: i, end: valueEnd(b, i) };
     }
-    i = skipSpace(b, valueEnd(b, i));
+    const end = valueEnd(b, i);
+    visit?.(name, i, end);
+    i = skipSpace(b, end);
     if (b[i] === COMMA) {
       i = skipSpace(b, i + 1);
       continue;

@@ -1,5 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
 import { SourceError, ValidationError } from '../../../domain/errors.js';
 import type { Asset, ChangeEvent, Finding, InstanceMetrics, ManagedInstance, PatchState } from '../../../domain/inputs.js';
 import type { Instant } from '../../../domain/time.js';
@@ -7,7 +7,7 @@ import {
   decodeJsonBytes, describeValue, mapCloudTrailEvent, mapDescribeInstances, mapFinding, mapManagedInstance, mapMetricDataResults, mapPatchState,
   parseJsonText, parseTimestamp, ShapeError,
 } from '../aws-shapes/index.js';
-import { findMember, MalformedJson } from './json-array-elements.js';
+import { findMember, MalformedJson, topLevelArray } from './json-array-elements.js';
 import { SNAPSHOT_FILES } from '../aws-shapes/snapshot-files.js';
 
 export { SNAPSHOT_FILES };
@@ -34,6 +34,18 @@ export interface SnapshotManifest {
 
 const SERVICE = 'snapshot';
 
+/** How a snapshot is read. */
+export interface SnapshotDirectoryOptions {
+  /**
+   * A capture file that still carries a next token (the AWS CLI's --max-items or --no-paginate
+   * stopped early) fails the read (SOURCE_TRUNCATED) instead of adding a warning. Default false.
+   */
+  readonly strict?: boolean;
+}
+
+/** The member names under which the AWS CLI writes the token of the next page. */
+const NEXT_TOKEN_KEYS: readonly string[] = ['NextToken', 'nextToken'];
+
 /**
  * A folder of AWS CLI JSON output. Each file is read, parsed and mapped to domain types on first
  * use and at most once (the promise is cached, so concurrent callers share one read): share one
@@ -44,9 +56,21 @@ export class SnapshotDirectory {
   /** The folder, resolved to an absolute path (error messages name it). */
   readonly dir: string;
   private readonly cache = new Map<string, Promise<unknown>>();
+  private readonly strict: boolean;
+  private readonly truncatedFiles: string[] = [];
+  private realDir: Promise<string> | null = null;
 
-  constructor(dir: string) {
+  constructor(dir: string, options: SnapshotDirectoryOptions = {}) {
     this.dir = resolve(dir);
+    this.strict = options.strict === true;
+  }
+
+  /**
+   * One warning per capture file read so far that still carries a next token: the file holds only
+   * the first pages, so every answer built on it is partial. Reports add these after their reads.
+   */
+  warnings(): readonly string[] {
+    return this.truncatedFiles.map((file) => truncationMessage(file));
   }
 
   /** Absolute path of a file of the snapshot. */
@@ -73,7 +97,11 @@ export class SnapshotDirectory {
    * a time (see json-array-elements.ts), so a file of 100,000 findings is never one parsed tree.
    */
   findings(): Promise<readonly Finding[]> {
-    return this.onceBytes(SNAPSHOT_FILES.findings, true, mapFindingsBytes) as Promise<readonly Finding[]>;
+    return this.onceBytes(SNAPSHOT_FILES.findings, true, (bytes, file) => {
+      const { findings, nextToken } = mapFindingsBytes(bytes, file);
+      if (nextToken) this.truncated(file);
+      return findings;
+    }) as Promise<readonly Finding[]>;
   }
 
   /** ssm-describe-instance-information.json by instance id, or null when the file is absent. */
@@ -122,7 +150,17 @@ export class SnapshotDirectory {
   }
 
   private once(name: string, required: boolean, map: (json: unknown) => unknown): Promise<unknown> {
-    return this.onceBytes(name, required, (bytes, file) => map(parseJsonText(decodeJsonBytes(bytes), file, SERVICE)));
+    return this.onceBytes(name, required, (bytes, file) => {
+      const json = parseJsonText(decodeJsonBytes(bytes), file, SERVICE);
+      if (hasNextToken(json)) this.truncated(file);
+      return map(json);
+    });
+  }
+
+  // Records a file the AWS CLI cut short (or, strict, refuses it).
+  private truncated(file: string): void {
+    if (this.strict) throw new SourceError(SERVICE, null, truncationMessage(file).replace(/; the answer is partial$/, '; refused (--strict)'), { code: 'SOURCE_TRUNCATED' });
+    if (!this.truncatedFiles.includes(file)) this.truncatedFiles.push(file);
   }
 
   private onceBytes(name: string, required: boolean, map: (bytes: Buffer, file: string) => unknown): Promise<unknown> {
@@ -132,6 +170,36 @@ export class SnapshotDirectory {
       this.cache.set(name, p);
     }
     return p;
+  }
+
+  // A file of the snapshot may be a symbolic link, but only to a place inside the folder: a link
+  // to /etc/shadow is neither read nor, worse, quoted in an error.
+  private async checkInside(name: string, file: string): Promise<void> {
+    let real: string;
+    try {
+      real = await realpath(file);
+    } catch {
+      return; // absent (or a dangling link): reading it reports that
+    }
+    this.realDir ??= realpath(this.dir).catch(() => this.dir);
+    const root = await this.realDir;
+    if (!real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`)) {
+      throw new SourceError(SERVICE, null, `${name} in the snapshot directory ${this.dir} is a symbolic link to a file outside that folder; refused (copy the file into the folder instead)`, {
+        code: 'SOURCE_OUTSIDE',
+      });
+    }
+  }
+
+  /**
+   * The path of an optional file of the snapshot (e.g. kev.json) for a reader outside this class,
+   * or null when it is absent.
+   * @throws SourceError when it is a symbolic link leading outside the folder.
+   */
+  async optionalFile(name: string): Promise<string | null> {
+    const file = this.pathOf(name);
+    if (!(await this.has(name))) return null;
+    await this.checkInside(name, file);
+    return file;
   }
 
   private async load(name: string, required: boolean, map: (bytes: Buffer, file: string) => unknown): Promise<unknown> {
@@ -149,8 +217,10 @@ export class SnapshotDirectory {
   private async read(name: string, file: string, required: boolean): Promise<Buffer | null> {
     let bytes: Buffer;
     try {
+      await this.checkInside(name, file);
       bytes = await readFile(file);
     } catch (e) {
+      if (e instanceof SourceError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
         if (!required) return null;
@@ -169,6 +239,21 @@ export class SnapshotDirectory {
     }
     return bytes;
   }
+}
+
+function truncationMessage(file: string): string {
+  return `${file} still carries a next token: the AWS CLI stopped before the last page (--max-items or --no-paginate), ` +
+    'so it holds only part of the data; capture it again without them; the answer is partial';
+}
+
+/** Whether a parsed capture's top level has a next-page token that is not empty. */
+function hasNextToken(json: unknown): boolean {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
+  for (const key of NEXT_TOKEN_KEYS) {
+    const v = (json as Record<string, unknown>)[key];
+    if (v !== undefined && v !== null && v !== '') return true;
+  }
+  return false;
 }
 
 /** Refuses anything but an EC2 instance id before it becomes part of a file name. */
@@ -212,26 +297,39 @@ function mapList<T extends { instanceId: string }>(json: unknown, key: string, m
   return out;
 }
 
+/** The findings of inspector2-list-findings.json, and whether it still carries a next token. */
+interface FindingsFile {
+  readonly findings: Finding[];
+  readonly nextToken: boolean;
+}
+
 // The fast path: each finding is decoded, parsed and mapped on its own, straight from the file's
 // bytes. Anything the scan does not expect (a UTF-16 file, broken JSON) takes the whole-document
-// path, whose parse error names the line and column.
-function mapFindingsBytes(bytes: Buffer, file: string): Finding[] {
+// path, whose parse error names the line and column. The file is what `aws inspector2
+// list-findings` prints ({"findings": [...], "nextToken": ...}) or, with `--query findings`, the
+// bare array.
+function mapFindingsBytes(bytes: Buffer, file: string): FindingsFile {
   const utf16 = bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe;
   if (!utf16) {
     const b = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
     const decode = (start: number, end: number): string => b.toString('utf8', start, end);
     try {
-      const member = findMember(b, 'findings', decode);
+      let nextToken = false;
+      const visit = (name: string, start: number, end: number): void => {
+        if (NEXT_TOKEN_KEYS.includes(name) && hasNextToken({ [name]: JSON.parse(decode(start, end)) })) nextToken = true;
+      };
+      const member = topLevelArray(b) ?? findMember(b, 'findings', decode, visit);
       if (member.kind === 'absent') throw new ShapeError(SERVICE, null, '$.findings', 'an array', 'nothing');
       if (member.kind === 'other') throw new ShapeError(SERVICE, null, '$.findings', 'an array', describeValue(JSON.parse(decode(member.start, member.end))));
+      const bare = b[skipSpaces(b)] === 0x5b;
       const out: Finding[] = [];
       let i = 0;
       for (const [start, end] of member.elements) {
-        const f = mapFinding(JSON.parse(decode(start, end)), `$.findings[${i++}]`);
+        const f = mapFinding(JSON.parse(decode(start, end)), bare ? `$[${i++}]` : `$.findings[${i++}]`);
         if (f !== null) out.push(f);
       }
       member.finish();
-      return out;
+      return { findings: out, nextToken };
     } catch (e) {
       // A whole-document parse reports broken JSON before any shape problem; on this (rare) path
       // the cost of parsing everything to keep that order does not matter.
@@ -242,17 +340,24 @@ function mapFindingsBytes(bytes: Buffer, file: string): Finding[] {
   return mapFindingsFile(parseJsonText(decodeJsonBytes(bytes), file, SERVICE));
 }
 
+function skipSpaces(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
+  return i;
+}
+
 // The whole-document path. Each raw finding is released as soon as it is mapped, so the parsed
 // tree shrinks while the mapped list grows.
-function mapFindingsFile(json: unknown): Finding[] {
-  const list = listOf(asRoot(json), 'findings');
+function mapFindingsFile(json: unknown): FindingsFile {
+  const bare = Array.isArray(json);
+  const list = bare ? json : listOf(asRoot(json), 'findings');
   const out: Finding[] = [];
   for (let i = 0; i < list.length; i++) {
-    const f = mapFinding(list[i], `$.findings[${i}]`);
+    const f = mapFinding(list[i], bare ? `$[${i}]` : `$.findings[${i}]`);
     list[i] = undefined;
     if (f !== null) out.push(f);
   }
-  return out;
+  return { findings: out, nextToken: hasNextToken(json) };
 }
 
 function mapManifest(json: unknown): SnapshotManifest {

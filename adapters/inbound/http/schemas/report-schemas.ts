@@ -14,6 +14,7 @@ import { DECISIONS, SSVC_OUTCOMES, type AssetReport, type FindingReport, type Fl
 import type { ComplianceReport } from '../../../../ports/inbound/summarize-compliance.use-case.js';
 import type { MetricsReport } from '../../../../ports/inbound/summarize-metrics.use-case.js';
 import { SEVERITY_ORDER } from '../../../../ports/inbound/list-findings.use-case.js';
+import { INSTANT_BASES } from '../../../../ports/outbound/source-info.port.js';
 import { isoInstant, oneOf, openEnum, responseSchemas, type SameShape } from './registry.js';
 
 export const decisionSchema = oneOf(DECISIONS).describe('patch decision');
@@ -21,7 +22,11 @@ export const missionSchema = z.enum(['low', 'medium', 'high']);
 const ssvcSchema = oneOf(SSVC_OUTCOMES);
 const nullableString = z.string().nullable();
 const warnings = z.array(z.string()).describe('why the answer may be partial (a source failed, data missing)');
-const header = { generatedAt: isoInstant, source: z.string().describe('demo, snapshot:DIR or aws:REGION') };
+const header = {
+  generatedAt: isoInstant.describe('the instant the answer is assessed as of: due dates, overdue and look-backs count from it'),
+  asOf: oneOf(INSTANT_BASES).describe('where generatedAt comes from: option (now set by the caller), capturedAt (the snapshot\'s capture time), lastObservedAt (the newest finding observation of a snapshot without one), clock'),
+  source: z.string().describe('demo, snapshot:DIR or aws:REGION'),
+};
 
 export const findingReportSchema = z
   .strictObject({

@@ -64,7 +64,7 @@ describe('SnapshotDirectory.findings (streamed) agrees with the whole-document p
     const file = join(dir, 'inspector2-list-findings.json');
     await writeFile(file, '{\n  "findings": [\n    { "findingArn": "a" },\n    { "findingArn": "b", }\n  ]\n}\n');
 
-    await expect(new SnapshotDirectory(dir).findings()).to.be.rejectedWith(SourceError, `${file} is not valid JSON: line 4, column 26: Expected double-quoted property name`);
+    await expect(new SnapshotDirectory(dir).findings()).to.be.rejectedWith(SourceError, `${file} is not valid JSON: line 4, column 26: expected a double-quoted property name, found '}' (a comma before it?)`);
   });
 
   it('locates garbage after the findings array', async () => {

@@ -46,7 +46,7 @@ describe('snapshot errors', () => {
 
     expect(err).to.be.instanceOf(SourceError).and.include({ code: 'SOURCE_BAD_JSON' });
     expect((err as Error).message).to.equal(
-      `${join(dir, 'ec2-describe-instances.json')} is not valid JSON: line 5, column 55: Expected double-quoted property name`,
+      `${join(dir, 'ec2-describe-instances.json')} is not valid JSON: line 5, column 55: expected a double-quoted property name, found '}' (a comma before it?)`,
     );
   });
 
@@ -56,7 +56,7 @@ describe('snapshot errors', () => {
       await writeFile(join(dir, 'ec2-describe-instances.json'), '{\n  "Reservations": [\n');
 
       await expect(new SnapshotAssetInventory(new SnapshotDirectory(dir)).listAssets())
-        .to.be.rejectedWith(SourceError, `${join(dir, 'ec2-describe-instances.json')} is not valid JSON: line 3, column 1: Unexpected end of JSON input`);
+        .to.be.rejectedWith(SourceError, `${join(dir, 'ec2-describe-instances.json')} is not valid JSON: line 3, column 1: unexpected end of the file (something is cut off or not closed)`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
