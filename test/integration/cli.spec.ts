@@ -149,7 +149,7 @@ describe('sre-ops CLI (the built binary, end to end on the demo fleet)', functio
       [['assess', '--bogus'], /Unknown argument: bogus/],
       [['frobnicate'], /Unknown argument: frobnicate|Unknown command/],
       [[], /name a command/],
-      [['assess', '--now', 'yesterday'], /now: expected an ISO 8601 date-time/],
+      [['assess', '--now', 'yesterday'], /now: expected an ISO 8601 date/],
       [['findings', 'web-1', '--min-severity', 'urgent'], /min-severity: expected one of informational/],
       [['metrics', 'web-1', '--hours', '0'], /hours: expected a whole number from 1 to 2160/],
       [['assess', '--source', 'ftp://x'], /source: expected demo, snapshot:DIR or aws/],

@@ -62,3 +62,33 @@ describe('FileKevCatalog', () => {
     await expect(new FileKevCatalog(path).load()).to.be.rejectedWith(ShapeError, `${path}: $.vulnerabilities[0].dateAdded: expected a string, found nothing`);
   });
 });
+
+describe('FileKevCatalog: a file that is not a KEV catalog', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kev-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is required: a failure to load must fail the report, not become a warning', () => {
+    expect(new FileKevCatalog(join(dir, 'kev.json')).required).to.equal(true);
+  });
+
+  it('names an empty file, a directory and JSON that is not the feed', async () => {
+    const empty = join(dir, 'empty.json');
+    await writeFile(empty, ' \n');
+    const list = join(dir, 'list.json');
+    await writeFile(list, '[]');
+    const other = join(dir, 'other.json');
+    await writeFile(other, '{ "name": "x" }');
+
+    await expect(new FileKevCatalog(empty).load()).to.be.rejectedWith(SourceError, `cannot read the KEV catalog ${empty}: the file is empty`);
+    await expect(new FileKevCatalog(dir).load()).to.be.rejectedWith(SourceError, `cannot read the KEV catalog ${dir}: it is a directory, not a file`);
+    await expect(new FileKevCatalog(list).load()).to.be.rejectedWith(SourceError, `${list} is not a CISA KEV catalog: expected an object with a "vulnerabilities" array (known_exploited_vulnerabilities.json from cisa.gov), found an array of 0`);
+    await expect(new FileKevCatalog(other).load()).to.be.rejectedWith(SourceError, `${other} is not a CISA KEV catalog: expected an object with a "vulnerabilities" array (known_exploited_vulnerabilities.json from cisa.gov), found an object without one`);
+  });
+});

@@ -80,10 +80,10 @@ describe('snapshot errors', () => {
     const dir = await mkdtemp(join(tmpdir(), 'snapshot-'));
     try {
       await writeFile(join(dir, 'ec2-describe-instances.json'), '{ "Reservations": [] }');
-      await writeFile(join(dir, 'inspector2-list-findings.json'), '[]');
+      await writeFile(join(dir, 'inspector2-list-findings.json'), '"findings"');
 
       await expect(all(new SnapshotFindingsSource(new SnapshotDirectory(dir))))
-        .to.be.rejectedWith(ShapeError, `${join(dir, 'inspector2-list-findings.json')}: $: expected an object, found an array of 0`);
+        .to.be.rejectedWith(ShapeError, `${join(dir, 'inspector2-list-findings.json')}: $: expected an object, found the string "findings"`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
