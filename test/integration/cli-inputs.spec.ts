@@ -169,7 +169,7 @@ describe('sre-ops CLI: the inputs a person names', function () {
     it('impossible dates are refused by name, in --now, --until and --since alike', async () => {
       const state = join(tmp, 'state.db');
       const now = await runCli(['assess', '--now', '2026-02-30']);
-      const until = await runCli(['accept', 'CVE-2024-6387', '--fleet', '--until', '2026-11-31', '--reason', 'test', '--yes', '--state', state, '--actor', 'alice']);
+      const until = await runCli(['accept', 'CVE-2024-6387', '--fleet', '--until', '2026-11-31', '--reason', 'test', '--yes', '--state', state]);
       const since = await runCli(['audit', '--since', '2026-13-01', '--state', state]);
 
       expect(now.code).to.equal(2);
