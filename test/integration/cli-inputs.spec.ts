@@ -52,6 +52,16 @@ describe('sre-ops CLI: the inputs a person names', function () {
       }
     });
 
+    it('serve and mcp read a named --kev FILE on start and refuse to start without it', async () => {
+      const file = join(tmp, 'absent-kev.json');
+      for (const args of [['serve', '--insecure-no-auth', '--host', '127.0.0.1', '--port', '0'], ['mcp']]) {
+        const r = await runCli([...args, '--kev', file]);
+
+        expect(r.code, `${args[0]}: ${r.stderr}`).to.equal(1);
+        expect(r.stderr).to.contain(`cannot read the KEV catalog ${file}: the file does not exist`);
+      }
+    });
+
     it('a good --kev FILE is used (the demo fleet\'s own catalog gives the same answer as the default)', async () => {
       const args = ['assess', '--json', '--now', '2026-11-20T12:00:00Z'];
       const byDefault = await runCli(args);
