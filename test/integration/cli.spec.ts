@@ -20,6 +20,7 @@ describe('sre-ops CLI (the built binary, end to end on the demo fleet)', functio
     expect(r.code, r.stderr).to.equal(0);
     const report = JSON.parse(r.stdout);
     expect(report.generatedAt).to.equal('2026-11-20T12:00:00.000Z');
+    expect(report.asOf).to.equal('option');
     expect(report.source).to.equal('demo');
     expect(report.assets.length).to.be.at.least(12);
     const scores = report.assets.map((a: { riskScore: number }) => a.riskScore);
@@ -40,6 +41,7 @@ describe('sre-ops CLI (the built binary, end to end on the demo fleet)', functio
         expect(f).to.have.keys(
           'findingArn', 'vulnerabilityId', 'title', 'type', 'severity', 'riskScore', 'exploitation', 'automatable', 'technicalImpact', 'inKev',
           'cvssScore', 'cvssVector', 'epss', 'ssvc', 'timeline', 'dueBy', 'overdue', 'fixAvailable', 'packages', 'firstObservedAt', 'reasons',
+          'relatedVulnerabilities', 'due',
         );
         expect(['none', 'public poc', 'active']).to.include(f.exploitation);
         expect(['track', 'track*', 'attend', 'act']).to.include(f.ssvc);
