@@ -83,7 +83,8 @@ export function lateness(ms: number): string {
  * Decides what to do with one instance from its counted findings (any order; drivers keep it).
  * NETWORK_REACHABILITY findings are left out: an open port has nothing to install, and it already
  * raises the asset's exposure. A counted finding past its due date at `now` makes it patch-now
- * (overdue escalation; its drivers are then the overdue findings). Then, in this order, an
+ * (overdue escalation; its drivers are then the overdue findings, then the others that called
+ * for the original urgency). Then, in this order, an
  * instance SSM does not manage is blocked, and an urgent decision whose drivers all lack a fix
  * becomes mitigate.
  */
@@ -106,7 +107,9 @@ export function decidePatch(counted: readonly FindingAssessment[], ssm: SsmView,
   const reasons: string[] = [];
   if (escalated) {
     underlying = 'patch-now';
-    drivers = overdue;
+    // The overdue findings first, then what the findings alone called for: a patch run fixes both,
+    // and mitigate applies only when none of them has a fix.
+    drivers = [...overdue, ...drivers.filter((f) => !overdue.includes(f))];
     reasons.push(`${plural(overdue.length, 'finding is', 'findings are')} past due, so patching now: ${list(overdue)}`);
   } else {
     reasons.push(underlying === 'none' ? 'no counted findings to patch' : `${plural(drivers.length, 'finding needs', 'findings need')} ${WHY[underlying]}: ${list(drivers)}`);

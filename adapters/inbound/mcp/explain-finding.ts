@@ -72,8 +72,8 @@ function exposureBasis(a: AssetReport, f: FindingReport): string {
 function kevBasis(f: FindingReport, kevWarning: boolean): string {
   const caveat = kevWarning ? ' (the KEV catalog was not fully read: see warnings)' : '';
   if (f.inKev) return (reasonStarting(f.reasons, ['in CISA KEV']) ?? `${f.vulnerabilityId ?? 'the CVE'} is in CISA KEV`) + caveat;
-  const known = [f.vulnerabilityId, ...f.relatedVulnerabilities].filter((id) => id !== null).join(', ');
-  return `${known || 'this finding'}: none of its ids is in the CISA KEV catalog${caveat}`;
+  if (f.relatedVulnerabilities.length === 0) return `${f.vulnerabilityId ?? 'this finding'} is not in the CISA KEV catalog${caveat}`;
+  return `none of ${[f.vulnerabilityId, ...f.relatedVulnerabilities].filter((id) => id !== null).join(', ')} is in the CISA KEV catalog${caveat}`;
 }
 
 function explainOne(a: AssetReport, f: FindingReport, counted: boolean, policy: Policy, kevWarning: boolean): FindingExplanationOut {

@@ -45,6 +45,9 @@ describe('CLI patch commands (in process, over the real composition and a tempor
           ...(o.actor !== undefined ? { actor: o.actor } : {}),
           ...(o.state !== undefined ? { stateStore: { kind: 'sqlite', path: o.state } } : {}),
           via: 'cli',
+          // The demo fleet's capture time: the decisions this spec relies on (ci-runner next-window,
+          // worker-staging mitigate) hold then, not at whatever the wall clock says.
+          now: '2026-11-20T12:00:00Z',
           localUser: 'carol',
           policy: { access: { actors: { bob: ['approver'], olga: ['operator'] } } },
           patchAdapters: { patchRunner: runner, sleep: async () => {} },

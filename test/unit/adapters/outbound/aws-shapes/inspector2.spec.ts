@@ -47,6 +47,7 @@ describe('mapFinding (Inspector2 ListFindings)', () => {
       title: 'CVE-2024-6387 - openssh, openssh-server',
       instanceId: 'i-0aaa000000000001',
       vulnerabilityId: 'CVE-2024-6387',
+      relatedVulnerabilities: [],
       inspectorScore: 8.1,
       adjustedCvss: { baseScore: 8.1, scoringVector: VECTOR, version: '3.1' },
       cvss: [{ baseScore: 8.1, scoringVector: VECTOR, version: '3.1' }],
@@ -63,6 +64,15 @@ describe('mapFinding (Inspector2 ListFindings)', () => {
       lastObservedAt: Date.parse('2026-11-20T08:00:00Z'),
       networkReachability: null,
     });
+  });
+
+  it('maps relatedVulnerabilities (a Windows KB lists its CVEs there), and refuses a non-string entry by path', () => {
+    const pvd = (rawFinding().packageVulnerabilityDetails as Record<string, unknown>);
+    const kb = mapFinding(rawFinding({ packageVulnerabilityDetails: { ...pvd, vulnerabilityId: 'KB5023697', relatedVulnerabilities: ['CVE-2023-21768', ' CVE-2023-23415 '] } }), '$');
+
+    expect(kb?.vulnerabilityId).to.equal('KB5023697');
+    expect(kb?.relatedVulnerabilities).to.deep.equal(['CVE-2023-21768', 'CVE-2023-23415']);
+    expect(() => mapFinding(rawFinding({ packageVulnerabilityDetails: { ...pvd, relatedVulnerabilities: [7] } }), '$')).to.throw(/\$\.packageVulnerabilityDetails\.relatedVulnerabilities\[0\]/);
   });
 
   it('accepts ISO strings, epoch seconds (the API) and Date objects (the SDK) for timestamps', () => {
