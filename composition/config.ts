@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Actor } from '../domain/access/actor.js';
-import { ValidationError } from '../domain/errors.js';
+import { isValidationError, ValidationError } from '../domain/errors.js';
 import type { RiskAcceptance } from '../domain/inputs.js';
 import { DEFAULT_POLICY, resolvePolicy, type Policy } from '../domain/policy.js';
 import { INSTANT_EXPECTED, parseInstant, type Instant } from '../domain/time.js';
@@ -201,7 +201,7 @@ export async function loadPolicy(options: Pick<AssistantOptions, 'policy' | 'pol
     try {
       policy = resolvePolicy(json, policy);
     } catch (err) {
-      if (err instanceof ValidationError) throw new ValidationError(err.field, err.expected, `policy file ${options.policyFile}: ${err.message.replace(/^policy /, '')}`);
+      if (isValidationError(err)) throw new ValidationError(err.field, err.expected, `policy file ${options.policyFile}: ${err.message.replace(/^policy /, '')}`);
       throw err;
     }
   }

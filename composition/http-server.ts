@@ -18,7 +18,7 @@ import { createHttpApp, type HttpApp } from '../adapters/inbound/http/http-app.j
 export { createHttpApp, type HttpApp };
 import { createHttpLogger, type Logger } from '../adapters/inbound/http/logger.js';
 import type { CliServices, GlobalOptions } from '../adapters/inbound/cli/command-context.js';
-import { ValidationError } from '../domain/errors.js';
+import { DomainError, isValidationError, ValidationError } from '../domain/errors.js';
 import type { Assistant } from '../ports/inbound/assistant.js';
 import type { AssistantOptions } from './config.js';
 import { createAssistant } from './index.js';
@@ -111,6 +111,35 @@ export interface RunningServer {
   shutdown(reason: string): Promise<void>;
 }
 
+/** The server could not start listening for a reason outside the caller's options (exit 1). */
+export class ListenError extends DomainError {
+  readonly code = 'LISTEN_FAILED';
+}
+
+/**
+ * A failure to listen as the person who chose the port and host reads it: the option at fault
+ * and what to do, not Node's "listen EADDRINUSE". A host that is not an address of this machine
+ * is a usage error (exit 2); a port in use or not permitted is a runtime failure (exit 1).
+ */
+export function listenError(err: unknown, settings: Pick<ServerSettings, 'port' | 'host'>): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  const { port, host } = settings;
+  switch (code) {
+    case 'EADDRINUSE':
+      return new ListenError(`--port ${port}: address already in use on ${host} (another process is listening there); choose another --port (0: any free port) or stop that process`, { cause: err });
+    case 'EACCES':
+      return new ListenError(`--port ${port}: not permitted on ${host} (ports below 1024 need privileges); choose a --port from 1024 up`, { cause: err });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+      return new ValidationError('--host', 'an IP address or host name of this machine', `--host: cannot resolve "${host}"; expected an IP address or host name of this machine, e.g. 127.0.0.1 or 0.0.0.0`);
+    case 'EADDRNOTAVAIL':
+      return new ValidationError('--host', 'an address of this machine', `--host: ${host} is not an address of this machine; use one of its addresses, 127.0.0.1, or 0.0.0.0 for all`);
+    default:
+      return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
 /** Builds the app over `assistant` and listens. The caller owns the Assistant (and closes it after shutdown). */
 export async function startHttpServer(
   settings: ServerSettings,
@@ -149,7 +178,7 @@ export async function startHttpServer(
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => reject(listenError(err, settings)));
     server.listen(settings.port, settings.host, () => {
       server.off('error', reject);
       resolve();
@@ -322,7 +351,7 @@ export async function main(argv: readonly string[], env: Env, stderr: (line: str
     await runHttpService(settings, { assistant, logger, version: await packageVersion(), notice: stderr });
     return 0;
   } catch (err) {
-    const config = err instanceof ValidationError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (err as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE';
+    const config = isValidationError(err) || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (err as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE';
     logger.fatal({ err }, 'failed to start');
     stderr(`error: ${err instanceof Error ? err.message : String(err)}`);
     return config ? 2 : 1;

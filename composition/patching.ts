@@ -4,11 +4,12 @@
  * actor of this process.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { AuditEntry } from '../domain/access/audit.js';
 import { actorFor } from '../domain/access/authorize.js';
+import { ValidationError } from '../domain/errors.js';
 import type { AcceptanceRecord } from '../domain/patch/acceptance.js';
 import type { PatchRun } from '../domain/patch/run.js';
 import type { Policy } from '../domain/policy.js';
@@ -54,11 +55,61 @@ export async function awsPatchBindings(ssm: SSMClient): Promise<PatchSourceBindi
   return { runner: new SsmPatchRunner(ssm), windows: new SsmMaintenanceWindows(ssm), unavailable: '' };
 }
 
+/** Every SQLite file starts with these 16 bytes. */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+function stateFileError(path: string, what: string): ValidationError {
+  return new ValidationError('stateStore.path', 'an SQLite state file, or a new path', `stateStore.path: ${path} ${what}`);
+}
+
+/**
+ * Refuses a state path that is not a state file before SQLite sees it: a folder, a file of
+ * something else (SQLite would say only "file is not a database"), or an empty file, which SQLite
+ * would silently turn into a database (an empty file is more likely a mistake, such as a
+ * truncated copy or the wrong name, than a place meant for the state). A path that does not
+ * exist yet is fine: the first write creates it.
+ */
+export function checkStateFile(path: string): void {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw stateFileError(path, 'is inside something that is not a folder');
+    throw stateFileError(path, `cannot be read (${code ?? String(err)})`);
+  }
+  if (st.isDirectory()) throw stateFileError(path, 'is a folder; expected a state file (SQLite), e.g. a path ending in state.db');
+  if (!st.isFile()) throw stateFileError(path, 'is not a regular file; expected a state file (SQLite)');
+  if (st.size === 0) throw stateFileError(path, 'is an empty file, not a state file; remove it (a new state file is created there on the first change) or name another file');
+  const head = Buffer.alloc(SQLITE_HEADER.length);
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    readSync(fd, head, 0, head.length, 0);
+  } catch (err) {
+    throw stateFileError(path, `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+  if (!head.equals(SQLITE_HEADER)) throw stateFileError(path, 'is not a state file (not an SQLite database); name the state file, or a new path');
+}
+
 /** Opens the configured store (loading only the adapter it needs). */
 async function openStore(spec: StateStoreSpec, aws: AwsOptions): Promise<{ store: StateStore; close: () => Promise<void> }> {
   if (spec.kind === 'sqlite') {
+    checkStateFile(spec.path);
     const { SqliteStateStore } = await import('../adapters/outbound/sqlite/sqlite-state-store.js');
-    const store = new SqliteStateStore(spec.path);
+    let store: InstanceType<typeof SqliteStateStore>;
+    try {
+      store = new SqliteStateStore(spec.path);
+    } catch (err) {
+      // SQLite's own refusals (SQLITE_CANTOPEN, SQLITE_NOTADB, SQLITE_READONLY ...) and the
+      // file system's (EACCES): the path the caller gave is at fault, so say which and why.
+      const code = String((err as { code?: unknown }).code ?? '');
+      if (/^SQLITE_|^E[A-Z]+$/.test(code)) throw stateFileError(spec.path, `cannot be used as a state file (${(err as Error).message}${code.startsWith('SQLITE_') ? '' : `, ${code}`})`);
+      throw err;
+    }
     return { store, close: () => store.close() };
   }
   const [{ DynamoDbStateStore }, { createDynamoDbClient }] = await Promise.all([

@@ -8,6 +8,7 @@ import { authorize } from '../access/authorize.js';
 import { ValidationError } from '../errors.js';
 import type { Policy } from '../policy.js';
 import type { RebootOption } from './run.js';
+import { checkScheduleExpression } from './schedule-expression.js';
 
 /** Every window this tool creates is named with this prefix; only those are listed or deleted. */
 export const SCHEDULE_PREFIX = 'sre-ops-';
@@ -45,23 +46,18 @@ export interface ScheduleInput {
   readonly suffix: string;
 }
 
-const CRON = /^cron\((\S+\s+){5}\S+\)$/;
-const RATE = /^rate\([1-9]\d*\s+(minute|minutes|hour|hours|day|days)\)$/;
-const AT = /^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$/;
 const NAME = /^[a-zA-Z0-9_\-.]{3,128}$/;
 
 /**
  * The spec of a schedule: approver or admin (a schedule installs patches again and again with no
- * approval per run); a cron (6 fields), rate or at expression; duration 1 to 24 hours; cutoff
+ * approval per run); a cron, rate or at expression by SSM's rules (schedule-expression.ts); duration 1 to 24 hours; cutoff
  * below the duration; instances (at most 50) or a patch group, not both.
  * @throws ForbiddenError, ValidationError naming the field.
  */
 export function scheduleSpec(input: ScheduleInput): ScheduleSpec {
   authorize(input.actor, 'schedule');
   const schedule = typeof input.schedule === 'string' ? input.schedule.trim() : '';
-  if (!CRON.test(schedule) && !RATE.test(schedule) && !AT.test(schedule)) {
-    throw new ValidationError('schedule', 'cron(6 fields), rate(N unit) or at(ISO date-time)', `schedule: expected an SSM schedule such as "cron(0 3 ? * SUN *)" or "rate(7 days)", got ${JSON.stringify(input.schedule)}`);
-  }
+  checkScheduleExpression(schedule);
   const duration = input.durationHours ?? input.policy.patchWindow.durationHours;
   if (!Number.isInteger(duration) || duration < 1 || duration > 24) throw new ValidationError('durationHours', 'a whole number of hours from 1 to 24', `durationHours: expected a whole number from 1 to 24, got ${duration}`);
   const cutoff = input.cutoffHours ?? Math.min(1, duration - 1);

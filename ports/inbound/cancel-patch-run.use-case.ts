@@ -1,5 +1,5 @@
 import type { Actor } from '../../domain/access/actor.js';
-import { SourceError } from '../../domain/errors.js';
+import { isSourceError } from '../../domain/errors.js';
 import { cancelRun, commandsInFlight } from '../../domain/patch/run.js';
 import type { PatchRunReport } from './patch-operations.js';
 import type { PatchDependencies } from './patch-dependencies.js';
@@ -29,7 +29,7 @@ export class CancelPatchRun {
           notes.push(`command ${commandId} cancelled`);
         } catch (err) {
           // The run is cancelled either way; a command SSM would not stop is reported, not hidden.
-          if (!(err instanceof SourceError)) throw err;
+          if (!isSourceError(err)) throw err;
           await audit(this.d, actor, 'ssm.cancel-command', runId, 'failed', `${commandId}: ${err.message}`);
           notes.push(`command ${commandId} could not be cancelled at SSM: ${err.message}`);
         }

@@ -1,5 +1,5 @@
 import type { Actor } from '../../domain/access/actor.js';
-import { ConflictError, SourceError, ValidationError } from '../../domain/errors.js';
+import { ConflictError, isSourceError, ValidationError } from '../../domain/errors.js';
 import type { InstanceMetrics, PatchState } from '../../domain/inputs.js';
 import {
   activeWave, beginVerification, completeWave, isRunTerminal, recordInvocations, recordSendIntent, recordSent, startRun, takeLease,
@@ -208,7 +208,7 @@ export class ExecutePatchRun {
       await x.runner.cancel(commandId);
       await audit(this.d, x.actor, 'ssm.cancel-command', run.id, 'ok', `${commandId}: sent as the run was cancelled`);
     } catch (err) {
-      if (!(err instanceof SourceError)) throw err;
+      if (!isSourceError(err)) throw err;
       await audit(this.d, x.actor, 'ssm.cancel-command', run.id, 'failed', `${commandId}: ${err.message}`);
     }
   }
@@ -301,7 +301,7 @@ export class ExecutePatchRun {
     try {
       return await read();
     } catch (err) {
-      if (!(err instanceof SourceError)) throw err;
+      if (!isSourceError(err)) throw err;
       notes.push(`${what} unreadable (${err.code})`);
       return undefined;
     }

@@ -5,7 +5,7 @@
 import type { Actor } from '../../domain/access/actor.js';
 import { auditDetail, type AuditEntry, type AuditResult } from '../../domain/access/audit.js';
 import { authorize, type Permission } from '../../domain/access/authorize.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import { isConflictError, isForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { isAcceptanceExpired, type AcceptanceRecord } from '../../domain/patch/acceptance.js';
 import { approvalMissing, type PatchRun, type RunWave } from '../../domain/patch/run.js';
 import { toIso, type Instant } from '../../domain/time.js';
@@ -39,7 +39,7 @@ export async function audited<T>(d: PatchDependencies, actor: Actor, action: str
   try {
     outcome = await fn();
   } catch (err) {
-    const result: AuditResult = err instanceof ForbiddenError ? 'denied' : 'failed';
+    const result: AuditResult = isForbiddenError(err) ? 'denied' : 'failed';
     await audit(d, actor, action, target, result, err instanceof Error ? err.message : String(err));
     throw err;
   }
@@ -52,7 +52,7 @@ export async function authorizeAudited(d: PatchDependencies, actor: Actor, permi
   try {
     authorize(actor, permission);
   } catch (err) {
-    if (err instanceof ForbiddenError) await audit(d, actor, action, target, 'denied', err.message);
+    if (isForbiddenError(err)) await audit(d, actor, action, target, 'denied', err.message);
     throw err;
   }
 }
@@ -64,7 +64,7 @@ export async function loadRun(d: PatchDependencies, id: string): Promise<PatchRu
 }
 
 export function isStale(err: unknown): boolean {
-  return err instanceof ConflictError && err.code === 'STALE_VERSION';
+  return isConflictError(err) && err.code === 'STALE_VERSION';
 }
 
 /**

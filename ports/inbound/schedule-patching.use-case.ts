@@ -26,7 +26,6 @@ export class SchedulePatching {
   async execute(actor: Actor, request: ScheduleRequest): Promise<ScheduleReport> {
     return audited(this.d, actor, 'schedule.create', request.name ?? request.patchGroup ?? (request.instances ?? []).join(', '), async () => {
       authorize(actor, 'schedule');
-      const windows = windowsOf(this.d);
       const assets = request.instances?.length ? await this.d.core.assets.listAssets() : [];
       const instanceIds = (request.instances ?? []).map((q) => findInstance(assets, q).instanceId);
       const token = this.d.newId();
@@ -42,7 +41,8 @@ export class SchedulePatching {
         policy: this.d.core.policy,
         suffix: hex(token, 8),
       });
-      const created = await windows.create(spec, token);
+      // The spec is checked before the source: a bad schedule is the caller's to fix on any source.
+      const created = await windowsOf(this.d).create(spec, token);
       return { value: toScheduleReport(created), target: created.windowId, detail: `${created.name} ${created.schedule} ${created.durationHours} h on ${created.targets.join(', ')}` };
     });
   }

@@ -4,8 +4,8 @@
  * Unexpected errors get a reference to find them in the logs; no stack trace reaches a chat.
  */
 import { randomUUID } from 'node:crypto';
-import { AmbiguousError, DomainError, ForbiddenError, NotFoundError, SourceError, ValidationError } from '../../../domain/errors.js';
-import { ChatUsageError } from './chat-command.js';
+import { isAmbiguousError, isDomainError, isForbiddenError, isNotFoundError, isSourceError, isValidationError } from '../../../domain/errors.js';
+import type { ChatUsageError } from './chat-command.js';
 
 export interface ChatProblem {
   readonly title: string;
@@ -46,23 +46,28 @@ export interface ProblemContext {
   readonly log: (reference: string, err: unknown) => void;
 }
 
+/** Failures are told apart by kind and name, not class identity (see domain/errors.ts). */
+function isChatUsageError(err: unknown): err is ChatUsageError {
+  return err instanceof Error && err.name === 'ChatUsageError';
+}
+
 export function describeError(err: unknown, ctx: ProblemContext): ChatProblem {
-  if (err instanceof ChatUsageError) {
+  if (isChatUsageError(err)) {
     const hints = err.usage === 'help' ? [`\`${ctx.helpCommand}\` lists every command`] : err.usage ? [`usage: \`${err.usage}\``] : [];
     return { title: 'I did not understand that', text: err.message, hints, reference: null };
   }
-  if (err instanceof NotFoundError) {
+  if (isNotFoundError(err)) {
     const hints = err.suggestions.length ? [`did you mean ${err.suggestions.map((s) => `\`${s}\``).join(', ')}?`] : [];
     if (err.what === 'instance') hints.push('instances go by id (i-0abc...) or Name tag; `assess` lists them all');
     return { title: `No ${err.what} "${err.query}"`, text: err.message, hints, reference: null };
   }
-  if (err instanceof AmbiguousError) {
+  if (isAmbiguousError(err)) {
     return { title: `"${err.query}" is ambiguous`, text: err.message, hints: ['use the instance id'], reference: null };
   }
-  if (err instanceof ForbiddenError) {
+  if (isForbiddenError(err)) {
     return { title: 'Not allowed', text: err.message, hints: [ctx.accessHelp], reference: null };
   }
-  if (err instanceof SourceError) {
+  if (isSourceError(err)) {
     const op = err.operation ? ` (${err.operation}, ${err.code})` : ` (${err.code})`;
     return {
       title: `${serviceName(err.service)} did not answer`,
@@ -71,10 +76,10 @@ export function describeError(err: unknown, ctx: ProblemContext): ChatProblem {
       reference: null,
     };
   }
-  if (err instanceof ValidationError) {
+  if (isValidationError(err)) {
     return { title: 'That does not work', text: err.message, hints: [`\`${ctx.helpCommand}\` shows every command`], reference: null };
   }
-  if (err instanceof DomainError) {
+  if (isDomainError(err)) {
     // Conflicts and the like: the message is written for people.
     return { title: 'That cannot be done now', text: err.message, hints: [], reference: null };
   }

@@ -136,12 +136,12 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       if (!err && output) io.stdout.write(`${output}\n`);
     });
   } catch (err) {
-    const usage = err instanceof UsageError || (err instanceof Error && err.name === 'YError');
-    if (!usage) {
+    const yargsError = err instanceof Error && err.name === 'YError';
+    if (!yargsError && exitCodeFor(err) !== EXIT_USAGE) {
       fail(err);
       return exitCode;
     }
-    notice(`error: ${(err as Error).message}`);
+    notice(yargsError ? `error: ${err.message}` : messageFor(err));
     notice('run "sre-ops --help" for usage');
     return EXIT_USAGE;
   }

@@ -1,5 +1,8 @@
-/** Maps every failure to one line on stderr and an exit code: 0 ok, 1 failure, 2 usage error. */
-import { AmbiguousError, ConflictError, DomainError, ForbiddenError, NotFoundError, SourceError, ValidationError } from '../../../domain/errors.js';
+/**
+ * Maps every failure to one line on stderr and an exit code: 0 ok, 1 failure, 2 usage error.
+ * Failures are told apart by kind and name (domain/errors.ts explains why), not by class identity.
+ */
+import { isConflictError, isDomainError, isValidationError } from '../../../domain/errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -15,19 +18,59 @@ export class CommandFailed extends Error {
   override readonly name = 'CommandFailed';
 }
 
+const isUsage = (err: unknown): boolean => err instanceof Error && err.name === 'UsageError';
+const isCommandFailed = (err: unknown): boolean => err instanceof Error && err.name === 'CommandFailed';
+
+/**
+ * The option a person typed for each field the core (or the library's options) names: a core
+ * message "durationHours: ..." reads "--duration: ..." on the command line.
+ */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  durationHours: 'duration',
+  cutoffHours: 'cutoff',
+  patchGroup: 'patch-group',
+  schedule: 'cron',
+  minSeverity: 'min-severity',
+  idempotencyKey: 'idempotency-key',
+  'stateStore.path': 'state',
+  state: 'state',
+  endpointUrl: 'endpoint-url',
+  'aws.endpointUrl': 'endpoint-url',
+  profile: 'profile',
+  'aws.profile': 'profile',
+  roleArn: 'role-arn',
+  'aws.roleArn': 'role-arn',
+  region: 'region',
+  source: 'source',
+  now: 'now',
+  limit: 'limit',
+  hours: 'hours',
+  until: 'until',
+  since: 'since',
+  reboot: 'reboot',
+  kev: 'kev',
+  actor: 'actor',
+};
+
+/** A ValidationError's message with the field as the option typed ("--duration: ..."). */
+function asTyped(field: string, message: string): string {
+  const flag = FLAG_OF[field];
+  return flag !== undefined && message.startsWith(`${field}:`) ? `--${flag}:${message.slice(field.length + 1)}` : message;
+}
+
 export function exitCodeFor(err: unknown): number {
-  if (err instanceof UsageError || err instanceof ValidationError) return EXIT_USAGE;
+  if (isUsage(err) || isValidationError(err)) return EXIT_USAGE;
   return EXIT_FAILURE;
 }
 
 export function messageFor(err: unknown): string {
-  if (err instanceof ValidationError || err instanceof UsageError) return `error: ${err.message}`;
-  if (err instanceof NotFoundError || err instanceof AmbiguousError) return `error: ${err.message}`;
-  if (err instanceof SourceError) return `error: ${err.message}`;
-  if (err instanceof ForbiddenError) return `error: not allowed: ${err.message}`;
-  if (err instanceof ConflictError && err.code === 'STALE_VERSION') return `error: changed by someone else, retry (${err.message})`;
-  if (err instanceof CommandFailed) return `error: ${err.message}`;
-  if (err instanceof DomainError) return `error: ${err.message}`;
+  if (isValidationError(err)) return `error: ${asTyped(err.field, err.message)}`;
+  if (isUsage(err) || isCommandFailed(err)) return `error: ${(err as Error).message}`;
+  if (isDomainError(err)) {
+    if (err.kind === 'forbidden') return `error: not allowed: ${err.message}`;
+    if (isConflictError(err) && err.code === 'STALE_VERSION') return `error: changed by someone else, retry (${err.message})`;
+    return `error: ${err.message}`;
+  }
   if (err instanceof Error) return `internal error: ${err.message} (set SRE_OPS_DEBUG=1 for details)`;
   return `internal error: ${String(err)}`;
 }

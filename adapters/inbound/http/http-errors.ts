@@ -1,9 +1,12 @@
 /**
  * Every failure becomes one JSON envelope, `{ error: { code, message, details?, requestId } }`,
- * with a status chosen here and nowhere else. Domain errors map by class; anything unknown is a
+ * with a status chosen here and nowhere else. Domain errors map by kind (not class identity, see
+ * domain/errors.ts); anything unknown is a
  * 500 whose message says nothing about the internals (the log has the stack, keyed by request id).
  */
-import { AmbiguousError, ConflictError, DomainError, ForbiddenError, NotFoundError, SourceError, ValidationError } from '../../../domain/errors.js';
+import {
+  isAmbiguousError, isConflictError, isDomainError, isForbiddenError, isNotFoundError, isSourceError, isValidationError,
+} from '../../../domain/errors.js';
 
 /** An error the HTTP adapter raises itself (auth, limits, routing, parsing). */
 export class HttpError extends Error {
@@ -18,6 +21,11 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** An HttpError from any copy of this module. */
+function isHttpError(err: unknown): err is HttpError {
+  return err instanceof Error && err.name === 'HttpError' && typeof (err as { status?: unknown }).status === 'number';
 }
 
 export interface ErrorBody {
@@ -42,16 +50,16 @@ const TRANSIENT = /throttl|limitexceeded|toomanyrequests|slowdown|unavailable|ti
 
 /** The status a client gets for a domain error. Exported for the tests that pin the mapping. */
 export function statusFor(err: unknown): number {
-  if (err instanceof HttpError) return err.status;
-  if (err instanceof ValidationError) return 400;
-  if (err instanceof NotFoundError) return 404;
-  if (err instanceof AmbiguousError) return 409;
-  if (err instanceof ForbiddenError) return 403;
-  if (err instanceof ConflictError) return 409;
-  if (err instanceof SourceError) return TRANSIENT.test(err.code) ? 503 : 502;
+  if (isHttpError(err)) return err.status;
+  if (isValidationError(err)) return 400;
+  if (isNotFoundError(err)) return 404;
+  if (isAmbiguousError(err)) return 409;
+  if (isForbiddenError(err)) return 403;
+  if (isConflictError(err)) return 409;
+  if (isSourceError(err)) return TRANSIENT.test(err.code) ? 503 : 502;
   // Domain errors added later (e.g. a patch run in the wrong state): the request was understood
   // and refused by a rule, which is the client's business, not a server fault.
-  if (err instanceof DomainError) return /conflict|state|version|transition/i.test(`${err.name} ${err.code}`) ? 409 : 422;
+  if (isDomainError(err)) return /conflict|state|version|transition/i.test(`${err.name} ${err.code}`) ? 409 : 422;
   if (exposedClientError(err)) return err.status;
   return 500;
 }
@@ -63,21 +71,21 @@ function exposedClientError(err: unknown): err is Error & { status: number } {
 }
 
 function detailsFor(err: unknown): Record<string, unknown> | undefined {
-  if (err instanceof HttpError) return err.details ? { ...err.details } : undefined;
-  if (err instanceof ValidationError) return { field: err.field, expected: err.expected };
-  if (err instanceof NotFoundError) return { what: err.what, query: err.query, suggestions: [...err.suggestions] };
-  if (err instanceof AmbiguousError) return { query: err.query, candidates: [...err.candidates] };
-  if (err instanceof SourceError) return { service: err.service, operation: err.operation, sourceCode: err.code };
-  if (err instanceof ConflictError) return { conflict: err.code };
+  if (isHttpError(err)) return err.details ? { ...err.details } : undefined;
+  if (isValidationError(err)) return { field: err.field, expected: err.expected };
+  if (isNotFoundError(err)) return { what: err.what, query: err.query, suggestions: [...err.suggestions] };
+  if (isAmbiguousError(err)) return { query: err.query, candidates: [...err.candidates] };
+  if (isSourceError(err)) return { service: err.service, operation: err.operation, sourceCode: err.code };
+  if (isConflictError(err)) return { conflict: err.code };
   return undefined;
 }
 
 function codeFor(err: unknown, status: number): string {
-  if (err instanceof HttpError) return err.code;
+  if (isHttpError(err)) return err.code;
   // SourceError.code is the AWS code (AccessDeniedException ...): kept in details, while the
   // envelope code stays one of a small documented set clients can switch on.
-  if (err instanceof SourceError) return status === 503 ? 'SOURCE_UNAVAILABLE' : 'SOURCE_FAILED';
-  if (err instanceof DomainError) return err.code;
+  if (isSourceError(err)) return status === 503 ? 'SOURCE_UNAVAILABLE' : 'SOURCE_FAILED';
+  if (isDomainError(err)) return err.code;
   if (status < 500) return `HTTP_${status}`;
   return 'INTERNAL';
 }
@@ -85,7 +93,7 @@ function codeFor(err: unknown, status: number): string {
 /** Maps any thrown value to the response a client sees. Never includes a stack or an internal message. */
 export function mapError(err: unknown, requestId: string): MappedError {
   const status = statusFor(err);
-  const internal = status >= 500 && !(err instanceof SourceError) && !(err instanceof HttpError);
+  const internal = status >= 500 && !(isSourceError(err)) && !(isHttpError(err));
   const message = internal
     ? `internal error; the server log has the details under request id ${requestId}`
     : err instanceof Error ? err.message : String(err);
@@ -93,7 +101,7 @@ export function mapError(err: unknown, requestId: string): MappedError {
   return {
     status,
     body: { error: { code: codeFor(err, status), message, ...(details ? { details } : {}), requestId } },
-    headers: err instanceof HttpError ? err.headers : {},
+    headers: isHttpError(err) ? err.headers : {},
     internal: status >= 500,
   };
 }

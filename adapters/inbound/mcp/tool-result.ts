@@ -1,12 +1,13 @@
 /**
  * Tool results: structured content with a one-paragraph summary, or a tool error (isError) whose
- * message names the offending argument. The MCP adapter maps errors here, once; nothing a tool
+ * message names the offending argument. The MCP adapter maps errors here, once (by kind, not class
+ * identity: see domain/errors.ts); nothing a tool
  * throws reaches the transport, so a bad call never takes the server down.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServer, ToolCallback } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type * as z from 'zod';
-import { AmbiguousError, DomainError, ForbiddenError, NotFoundError, SourceError, ValidationError } from '../../../domain/errors.js';
+import { isAmbiguousError, isDomainError, isForbiddenError, isNotFoundError, isSourceError, isValidationError } from '../../../domain/errors.js';
 
 /** A successful result: `value` parsed through the output schema (extra keys dropped). */
 export function ok(schema: z.ZodType, value: unknown, summary: string): CallToolResult {
@@ -16,9 +17,9 @@ export function ok(schema: z.ZodType, value: unknown, summary: string): CallTool
 
 /** The tool argument an error is about, when it is about one. */
 export function fieldOf(err: unknown): string | null {
-  if (err instanceof ValidationError) return err.field;
-  if (err instanceof AmbiguousError) return 'instance';
-  if (err instanceof NotFoundError) {
+  if (isValidationError(err)) return err.field;
+  if (isAmbiguousError(err)) return 'instance';
+  if (isNotFoundError(err)) {
     if (err.what === 'instance') return 'instance';
     if (err.what.startsWith('finding')) return 'vulnerabilityId';
   }
@@ -28,21 +29,21 @@ export function fieldOf(err: unknown): string | null {
 /** One line an agent (and the person reading its transcript) can act on. */
 export function errorMessage(err: unknown): string {
   const field = fieldOf(err);
-  if (err instanceof ValidationError) {
+  if (isValidationError(err)) {
     // Core messages lead with the field as the CLI spells it ("min-severity: ..."); lead with
     // the argument name the tool takes instead.
     return err.message.startsWith(`${err.field}:`) ? err.message : `${err.field}: ${err.message.replace(/^[\w.-]+: /, '')}`;
   }
-  if (field !== null && err instanceof DomainError) return `${field}: ${err.message}`;
-  if (err instanceof ForbiddenError) return `forbidden: ${err.message}`;
-  if (err instanceof SourceError) return `data source failed (${err.service}${err.operation ? ` ${err.operation}` : ''}, ${err.code}): ${err.message}`;
-  if (err instanceof DomainError) return `${err.code}: ${err.message}`;
+  if (field !== null && isDomainError(err)) return `${field}: ${err.message}`;
+  if (isForbiddenError(err)) return `forbidden: ${err.message}`;
+  if (isSourceError(err)) return `data source failed (${err.service}${err.operation ? ` ${err.operation}` : ''}, ${err.code}): ${err.message}`;
+  if (isDomainError(err)) return `${err.code}: ${err.message}`;
   return `internal error: ${err instanceof Error ? err.message : String(err)}`;
 }
 
 /** A tool error result; unexpected errors (bugs) are also logged with their stack. */
 export function toolError(err: unknown, log: (line: string) => void): CallToolResult {
-  if (!(err instanceof DomainError) && err instanceof Error) log(`mcp: internal error: ${err.stack ?? err.message}`);
+  if (!(isDomainError(err)) && err instanceof Error) log(`mcp: internal error: ${err.stack ?? err.message}`);
   return { content: [{ type: 'text', text: errorMessage(err) }], isError: true };
 }
 

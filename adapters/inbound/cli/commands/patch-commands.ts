@@ -8,6 +8,7 @@ import type { Assistant } from '../../../../ports/inbound/assistant.js';
 import type { PatchRunReport, PatchRunStatus } from '../../../../ports/inbound/patch-operations.js';
 import type { CommandContext, CommandModule, CommandResult, GlobalOptions } from '../command-context.js';
 import { CommandFailed, UsageError } from '../errors.js';
+import { wholeNumberOption } from '../options.js';
 import { Style } from '../terminal.js';
 import {
   progressBetween, renderAcceptance, renderAcceptances, renderAudit, renderProgress, renderRun, renderRuns, renderSchedules, runSummary,
@@ -114,7 +115,7 @@ export const patchCommands: CommandModule = (y, ctx) => {
     .command('runs', 'patch runs, newest first', (c) =>
       c
         .option('status', { type: 'string', array: true, choices: RUN_STATUSES as string[], describe: 'only runs in these states' })
-        .option('limit', { type: 'number', default: 50, describe: 'at most this many' }),
+        .option('limit', wholeNumberOption('limit', 1, 1000, 'at most this many', 50)),
     run(async (a, args) => {
       const runs = await a.listPatchRuns(a.actor, { status: strings(args.status) as PatchRunStatus[], limit: args.limit as number });
       return { json: { runs }, human: (s) => renderRuns(runs, s) };
@@ -145,8 +146,8 @@ export const patchCommands: CommandModule = (y, ctx) => {
           .positional('instances', { type: 'string', array: true, describe: 'instance ids or Name tags (at most 50)' })
           .option('patch-group', { type: 'string', describe: 'target instances by their patch group tag instead' })
           .option('cron', { type: 'string', demandOption: true, describe: 'SSM schedule, e.g. "cron(0 3 ? * SUN *)" or "rate(7 days)" (UTC)' })
-          .option('duration', { type: 'number', describe: 'window length in hours (1 to 24; default the policy window)' })
-          .option('cutoff', { type: 'number', describe: 'hours before the end when no new task starts' })
+          .option('duration', wholeNumberOption('duration', 1, 24, 'window length in hours (1 to 24; default the policy window)'))
+          .option('cutoff', wholeNumberOption('cutoff', 0, 23, 'hours before the end when no new task starts (below --duration)'))
           .option('reboot', { type: 'string', choices: ['if-needed', 'never'], default: 'if-needed' })
           .option('name', { type: 'string', describe: 'window name (prefixed sre-ops-)' }),
       run(async (a, args, o) => {
@@ -211,7 +212,7 @@ export const patchCommands: CommandModule = (y, ctx) => {
       }))
     .command('audit', 'the audit log, newest first', (c) =>
       c
-        .option('limit', { type: 'number', default: 100 })
+        .option('limit', wholeNumberOption('limit', 1, 10_000, 'at most this many', 100))
         .option('since', { type: 'string', describe: 'ISO date or date-time' })
         .option('target', { type: 'string', describe: 'only entries about this run, acceptance or window' }),
     run(async (a, args) => {

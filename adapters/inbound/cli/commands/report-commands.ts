@@ -3,25 +3,13 @@ import { DECISIONS } from '../../../../ports/inbound/reports.js';
 import type { DecisionKind } from '../../../../domain/risk/types.js';
 import { instancePositional, type CommandModule } from '../command-context.js';
 import { UsageError } from '../errors.js';
+import { nonEmpty, wholeNumberOption } from '../options.js';
 import { renderActivity, renderCompliance, renderFindings, renderFleet, renderInstance, renderMetrics, renderPlan } from '../render.js';
 
 const MAX_HOURS = 2160;
 
-/**
- * --hours as typed: a number option would turn "abc" into NaN before anyone could say what was
- * wrong, so the text is checked here and the message quotes it. The use cases check the range
- * again for every other caller.
- */
-const hoursOption = {
-  type: 'string',
-  default: '24',
-  describe: `look back this many hours (1 to ${MAX_HOURS})`,
-  coerce: (raw: string): number => {
-    const n = /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
-    if (!Number.isInteger(n) || n < 1 || n > MAX_HOURS) throw new UsageError(`hours: expected a whole number from 1 to ${MAX_HOURS}, got "${raw}"`);
-    return n;
-  },
-} as const;
+/** --hours as typed (see options.ts); the use cases check the range again for every other caller. */
+const hoursOption = wholeNumberOption('hours', 1, MAX_HOURS, `look back this many hours (1 to ${MAX_HOURS})`, 24);
 
 export const reportCommands: CommandModule = (y, { run }) =>
   y
@@ -30,7 +18,7 @@ export const reportCommands: CommandModule = (y, { run }) =>
       'rank instances by risk with their patch decision',
       (c) =>
         c
-          .option('instance', { type: 'string', describe: 'only this instance (id or Name tag), in detail' })
+          .option('instance', { type: 'string', describe: 'only this instance (id or Name tag), in detail', coerce: nonEmpty('instance', 'an instance id or Name tag') })
           .option('decision', { type: 'string', array: true, choices: DECISIONS as string[], describe: 'only instances with this decision' }),
       run(async (a, args, o) => {
         if (typeof args.instance === 'string') {
@@ -43,6 +31,8 @@ export const reportCommands: CommandModule = (y, { run }) =>
           return { json: r, human: (s) => renderInstance(r, s), warnings: r.warnings };
         }
         const decisions = args.decision as DecisionKind[] | undefined;
+        // "--decision" with nothing after it would filter nothing, silently.
+        if (decisions !== undefined && decisions.length === 0) throw new UsageError(`--decision: expected one or more of ${DECISIONS.join(', ')}, got nothing`);
         const r = await a.assessFleet(decisions ? { decisions } : {});
         return { json: r, human: (s) => renderFleet(r, s), warnings: r.warnings };
       }),
