@@ -27,7 +27,10 @@ export function assistantOptionsFromEnv(env: Env): AssistantOptions {
     ...(env.SRE_OPS_KEV ? { kev: env.SRE_OPS_KEV } : {}),
     // Only /tmp is writable on Lambda: the KEV feed is cached there.
     ...(cacheDir ? { cacheDir } : {}),
-    // The state store: SRE_OPS_STATE_TABLE names the DynamoDB table (see composition/config.ts).
+    // The state store: SRE_OPS_STATE_TABLE names the DynamoDB table (the library has none
+    // unless given one; see stateStoreFromEnv in composition/config.ts, not imported here so a
+    // cold start does not load it).
+    stateStore: env.SRE_OPS_STATE_TABLE?.trim() ? { kind: 'dynamodb', table: env.SRE_OPS_STATE_TABLE.trim() } : { kind: 'sqlite' },
     env,
   };
 }

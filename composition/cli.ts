@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { hideBin } from 'yargs/helpers';
 import { runCli, type GlobalOptions } from '../adapters/inbound/cli/cli-app.js';
 import type { Assistant } from '../ports/inbound/assistant.js';
+import { stateStoreFromEnv } from './config.js';
 import { createAssistant } from './index.js';
 import { mcpService } from './mcp.js';
 import { HTTP_PACKAGES, withOptionalPackages } from './optional-packages.js';
@@ -28,7 +29,8 @@ async function assistantFor(o: GlobalOptions, notice: (line: string) => void): P
     ...(o.now !== undefined ? { now: o.now } : {}),
     ...(o.strict === true ? { strict: true } : {}),
     ...(o.actor !== undefined ? { actor: o.actor } : {}),
-    ...(o.state !== undefined ? { stateStore: { kind: 'sqlite' as const, path: o.state } } : {}),
+    // The CLI's own state: --state, else SRE_OPS_STATE_TABLE, else its file under ~/.config.
+    stateStore: stateStoreFromEnv(process.env, o.state),
     via: 'cli',
     aws: {
       ...(o.region !== undefined ? { region: o.region } : {}),

@@ -12,6 +12,7 @@ import type { Assistant } from '../ports/inbound/assistant.js';
 import type { FleetReport } from '../ports/inbound/reports.js';
 import type { ComplianceReport } from '../ports/inbound/summarize-compliance.use-case.js';
 import type { FleetFigures, MetricsPublisher } from '../ports/outbound/metrics-publisher.port.js';
+import { stateStoreFromEnv } from './config.js';
 import { createAssistant } from './index.js';
 
 /** The figures of one assessment: patch-now instances, overdue and critical counted findings, compliance. */
@@ -68,6 +69,6 @@ export function createCollectorHandler(deps: CollectorDependencies): (event?: un
 
 /** The Lambda entry point (dist/lambda/collector/index.mjs after `npm run bundle`). */
 export const handler = createCollectorHandler({
-  assistant: () => createAssistant({ source: process.env.SRE_OPS_SOURCE ?? 'aws' }),
+  assistant: () => createAssistant({ source: process.env.SRE_OPS_SOURCE ?? 'aws', stateStore: stateStoreFromEnv(process.env) }),
   publisher: () => new CloudWatchMetricsPublisher(new CloudWatchClient({}), { namespace: process.env.SRE_OPS_METRICS_NAMESPACE || undefined }),
 });

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Actor } from '../domain/access/actor.js';
 import { isValidationError, ValidationError } from '../domain/errors.js';
 import type { RiskAcceptance } from '../domain/inputs.js';
+import { editDistance } from '../domain/instance-lookup.js';
 import { DEFAULT_POLICY, resolvePolicy, type Policy } from '../domain/policy.js';
 import { INSTANT_EXPECTED, parseInstant, type Instant } from '../domain/time.js';
 import type { CoreDependencies } from '../ports/inbound/dependencies.js';
@@ -87,7 +88,14 @@ export interface AssistantOptions {
   readonly cacheDir?: string;
   /** Risk acceptances in force beside those in the state store (e.g. from a file). */
   readonly acceptances?: readonly RiskAcceptance[];
-  /** Default SQLite under the user's config folder; env SRE_OPS_STATE_TABLE selects DynamoDB. */
+  /**
+   * Where patch runs, approvals, acceptances and the audit log are kept. Default: none. Reads
+   * answer empty (no runs, no recorded acceptances) and a change (a patch request, an acceptance)
+   * is refused naming this option, so a library user never shares the CLI's state file by
+   * accident. `{ kind: 'sqlite' }` is the CLI's file ($XDG_CONFIG_HOME/sre-ops-assistant/state.db),
+   * `{ kind: 'sqlite', path }` another file, `{ kind: 'dynamodb', table }` a table;
+   * {@link stateStoreFromEnv} is what the CLI and the services use.
+   */
   readonly stateStore?: StateStoreOption;
   /** Replace patch-operation adapters (a state store, a runner, a sleeper). */
   readonly patchAdapters?: Partial<PatchAdapters>;
@@ -97,7 +105,7 @@ export interface AssistantOptions {
   readonly localUser?: string;
   /** The surface of `actor`, for the audit log; default "library". */
   readonly via?: Actor['via'];
-  /** Environment read for SRE_OPS_STATE_TABLE and XDG_CONFIG_HOME; default process.env. */
+  /** Environment read for XDG_CONFIG_HOME (the default SQLite path); default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -112,18 +120,28 @@ export function defaultStatePath(env: Readonly<Record<string, string | undefined
 const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 
 /**
- * The state store: the option, else DynamoDB when SRE_OPS_STATE_TABLE is set, else SQLite at the
- * default path. @throws ValidationError naming stateStore.* when the option is malformed.
+ * The state store of the CLI and the services (HTTP, MCP, the Lambdas): DynamoDB when
+ * SRE_OPS_STATE_TABLE is set, else SQLite at `path` or the default path. The library's own
+ * default is no store; these entry points pass this explicitly.
+ * @throws ValidationError naming SRE_OPS_STATE_TABLE when it is not a table name.
  */
-export function resolveStateStore(option: StateStoreOption | undefined, env: Readonly<Record<string, string | undefined>>): StateStoreSpec {
-  if (option === undefined) {
-    const table = env.SRE_OPS_STATE_TABLE?.trim();
-    if (table) {
-      if (!TABLE_NAME.test(table)) throw new ValidationError('SRE_OPS_STATE_TABLE', 'a DynamoDB table name', `SRE_OPS_STATE_TABLE: expected a DynamoDB table name (3 to 255 letters, digits, _ . -), got "${table}"`);
-      return { kind: 'dynamodb', table };
-    }
-    return { kind: 'sqlite', path: defaultStatePath(env) };
+export function stateStoreFromEnv(env: Readonly<Record<string, string | undefined>>, path?: string): StateStoreOption {
+  if (path !== undefined) return { kind: 'sqlite', path };
+  const table = env.SRE_OPS_STATE_TABLE?.trim();
+  if (table) {
+    if (!TABLE_NAME.test(table)) throw new ValidationError('SRE_OPS_STATE_TABLE', 'a DynamoDB table name', `SRE_OPS_STATE_TABLE: expected a DynamoDB table name (3 to 255 letters, digits, _ . -), got "${table}"`);
+    return { kind: 'dynamodb', table };
   }
+  return { kind: 'sqlite' };
+}
+
+/**
+ * The state store of the option; null (no store) when none is given.
+ * @throws ValidationError naming stateStore.* when the option is malformed.
+ */
+export function resolveStateStore(option: StateStoreOption | undefined, env: Readonly<Record<string, string | undefined>>): StateStoreSpec | null {
+  if (option === undefined) return null;
+  if (typeof option !== 'object' || option === null) throw new ValidationError('stateStore', '{ kind: "sqlite" | "dynamodb", ... }', `stateStore: expected { kind: 'sqlite', path? } or { kind: 'dynamodb', table }, got ${JSON.stringify(option)}`);
   if (option.kind === 'sqlite') {
     if (option.path !== undefined && (typeof option.path !== 'string' || !option.path.trim())) throw new ValidationError('stateStore.path', 'a file path', 'stateStore.path: expected a file path');
     return { kind: 'sqlite', path: option.path?.trim() || defaultStatePath(env) };
@@ -132,9 +150,60 @@ export function resolveStateStore(option: StateStoreOption | undefined, env: Rea
     if (typeof option.table !== 'string' || !TABLE_NAME.test(option.table)) {
       throw new ValidationError('stateStore.table', 'a DynamoDB table name', `stateStore.table: expected a DynamoDB table name (3 to 255 letters, digits, _ . -), got ${JSON.stringify(option.table)}`);
     }
+    if (option.endpointUrl !== undefined) checkEndpointUrl(option.endpointUrl, 'stateStore.endpointUrl');
     return { ...option };
   }
   throw new ValidationError('stateStore.kind', 'sqlite or dynamodb', `stateStore.kind: expected sqlite or dynamodb, got ${JSON.stringify((option as { kind?: unknown }).kind)}`);
+}
+
+/** An endpoint override must be an http(s) URL; the SDK's own error ("Invalid URL") names no option. */
+export function checkEndpointUrl(url: unknown, field: string): void {
+  let parsed: URL | null = null;
+  try {
+    parsed = typeof url === 'string' ? new URL(url) : null;
+  } catch {
+    parsed = null;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || !parsed.hostname) {
+    throw new ValidationError(field, 'an http:// or https:// URL', `${field}: expected an http:// or https:// URL such as http://127.0.0.1:5000, got ${JSON.stringify(url)}`);
+  }
+}
+
+const OPTION_KEYS: readonly (keyof AssistantOptions)[] = [
+  'source', 'policy', 'policyFile', 'kev', 'now', 'aws', 'adapters', 'cacheDir', 'acceptances', 'stateStore', 'patchAdapters', 'actor', 'localUser', 'via', 'env',
+];
+const AWS_KEYS: readonly (keyof AwsOptions)[] = ['region', 'profile', 'endpointUrl', 'roleArn', 'maxAttempts'];
+const STATE_KEYS: Readonly<Record<string, readonly string[]>> = { sqlite: ['kind', 'path'], dynamodb: ['kind', 'table', 'region', 'endpointUrl'] };
+
+function refuseUnknown(given: object, known: readonly string[], prefix: string): void {
+  for (const key of Object.keys(given)) {
+    if (known.includes(key)) continue;
+    const near = known
+      .map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) }))
+      .filter(({ k, d }) => d <= Math.max(2, Math.floor(k.length / 3)))
+      .sort((a, b) => a.d - b.d)[0]?.k;
+    const field = `${prefix}${key}`;
+    throw new ValidationError(field, `one of ${known.join(', ')}`, `${field}: unknown option${near ? `; did you mean "${prefix}${near}"?` : `; expected one of ${known.join(', ')}`}`);
+  }
+}
+
+/**
+ * The shape of the options, before anything is built: an unknown key (a typo such as `sorce`)
+ * is refused by name with the near match, not ignored; an endpoint must be a URL.
+ * @throws ValidationError naming the option.
+ */
+export function checkOptions(options: AssistantOptions): void {
+  if (typeof options !== 'object' || options === null) throw new ValidationError('options', 'an object', `options: expected an object, got ${JSON.stringify(options)}`);
+  refuseUnknown(options, OPTION_KEYS, '');
+  if (options.aws !== undefined) {
+    if (typeof options.aws !== 'object' || options.aws === null) throw new ValidationError('aws', 'an object', `aws: expected { region, profile, endpointUrl, roleArn, maxAttempts }, got ${JSON.stringify(options.aws)}`);
+    refuseUnknown(options.aws, AWS_KEYS, 'aws.');
+    if (options.aws.endpointUrl !== undefined) checkEndpointUrl(options.aws.endpointUrl, 'aws.endpointUrl');
+  }
+  const store = options.stateStore as { kind?: unknown } | undefined;
+  if (store !== undefined && typeof store === 'object' && store !== null && typeof store.kind === 'string' && STATE_KEYS[store.kind]) {
+    refuseUnknown(store, STATE_KEYS[store.kind] ?? [], 'stateStore.');
+  }
 }
 
 export type SourceSpec =

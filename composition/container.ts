@@ -4,7 +4,7 @@
  * decorators), and the Assistant facade over the use cases.
  */
 import 'reflect-metadata';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Container, type ResolutionContext } from 'inversify';
@@ -15,7 +15,7 @@ import { NoExploitedCatalog } from '../adapters/outbound/memory/no-catalog.js';
 import {
   SNAPSHOT_FILES, SnapshotActivityLog, SnapshotAssetInventory, SnapshotDirectory, SnapshotFindingsSource, SnapshotMetricsSource, SnapshotPatchCompliance,
 } from '../adapters/outbound/snapshot/index.js';
-import { ValidationError } from '../domain/errors.js';
+import { SourceError, ValidationError } from '../domain/errors.js';
 import type { Policy } from '../domain/policy.js';
 import { DAY_MS } from '../domain/time.js';
 import { assistantFrom, type Assistant } from '../ports/inbound/assistant.js';
@@ -35,9 +35,9 @@ import type { ExploitedCatalogSource } from '../ports/outbound/exploited-catalog
 import type { StateStore } from '../ports/outbound/state-store.port.js';
 import type { SnapshotCapture } from '../ports/outbound/snapshot-capture.port.js';
 import type { InstantBasis, SourceInfo } from '../ports/outbound/source-info.port.js';
-import { loadPolicy, parseNow, parseSource, resolveStateStore, type AssistantOptions, type OutboundAdapters, type SourceSpec } from './config.js';
+import { checkOptions, loadPolicy, parseNow, parseSource, resolveStateStore, type AssistantOptions, type OutboundAdapters, type SourceSpec } from './config.js';
 import {
-  actorResolver, awsPatchBindings, demoPatchBindings, LazyStateStore, newUuid, snapshotPatchBindings, timerSleep, type PatchSourceBindings,
+  actorResolver, awsPatchBindings, demoPatchBindings, LazyStateStore, newUuid, NoStateStore, snapshotPatchBindings, timerSleep, type PatchSourceBindings,
 } from './patching.js';
 import { TOKENS } from './tokens.js';
 
@@ -56,6 +56,7 @@ interface SourceBindings {
 async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snapshot' }>, options: AssistantOptions, policy: Policy): Promise<SourceBindings> {
   const kev = options.kev;
   const dir = new SnapshotDirectory(spec.dir, { strict: options.strict === true });
+  if (spec.kind === 'snapshot') await checkSnapshotFolder(dir);
   const manifest = await dir.manifest();
   // The snapshot's own kev.json is part of what was named (--source), so it is read like --kev
   // FILE: required, and refused when it is a link leading out of the folder.
@@ -100,6 +101,29 @@ async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snap
 async function preloaded(catalog: FileKevCatalog): Promise<FileKevCatalog> {
   await catalog.load();
   return catalog;
+}
+
+/**
+ * A snapshot folder that is not there, or lacks a file every report reads, fails when the
+ * Assistant is built: for `mcp` and `serve` that is at start, as for `assess`, not at the first
+ * request. The messages are those of the first read.
+ */
+async function checkSnapshotFolder(dir: SnapshotDirectory): Promise<void> {
+  let folder = false;
+  try {
+    folder = (await stat(dir.dir)).isDirectory();
+  } catch {
+    folder = false;
+  }
+  if (!folder) throw new SourceError('snapshot', null, `snapshot directory ${dir.dir} does not exist or is not a directory`, { code: 'SOURCE_MISSING' });
+  for (const [name, how] of [
+    [SNAPSHOT_FILES.instances, 'aws ec2 describe-instances --output json'],
+    [SNAPSHOT_FILES.findings, 'aws inspector2 list-findings --output json'],
+  ] as const) {
+    if (!(await dir.has(name))) {
+      throw new SourceError('snapshot', null, `${name} is required but was not found in the snapshot directory ${dir.dir} (capture it with: ${how} > ${name})`, { code: 'SOURCE_MISSING' });
+    }
+  }
 }
 
 function isUrl(s: string): boolean {
@@ -157,6 +181,7 @@ async function sourceBindings(spec: SourceSpec, options: AssistantOptions, polic
 
 /** Builds the container for one configuration. */
 export async function buildContainer(options: AssistantOptions = {}): Promise<Container> {
+  checkOptions(options);
   const spec = parseSource(options.source);
   const now = parseNow(options.now);
   const policy = await loadPolicy(options);
@@ -169,7 +194,9 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
 
   const env = options.env ?? process.env;
   const ownStore = options.patchAdapters?.stateStore === undefined;
-  const store: StateStore = options.patchAdapters?.stateStore ?? new LazyStateStore(resolveStateStore(options.stateStore, env), options.aws ?? {});
+  // No state store unless one is passed (the CLI and the services pass theirs explicitly).
+  const storeSpec = resolveStateStore(options.stateStore, env);
+  const store: StateStore = options.patchAdapters?.stateStore ?? (storeSpec ? new LazyStateStore(storeSpec, options.aws ?? {}) : new NoStateStore());
   // Acceptances given as an option (a file, a test) count beside those recorded in the store.
   const acceptances: AcceptanceStore = {
     listAcceptances: async () => [...(options.acceptances ?? []), ...(await store.listAcceptances())],

@@ -20,7 +20,7 @@ import { createHttpLogger, type Logger } from '../adapters/inbound/http/logger.j
 import type { CliServices, GlobalOptions } from '../adapters/inbound/cli/command-context.js';
 import { DomainError, isValidationError, ValidationError } from '../domain/errors.js';
 import type { Assistant } from '../ports/inbound/assistant.js';
-import type { AssistantOptions } from './config.js';
+import { stateStoreFromEnv, type AssistantOptions } from './config.js';
 import { createAssistant } from './index.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -215,13 +215,13 @@ export async function startHttpServer(
 }
 
 /** The Assistant options of a server process (the same names as the CLI's global options). */
-export function assistantOptionsFrom(o: Partial<Pick<GlobalOptions, 'source' | 'policy' | 'kev' | 'now' | 'region' | 'profile' | 'endpointUrl' | 'roleArn' | 'state'>>): AssistantOptions {
+export function assistantOptionsFrom(o: Partial<Pick<GlobalOptions, 'source' | 'policy' | 'kev' | 'now' | 'region' | 'profile' | 'endpointUrl' | 'roleArn' | 'state'>>, env: Env = process.env): AssistantOptions {
   return {
     ...(o.source !== undefined ? { source: o.source } : {}),
     ...(o.policy !== undefined ? { policyFile: o.policy } : {}),
     ...(o.kev !== undefined ? { kev: o.kev } : {}),
     ...(o.now !== undefined ? { now: o.now } : {}),
-    ...(o.state !== undefined ? { stateStore: { kind: 'sqlite' as const, path: o.state } } : {}),
+    stateStore: stateStoreFromEnv(env, o.state),
     via: 'http',
     aws: {
       ...(o.region !== undefined ? { region: o.region } : {}),
@@ -347,7 +347,7 @@ export async function main(argv: readonly string[], env: Env, stderr: (line: str
     const assistant = await createAssistant(assistantOptionsFrom({
       source, policy: pick(values.policy, 'SRE_OPS_POLICY'), kev: pick(values.kev, 'SRE_OPS_KEV'), now: pick(values.now, 'SRE_OPS_NOW'),
       endpointUrl: pick(undefined, 'SRE_OPS_ENDPOINT_URL'), roleArn: pick(undefined, 'SRE_OPS_ROLE_ARN'),
-    }));
+    }, env));
     await runHttpService(settings, { assistant, logger, version: await packageVersion(), notice: stderr });
     return 0;
   } catch (err) {

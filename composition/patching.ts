@@ -187,6 +187,50 @@ export class LazyStateStore implements StateStore {
   }
 }
 
+/**
+ * The store of an Assistant given none (the library's default): nothing is recorded, so reads
+ * answer empty and a change is refused, naming the option that would allow it.
+ */
+export class NoStateStore implements StateStore {
+  private refuse(): never {
+    throw new ValidationError('stateStore', 'a state store', "stateStore: this Assistant has no state store, so it records no patch run, acceptance or audit entry; pass stateStore: { kind: 'sqlite', path } or { kind: 'dynamodb', table } to createAssistant");
+  }
+  async createRun(): Promise<never> {
+    return this.refuse();
+  }
+  async findRunByIdempotencyKey(): Promise<null> {
+    return null;
+  }
+  async getRun(): Promise<null> {
+    return null;
+  }
+  async updateRun(): Promise<never> {
+    return this.refuse();
+  }
+  async listRuns(): Promise<readonly PatchRun[]> {
+    return [];
+  }
+  async createAcceptance(): Promise<never> {
+    return this.refuse();
+  }
+  async getAcceptance(): Promise<null> {
+    return null;
+  }
+  async updateAcceptance(): Promise<never> {
+    return this.refuse();
+  }
+  async listAcceptances(): Promise<readonly AcceptanceRecord[]> {
+    return [];
+  }
+  async appendAudit(): Promise<never> {
+    return this.refuse();
+  }
+  async listAudit(): Promise<readonly AuditEntry[]> {
+    return [];
+  }
+  async close(): Promise<void> {}
+}
+
 /** The OS user running this process; containers without a passwd entry fall back to $USER. */
 export function osUser(env: Readonly<Record<string, string | undefined>> = process.env): string {
   try {

@@ -10,7 +10,7 @@ import type { EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { Inspector2Client } from '@aws-sdk/client-inspector2';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
-import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 
 /** Static credentials or a provider of them, as every SDK client accepts. */
 export type AwsCredentials = NonNullable<EC2ClientConfig['credentials']>;
@@ -80,8 +80,10 @@ export function destroyAwsClients(clients: AwsClients): void {
 }
 
 function resolveCredentials(options: AwsClientOptions): AwsCredentials {
-  // With a profile named, the chain skips environment keys, as the AWS CLI does for --profile.
-  const base = options.credentials ?? fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile });
+  // With a profile named, only that profile counts (its keys, SSO, credential_process, role),
+  // as the AWS CLI does for --profile: environment keys are not consulted, and the SDK's chain,
+  // which would print a multi-line warning about them first, is not used.
+  const base = options.credentials ?? (options.profile === undefined ? fromNodeProviderChain({}) : fromIni({ profile: options.profile }));
   if (options.roleArn === undefined) return base;
   return shareOne(fromTemporaryCredentials({
     masterCredentials: base,

@@ -3,7 +3,7 @@
  * error code, with a message a person can act on (which IAM action is missing, how to supply
  * credentials). The use cases decide whether a SourceError is a warning or fatal.
  */
-import { SourceError } from '../../../domain/errors.js';
+import { isSourceError, SourceError } from '../../../domain/errors.js';
 
 /** The AWS services this tool reads, named as their IAM action prefix. */
 export type AwsService = 'inspector2' | 'ec2' | 'ssm' | 'cloudwatch' | 'cloudtrail' | 'sts';
@@ -71,14 +71,20 @@ const PERFORM = /perform:\s*([a-z0-9-]+:[A-Za-z0-9*]+)/;
  * @param operation the API operation, which is also the IAM action's name (ListFindings).
  */
 export function toSourceError(e: unknown, service: AwsService, operation: string): SourceError {
-  if (e instanceof SourceError) return e;
+  if (isSourceError(e)) return e;
   const err = asSdkError(e);
   const code = awsErrorCode(e);
   const awsMessage = typeof err.message === 'string' ? err.message : String(e);
   const what = `${service}:${operation}`;
   let message: string;
   let errorCode = code;
-  if (isNoCredentialsError(e)) {
+  const profile = /using profile: \[([^\]]+)\]|Profile (\S+) (?:could not be found|was not found)/.exec(awsMessage);
+  if (isNoCredentialsError(e) && profile) {
+    // --profile (or AWS_PROFILE) was given: saying "pass --profile" would send the person in a circle.
+    const name = profile[1] ?? profile[2] ?? '';
+    errorCode = 'CredentialsProviderError';
+    message = `--profile ${name}: no credentials from that AWS profile: check that it exists in ~/.aws/config or ~/.aws/credentials (\`aws configure list-profiles\`), or run \`aws sso login --profile ${name}\` for an SSO profile`;
+  } else if (isNoCredentialsError(e)) {
     errorCode = 'CredentialsProviderError';
     message =
       'no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, pass --profile, ' +

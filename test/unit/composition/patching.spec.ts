@@ -3,7 +3,7 @@ import chaiAsPromised from 'chai-as-promised';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultStatePath, resolveStateStore } from '../../../composition/config.js';
+import { defaultStatePath, resolveStateStore, stateStoreFromEnv } from '../../../composition/config.js';
 import { createAssistant } from '../../../composition/index.js';
 import { actorResolver, LazyStateStore } from '../../../composition/patching.js';
 import { ValidationError } from '../../../domain/errors.js';
@@ -19,19 +19,21 @@ describe('composition: patch operations wiring', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   describe('the state store', () => {
-    it('defaults to SQLite under $XDG_CONFIG_HOME, else ~/.config (a relative XDG_CONFIG_HOME is ignored)', () => {
+    it('the library has none unless given one; { kind: sqlite } is the file under $XDG_CONFIG_HOME, else ~/.config (a relative XDG_CONFIG_HOME is ignored)', () => {
       expect(defaultStatePath({ XDG_CONFIG_HOME: '/x/cfg', HOME: '/home/a' })).to.equal('/x/cfg/sre-ops-assistant/state.db');
       expect(defaultStatePath({ XDG_CONFIG_HOME: 'rel', HOME: '/home/a' })).to.equal('/home/a/.config/sre-ops-assistant/state.db');
-      expect(resolveStateStore(undefined, { HOME: '/home/a' })).to.deep.equal({ kind: 'sqlite', path: '/home/a/.config/sre-ops-assistant/state.db' });
+      expect(resolveStateStore(undefined, { HOME: '/home/a', SRE_OPS_STATE_TABLE: 't' })).to.equal(null);
+      expect(resolveStateStore({ kind: 'sqlite' }, { HOME: '/home/a' })).to.deep.equal({ kind: 'sqlite', path: '/home/a/.config/sre-ops-assistant/state.db' });
     });
 
-    it('SRE_OPS_STATE_TABLE selects DynamoDB; an explicit option wins over the environment', () => {
-      expect(resolveStateStore(undefined, { SRE_OPS_STATE_TABLE: 'sre-ops-state' })).to.deep.equal({ kind: 'dynamodb', table: 'sre-ops-state' });
-      expect(resolveStateStore({ kind: 'sqlite', path: '/tmp/s.db' }, { SRE_OPS_STATE_TABLE: 't' })).to.deep.equal({ kind: 'sqlite', path: '/tmp/s.db' });
+    it('for the CLI and services SRE_OPS_STATE_TABLE selects DynamoDB; --state wins over the environment', () => {
+      expect(stateStoreFromEnv({ SRE_OPS_STATE_TABLE: 'sre-ops-state' })).to.deep.equal({ kind: 'dynamodb', table: 'sre-ops-state' });
+      expect(stateStoreFromEnv({})).to.deep.equal({ kind: 'sqlite' });
+      expect(stateStoreFromEnv({ SRE_OPS_STATE_TABLE: 't' }, '/tmp/s.db')).to.deep.equal({ kind: 'sqlite', path: '/tmp/s.db' });
     });
 
     it('refuses a bad table name or kind, naming the option', () => {
-      expect(() => resolveStateStore(undefined, { SRE_OPS_STATE_TABLE: 'a b' })).to.throw(ValidationError).with.property('field', 'SRE_OPS_STATE_TABLE');
+      expect(() => stateStoreFromEnv({ SRE_OPS_STATE_TABLE: 'a b' })).to.throw(ValidationError).with.property('field', 'SRE_OPS_STATE_TABLE');
       expect(() => resolveStateStore({ kind: 'dynamodb', table: '' }, {})).to.throw(ValidationError).with.property('field', 'stateStore.table');
       expect(() => resolveStateStore({ kind: 'redis' } as never, {})).to.throw(ValidationError).with.property('field', 'stateStore.kind');
     });
