@@ -15,6 +15,27 @@ export class MissingPackagesError extends DomainError {
 export const HTTP_PACKAGES = ['koa', '@koa/router', '@koa/bodyparser', 'pino', 'zod'] as const;
 export const MCP_PACKAGES = ['@modelcontextprotocol/sdk', 'zod'] as const;
 
+/** The packages among `packages` this module cannot resolve (not installed beside it). */
+export function missingPackages(packages: readonly string[]): string[] {
+  return packages.filter((p) => {
+    try {
+      import.meta.resolve(p);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/**
+ * For an entry point that imports optional packages statically: throws a MissingPackagesError
+ * naming every missing one, where Node would name only the first it failed to resolve.
+ */
+export function requirePackages(feature: string, packages: readonly string[]): void {
+  const missing = missingPackages(packages);
+  if (missing.length) throw new MissingPackagesError(feature, missing);
+}
+
 /** Runs `load`; a missing package among `packages` becomes a MissingPackagesError. */
 export async function withOptionalPackages<T>(feature: string, packages: readonly string[], load: () => Promise<T>): Promise<T> {
   try {

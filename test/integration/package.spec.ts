@@ -155,15 +155,34 @@ describe('the packed npm package, installed into a fresh project', function () {
     expect((mcp as { stderr: string }).stderr).to.contain('sre-ops mcp needs the optional packages @modelcontextprotocol/sdk, zod');
   });
 
+  it('importing sre-ops-assistant/http or /mcp without their optional packages names every missing one', async () => {
+    writeFileSync(
+      join(dir, 'peers.mjs'),
+      `for (const entry of ['sre-ops-assistant/http', 'sre-ops-assistant/mcp']) {
+         try { await import(entry); console.log(entry, 'loaded'); } catch (e) { console.log(e.code, e.message); }
+       }`,
+    );
+
+    const { stdout } = await exec(process.execPath, ['peers.mjs'], { cwd: dir, env: env() });
+
+    const [http, mcp] = stdout.trim().split('\n');
+    expect(http).to.match(/^MISSING_PACKAGES sre-ops-assistant\/http needs the optional packages koa, @koa\/router, @koa\/bodyparser, pino, zod: /);
+    expect(mcp).to.match(/^MISSING_PACKAGES sre-ops-assistant\/mcp needs the optional packages @modelcontextprotocol\/sdk, zod: /);
+  });
+
   it('refuses bad options with a typed error naming the option', async () => {
     writeFileSync(
       join(dir, 'bad.mjs'),
       `import { createAssistant, ValidationError } from 'sre-ops-assistant';
-       try { await createAssistant({ source: 'nowhere' }); } catch (e) { console.log(e instanceof ValidationError, e.field, e.message); }`,
+       try { await createAssistant({ source: 'nowhere' }); } catch (e) { console.log(e instanceof ValidationError, e.field, e.message); }
+       try { await createAssistant({ sorce: 'demo' }); } catch (e) { console.log(e instanceof ValidationError, e.field, e.message); }`,
     );
 
     const { stdout } = await exec(process.execPath, ['bad.mjs'], { cwd: dir, env: env() });
 
-    expect(stdout.trim()).to.equal('true source source: expected demo, snapshot:DIR or aws, got "nowhere"');
+    expect(stdout.trim().split('\n')).to.deep.equal([
+      'true source source: expected demo, snapshot:DIR or aws, got "nowhere"',
+      'true sorce sorce: unknown option; did you mean "source"?',
+    ]);
   });
 });
