@@ -17,7 +17,20 @@ process.on('warning', (w) => {
   process.stderr.write(`(node) ${w.name}: ${w.message}\n`);
 });
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+/** The package's own package.json: two levels up from dist/composition/, one from composition/ (tsx). */
+function ownPackage(): { version: string } {
+  for (const rel of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'sre-ops-assistant' && pkg.version) return { version: pkg.version };
+    } catch {
+      // try the next candidate
+    }
+  }
+  return { version: '0.0.0' };
+}
+
+const pkg = ownPackage();
 
 /** The Assistant for one command line's options (every command and service builds it this way). */
 async function assistantFor(o: GlobalOptions, notice: (line: string) => void): Promise<Assistant> {
