@@ -158,7 +158,7 @@ export function resolveStateStore(option: StateStoreOption | undefined, env: Rea
 
 /** An endpoint override must be an http(s) URL; the SDK's own error ("Invalid URL") names no option. */
 export function checkEndpointUrl(url: unknown, field: string): void {
-  let parsed: URL | null = null;
+  let parsed: URL | null;
   try {
     parsed = typeof url === 'string' ? new URL(url) : null;
   } catch {

@@ -109,7 +109,7 @@ async function preloaded(catalog: FileKevCatalog): Promise<FileKevCatalog> {
  * request. The messages are those of the first read.
  */
 async function checkSnapshotFolder(dir: SnapshotDirectory): Promise<void> {
-  let folder = false;
+  let folder: boolean;
   try {
     folder = (await stat(dir.dir)).isDirectory();
   } catch {

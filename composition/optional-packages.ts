@@ -3,6 +3,7 @@
  * install (they are optional peer dependencies). Loading such a part without them fails with a
  * line saying what to install, not a module-resolution stack trace.
  */
+import { createRequire } from 'node:module';
 import { DomainError } from '../domain/errors.js';
 
 export class MissingPackagesError extends DomainError {
@@ -17,12 +18,15 @@ export const MCP_PACKAGES = ['@modelcontextprotocol/sdk', 'zod'] as const;
 
 /** The packages among `packages` this module cannot resolve (not installed beside it). */
 export function missingPackages(packages: readonly string[]): string[] {
+  const require = createRequire(import.meta.url);
   return packages.filter((p) => {
     try {
-      import.meta.resolve(p);
+      require.resolve(p);
       return false;
-    } catch {
-      return true;
+    } catch (err) {
+      // An ES-module-only package is found but refuses require (ERR_PACKAGE_PATH_NOT_EXPORTED):
+      // it is installed. Only "not found" means missing.
+      return (err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND';
     }
   });
 }

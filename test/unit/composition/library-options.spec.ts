@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAssistant, type AssistantOptions } from '../../../composition/index.js';
 import { missingPackages, requirePackages } from '../../../composition/optional-packages.js';
-import { ValidationError } from '../../../domain/errors.js';
 import { DEMO_FLEET } from '../../support/paths.js';
 
 chai.use(chaiAsPromised);
@@ -34,8 +33,9 @@ describe('the library\'s options (issue 15, item 7)', function () {
       const accepted = (await lib.assessFleet()).assets.flatMap((a) => a.findings).filter((f) => f.vulnerabilityId === 'CVE-2024-6387');
       expect(accepted.length).to.be.above(0);
       // and a change is refused, naming the option, instead of landing in the CLI's file.
-      await expect(lib.acceptRisk(lib.actor, { vulnerabilityId: 'CVE-2023-4911', instance: null, until: '2026-12-31', reason: 'x' }))
-        .to.be.rejectedWith(ValidationError, /^stateStore: this Assistant has no state store/);
+      const refused = await lib.acceptRisk(lib.actor, { vulnerabilityId: 'CVE-2023-4911', instance: null, until: '2026-12-31', reason: 'x' }).then(() => null, (e: unknown) => e);
+      expect(refused).to.include({ name: 'ValidationError', field: 'stateStore' });
+      expect((refused as Error).message).to.match(/^stateStore: this Assistant has no state store/);
     } finally {
       await lib.close();
     }
@@ -54,7 +54,8 @@ describe('the library\'s options (issue 15, item 7)', function () {
   for (const [what, options, field, message] of TYPOS) {
     it(`refuses ${what} by name`, async () => {
       const err = await createAssistant(options).then(() => null, (e: unknown) => e);
-      expect(err).to.be.instanceOf(ValidationError).with.property('field', field);
+      // By name and field, not class: the sources run with tsx may hold two copies of the class.
+      expect(err).to.include({ name: 'ValidationError', field });
       expect((err as Error).message.startsWith(message), (err as Error).message).to.equal(true);
     });
   }
