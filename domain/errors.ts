@@ -128,3 +128,14 @@ export const isAmbiguousError = (err: unknown): err is AmbiguousError => kindOf(
 export const isSourceError = (err: unknown): err is SourceError => kindOf(err) === 'source';
 export const isForbiddenError = (err: unknown): err is ForbiddenError => kindOf(err) === 'forbidden';
 export const isConflictError = (err: unknown): err is ConflictError => kindOf(err) === 'conflict';
+
+/**
+ * A SourceError as one warning line: the service, operation and code once (an adapter's message
+ * often names them already, and saying them twice is noise), then the message and `tail`.
+ */
+export function sourceWarning(err: SourceError, operation: string | null, tail: string): string {
+  const op = err.operation ?? operation;
+  const what = op ? `${err.service}:${op}` : err.service;
+  const named = err.message.includes(err.code) && (err.message.includes(what) || (err.message.includes(err.service) && (!op || err.message.includes(op))));
+  return `${named ? err.message : `${what} (${err.code}): ${err.message}`}; ${tail}`;
+}

@@ -2,7 +2,7 @@
 import { METRIC_NAMES } from '../inputs.js';
 import type { InstanceMetrics, MetricName, MetricPoint } from '../inputs.js';
 import { HOUR_MS } from '../time.js';
-import type { Anomaly, MetricsSummary, SeriesSummary } from './types.js';
+import { METRIC_UNITS, type Anomaly, type MetricsSummary, type SeriesSummary } from './types.js';
 
 /** 0.6745 is the 0.75 quantile of the standard normal: it scales MAD to a standard deviation. */
 const MAD_SCALE = 0.6745;
@@ -25,11 +25,13 @@ const MEAN_AD_SCALE = 1.253314;
 export function summarizeSeries(metric: MetricName, points: readonly MetricPoint[], anomalyThreshold: number): SeriesSummary {
   const data = points.filter((p) => Number.isFinite(p.t) && Number.isFinite(p.v)).sort((a, b) => a.t - b.t);
   const n = data.length;
-  if (n === 0) return { metric, count: 0, mean: null, min: null, max: null, p95: null, trendPerHour: null, anomalies: [] };
+  const unit = METRIC_UNITS[metric];
+  if (n === 0) return { metric, unit, count: 0, mean: null, min: null, max: null, p95: null, trendPerHour: null, anomalies: [] };
   const values = data.map((p) => p.v);
   const sorted = [...values].sort((a, b) => a - b);
   return {
     metric,
+    unit,
     count: n,
     mean: mean(values),
     min: sorted[0] ?? null,

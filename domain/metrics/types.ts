@@ -11,8 +11,14 @@ export interface Anomaly extends MetricPoint {
 }
 
 /** One metric over the window given. */
+/** The unit of each metric's values (CloudWatch's own: NetworkIn/Out are bytes per period). */
+export type MetricUnit = 'Percent' | 'Bytes' | 'Count';
+export const METRIC_UNITS: Readonly<Record<MetricName, MetricUnit>> = { cpu: 'Percent', networkIn: 'Bytes', networkOut: 'Bytes', statusCheckFailed: 'Count' };
+
 export interface SeriesSummary {
   readonly metric: MetricName;
+  /** The unit of mean, min, max, p95 and the anomalies' values (trendPerHour: this unit per hour). */
+  readonly unit: MetricUnit;
   readonly count: number;
   /** null when there are no points. */
   readonly mean: number | null;

@@ -60,7 +60,7 @@ export class RequestPatchRun {
       return {
         value: toRunReport(r, this.d.clock.now()),
         target: r.id,
-        detail: `${r.operation} of ${r.waves.reduce((n, w) => n + w.instances.length, 0)} instances in ${r.waves.length} waves, ${r.rebootOption}; ${approval}${r.simulated ? '; simulated' : ''}`,
+        detail: `${r.operation} of ${plural(r.waves.reduce((n, w) => n + w.instances.length, 0), 'instance')} in ${plural(r.waves.length, 'wave')}${r.operation === 'Scan' ? '' : `, ${r.rebootOption}`}; ${approval}${r.simulated ? '; simulated' : ''}`,
       };
     });
   }
@@ -118,4 +118,8 @@ export class RequestPatchRun {
       policy: core.policy,
     });
   }
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -36,8 +36,27 @@ export class SummarizeMetrics {
       () => this.deps.metrics.getInstanceMetrics({ instanceIds: [asset.instanceId], start, end, periodSeconds }),
       new Map<string, InstanceMetrics>(),
     );
-    const metrics = summarizeMetrics(series.get(asset.instanceId) ?? {}, this.deps.policy.metrics.anomalyThreshold);
+    const data = series.get(asset.instanceId) ?? {};
+    const metrics = summarizeMetrics(data, this.deps.policy.metrics.anomalyThreshold);
     if (Object.values(metrics).every((m) => m.count === 0)) warnings.push(`no metric data for ${asset.instanceId} in the last ${hours} h`);
-    return { ...header, periodSeconds, metrics, warnings: addSourceWarnings(warnings, this.deps.source) };
+    // The period of the points themselves: a snapshot (or a source that keeps coarser data) may
+    // hold hourly points where five-minute ones were asked for.
+    return { ...header, periodSeconds: observedPeriodSeconds(data) ?? periodSeconds, metrics, warnings: addSourceWarnings(warnings, this.deps.source) };
   }
+}
+
+/** The most common spacing between consecutive points, in seconds; null with fewer than two points. */
+export function observedPeriodSeconds(data: InstanceMetrics): number | null {
+  const gaps = new Map<number, number>();
+  for (const points of Object.values(data)) {
+    const ts = (points ?? []).map((p) => p.t).filter(Number.isFinite).sort((a, b) => a - b);
+    for (let i = 1; i < ts.length; i++) {
+      const gap = Math.round(((ts[i] as number) - (ts[i - 1] as number)) / 1000);
+      if (gap > 0) gaps.set(gap, (gaps.get(gap) ?? 0) + 1);
+    }
+  }
+  let best: number | null = null;
+  let most = 0;
+  for (const [gap, n] of gaps) if (n > most || (n === most && best !== null && gap < best)) [best, most] = [gap, n];
+  return best;
 }

@@ -1,5 +1,5 @@
 /** Turning a failed secondary source into a warning the report carries (never a crash). */
-import { isSourceError } from '../../domain/errors.js';
+import { isSourceError, sourceWarning } from '../../domain/errors.js';
 import type { SourceInfo } from '../outbound/source-info.port.js';
 
 /**
@@ -8,10 +8,7 @@ import type { SourceInfo } from '../outbound/source-info.port.js';
  * it is fixed rather than hidden in a report.
  */
 export function warningFrom(service: string, operation: string, err: unknown): string {
-  if (isSourceError(err)) {
-    const op = err.operation ?? operation;
-    return `${err.service} ${op} failed (${err.code}): ${err.message}; the answer is partial`;
-  }
+  if (isSourceError(err)) return sourceWarning(err, operation, 'the answer is partial');
   throw err;
 }
 

@@ -7,7 +7,7 @@ import type { MetricsReport } from '../../../ports/inbound/summarize-metrics.use
 import type { PlanReport, PlannedInstanceReport } from '../../../ports/inbound/plan-patches.use-case.js';
 import type { AssetReport, FindingReport, FleetReport } from '../../../ports/inbound/reports.js';
 import { DECISIONS } from '../../../ports/inbound/reports.js';
-import { day, minute, table, yesNo, type Colour, type Style } from './terminal.js';
+import { count, day, minute, table, yesNo, type Colour, type Style } from './terminal.js';
 
 const DECISION_COLOUR: Record<string, Colour> = {
   'patch-now': 'red', 'next-window': 'yellow', routine: 'cyan', mitigate: 'magenta', blocked: 'magenta', none: 'green',
@@ -44,7 +44,7 @@ export function renderFleet(r: FleetReport, s: Style): string {
   const sum = r.summary;
   const counts = DECISIONS.filter((d) => sum.byDecision[d] > 0).map((d) => `${sum.byDecision[d]} ${decision(s, d)}`).join(', ');
   let out = header(s, 'Fleet risk', r);
-  out += `${sum.assets} instances, ${sum.findings} active findings (${sum.bySsvc.act} act, ${sum.bySsvc.attend} attend), ${sum.overdue} overdue${sum.accepted ? `, ${sum.accepted} risk-accepted` : ''}\n`;
+  out += `${count(sum.assets, 'instance')}, ${count(sum.findings, 'active finding')} (${sum.bySsvc.act} act, ${sum.bySsvc.attend} attend), ${sum.overdue} overdue${sum.accepted ? `, ${sum.accepted} risk-accepted` : ''}\n`;
   out += `${counts || 'no instances'}\n\n`;
   out += table(r.assets, [
     { header: 'RISK', cell: (a) => score(a.riskScore), align: 'right' },
@@ -87,10 +87,10 @@ export function renderInstance(r: InstanceReport, s: Style): string {
     `${a.autoScalingGroup ? `, Auto Scaling group ${a.autoScalingGroup}` : ''}\n`;
   for (const reason of a.decisionReasons) out += `  - ${reason}\n`;
   if (a.scoreReasons.length) out += `score: ${a.scoreReasons.join('; ')}\n`;
-  out += `\n${a.findings.length} active findings\n`;
+  out += `\n${count(a.findings.length, 'active finding')}\n`;
   if (a.findings.length) out += findingsTable(a.findings, s);
   if (a.accepted.length) {
-    out += `\n${a.accepted.length} risk-accepted findings (not counted)\n`;
+    out += `\n${count(a.accepted.length, 'risk-accepted finding')} (not counted)\n`;
     for (const f of a.accepted) out += `  ${f.vulnerabilityId ?? f.findingArn}: ${f.acceptance?.reason ?? ''} (by ${f.acceptance?.by ?? '?'}, until ${day(f.acceptance?.until ?? null)})\n`;
   }
   return out;
@@ -98,7 +98,7 @@ export function renderInstance(r: InstanceReport, s: Style): string {
 
 export function renderFindings(r: FindingsReport, s: Style): string {
   let out = header(s, `Findings on ${r.name ?? r.instanceId} (${r.instanceId})`, r);
-  out += `${r.findings.length} active findings${r.minSeverity ? ` at ${r.minSeverity} or above (${r.filteredOut} below left out)` : ''}\n\n`;
+  out += `${count(r.findings.length, 'active finding')}${r.minSeverity ? ` at ${r.minSeverity} or above (${r.filteredOut} below left out)` : ''}\n\n`;
   if (r.findings.length) out += findingsTable(r.findings, s);
   return out;
 }
@@ -156,6 +156,7 @@ export function renderMetrics(r: MetricsReport, s: Style): string {
   const rows = Object.values(r.metrics);
   out += table(rows, [
     { header: 'METRIC', cell: (m) => m.metric },
+    { header: 'UNIT', cell: (m) => m.unit },
     { header: 'POINTS', cell: (m) => String(m.count), align: 'right' },
     { header: 'MEAN', cell: (m) => num(m.mean), align: 'right' },
     { header: 'MIN', cell: (m) => num(m.min), align: 'right' },
@@ -175,7 +176,10 @@ export function renderMetrics(r: MetricsReport, s: Style): string {
 
 export function renderActivity(r: ActivityReport, s: Style): string {
   let out = header(s, `Activity on ${r.name ?? r.instanceId} (${r.instanceId}), last ${r.hours} h`, r);
-  out += `${r.total} events, ${r.flagged} flagged\n\n`;
+  out += `${count(r.total, 'event')}, ${r.flagged} flagged\n`;
+  // No events: the count says so; an empty table would print a header with nothing under it.
+  if (!r.events.length) return out;
+  out += '\n';
   out += table(r.events, [
     { header: 'TIME (UTC)', cell: (e) => minute(e.eventTime) },
     { header: 'EVENT', cell: (e) => e.eventName, max: 34 },

@@ -71,3 +71,8 @@ export function minute(iso: string | null): string {
 export function yesNo(b: boolean | null): string {
   return b === null ? '?' : b ? 'yes' : 'no';
 }
+
+/** "1 instance", "2 instances": a count with its noun in the right number. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

@@ -42,7 +42,7 @@ export function registerPatchTools(
         ...(args.idempotencyKey ? { idempotencyKey: args.idempotencyKey } : {}),
       });
       const value = patchRunOut(run);
-      return { value, summary: `${run.operation === 'Scan' ? 'Scan' : 'Patch'} run ${run.id} for ${value.run.instanceCount} instances: ${value.next}` };
+      return { value, summary: `${run.operation === 'Scan' ? 'Scan' : 'Patch'} run ${run.id} for ${value.run.instanceCount} instance${value.run.instanceCount === 1 ? '' : 's'}: ${value.next}` };
     },
   }, log);
 }

@@ -293,6 +293,7 @@ export const PatchComplianceOutput = z.object({
 export type PatchComplianceOut = z.infer<typeof PatchComplianceOutput>;
 
 const Series = z.object({
+  unit: z.enum(['Percent', 'Bytes', 'Count']).describe('unit of mean, min, max, p95 and anomaly values; network bytes are per period'),
   count: Count,
   mean: z.number().nullable(),
   min: z.number().nullable(),

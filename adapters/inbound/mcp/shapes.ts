@@ -213,7 +213,7 @@ export function metricsOut(r: MetricsReport, maxAnomalies: number): InstanceMetr
     const kept = strongest.slice(0, maxAnomalies);
     if (kept.length < strongest.length) cut.push(`${name}: ${kept.length} of ${strongest.length} anomalies shown`);
     return {
-      count: s.count, mean: s.mean, min: s.min, max: s.max, p95: s.p95, trendPerHour: s.trendPerHour,
+      unit: s.unit, count: s.count, mean: s.mean, min: s.min, max: s.max, p95: s.p95, trendPerHour: s.trendPerHour,
       anomalyCount: s.anomalies.length,
       anomalies: kept.map((a) => ({ at: new Date(a.t).toISOString(), value: a.v, score: a.score })),
     };

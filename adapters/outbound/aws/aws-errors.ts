@@ -74,7 +74,9 @@ export function toSourceError(e: unknown, service: AwsService, operation: string
   if (isSourceError(e)) return e;
   const err = asSdkError(e);
   const code = awsErrorCode(e);
-  const awsMessage = typeof err.message === 'string' ? err.message : String(e);
+  // The SDK appends advice for its own debuggers ("inspect the hidden field {error}.$response");
+  // a person reading a warning cannot act on it.
+  const awsMessage = (typeof err.message === 'string' ? err.message : String(e)).replace(/\s*(Deserialization error: )?to see the raw response,? inspect the hidden field \{error\}\.\$response on this object\.?/gi, '').trim() || code;
   const what = `${service}:${operation}`;
   let message: string;
   let errorCode = code;

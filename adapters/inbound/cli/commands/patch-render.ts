@@ -17,11 +17,16 @@ function instanceCount(r: PatchRunReport): number {
   return r.waves.reduce((n, w) => n + w.instances.length, 0);
 }
 
+/** The operation as a person reads it: a dry run (Scan) installs nothing and never reboots. */
+function operationText(r: PatchRunReport): string {
+  return r.operation === 'Scan' ? 'Scan (dry run: nothing installed, no reboot)' : `Install (${r.rebootOption})`;
+}
+
 /** One line: what the run does, for a confirmation question. */
 export function runSummary(r: PatchRunReport): string {
   const waves = r.waves.length;
   const need = r.needsApproval ? `; needs approval by someone other than ${r.requestedBy} (${r.approvalWhy ?? 'production or patch-now'})` : '';
-  return `AWS-RunPatchBaseline ${r.operation} (${r.rebootOption}) on ${instanceCount(r)} instance${instanceCount(r) === 1 ? '' : 's'} in ${waves} wave${waves === 1 ? '' : 's'}${need}${r.simulated ? '; SIMULATED (demo source: nothing is sent to AWS)' : ''}`;
+  return `AWS-RunPatchBaseline ${operationText(r)} on ${instanceCount(r)} instance${instanceCount(r) === 1 ? '' : 's'} in ${waves} wave${waves === 1 ? '' : 's'}${need}${r.simulated ? '; SIMULATED (demo source: nothing is sent to AWS)' : ''}`;
 }
 
 /** What to do next with a run, as a command line. */
@@ -34,7 +39,7 @@ export function nextStep(r: PatchRunReport): string | null {
 }
 
 export function renderRun(r: PatchRunReport, s: Style): string {
-  let out = `${s.paint('bold', `run ${r.id}`)}  ${status(s, r.status)}  ${r.operation} ${r.rebootOption}${r.simulated ? s.paint('magenta', '  SIMULATED (demo source: nothing is sent to AWS)') : ''}\n`;
+  let out = `${s.paint('bold', `run ${r.id}`)}  ${status(s, r.status)}  ${operationText(r)}${r.simulated ? s.paint('magenta', '  SIMULATED (demo source: nothing is sent to AWS)') : ''}\n`;
   out += `requested by ${r.requestedBy} at ${minute(r.requestedAt)} UTC${r.reason ? `: ${r.reason}` : ''}${r.source ? ` (source ${r.source})` : ''}\n`;
   if (r.needsApproval) {
     const given = r.approvals.filter((a) => a.decision === 'approved').map((a) => `${a.by} at ${minute(a.at)}`);

@@ -21,7 +21,7 @@ export const snapshotCommands: CommandModule = (y, { run, notice }) =>
           return {
             json: r,
             human: () =>
-              `captured ${n.instances} instances and ${n.findings} findings from account ${r.manifest.accountId} (${r.manifest.region}) into ${r.outDir}\n` +
+              `captured ${n.instances} instance${n.instances === 1 ? '' : 's'} and ${n.findings} finding${n.findings === 1 ? '' : 's'} from account ${r.manifest.accountId} (${r.manifest.region}) into ${r.outDir}\n` +
               `analyse it with: sre-ops assess --source snapshot:${r.outDir}\n`,
             warnings: r.warnings,
           };

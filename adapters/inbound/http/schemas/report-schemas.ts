@@ -201,6 +201,7 @@ const _compliance: SameShape<typeof complianceReportSchema, ComplianceReport> = 
 const seriesSchema = z
   .strictObject({
     metric: oneOf(METRIC_NAMES),
+    unit: z.enum(['Percent', 'Bytes', 'Count']).describe('unit of mean, min, max, p95 and anomaly values (trendPerHour: per hour); NetworkIn/Out are bytes per period'),
     count,
     mean: z.number().nullable(),
     min: z.number().nullable(),
