@@ -93,7 +93,7 @@ describe('summarizeSeries', () => {
 
   it('summarizes an empty series as count 0 and nulls', () => {
     expect(summarizeSeries('networkOut', [], 3.5)).to.deep.equal({
-      metric: 'networkOut', count: 0, mean: null, min: null, max: null, p95: null, trendPerHour: null, anomalies: [],
+      metric: 'networkOut', unit: 'Bytes', count: 0, mean: null, min: null, max: null, p95: null, trendPerHour: null, anomalies: [],
     });
   });
 

@@ -11,7 +11,7 @@ describe('secondary source warnings', () => {
     }, 'fallback');
 
     expect(value).to.equal('fallback');
-    expect(warnings).to.deep.equal(['cloudwatch GetMetricData failed (Throttling): rate exceeded; the answer is partial']);
+    expect(warnings).to.deep.equal(['cloudwatch:GetMetricData (Throttling): rate exceeded; the answer is partial']);
   });
 
   it('rethrows programming errors instead of hiding them in a warning', () => {
