@@ -76,7 +76,7 @@ describe('sre-ops --source aws (CLI against moto)', function () {
     const r = await runCli(['compliance', '--json', ...aws(moto.endpoint)], MOTO_AWS);
 
     expect(r.code, r.stderr).to.equal(0);
-    expect(JSON.parse(r.stdout).warnings.join('\n')).to.match(/^ssm DescribeInstanceInformation failed \(/m);
+    expect(JSON.parse(r.stdout).warnings.join('\n')).to.match(/^ssm:DescribeInstanceInformation failed \(/m);
   });
 
   it('no credentials is one clear line, not a stack trace (exit 1)', async () => {

@@ -31,7 +31,7 @@ describe('sre-ops patching on the demo fleet (the built binary, simulated runner
     expect(approved.code, approved.stderr).to.equal(0);
     expect(executed.code, executed.stderr).to.equal(0);
     expect(executed.stderr).to.include('SIMULATED run (demo source): nothing is sent to AWS');
-    expect(executed.stdout).to.match(new RegExp(`^run ${run.id}  succeeded  Install RebootIfNeeded  SIMULATED`));
+    expect(executed.stdout).to.match(new RegExp(`^run ${run.id}  succeeded  Install \\(RebootIfNeeded\\)  SIMULATED`));
     const actions = (JSON.parse(audit.stdout) as { entries: { action: string }[] }).entries.map((e) => e.action).reverse();
     expect(actions.slice(0, 3)).to.deep.equal(['patch-run.request', 'patch-run.approve', 'patch-run.start']);
     expect(actions.at(-1)).to.equal('patch-run.finish');
