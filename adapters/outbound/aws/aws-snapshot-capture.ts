@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, open, readdir, rename, rm, rmdir, writeFile } from 'nod
 import { basename, dirname, join, resolve } from 'node:path';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Reservation } from '@aws-sdk/client-ec2';
-import { isSourceError, SourceError, sourceWarning, ValidationError } from '../../../domain/errors.js';
+import { isSourceError, sourceWarning, ValidationError } from '../../../domain/errors.js';
 import { DAY_MS, HOUR_MS } from '../../../domain/time.js';
 import type { Instant } from '../../../domain/time.js';
 import type { CapturedManifest as SnapshotManifest, CaptureRequest, CaptureResult, SnapshotCapture } from '../../../ports/outbound/snapshot-capture.port.js';
