@@ -169,10 +169,12 @@ export function checkEndpointUrl(url: unknown, field: string): void {
   }
 }
 
-const OPTION_KEYS: readonly (keyof AssistantOptions)[] = [
-  'source', 'policy', 'policyFile', 'kev', 'now', 'aws', 'adapters', 'cacheDir', 'acceptances', 'stateStore', 'patchAdapters', 'actor', 'localUser', 'via', 'env',
-];
-const AWS_KEYS: readonly (keyof AwsOptions)[] = ['region', 'profile', 'endpointUrl', 'roleArn', 'maxAttempts'];
+// Records over the option types, so a new option that is not listed here fails to compile.
+const OPTION_KEYS = Object.keys({
+  source: true, policy: true, policyFile: true, kev: true, now: true, strict: true, aws: true, adapters: true, cacheDir: true, acceptances: true,
+  stateStore: true, patchAdapters: true, actor: true, localUser: true, via: true, env: true,
+} satisfies Record<keyof AssistantOptions, true>);
+const AWS_KEYS = Object.keys({ region: true, profile: true, endpointUrl: true, roleArn: true, maxAttempts: true } satisfies Record<keyof AwsOptions, true>);
 const STATE_KEYS: Readonly<Record<string, readonly string[]>> = { sqlite: ['kind', 'path'], dynamodb: ['kind', 'table', 'region', 'endpointUrl'] };
 
 function refuseUnknown(given: object, known: readonly string[], prefix: string): void {
