@@ -25,6 +25,8 @@ const SLOW = [
   'integration/package.spec.js',
   'infra/app.spec.js',
   'integration/cli.spec.js',
+  'integration/cli-errors.spec.js',
+  'integration/cli-noise.spec.js',
   'integration/patch/execute-on-moto.spec.js',
   'integration/patch/ssm-patching.spec.js',
   'integration/aws/cli-aws-source.spec.js',
