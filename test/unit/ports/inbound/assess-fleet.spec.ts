@@ -88,7 +88,7 @@ describe('AssessFleet', () => {
 
     const r = await new AssessFleet(deps).execute();
 
-    expect(r.warnings.some((w) => /^ssm DescribeInstanceInformation failed \(ServiceUnavailable\)/.test(w))).to.equal(true);
+    expect(r.warnings.some((w) => /^ssm:DescribeInstanceInformation \(ServiceUnavailable\)/.test(w))).to.equal(true);
     expect(r.assets.every((a) => a.managed === null && a.decision !== 'blocked')).to.equal(true);
   });
 

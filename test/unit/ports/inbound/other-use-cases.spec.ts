@@ -68,7 +68,7 @@ describe('PlanPatches', () => {
 
     const r = await new PlanPatches(deps).execute();
 
-    expect(r.warnings.some((w) => w.startsWith('cloudwatch GetMetricData failed'))).to.equal(true);
+    expect(r.warnings.some((w) => w.startsWith('cloudwatch:GetMetricData'))).to.equal(true);
     const windows = Object.values(r.byDecision).flat().filter((p) => p.window && p.decision !== 'patch-now');
     expect(windows.length).to.be.greaterThan(0);
     expect(windows.every((p) => p.window!.source === 'default')).to.equal(true);
@@ -126,6 +126,6 @@ describe('ReportActivity', () => {
     const r = await new ReportActivity(deps).execute({ instance: 'api-1' });
 
     expect(r.total).to.equal(0);
-    expect(r.warnings[0]).to.match(/^cloudtrail LookupEvents failed/);
+    expect(r.warnings[0]).to.match(/^cloudtrail:LookupEvents/);
   });
 });

@@ -36,7 +36,7 @@ describe('inputs the reports depend on', () => {
   it('the default catalog degrades to a warning saying the answer is partial', async () => {
     const r = await new AssessFleet(deps({ catalog: broken(false) })).execute();
 
-    expect(r.warnings.join('\n')).to.contain('kev load failed (SOURCE_FAILED): cannot read the KEV catalog /x/kev.json: the file is empty; the answer is partial');
+    expect(r.warnings.join('\n')).to.contain('kev:load (SOURCE_FAILED): cannot read the KEV catalog /x/kev.json: the file is empty; the answer is partial');
   });
 
   it('what the source found while reading (a truncated file) reaches every report, once, after its reads', async () => {
