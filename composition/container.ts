@@ -1,7 +1,8 @@
 /**
  * The composition root: the only place that imports adapters. It binds each outbound port to the
- * adapter the source calls for, the use cases to factories over the ports (core classes carry no
- * decorators), and the Assistant facade over the use cases.
+ * adapter the source calls for, every use case (the thirteen patch use cases too) to a factory over
+ * its dependencies (core classes carry no decorators), and the Assistant facade over the use cases.
+ * Tokens are typed (tokens.ts): a binding of the wrong type does not compile.
  */
 import 'reflect-metadata';
 import { readFile, stat } from 'node:fs/promises';
@@ -18,18 +19,29 @@ import {
 import { SourceError, ValidationError } from '../domain/errors.js';
 import type { Policy } from '../domain/policy.js';
 import { DAY_MS } from '../domain/time.js';
-import { assistantFrom, type Assistant } from '../ports/inbound/assistant.js';
+import { assistantFrom } from '../ports/inbound/assistant.js';
 import { AssessFleet } from '../ports/inbound/assess-fleet.use-case.js';
 import { AssessInstance } from '../ports/inbound/assess-instance.use-case.js';
-import type { CoreDependencies } from '../ports/inbound/dependencies.js';
 import { ListFindings } from '../ports/inbound/list-findings.use-case.js';
 import { PlanPatches } from '../ports/inbound/plan-patches.use-case.js';
 import { ReportActivity } from '../ports/inbound/report-activity.use-case.js';
 import { SummarizeCompliance } from '../ports/inbound/summarize-compliance.use-case.js';
 import { SummarizeMetrics } from '../ports/inbound/summarize-metrics.use-case.js';
 import { CaptureSnapshot } from '../ports/inbound/capture-snapshot.use-case.js';
-import type { PatchDependencies } from '../ports/inbound/patch-dependencies.js';
-import { createPatchOperations, type PatchOperationsImpl } from '../ports/inbound/patch-use-cases.js';
+import { patchOperationsFrom } from '../ports/inbound/patch-use-cases.js';
+import { AcceptRisk } from '../ports/inbound/accept-risk.use-case.js';
+import { ApprovePatchRun } from '../ports/inbound/approve-patch-run.use-case.js';
+import { CancelPatchRun } from '../ports/inbound/cancel-patch-run.use-case.js';
+import { CancelSchedule } from '../ports/inbound/cancel-schedule.use-case.js';
+import { ExecutePatchRun } from '../ports/inbound/execute-patch-run.use-case.js';
+import { ListAcceptances } from '../ports/inbound/list-acceptances.use-case.js';
+import { ListAudit } from '../ports/inbound/list-audit.use-case.js';
+import { ListSchedules } from '../ports/inbound/list-schedules.use-case.js';
+import { RejectPatchRun } from '../ports/inbound/reject-patch-run.use-case.js';
+import { RequestPatchRun } from '../ports/inbound/request-patch-run.use-case.js';
+import { RevokeAcceptance } from '../ports/inbound/revoke-acceptance.use-case.js';
+import { SchedulePatching } from '../ports/inbound/schedule-patching.use-case.js';
+import { ViewPatchRuns } from '../ports/inbound/view-patch-runs.use-case.js';
 import type { AcceptanceStore } from '../ports/outbound/acceptance-store.port.js';
 import type { ExploitedCatalogSource } from '../ports/outbound/exploited-catalog.port.js';
 import type { StateStore } from '../ports/outbound/state-store.port.js';
@@ -39,7 +51,7 @@ import { checkOptions, loadPolicy, parseNow, parseSource, resolveStateStore, typ
 import {
   actorResolver, awsPatchBindings, demoPatchBindings, LazyStateStore, newUuid, NoStateStore, snapshotPatchBindings, timerSleep, type PatchSourceBindings,
 } from './patching.js';
-import { TOKENS } from './tokens.js';
+import { TOKENS, type Token } from './tokens.js';
 
 /** Source-specific adapters, before any caller override. */
 interface SourceBindings {
@@ -211,11 +223,11 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   c.bind(TOKENS.ActivityLog).toConstantValue(o.activity ?? src.adapters.activity);
   c.bind(TOKENS.ExploitedCatalogSource).toConstantValue(o.catalog ?? src.adapters.catalog);
   c.bind(TOKENS.AcceptanceStore).toConstantValue(o.acceptances ?? acceptances);
-  c.bind<StateStore>(TOKENS.StateStore).toConstantValue(store);
+  c.bind(TOKENS.StateStore).toConstantValue(store);
   c.bind(TOKENS.Clock).toConstantValue(o.clock ?? (fixedAt !== undefined ? new FixedClock(fixedAt) : new SystemClock()));
-  c.bind<Policy>(TOKENS.Policy).toConstantValue(policy);
-  c.bind<SourceInfo>(TOKENS.SourceInfo).toConstantValue(info);
-  c.bind<CoreDependencies>(TOKENS.CoreDependencies)
+  c.bind(TOKENS.Policy).toConstantValue(policy);
+  c.bind(TOKENS.SourceInfo).toConstantValue(info);
+  c.bind(TOKENS.CoreDependencies)
     .toDynamicValue((ctx: ResolutionContext) => ({
       findings: ctx.get(TOKENS.FindingsSource),
       assets: ctx.get(TOKENS.AssetInventory),
@@ -229,36 +241,66 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
       source: ctx.get(TOKENS.SourceInfo),
     }))
     .inSingletonScope();
-  const useCase = <T>(token: symbol, make: (d: CoreDependencies) => T): void => {
-    c.bind<T>(token).toDynamicValue((ctx) => make(ctx.get<CoreDependencies>(TOKENS.CoreDependencies))).inSingletonScope();
+  /** Every use case is a singleton built from its dependencies, resolved through its token. */
+  const useCase = <T, D>(token: Token<T>, deps: Token<D>, make: (d: D) => T): void => {
+    c.bind(token).toDynamicValue((ctx) => make(ctx.get(deps))).inSingletonScope();
   };
-  useCase(TOKENS.AssessFleet, (d) => new AssessFleet(d));
-  useCase(TOKENS.AssessInstance, (d) => new AssessInstance(d));
-  useCase(TOKENS.ListFindings, (d) => new ListFindings(d));
-  useCase(TOKENS.PlanPatches, (d) => new PlanPatches(d));
-  useCase(TOKENS.SummarizeCompliance, (d) => new SummarizeCompliance(d));
-  useCase(TOKENS.SummarizeMetrics, (d) => new SummarizeMetrics(d));
-  useCase(TOKENS.ReportActivity, (d) => new ReportActivity(d));
-  useCase(TOKENS.CaptureSnapshot, (d) => new CaptureSnapshot(d, src.capture));
+  useCase(TOKENS.AssessFleet, TOKENS.CoreDependencies, (d) => new AssessFleet(d));
+  useCase(TOKENS.AssessInstance, TOKENS.CoreDependencies, (d) => new AssessInstance(d));
+  useCase(TOKENS.ListFindings, TOKENS.CoreDependencies, (d) => new ListFindings(d));
+  useCase(TOKENS.PlanPatches, TOKENS.CoreDependencies, (d) => new PlanPatches(d));
+  useCase(TOKENS.SummarizeCompliance, TOKENS.CoreDependencies, (d) => new SummarizeCompliance(d));
+  useCase(TOKENS.SummarizeMetrics, TOKENS.CoreDependencies, (d) => new SummarizeMetrics(d));
+  useCase(TOKENS.ReportActivity, TOKENS.CoreDependencies, (d) => new ReportActivity(d));
+  useCase(TOKENS.CaptureSnapshot, TOKENS.CoreDependencies, (d) => new CaptureSnapshot(d, src.capture));
   const pa = options.patchAdapters ?? {};
   const runner = pa.patchRunner ?? src.patch.runner;
   const windows = pa.maintenanceWindows ?? src.patch.windows;
-  c.bind<PatchOperationsImpl>(TOKENS.PatchOperations)
-    .toDynamicValue((ctx) => {
-      const d: PatchDependencies = {
-        core: ctx.get<CoreDependencies>(TOKENS.CoreDependencies),
-        store,
-        runner,
-        windows,
-        unavailable: src.patch.unavailable,
-        // Audit times, approvals and waits run on real time even when --now (or the demo) fixes
-        // the assessment's clock; a caller's clock (tests) is used for both.
-        clock: o.clock ?? new SystemClock(),
-        sleep: pa.sleep ?? timerSleep,
-        newId: newUuid,
-      };
-      return createPatchOperations(d);
-    })
+  c.bind(TOKENS.PatchDependencies)
+    .toDynamicValue((ctx) => ({
+      core: ctx.get(TOKENS.CoreDependencies),
+      store: ctx.get(TOKENS.StateStore),
+      runner,
+      windows,
+      unavailable: src.patch.unavailable,
+      // Audit times, approvals and waits run on real time even when --now (or the demo) fixes
+      // the assessment's clock; a caller's clock (tests) is used for both.
+      clock: o.clock ?? new SystemClock(),
+      sleep: pa.sleep ?? timerSleep,
+      newId: newUuid,
+    }))
+    .inSingletonScope();
+  useCase(TOKENS.RequestPatchRun, TOKENS.PatchDependencies, (d) => new RequestPatchRun(d));
+  useCase(TOKENS.ApprovePatchRun, TOKENS.PatchDependencies, (d) => new ApprovePatchRun(d));
+  useCase(TOKENS.RejectPatchRun, TOKENS.PatchDependencies, (d) => new RejectPatchRun(d));
+  useCase(TOKENS.CancelPatchRun, TOKENS.PatchDependencies, (d) => new CancelPatchRun(d));
+  useCase(TOKENS.ViewPatchRuns, TOKENS.PatchDependencies, (d) => new ViewPatchRuns(d));
+  useCase(TOKENS.ExecutePatchRun, TOKENS.PatchDependencies, (d) => new ExecutePatchRun(d));
+  useCase(TOKENS.AcceptRisk, TOKENS.PatchDependencies, (d) => new AcceptRisk(d));
+  useCase(TOKENS.ListAcceptances, TOKENS.PatchDependencies, (d) => new ListAcceptances(d));
+  useCase(TOKENS.RevokeAcceptance, TOKENS.PatchDependencies, (d) => new RevokeAcceptance(d));
+  useCase(TOKENS.ListAudit, TOKENS.PatchDependencies, (d) => new ListAudit(d));
+  useCase(TOKENS.SchedulePatching, TOKENS.PatchDependencies, (d) => new SchedulePatching(d));
+  useCase(TOKENS.ListSchedules, TOKENS.PatchDependencies, (d) => new ListSchedules(d));
+  useCase(TOKENS.CancelSchedule, TOKENS.PatchDependencies, (d) => new CancelSchedule(d));
+  c.bind(TOKENS.PatchOperations)
+    .toDynamicValue((ctx) =>
+      patchOperationsFrom({
+        request: ctx.get(TOKENS.RequestPatchRun),
+        approve: ctx.get(TOKENS.ApprovePatchRun),
+        reject: ctx.get(TOKENS.RejectPatchRun),
+        cancel: ctx.get(TOKENS.CancelPatchRun),
+        view: ctx.get(TOKENS.ViewPatchRuns),
+        run: ctx.get(TOKENS.ExecutePatchRun),
+        accept: ctx.get(TOKENS.AcceptRisk),
+        acceptances: ctx.get(TOKENS.ListAcceptances),
+        revoke: ctx.get(TOKENS.RevokeAcceptance),
+        auditLog: ctx.get(TOKENS.ListAudit),
+        schedule: ctx.get(TOKENS.SchedulePatching),
+        schedules: ctx.get(TOKENS.ListSchedules),
+        unschedule: ctx.get(TOKENS.CancelSchedule),
+      }),
+    )
     .inSingletonScope();
   const actors = actorResolver(options, policy, env);
   const close = async (): Promise<void> => {
@@ -268,9 +310,9 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
       await src.close();
     }
   };
-  c.bind<Assistant>(TOKENS.Assistant)
+  c.bind(TOKENS.Assistant)
     .toDynamicValue((ctx) =>
-      assistantFrom(ctx.get<CoreDependencies>(TOKENS.CoreDependencies), {
+      assistantFrom(ctx.get(TOKENS.CoreDependencies), {
         assessFleet: ctx.get(TOKENS.AssessFleet),
         assessInstance: ctx.get(TOKENS.AssessInstance),
         listFindings: ctx.get(TOKENS.ListFindings),

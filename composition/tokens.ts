@@ -1,25 +1,92 @@
-/** Dependency-injection tokens: one symbol per port and per use case. */
+/**
+ * Dependency-injection tokens: one per port and per use case, each typed with what it stands for.
+ *
+ * A token is a `Symbol.for(...)` at run time, typed as Inversify's `ServiceIdentifier<T>` (its
+ * abstract-constructor form, which carries `T`): `container.bind(TOKENS.Clock)` then accepts only
+ * a `Clock`, and `container.get(TOKENS.Clock)` returns one, so a wrong binding or a swapped token
+ * fails to compile (test/unit/composition/tokens.spec.ts proves it). Nothing may `new` a token:
+ * the type is abstract.
+ */
+import type { AbstractNewable } from 'inversify';
+import type { Policy } from '../domain/policy.js';
+import type { AcceptRisk } from '../ports/inbound/accept-risk.use-case.js';
+import type { ApprovePatchRun } from '../ports/inbound/approve-patch-run.use-case.js';
+import type { AssessFleet } from '../ports/inbound/assess-fleet.use-case.js';
+import type { AssessInstance } from '../ports/inbound/assess-instance.use-case.js';
+import type { Assistant } from '../ports/inbound/assistant.js';
+import type { CancelPatchRun } from '../ports/inbound/cancel-patch-run.use-case.js';
+import type { CancelSchedule } from '../ports/inbound/cancel-schedule.use-case.js';
+import type { CaptureSnapshot } from '../ports/inbound/capture-snapshot.use-case.js';
+import type { CoreDependencies } from '../ports/inbound/dependencies.js';
+import type { ExecutePatchRun } from '../ports/inbound/execute-patch-run.use-case.js';
+import type { ListAcceptances } from '../ports/inbound/list-acceptances.use-case.js';
+import type { ListAudit } from '../ports/inbound/list-audit.use-case.js';
+import type { ListFindings } from '../ports/inbound/list-findings.use-case.js';
+import type { ListSchedules } from '../ports/inbound/list-schedules.use-case.js';
+import type { PatchDependencies } from '../ports/inbound/patch-dependencies.js';
+import type { PatchOperationsImpl } from '../ports/inbound/patch-use-cases.js';
+import type { PlanPatches } from '../ports/inbound/plan-patches.use-case.js';
+import type { RejectPatchRun } from '../ports/inbound/reject-patch-run.use-case.js';
+import type { ReportActivity } from '../ports/inbound/report-activity.use-case.js';
+import type { RequestPatchRun } from '../ports/inbound/request-patch-run.use-case.js';
+import type { RevokeAcceptance } from '../ports/inbound/revoke-acceptance.use-case.js';
+import type { SchedulePatching } from '../ports/inbound/schedule-patching.use-case.js';
+import type { SummarizeCompliance } from '../ports/inbound/summarize-compliance.use-case.js';
+import type { SummarizeMetrics } from '../ports/inbound/summarize-metrics.use-case.js';
+import type { ViewPatchRuns } from '../ports/inbound/view-patch-runs.use-case.js';
+import type { AcceptanceStore } from '../ports/outbound/acceptance-store.port.js';
+import type { ActivityLog } from '../ports/outbound/activity-log.port.js';
+import type { AssetInventory } from '../ports/outbound/asset-inventory.port.js';
+import type { Clock } from '../ports/outbound/clock.port.js';
+import type { ExploitedCatalogSource } from '../ports/outbound/exploited-catalog.port.js';
+import type { FindingsSource } from '../ports/outbound/findings-source.port.js';
+import type { MetricsSource } from '../ports/outbound/metrics-source.port.js';
+import type { PatchCompliance } from '../ports/outbound/patch-compliance.port.js';
+import type { SourceInfo } from '../ports/outbound/source-info.port.js';
+import type { StateStore } from '../ports/outbound/state-store.port.js';
+
+/** A typed service identifier: `ServiceIdentifier<T>` in the form that lets Inversify infer `T`. */
+export type Token<T> = AbstractNewable<T>;
+
+function token<T>(name: string): Token<T> {
+  return Symbol.for(`sre-ops.${name}`) as unknown as Token<T>;
+}
+
 export const TOKENS = {
-  FindingsSource: Symbol.for('sre-ops.FindingsSource'),
-  AssetInventory: Symbol.for('sre-ops.AssetInventory'),
-  PatchCompliance: Symbol.for('sre-ops.PatchCompliance'),
-  MetricsSource: Symbol.for('sre-ops.MetricsSource'),
-  ActivityLog: Symbol.for('sre-ops.ActivityLog'),
-  ExploitedCatalogSource: Symbol.for('sre-ops.ExploitedCatalogSource'),
-  AcceptanceStore: Symbol.for('sre-ops.AcceptanceStore'),
-  Clock: Symbol.for('sre-ops.Clock'),
-  Policy: Symbol.for('sre-ops.Policy'),
-  SourceInfo: Symbol.for('sre-ops.SourceInfo'),
-  CoreDependencies: Symbol.for('sre-ops.CoreDependencies'),
-  AssessFleet: Symbol.for('sre-ops.AssessFleet'),
-  AssessInstance: Symbol.for('sre-ops.AssessInstance'),
-  ListFindings: Symbol.for('sre-ops.ListFindings'),
-  PlanPatches: Symbol.for('sre-ops.PlanPatches'),
-  SummarizeCompliance: Symbol.for('sre-ops.SummarizeCompliance'),
-  SummarizeMetrics: Symbol.for('sre-ops.SummarizeMetrics'),
-  ReportActivity: Symbol.for('sre-ops.ReportActivity'),
-  CaptureSnapshot: Symbol.for('sre-ops.CaptureSnapshot'),
-  StateStore: Symbol.for('sre-ops.StateStore'),
-  PatchOperations: Symbol.for('sre-ops.PatchOperations'),
-  Assistant: Symbol.for('sre-ops.Assistant'),
+  FindingsSource: token<FindingsSource>('FindingsSource'),
+  AssetInventory: token<AssetInventory>('AssetInventory'),
+  PatchCompliance: token<PatchCompliance>('PatchCompliance'),
+  MetricsSource: token<MetricsSource>('MetricsSource'),
+  ActivityLog: token<ActivityLog>('ActivityLog'),
+  ExploitedCatalogSource: token<ExploitedCatalogSource>('ExploitedCatalogSource'),
+  AcceptanceStore: token<AcceptanceStore>('AcceptanceStore'),
+  Clock: token<Clock>('Clock'),
+  Policy: token<Policy>('Policy'),
+  SourceInfo: token<SourceInfo>('SourceInfo'),
+  CoreDependencies: token<CoreDependencies>('CoreDependencies'),
+  AssessFleet: token<AssessFleet>('AssessFleet'),
+  AssessInstance: token<AssessInstance>('AssessInstance'),
+  ListFindings: token<ListFindings>('ListFindings'),
+  PlanPatches: token<PlanPatches>('PlanPatches'),
+  SummarizeCompliance: token<SummarizeCompliance>('SummarizeCompliance'),
+  SummarizeMetrics: token<SummarizeMetrics>('SummarizeMetrics'),
+  ReportActivity: token<ReportActivity>('ReportActivity'),
+  CaptureSnapshot: token<CaptureSnapshot>('CaptureSnapshot'),
+  StateStore: token<StateStore>('StateStore'),
+  PatchDependencies: token<PatchDependencies>('PatchDependencies'),
+  RequestPatchRun: token<RequestPatchRun>('RequestPatchRun'),
+  ApprovePatchRun: token<ApprovePatchRun>('ApprovePatchRun'),
+  RejectPatchRun: token<RejectPatchRun>('RejectPatchRun'),
+  CancelPatchRun: token<CancelPatchRun>('CancelPatchRun'),
+  ViewPatchRuns: token<ViewPatchRuns>('ViewPatchRuns'),
+  ExecutePatchRun: token<ExecutePatchRun>('ExecutePatchRun'),
+  AcceptRisk: token<AcceptRisk>('AcceptRisk'),
+  ListAcceptances: token<ListAcceptances>('ListAcceptances'),
+  RevokeAcceptance: token<RevokeAcceptance>('RevokeAcceptance'),
+  ListAudit: token<ListAudit>('ListAudit'),
+  SchedulePatching: token<SchedulePatching>('SchedulePatching'),
+  ListSchedules: token<ListSchedules>('ListSchedules'),
+  CancelSchedule: token<CancelSchedule>('CancelSchedule'),
+  PatchOperations: token<PatchOperationsImpl>('PatchOperations'),
+  Assistant: token<Assistant>('Assistant'),
 } as const;

@@ -2,11 +2,12 @@
  * Every tunable of the model, with the defaults of docs/decision-model.md. A policy file (JSON) overrides any
  * part; `resolvePolicy` validates it and names the offending key when it is wrong.
  */
+import { MISSIONS } from './vocabulary.js';
 import { ROLES, type Role } from './access/actor.js';
 import { ValidationError } from './errors.js';
 import { INSTANT_EXPECTED, parseInstant } from './time.js';
 
-export type Mission = 'low' | 'medium' | 'high';
+export type Mission = (typeof MISSIONS)[number];
 
 /** A recurring weekly slot in UTC. day: 0 = Sunday .. 6 = Saturday. */
 export interface WeeklyWindow {
@@ -193,7 +194,6 @@ export const DEFAULT_POLICY: Policy = {
 };
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-const MISSIONS: readonly string[] = ['low', 'medium', 'high'];
 
 function kind(v: unknown): string {
   if (v === null) return 'null';
@@ -223,7 +223,7 @@ export function resolvePolicy(override: unknown, base: Policy = DEFAULT_POLICY):
 type OpenEntry = (key: string, value: Json, path: string) => [string, Json];
 
 const missionEntry: OpenEntry = (key, value, p) => {
-  if (typeof value !== 'string' || !MISSIONS.includes(value.toLowerCase()))
+  if (typeof value !== 'string' || !(MISSIONS as readonly string[]).includes(value.toLowerCase()))
     throw new ValidationError(p, 'one of low, medium, high', `policy ${p}: expected one of low, medium, high, got ${JSON.stringify(value)}`);
   return [key.toLowerCase(), value.toLowerCase()];
 };

@@ -1,5 +1,6 @@
 /** The patch plan: windows, waves and rollout limits for the assessed fleet. */
 import type { FreezeWindow, Policy } from '../policy.js';
+import { DECISION_KINDS } from '../vocabulary.js';
 import type { InstanceMetrics } from '../inputs.js';
 import type { AssetAssessment, DecisionKind } from '../risk/types.js';
 import type { Instant } from '../time.js';
@@ -9,7 +10,7 @@ import type { WindowChoice, WindowFallback } from './window.js';
 import { autoScalingGroupOf, autoScalingGroupSizes, isProduction, planWaves } from './waves.js';
 import type { WaveCandidate } from './waves.js';
 
-const DECISION_ORDER: readonly DecisionKind[] = ['patch-now', 'next-window', 'routine', 'mitigate', 'blocked', 'none'];
+const DECISION_ORDER: readonly DecisionKind[] = DECISION_KINDS;
 const FALLBACK_TEXT: Readonly<Record<WindowFallback, string>> = {
   'no-history': 'no CPU history',
   'little-history': 'too little CPU history',

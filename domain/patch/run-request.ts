@@ -4,6 +4,7 @@
  * (a reused key is a client bug, not a retry).
  */
 import { ValidationError } from '../errors.js';
+import { IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_TEXT, MAX_REASON_LENGTH, REBOOT_OPTIONS } from '../vocabulary.js';
 
 export interface RunRequestInput {
   readonly instances?: readonly string[];
@@ -19,13 +20,11 @@ export interface CheckedRunRequest {
   readonly instances: readonly string[];
   readonly fromPlan: boolean;
   readonly dryRun: boolean;
-  readonly reboot: 'if-needed' | 'never';
+  readonly reboot: (typeof REBOOT_OPTIONS)[number];
   readonly idempotencyKey: string | null;
   readonly reason: string | null;
 }
 
-export const MAX_REASON = 500;
-const KEY = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
 /** @throws ValidationError naming the field. */
 export function checkRunRequest(r: RunRequestInput): CheckedRunRequest {
@@ -37,20 +36,20 @@ export function checkRunRequest(r: RunRequestInput): CheckedRunRequest {
   if (fromPlan && instances.length) throw new ValidationError('instances', 'either instances or fromPlan, not both', 'instances: give either instances or fromPlan, not both');
   if (!fromPlan && !instances.length) throw new ValidationError('instances', 'at least one instance, or fromPlan', 'instances: name at least one instance, or ask for the plan (fromPlan)');
   const reboot = r.reboot ?? 'if-needed';
-  if (reboot !== 'if-needed' && reboot !== 'never') throw new ValidationError('reboot', 'if-needed or never', `reboot: expected if-needed or never, got ${JSON.stringify(reboot)}`);
+  if (reboot !== REBOOT_OPTIONS[0] && reboot !== REBOOT_OPTIONS[1]) throw new ValidationError('reboot', 'if-needed or never', `reboot: expected if-needed or never, got ${JSON.stringify(reboot)}`);
   const key = r.idempotencyKey ?? null;
-  if (key !== null && (typeof key !== 'string' || !KEY.test(key))) {
-    throw new ValidationError('idempotencyKey', '1 to 128 letters, digits or ._:@/+=-', `idempotencyKey: expected 1 to 128 letters, digits or ._:@/+=-, got ${JSON.stringify(key)}`);
+  if (key !== null && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
+    throw new ValidationError('idempotencyKey', IDEMPOTENCY_KEY_TEXT, `idempotencyKey: expected ${IDEMPOTENCY_KEY_TEXT}, got ${JSON.stringify(key)}`);
   }
   return { instances, fromPlan, dryRun: r.dryRun === true, reboot, idempotencyKey: key, reason: checkReason(r.reason, 'reason') };
 }
 
-/** A free-text reason or comment: trimmed, empty as null, at most MAX_REASON characters. */
+/** A free-text reason or comment: trimmed, empty as null, at most MAX_REASON_LENGTH characters. */
 export function checkReason(text: string | null | undefined, field: string): string | null {
   if (text === undefined || text === null) return null;
   if (typeof text !== 'string') throw new ValidationError(field, 'text');
   const t = text.trim();
-  if (t.length > MAX_REASON) throw new ValidationError(field, `at most ${MAX_REASON} characters`, `${field}: at most ${MAX_REASON} characters, got ${t.length}`);
+  if (t.length > MAX_REASON_LENGTH) throw new ValidationError(field, `at most ${MAX_REASON_LENGTH} characters`, `${field}: at most ${MAX_REASON_LENGTH} characters, got ${t.length}`);
   return t || null;
 }
 

@@ -4,11 +4,12 @@
  */
 import type { Asset } from '../inputs.js';
 import type { Mission, Policy } from '../policy.js';
+import { WAVE_STAGES } from '../vocabulary.js';
 import type { PatchedDecision, Wave } from './types.js';
 
 /** The order urgencies are rolled out in. */
-export const PATCHED_DECISIONS: readonly PatchedDecision[] = ['patch-now', 'next-window', 'routine'];
-const STAGES: readonly Wave['stage'][] = ['non-production', 'production'];
+export const PATCHED_DECISIONS = ['patch-now', 'next-window', 'routine'] as const satisfies readonly PatchedDecision[];
+const STAGES: readonly Wave['stage'][] = WAVE_STAGES;
 
 /** One instance to place in a wave. */
 export interface WaveCandidate {

@@ -1,5 +1,6 @@
 /** SSVC: the CISA coordinator decision table v2.0.3 (CERT/CC SSVC data, cisa_coordinator_2_0_3). */
 import type { Mission } from '../policy.js';
+import { MISSIONS } from '../vocabulary.js';
 import type { Exploitation, SsvcOutcome, TechnicalImpact } from './types.js';
 
 /** The decision points of one SSVC decision. */
@@ -39,7 +40,6 @@ export const SSVC_COORDINATOR_TABLE: readonly SsvcRow[] = [
 
 const EXPLOITATION_INDEX: Readonly<Record<Exploitation, number>> = { none: 0, 'public poc': 1, active: 2 };
 const MISSION_INDEX: Readonly<Record<Mission, number>> = { low: 0, medium: 1, high: 2 };
-const MISSIONS: readonly Mission[] = ['low', 'medium', 'high'];
 
 function slot(exploitation: Exploitation, automatable: boolean, technicalImpact: TechnicalImpact, mission: Mission): number {
   return ((EXPLOITATION_INDEX[exploitation] * 2 + (automatable ? 1 : 0)) * 2 + (technicalImpact === 'total' ? 1 : 0)) * 3 + MISSION_INDEX[mission];

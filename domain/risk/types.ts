@@ -2,11 +2,12 @@
 import type { Asset, Finding, KevEntry, ManagedInstance, PatchState, RiskAcceptance } from '../inputs.js';
 import type { Mission } from '../policy.js';
 import type { Instant } from '../time.js';
+import type { DECISION_KINDS, SSVC_OUTCOMES, TIMELINES } from '../vocabulary.js';
 
 export type Exploitation = 'none' | 'public poc' | 'active';
 export type TechnicalImpact = 'partial' | 'total';
-export type SsvcOutcome = 'track' | 'track*' | 'attend' | 'act';
-export type Timeline = '3 days and forensic investigation' | '3 days' | '14 days' | '60 days' | 'fix on system upgrade';
+export type SsvcOutcome = (typeof SSVC_OUTCOMES)[number];
+export type Timeline = (typeof TIMELINES)[number];
 
 /** One factor's contribution to a risk score. Shares of one score add up to the score. */
 export interface ScoreReason {
@@ -60,7 +61,7 @@ export interface FindingAssessment {
   readonly reasons: readonly ScoreReason[];
 }
 
-export type DecisionKind = 'patch-now' | 'next-window' | 'routine' | 'none' | 'blocked' | 'mitigate';
+export type DecisionKind = (typeof DECISION_KINDS)[number];
 
 /** The per-asset patch decision (docs/decision-model.md "Decisions"). */
 export interface PatchDecision {

@@ -1,10 +1,11 @@
+import { DECISION_KINDS } from '../../domain/vocabulary.js';
 import { ValidationError } from '../../domain/errors.js';
 import type { Mission } from '../../domain/policy.js';
 import type { DecisionKind } from '../../domain/risk/types.js';
 import { toIso } from '../../domain/time.js';
 import type { CoreDependencies } from './dependencies.js';
 import { assessFleet, resolveInstance } from './fleet-reader.js';
-import { asOfOf, DECISIONS, summarize, toAssetReport, type FleetReport } from './reports.js';
+import { asOfOf, summarize, toAssetReport, type FleetReport } from './reports.js';
 
 export interface AssessFleetRequest {
   /** Only this instance (id or Name tag). */
@@ -24,7 +25,7 @@ export class AssessFleet {
 
   async execute(request: AssessFleetRequest = {}): Promise<FleetReport> {
     for (const d of request.decisions ?? []) {
-      if (!DECISIONS.includes(d)) throw new ValidationError('decision', `one of ${DECISIONS.join(', ')}`, `decision: expected one of ${DECISIONS.join(', ')}, got "${d}"`);
+      if (!DECISION_KINDS.includes(d)) throw new ValidationError('decision', `one of ${DECISION_KINDS.join(', ')}`, `decision: expected one of ${DECISION_KINDS.join(', ')}, got "${d}"`);
     }
     const only = request.instance ? [(await resolveInstance(this.deps, request.instance)).asset] : undefined;
     const fleet = await assessFleet(this.deps, only);

@@ -10,10 +10,11 @@
  * passes one, and it must be a real clock, not the assessment clock (that one stands still for
  * the demo fleet and for `--now`, so nothing would ever expire).
  */
+import { DECISION_KINDS } from '../../domain/vocabulary.js';
 import type { Clock } from '../outbound/clock.port.js';
 import { filterFleet, type AssessFleetRequest } from './assess-fleet.use-case.js';
 import type { Assistant } from './assistant.js';
-import { DECISIONS, type FleetReport } from './reports.js';
+import { type FleetReport } from './reports.js';
 
 /** The read methods whose answers are cached; each answer reflects the sources at most a TTL ago. */
 export const CACHED_READS = [
@@ -102,7 +103,7 @@ function derivedReport(whole: FleetReport, filters: Omit<AssessFleetRequest, 'in
 
 /** A filter the cache can apply itself: no instance (that reads other findings) and only known decisions (else the use case's error). */
 function derivable(request: AssessFleetRequest | undefined): request is Omit<AssessFleetRequest, 'instance'> {
-  return request !== undefined && request.instance === undefined && (request.decisions ?? []).every((d) => DECISIONS.includes(d));
+  return request !== undefined && request.instance === undefined && (request.decisions ?? []).every((d) => DECISION_KINDS.includes(d));
 }
 
 /**

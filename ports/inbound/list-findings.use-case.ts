@@ -1,12 +1,12 @@
 import { ValidationError } from '../../domain/errors.js';
+import { MIN_SEVERITIES } from '../../domain/vocabulary.js';
 import type { Severity } from '../../domain/inputs.js';
 import type { CoreDependencies } from './dependencies.js';
 import { AssessInstance } from './assess-instance.use-case.js';
 import type { FindingReport } from './reports.js';
 import type { InstantBasis } from '../outbound/source-info.port.js';
 
-export const SEVERITY_ORDER = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type MinSeverity = (typeof SEVERITY_ORDER)[number];
+export type MinSeverity = (typeof MIN_SEVERITIES)[number];
 
 export interface FindingsReport {
   readonly generatedAt: string;
@@ -24,7 +24,7 @@ export interface FindingsReport {
 function rank(s: Severity): number {
   // UNTRIAGED and unknown severities rank with MEDIUM: neither hidden by a LOW filter nor
   // promoted above HIGH.
-  const i = (SEVERITY_ORDER as readonly string[]).indexOf(s);
+  const i = (MIN_SEVERITIES as readonly string[]).indexOf(s);
   return i === -1 ? 2 : i;
 }
 
@@ -39,8 +39,8 @@ export class ListFindings {
     let min: MinSeverity | null = null;
     if (request.minSeverity !== undefined) {
       const up = request.minSeverity.toUpperCase();
-      if (!(SEVERITY_ORDER as readonly string[]).includes(up)) {
-        throw new ValidationError('minSeverity', `one of ${SEVERITY_ORDER.join(', ')}`, `min-severity: expected one of ${SEVERITY_ORDER.map((s) => s.toLowerCase()).join(', ')}, got "${request.minSeverity}"`);
+      if (!(MIN_SEVERITIES as readonly string[]).includes(up)) {
+        throw new ValidationError('minSeverity', `one of ${MIN_SEVERITIES.join(', ')}`, `min-severity: expected one of ${MIN_SEVERITIES.map((s) => s.toLowerCase()).join(', ')}, got "${request.minSeverity}"`);
       }
       min = up as MinSeverity;
     }

@@ -1,4 +1,4 @@
-/** Every patch use case over one set of dependencies, behind the PatchOperations contract. */
+/** The patch use cases behind the PatchOperations contract. */
 import { AcceptRisk } from './accept-risk.use-case.js';
 import { ApprovePatchRun } from './approve-patch-run.use-case.js';
 import { CancelPatchRun } from './cancel-patch-run.use-case.js';
@@ -18,35 +18,50 @@ import { ViewPatchRuns } from './view-patch-runs.use-case.js';
 /** PatchOperations with every optional method present. */
 export type PatchOperationsImpl = Required<PatchOperations>;
 
-export function createPatchOperations(d: PatchDependencies): PatchOperationsImpl {
-  const request = new RequestPatchRun(d);
-  const approve = new ApprovePatchRun(d);
-  const reject = new RejectPatchRun(d);
-  const cancel = new CancelPatchRun(d);
-  const view = new ViewPatchRuns(d);
-  const run = new ExecutePatchRun(d);
-  const accept = new AcceptRisk(d);
-  const acceptances = new ListAcceptances(d);
-  const revoke = new RevokeAcceptance(d);
-  const auditLog = new ListAudit(d);
-  const schedule = new SchedulePatching(d);
-  const schedules = new ListSchedules(d);
-  const unschedule = new CancelSchedule(d);
+/** The thirteen patch use cases, as the container builds them (composition/container.ts). */
+export interface PatchUseCases {
+  readonly request: RequestPatchRun;
+  readonly approve: ApprovePatchRun;
+  readonly reject: RejectPatchRun;
+  readonly cancel: CancelPatchRun;
+  readonly view: ViewPatchRuns;
+  readonly run: ExecutePatchRun;
+  readonly accept: AcceptRisk;
+  readonly acceptances: ListAcceptances;
+  readonly revoke: RevokeAcceptance;
+  readonly auditLog: ListAudit;
+  readonly schedule: SchedulePatching;
+  readonly schedules: ListSchedules;
+  readonly unschedule: CancelSchedule;
+}
+
+/** The PatchOperations facade over the patch use cases. */
+export function patchOperationsFrom(u: PatchUseCases): PatchOperationsImpl {
   return {
-    requestPatchRun: (a, r) => request.execute(a, r),
-    previewPatchRun: (a, r) => request.preview(a, r),
-    approvePatchRun: (a, id, c) => approve.execute(a, id, c),
-    rejectPatchRun: (a, id, r) => reject.execute(a, id, r),
-    cancelPatchRun: (a, id) => cancel.execute(a, id),
-    getPatchRun: (a, id) => view.get(a, id),
-    listPatchRuns: (a, f) => view.list(a, f),
-    executePatchRun: (a, id, p) => run.execute(a, id, p),
-    acceptRisk: (a, r) => accept.execute(a, r),
-    listAcceptances: (a, f) => acceptances.execute(a, f),
-    revokeAcceptance: (a, id) => revoke.execute(a, id),
-    listAudit: (a, f) => auditLog.execute(a, f),
-    schedulePatching: (a, r) => schedule.execute(a, r),
-    listSchedules: (a) => schedules.execute(a),
-    cancelSchedule: (a, id) => unschedule.execute(a, id),
+    requestPatchRun: (a, r) => u.request.execute(a, r),
+    previewPatchRun: (a, r) => u.request.preview(a, r),
+    approvePatchRun: (a, id, c) => u.approve.execute(a, id, c),
+    rejectPatchRun: (a, id, r) => u.reject.execute(a, id, r),
+    cancelPatchRun: (a, id) => u.cancel.execute(a, id),
+    getPatchRun: (a, id) => u.view.get(a, id),
+    listPatchRuns: (a, f) => u.view.list(a, f),
+    executePatchRun: (a, id, p) => u.run.execute(a, id, p),
+    acceptRisk: (a, r) => u.accept.execute(a, r),
+    listAcceptances: (a, f) => u.acceptances.execute(a, f),
+    revokeAcceptance: (a, id) => u.revoke.execute(a, id),
+    listAudit: (a, f) => u.auditLog.execute(a, f),
+    schedulePatching: (a, r) => u.schedule.execute(a, r),
+    listSchedules: (a) => u.schedules.execute(a),
+    cancelSchedule: (a, id) => u.unschedule.execute(a, id),
   };
+}
+
+/** Every patch use case over one set of dependencies, without a container (tests). */
+export function createPatchOperations(d: PatchDependencies): PatchOperationsImpl {
+  return patchOperationsFrom({
+    request: new RequestPatchRun(d), approve: new ApprovePatchRun(d), reject: new RejectPatchRun(d), cancel: new CancelPatchRun(d),
+    view: new ViewPatchRuns(d), run: new ExecutePatchRun(d), accept: new AcceptRisk(d), acceptances: new ListAcceptances(d),
+    revoke: new RevokeAcceptance(d), auditLog: new ListAudit(d), schedule: new SchedulePatching(d), schedules: new ListSchedules(d),
+    unschedule: new CancelSchedule(d),
+  });
 }

@@ -1,3 +1,4 @@
+import { DECISION_KINDS } from '../../domain/vocabulary.js';
 import type { InstanceMetrics } from '../../domain/inputs.js';
 import { buildPatchPlan } from '../../domain/patch/plan.js';
 import type { PatchWindow, PlannedInstance, Wave } from '../../domain/patch/types.js';
@@ -5,7 +6,7 @@ import type { DecisionKind } from '../../domain/risk/types.js';
 import { DAY_MS, toIso } from '../../domain/time.js';
 import type { CoreDependencies } from './dependencies.js';
 import { assessFleet } from './fleet-reader.js';
-import { asOfOf, DECISIONS } from './reports.js';
+import { asOfOf } from './reports.js';
 import type { InstantBasis } from '../outbound/source-info.port.js';
 import { addSourceWarnings, secondary } from './warnings.js';
 
@@ -79,7 +80,7 @@ export class PlanPatches {
           );
     addSourceWarnings(warnings, this.deps.source);
     const plan = buildPatchPlan(fleet.assets, metrics, fleet.now, this.deps.policy);
-    const byDecision = Object.fromEntries(DECISIONS.map((d) => [d, [] as PlannedInstanceReport[]])) as Record<DecisionKind, PlannedInstanceReport[]>;
+    const byDecision = Object.fromEntries(DECISION_KINDS.map((d) => [d, [] as PlannedInstanceReport[]])) as Record<DecisionKind, PlannedInstanceReport[]>;
     for (const p of plan.instances) byDecision[p.decision].push(toReport(p));
     return {
       generatedAt: toIso(fleet.now) as string,

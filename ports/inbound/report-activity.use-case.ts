@@ -1,3 +1,4 @@
+import { MAX_LOOKBACK_HOURS } from '../../domain/vocabulary.js';
 import { reviewActivity } from '../../domain/activity/review.js';
 import type { ActivityFlag } from '../../domain/activity/types.js';
 import type { ChangeEvent } from '../../domain/inputs.js';
@@ -34,15 +35,13 @@ export interface ActivityReport {
   readonly warnings: readonly string[];
 }
 
-/** CloudTrail lookup keeps 90 days. */
-export const MAX_ACTIVITY_HOURS = 24 * 90;
 
 /** Who did what to one instance, with the events worth a look flagged and explained. */
 export class ReportActivity {
   constructor(private readonly deps: CoreDependencies) {}
 
   async execute(request: { instance: string; hours?: number }): Promise<ActivityReport> {
-    const { asset, start, end, header, warnings } = await lookBack(this.deps, request, MAX_ACTIVITY_HOURS);
+    const { asset, start, end, header, warnings } = await lookBack(this.deps, request, MAX_LOOKBACK_HOURS);
     const events = await secondary<readonly ChangeEvent[]>(warnings, 'cloudtrail', 'LookupEvents', () => this.deps.activity.lookupInstanceEvents(asset.instanceId, start, end), []);
     const review = reviewActivity(events, this.deps.policy);
     return {

@@ -6,10 +6,9 @@ import type { FixAvailable, Severity } from '../../domain/inputs.js';
 import type { Mission } from '../../domain/policy.js';
 import type { AssetAssessment, DecisionKind, Exploitation, FindingAssessment, ScoreReason, SsvcOutcome, TechnicalImpact, Timeline } from '../../domain/risk/types.js';
 import { toIso, type Instant } from '../../domain/time.js';
+import { DECISION_KINDS, SSVC_OUTCOMES } from '../../domain/vocabulary.js';
 import type { InstantBasis, SourceInfo } from '../outbound/source-info.port.js';
 
-export const DECISIONS: readonly DecisionKind[] = ['patch-now', 'next-window', 'routine', 'mitigate', 'blocked', 'none'];
-export const SSVC_OUTCOMES: readonly SsvcOutcome[] = ['act', 'attend', 'track*', 'track'];
 
 export interface FindingReport {
   readonly findingArn: string;
@@ -155,7 +154,7 @@ export function toAssetReport(a: AssetAssessment, now: Instant, environmentTags:
 }
 
 export function summarize(assets: readonly AssetReport[]): FleetSummary {
-  const byDecision = Object.fromEntries(DECISIONS.map((d) => [d, 0])) as Record<DecisionKind, number>;
+  const byDecision = Object.fromEntries(DECISION_KINDS.map((d) => [d, 0])) as Record<DecisionKind, number>;
   const bySsvc = Object.fromEntries(SSVC_OUTCOMES.map((s) => [s, 0])) as Record<SsvcOutcome, number>;
   let findings = 0;
   let overdue = 0;

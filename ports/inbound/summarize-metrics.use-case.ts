@@ -1,3 +1,4 @@
+import { MAX_LOOKBACK_HOURS } from '../../domain/vocabulary.js';
 import { summarizeMetrics } from '../../domain/metrics/summary.js';
 import type { MetricsSummary } from '../../domain/metrics/types.js';
 import type { InstanceMetrics } from '../../domain/inputs.js';
@@ -20,14 +21,13 @@ export interface MetricsReport {
   readonly warnings: readonly string[];
 }
 
-export const MAX_METRIC_HOURS = 24 * 90;
 
 /** CPU, network and status-check summaries for one instance, with robust anomalies. */
 export class SummarizeMetrics {
   constructor(private readonly deps: CoreDependencies) {}
 
   async execute(request: { instance: string; hours?: number }): Promise<MetricsReport> {
-    const { asset, hours, start, end, header, warnings } = await lookBack(this.deps, request, MAX_METRIC_HOURS);
+    const { asset, hours, start, end, header, warnings } = await lookBack(this.deps, request, MAX_LOOKBACK_HOURS);
     // Five-minute points over a day (basic monitoring), hourly beyond: enough points for a
     // robust median without exceeding CloudWatch's per-series limits.
     const periodSeconds = hours <= 24 ? 300 : 3600;

@@ -4,10 +4,10 @@
  * limits. Long lists are cut here, in terms a reader understands ("15 of 40 instances shown"),
  * so nothing disappears without a note saying so.
  */
+import { DECISION_KINDS } from '../../../domain/vocabulary.js';
 import type { Actor } from '../../../domain/access/actor.js';
 import type { PatchRunReport, PatchRunStatus } from '../../../ports/inbound/patch-operations.js';
 import type { AssetReport, FindingReport } from '../../../ports/inbound/reports.js';
-import { DECISIONS } from '../../../ports/inbound/reports.js';
 import type { ChatAnswer } from './chat-answers.js';
 import { awaitsApproval } from './chat-answers.js';
 import { COMMAND_HELP, LEGACY_ALIASES } from './chat-command.js';
@@ -189,7 +189,7 @@ export function answerDocument(answer: ChatAnswer, m: Markup, surface: Surface):
           { label: 'Instances', value: m.text(n(s.assets)) },
           { label: 'Active findings', value: m.text(`${n(s.findings)} (${n(s.bySsvc.act)} act, ${n(s.bySsvc.attend)} attend)`) },
           { label: 'Overdue', value: m.text(n(s.overdue)) },
-          { label: 'Decisions', value: DECISIONS.filter((d) => s.byDecision[d] > 0).map((d) => `${m.text(String(s.byDecision[d]))} ${decisionText(m, d)}`).join(', ') || m.text('no instances') },
+          { label: 'Decisions', value: DECISION_KINDS.filter((d) => s.byDecision[d] > 0).map((d) => `${m.text(String(s.byDecision[d]))} ${decisionText(m, d)}`).join(', ') || m.text('no instances') },
           ...(s.accepted ? [{ label: 'Risk accepted', value: m.text(`${n(s.accepted)} findings`) }] : []),
         ],
         sections: [{ heading: null, lines: shown.map((a) => assetLine(m, a)) }],
@@ -240,7 +240,7 @@ export function answerDocument(answer: ChatAnswer, m: Markup, surface: Surface):
     }
     case 'plan': {
       const r = answer.report;
-      const sections = DECISIONS.filter((d) => d !== 'none' && r.byDecision[d].length > 0).map((d) => {
+      const sections = DECISION_KINDS.filter((d) => d !== 'none' && r.byDecision[d].length > 0).map((d) => {
         const list = r.byDecision[d];
         const lines = list.slice(0, LIMITS.planPerDecision).map((p) => {
           const when = p.window ? `window ${minute(p.window.start)}–${p.window.end.slice(11, 16)} (${p.window.source})` : 'no window';

@@ -1,4 +1,5 @@
 /** Human renderings of the use cases' reports. JSON output needs none: the reports are the JSON. */
+import { DECISION_KINDS } from '../../../domain/vocabulary.js';
 import type { ActivityReport } from '../../../ports/inbound/report-activity.use-case.js';
 import type { ComplianceReport } from '../../../ports/inbound/summarize-compliance.use-case.js';
 import type { FindingsReport } from '../../../ports/inbound/list-findings.use-case.js';
@@ -6,7 +7,6 @@ import type { InstanceReport } from '../../../ports/inbound/assess-instance.use-
 import type { MetricsReport } from '../../../ports/inbound/summarize-metrics.use-case.js';
 import type { PlanReport, PlannedInstanceReport } from '../../../ports/inbound/plan-patches.use-case.js';
 import type { AssetReport, FindingReport, FleetReport } from '../../../ports/inbound/reports.js';
-import { DECISIONS } from '../../../ports/inbound/reports.js';
 import { count, day, minute, table, yesNo, type Colour, type Style } from './terminal.js';
 
 const DECISION_COLOUR: Record<string, Colour> = {
@@ -42,7 +42,7 @@ function header(s: Style, title: string, r: { source: string; generatedAt: strin
 
 export function renderFleet(r: FleetReport, s: Style): string {
   const sum = r.summary;
-  const counts = DECISIONS.filter((d) => sum.byDecision[d] > 0).map((d) => `${sum.byDecision[d]} ${decision(s, d)}`).join(', ');
+  const counts = DECISION_KINDS.filter((d) => sum.byDecision[d] > 0).map((d) => `${sum.byDecision[d]} ${decision(s, d)}`).join(', ');
   let out = header(s, 'Fleet risk', r);
   out += `${count(sum.assets, 'instance')}, ${count(sum.findings, 'active finding')} (${sum.bySsvc.act} act, ${sum.bySsvc.attend} attend), ${sum.overdue} overdue${sum.accepted ? `, ${sum.accepted} risk-accepted` : ''}\n`;
   out += `${counts || 'no instances'}\n\n`;
@@ -116,7 +116,7 @@ export function renderPlan(r: PlanReport, s: Style): string {
     { header: 'WINDOW (UTC)', cell: (p: PlannedInstanceReport) => (p.window ? `${minute(p.window.start)} – ${p.window.end.slice(11, 16)}` : '-') },
     { header: 'WHY', cell: (p: PlannedInstanceReport) => (p.window ? p.window.why : '-') + (p.lateByHours ? s.paint('red', ` (late by ${p.lateByHours} h)`) : ''), max: 80 },
   ];
-  for (const d of DECISIONS) {
+  for (const d of DECISION_KINDS) {
     const list = r.byDecision[d];
     if (!list.length) continue;
     out += `\n${decision(s, d)} (${list.length})\n`;

@@ -5,8 +5,12 @@
  * is parsed through its schema before it is sent, so it never carries a key the schema lacks.
  */
 import * as z from 'zod';
-import type { DecisionKind, Exploitation, SsvcOutcome, TechnicalImpact, Timeline } from '../../../domain/risk/types.js';
-import type { Mission } from '../../../domain/policy.js';
+import type { Exploitation, TechnicalImpact } from '../../../domain/risk/types.js';
+import {
+  DECISION_KINDS, DEFAULT_LOOKBACK_HOURS, IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_TEXT, MAX_LOOKBACK_HOURS, MAX_REASON_LENGTH, MIN_SEVERITY_NAMES, MISSIONS, REBOOT_OPTIONS, SSVC_OUTCOMES,
+  TIMELINES, WAVE_STAGES,
+} from '../../../domain/vocabulary.js';
+import { PATCHED_DECISIONS } from '../../../domain/patch/waves.js';
 import type { InstantBasis } from '../../../ports/outbound/source-info.port.js';
 
 /** Defaults and ceilings of every list a tool returns. */
@@ -23,17 +27,13 @@ export const LIMITS = {
   runInstances: 100,
 } as const;
 
-const DECISION_VALUES = ['patch-now', 'next-window', 'routine', 'mitigate', 'blocked', 'none'] as const satisfies readonly DecisionKind[];
-const MISSION_VALUES = ['low', 'medium', 'high'] as const satisfies readonly Mission[];
-const SSVC_VALUES = ['track', 'track*', 'attend', 'act'] as const satisfies readonly SsvcOutcome[];
-const TIMELINE_VALUES = ['3 days and forensic investigation', '3 days', '14 days', '60 days', 'fix on system upgrade'] as const satisfies readonly Timeline[];
 const EXPLOITATION_VALUES = ['none', 'public poc', 'active'] as const satisfies readonly Exploitation[];
 const IMPACT_VALUES = ['partial', 'total'] as const satisfies readonly TechnicalImpact[];
 
-export const Decision = z.enum(DECISION_VALUES);
-export const MissionEnum = z.enum(MISSION_VALUES);
-const Ssvc = z.enum(SSVC_VALUES);
-const TimelineEnum = z.enum(TIMELINE_VALUES);
+export const Decision = z.enum(DECISION_KINDS);
+export const MissionEnum = z.enum(MISSIONS);
+const Ssvc = z.enum(SSVC_OUTCOMES);
+const TimelineEnum = z.enum(TIMELINES);
 const ExploitationEnum = z.enum(EXPLOITATION_VALUES);
 const Impact = z.enum(IMPACT_VALUES);
 const Iso = z.string().describe('ISO 8601 instant (UTC)');
@@ -48,7 +48,8 @@ const instance = z.string().trim().min(1, 'instance: name an instance id (i-...)
 const limit = (l: { default: number; max: number }, what: string, order: string) =>
   z.number().int().min(1).max(l.max).default(l.default).describe(`how many ${what} to return, ${order} (1 to ${l.max}, default ${l.default})`);
 const offset = z.number().int().min(0).default(0).describe('skip this many (for the next page: the offset a note names)');
-const hours = z.number().int().min(1).max(2160).default(24).describe('look back this many hours (1 to 2160, default 24)');
+const hours = z.number().int().min(1).max(MAX_LOOKBACK_HOURS).default(DEFAULT_LOOKBACK_HOURS)
+  .describe(`look back this many hours (1 to ${MAX_LOOKBACK_HOURS}, default ${DEFAULT_LOOKBACK_HOURS})`);
 const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t).min(1)]);
 
 export const AssessFleetInput = z.strictObject({
@@ -63,7 +64,7 @@ export const AssessFleetInput = z.strictObject({
 
 export const AssessInstanceInput = z.strictObject({ instance, limit: limit(LIMITS.findings, 'findings', 'highest risk first'), offset });
 
-export const SEVERITIES = ['informational', 'low', 'medium', 'high', 'critical'] as const;
+export const SEVERITIES = MIN_SEVERITY_NAMES;
 export const ListFindingsInput = z.strictObject({
   instance,
   minSeverity: z.enum(SEVERITIES).optional().describe('only findings at or above this severity'),
@@ -109,9 +110,9 @@ export const RequestPatchRunInput = z.strictObject({
     .describe(`instance ids or Name tags to patch (up to ${LIMITS.runInstances}); or set fromPlan`),
   fromPlan: z.boolean().optional().describe('everything the current plan patches now or in the next window'),
   dryRun: z.boolean().default(false).describe('scan only (AWS-RunPatchBaseline Operation=Scan): nothing is installed'),
-  reboot: z.enum(['if-needed', 'never']).default('if-needed').describe('reboot if the patches need it (default), or never'),
-  reason: z.string().trim().min(1, 'reason: say why the run is needed (it is shown to the approver)').max(500).describe('why the run is needed; shown to the human approver'),
-  idempotencyKey: z.string().min(1).max(200).optional().describe('the same key twice makes one run'),
+  reboot: z.enum(REBOOT_OPTIONS).default('if-needed').describe('reboot if the patches need it (default), or never'),
+  reason: z.string().trim().min(1, 'reason: say why the run is needed (it is shown to the approver)').max(MAX_REASON_LENGTH, `reason: at most ${MAX_REASON_LENGTH} characters`).describe('why the run is needed; shown to the human approver'),
+  idempotencyKey: z.string().regex(IDEMPOTENCY_KEY, `idempotencyKey: expected ${IDEMPOTENCY_KEY_TEXT}`).optional().describe('the same key twice makes one run'),
 });
 
 // ---- outputs -------------------------------------------------------------------------------
@@ -244,9 +245,9 @@ export const PlanPatchesOutput = z.object({
   counts: z.record(Decision, Count).describe('instances per decision, over the whole plan'),
   waves: z.array(z.object({
     number: z.number().int(),
-    stage: z.enum(['non-production', 'production']),
+    stage: z.enum(WAVE_STAGES),
     canary: z.boolean(),
-    decision: z.enum(['patch-now', 'next-window', 'routine']),
+    decision: z.enum(PATCHED_DECISIONS),
     instanceCount: Count,
     instanceIds: z.array(z.string()).describe(`the first ${LIMITS.waveIds} instance ids of the wave`),
   })),

@@ -2,6 +2,7 @@
  * From the report contract to the bounded shapes the MCP tools return. Pure: every list is cut
  * to its limit here, and the page says what was cut, so a large fleet never floods an agent.
  */
+import { DECISION_KINDS } from '../../../domain/vocabulary.js';
 import type { ActivityReport } from '../../../ports/inbound/report-activity.use-case.js';
 import type { AssetReport, FindingReport, FleetReport } from '../../../ports/inbound/reports.js';
 import type { InstanceReport } from '../../../ports/inbound/assess-instance.use-case.js';
@@ -10,7 +11,6 @@ import type { MetricsReport } from '../../../ports/inbound/summarize-metrics.use
 import type { PlanReport } from '../../../ports/inbound/plan-patches.use-case.js';
 import type { ComplianceReport } from '../../../ports/inbound/summarize-compliance.use-case.js';
 import type { PatchRunReport } from '../../../ports/inbound/patch-operations.js';
-import { DECISIONS } from '../../../ports/inbound/reports.js';
 import type { DecisionKind } from '../../../domain/risk/types.js';
 import {
   LIMITS,
@@ -143,10 +143,10 @@ export function findingsOut(r: FindingsReport, req: PageRequest): ListFindingsOu
 
 export function planOut(r: PlanReport, req: PageRequest & { decisions: readonly DecisionKind[] }): PlanPatchesOut {
   // Patched decisions first, each already in wave order; then the instances left unpatched.
-  const wanted = req.decisions.length ? DECISIONS.filter((d) => req.decisions.includes(d)) : DECISIONS;
+  const wanted = req.decisions.length ? DECISION_KINDS.filter((d) => req.decisions.includes(d)) : DECISION_KINDS;
   const all = wanted.flatMap((d) => r.byDecision[d]);
   const { items, page: p } = page(all, req, 'instances', 'in wave order (patch-now, next-window, routine, then unpatched)');
-  const counts = Object.fromEntries(DECISIONS.map((d) => [d, r.byDecision[d].length])) as Record<DecisionKind, number>;
+  const counts = Object.fromEntries(DECISION_KINDS.map((d) => [d, r.byDecision[d].length])) as Record<DecisionKind, number>;
   return {
     generatedAt: r.generatedAt,
     asOf: r.asOf,

@@ -4,6 +4,7 @@
  * --actor). Every command that changes something asks first on a terminal and refuses without
  * one unless --yes is given.
  */
+import { REBOOT_OPTIONS } from '../../../../domain/vocabulary.js';
 import type { Assistant } from '../../../../ports/inbound/assistant.js';
 import type { PatchRunReport, PatchRunStatus } from '../../../../ports/inbound/patch-operations.js';
 import type { CommandContext, CommandModule, CommandResult, GlobalOptions } from '../command-context.js';
@@ -69,7 +70,7 @@ export const patchCommands: CommandModule = (y, ctx) => {
           .positional('instances', { type: 'string', array: true, describe: 'instance ids or Name tags' })
           .option('plan', { type: 'boolean', default: false, describe: 'everything the plan patches now or in the next window' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'AWS-RunPatchBaseline Operation=Scan: report, install nothing' })
-          .option('reboot', { type: 'string', choices: ['if-needed', 'never'], default: 'if-needed', describe: 'RebootIfNeeded or NoReboot' })
+          .option('reboot', { type: 'string', choices: REBOOT_OPTIONS, default: 'if-needed', describe: 'RebootIfNeeded or NoReboot' })
           .option('reason', { type: 'string', describe: 'why, for the approvers and the audit log' })
           .option('idempotency-key', { type: 'string', describe: 'the same key twice makes one run (safe retries)' }),
       run(async (a, args, o) => {
@@ -148,7 +149,7 @@ export const patchCommands: CommandModule = (y, ctx) => {
           .option('cron', { type: 'string', demandOption: true, describe: 'SSM schedule, e.g. "cron(0 3 ? * SUN *)" or "rate(7 days)" (UTC)' })
           .option('duration', wholeNumberOption('duration', 1, 24, 'window length in hours (1 to 24; default the policy window)'))
           .option('cutoff', wholeNumberOption('cutoff', 0, 23, 'hours before the end when no new task starts (below --duration)'))
-          .option('reboot', { type: 'string', choices: ['if-needed', 'never'], default: 'if-needed' })
+          .option('reboot', { type: 'string', choices: REBOOT_OPTIONS, default: 'if-needed' })
           .option('name', { type: 'string', describe: 'window name (prefixed sre-ops-)' }),
       run(async (a, args, o) => {
         const instances = strings(args.instances);

@@ -1,15 +1,13 @@
 /** The read-only reports: assess, findings, plan, compliance, metrics, activity. */
-import { DECISIONS } from '../../../../ports/inbound/reports.js';
+import { DECISION_KINDS, DEFAULT_LOOKBACK_HOURS, MAX_LOOKBACK_HOURS } from '../../../../domain/vocabulary.js';
 import type { DecisionKind } from '../../../../domain/risk/types.js';
 import { instancePositional, type CommandModule } from '../command-context.js';
 import { UsageError } from '../errors.js';
 import { nonEmpty, wholeNumberOption } from '../options.js';
 import { renderActivity, renderCompliance, renderFindings, renderFleet, renderInstance, renderMetrics, renderPlan } from '../render.js';
 
-const MAX_HOURS = 2160;
-
 /** --hours as typed (see options.ts); the use cases check the range again for every other caller. */
-const hoursOption = wholeNumberOption('hours', 1, MAX_HOURS, `look back this many hours (1 to ${MAX_HOURS})`, 24);
+export const hoursOption = wholeNumberOption('hours', 1, MAX_LOOKBACK_HOURS, `look back this many hours (1 to ${MAX_LOOKBACK_HOURS})`, DEFAULT_LOOKBACK_HOURS);
 
 export const reportCommands: CommandModule = (y, { run }) =>
   y
@@ -19,7 +17,7 @@ export const reportCommands: CommandModule = (y, { run }) =>
       (c) =>
         c
           .option('instance', { type: 'string', describe: 'only this instance (id or Name tag), in detail', coerce: nonEmpty('instance', 'an instance id or Name tag') })
-          .option('decision', { type: 'string', array: true, choices: DECISIONS as string[], describe: 'only instances with this decision' }),
+          .option('decision', { type: 'string', array: true, choices: DECISION_KINDS, describe: 'only instances with this decision' }),
       run(async (a, args, o) => {
         if (typeof args.instance === 'string') {
           if (o.json) {
@@ -32,7 +30,7 @@ export const reportCommands: CommandModule = (y, { run }) =>
         }
         const decisions = args.decision as DecisionKind[] | undefined;
         // "--decision" with nothing after it would filter nothing, silently.
-        if (decisions !== undefined && decisions.length === 0) throw new UsageError(`--decision: expected one or more of ${DECISIONS.join(', ')}, got nothing`);
+        if (decisions !== undefined && decisions.length === 0) throw new UsageError(`--decision: expected one or more of ${DECISION_KINDS.join(', ')}, got nothing`);
         const r = await a.assessFleet(decisions ? { decisions } : {});
         return { json: r, human: (s) => renderFleet(r, s), warnings: r.warnings };
       }),

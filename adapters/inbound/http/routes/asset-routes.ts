@@ -1,8 +1,7 @@
 /** The fleet and one instance: assessment, findings, metrics, activity. */
+import { DECISION_KINDS, DEFAULT_LOOKBACK_HOURS, MAX_LOOKBACK_HOURS, MIN_SEVERITY_NAMES } from '../../../../domain/vocabulary.js';
 import { z } from 'zod';
-import { MAX_ACTIVITY_HOURS } from '../../../../ports/inbound/report-activity.use-case.js';
-import { DECISIONS, type FleetReport } from '../../../../ports/inbound/reports.js';
-import { MAX_METRIC_HOURS } from '../../../../ports/inbound/summarize-metrics.use-case.js';
+import { type FleetReport } from '../../../../ports/inbound/reports.js';
 import { booleanParam, wholeNumber } from '../query-params.js';
 import { route, type Route } from '../route.js';
 import type { RouteDeps } from '../route-deps.js';
@@ -15,12 +14,12 @@ const instanceParams = z.strictObject({
 });
 
 /** `?hours=`, bounded as the use case bounds it (the use case checks again; this names the field). */
-function hoursQuery(max: number) {
-  return z.strictObject({ hours: wholeNumber(1, max).default(24).describe('look back this many hours') });
+export function hoursQuery(max: number) {
+  return z.strictObject({ hours: wholeNumber(1, max).default(DEFAULT_LOOKBACK_HOURS).describe('look back this many hours') });
 }
 
 const fleetQuery = z.strictObject({
-  decision: z.array(oneOf(DECISIONS)).optional().describe('only these decisions (repeat the parameter or separate with commas)'),
+  decision: z.array(oneOf(DECISION_KINDS)).optional().describe('only these decisions (repeat the parameter or separate with commas)'),
   mission: z.array(missionSchema).optional().describe('only these missions: low, medium, high'),
   exposed: booleanParam().optional().describe('only exposed (true) or unexposed (false) instances'),
   limit: wholeNumber(1, 1000).default(100).describe('assets per page'),
@@ -95,7 +94,7 @@ export function assetRoutes({ assistant }: RouteDeps): Route[] {
       scope: 'read',
       params: instanceParams,
       query: z.strictObject({
-        minSeverity: z.enum(['informational', 'low', 'medium', 'high', 'critical']).optional().describe('only findings at or above this severity'),
+        minSeverity: z.enum(MIN_SEVERITY_NAMES).optional().describe('only findings at or above this severity'),
       }),
       response: { status: 200, schema: findingsReportSchema, description: 'the findings' },
       errors: [...INSTANCE_ERRORS],
@@ -111,7 +110,7 @@ export function assetRoutes({ assistant }: RouteDeps): Route[] {
       summary: 'CPU, network and status checks over the last hours, with robust anomalies',
       scope: 'read',
       params: instanceParams,
-      query: hoursQuery(MAX_METRIC_HOURS),
+      query: hoursQuery(MAX_LOOKBACK_HOURS),
       response: { status: 200, schema: metricsReportSchema, description: 'metric summaries' },
       errors: [...INSTANCE_ERRORS],
       handle: async ({ params, query }) => ({ body: await assistant.metricsSummary({ instance: params.instance, hours: query.hours }) }),
@@ -124,7 +123,7 @@ export function assetRoutes({ assistant }: RouteDeps): Route[] {
       summary: 'CloudTrail events about one instance, with those worth a look flagged',
       scope: 'read',
       params: instanceParams,
-      query: hoursQuery(MAX_ACTIVITY_HOURS),
+      query: hoursQuery(MAX_LOOKBACK_HOURS),
       response: { status: 200, schema: activityReportSchema, description: 'the events, newest first' },
       errors: [...INSTANCE_ERRORS],
       handle: async ({ params, query }) => ({ body: await assistant.activityReport({ instance: params.instance, hours: query.hours }) }),

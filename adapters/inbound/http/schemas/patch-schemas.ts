@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type {
   AcceptRiskRequest, AcceptanceReport, AuditEntryReport, PatchRunReport, PatchRunRequest, PatchRunStatus,
 } from '../../../../ports/inbound/patch-operations.js';
+import { IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_TEXT, MAX_REASON_LENGTH, REBOOT_OPTIONS, WAVE_STAGES } from '../../../../domain/vocabulary.js';
 import { isoInstant, requestSchemas, responseSchemas, type SameShape } from './registry.js';
 
 export const PATCH_RUN_STATUSES = ['requested', 'approved', 'rejected', 'running', 'verifying', 'succeeded', 'halted', 'failed', 'cancelled'] as const satisfies readonly PatchRunStatus[];
@@ -22,9 +23,9 @@ export const patchRunRequestSchema = z
     instances: z.array(instanceRef).min(1, 'expected at least one instance').max(1000).optional().describe('instance ids or Name tags; or set fromPlan'),
     fromPlan: z.boolean().optional().describe('everything the plan patches now or in the next window'),
     dryRun: z.boolean().optional().describe('AWS-RunPatchBaseline Operation=Scan only: nothing is installed'),
-    reboot: z.enum(['if-needed', 'never']).optional(),
-    idempotencyKey: z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'expected printable ASCII without spaces').optional().describe('the same key twice makes one run'),
-    reason: text(1000).optional(),
+    reboot: z.enum(REBOOT_OPTIONS).optional(),
+    idempotencyKey: z.string().regex(IDEMPOTENCY_KEY, `expected ${IDEMPOTENCY_KEY_TEXT}`).optional().describe('the same key twice makes one run'),
+    reason: text(MAX_REASON_LENGTH).optional(),
   })
   .refine((r) => (r.instances !== undefined) !== (r.fromPlan === true), {
     message: 'expected either instances or fromPlan: true (not both, not neither)',
@@ -33,15 +34,15 @@ export const patchRunRequestSchema = z
   .register(requestSchemas, { id: 'PatchRunRequest' });
 const _runRequest: SameShape<typeof patchRunRequestSchema, PatchRunRequest> = true;
 
-export const approveRequestSchema = z.strictObject({ comment: text(1000).optional() }).register(requestSchemas, { id: 'ApproveRequest' });
-export const rejectRequestSchema = z.strictObject({ reason: text(1000).optional() }).register(requestSchemas, { id: 'RejectRequest' });
+export const approveRequestSchema = z.strictObject({ comment: text(MAX_REASON_LENGTH).optional() }).register(requestSchemas, { id: 'ApproveRequest' });
+export const rejectRequestSchema = z.strictObject({ reason: text(MAX_REASON_LENGTH).optional() }).register(requestSchemas, { id: 'RejectRequest' });
 
 export const acceptRiskRequestSchema = z
   .strictObject({
     vulnerabilityId: z.string().trim().min(1).max(128).describe('any advisory id Inspector uses: CVE-2024-6387, KB5023697, ALAS2-2025-2879, GHSA-..., RHSA-2024:1234, USN-6000-1 ...'),
     instance: instanceRef.nullable().optional().describe('an instance id or Name tag; absent or null for the whole fleet'),
     until: z.string().regex(ISO_DATE, 'expected an ISO 8601 date or date-time, e.g. 2027-01-31').describe('must be in the future'),
-    reason: text(1000),
+    reason: text(MAX_REASON_LENGTH),
     force: z.boolean().optional().describe('accept even when no current finding is known by this id (else refused with the nearest ids)'),
   })
   .register(requestSchemas, { id: 'AcceptRiskRequest' });
@@ -81,7 +82,7 @@ export const patchRunReportSchema = z
             detail: nullableString,
           }),
         ),
-        stage: z.enum(['non-production', 'production']).optional().describe('non-production waves go before production ones'),
+        stage: z.enum(WAVE_STAGES).optional().describe('non-production waves go before production ones'),
         commandIds: z.array(z.string()).optional().describe('every SSM command of the wave (a large wave takes several); commandId is the first'),
       }),
     ),

@@ -10,15 +10,15 @@ import type { ActivityReport } from '../../../../ports/inbound/report-activity.u
 import type { InstanceReport } from '../../../../ports/inbound/assess-instance.use-case.js';
 import type { FindingsReport } from '../../../../ports/inbound/list-findings.use-case.js';
 import type { PlanReport } from '../../../../ports/inbound/plan-patches.use-case.js';
-import { DECISIONS, SSVC_OUTCOMES, type AssetReport, type FindingReport, type FleetReport } from '../../../../ports/inbound/reports.js';
+import type { AssetReport, FindingReport, FleetReport } from '../../../../ports/inbound/reports.js';
 import type { ComplianceReport } from '../../../../ports/inbound/summarize-compliance.use-case.js';
 import type { MetricsReport } from '../../../../ports/inbound/summarize-metrics.use-case.js';
-import { SEVERITY_ORDER } from '../../../../ports/inbound/list-findings.use-case.js';
+import { DECISION_KINDS, MIN_SEVERITIES, MISSIONS, SSVC_OUTCOMES, TIMELINES, WAVE_STAGES } from '../../../../domain/vocabulary.js';
 import { INSTANT_BASES } from '../../../../ports/outbound/source-info.port.js';
 import { isoInstant, oneOf, openEnum, responseSchemas, type SameShape } from './registry.js';
 
-export const decisionSchema = oneOf(DECISIONS).describe('patch decision');
-export const missionSchema = z.enum(['low', 'medium', 'high']);
+export const decisionSchema = oneOf(DECISION_KINDS).describe('patch decision');
+export const missionSchema = z.enum(MISSIONS);
 const ssvcSchema = oneOf(SSVC_OUTCOMES);
 const nullableString = z.string().nullable();
 const warnings = z.array(z.string()).describe('why the answer may be partial (a source failed, data missing)');
@@ -45,7 +45,7 @@ export const findingReportSchema = z
     cvssVector: nullableString,
     epss: z.number().nullable(),
     ssvc: ssvcSchema,
-    timeline: z.enum(['3 days and forensic investigation', '3 days', '14 days', '60 days', 'fix on system upgrade']).nullable()
+    timeline: z.enum(TIMELINES).nullable()
       .describe('BOD 26-04 timeline; null for network reachability (exposure evidence only)'),
     dueBy: isoInstant.nullable(),
     due: nullableString.describe('how the due date was reached: from first observation, or from the CISA KEV listing when that is later and drives the timeline'),
@@ -118,7 +118,7 @@ export const findingsReportSchema = z
     ...header,
     instanceId: z.string(),
     name: nullableString,
-    minSeverity: z.enum(SEVERITY_ORDER).nullable(),
+    minSeverity: z.enum(MIN_SEVERITIES).nullable(),
     findings: z.array(findingReportSchema),
     filteredOut: z.int().min(0).describe('findings left out by minSeverity'),
     warnings,
@@ -151,7 +151,7 @@ export const planReportSchema = z
     waves: z.array(
       z.strictObject({
         number: z.int().min(1),
-        stage: z.enum(['non-production', 'production']),
+        stage: z.enum(WAVE_STAGES),
         canary: z.boolean(),
         decision: oneOf(PATCHED_DECISIONS),
         instanceIds: z.array(z.string()),
