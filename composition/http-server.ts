@@ -8,10 +8,11 @@
 import { readFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseApiKeysText, type ApiKeyConfig } from '../adapters/inbound/http/api-keys.js';
+import { clientErrorHandler } from '../adapters/inbound/http/client-error.js';
 import { createHttpApp, type HttpApp } from '../adapters/inbound/http/http-app.js';
 
 /** For embedding: the Koa app over an Assistant (the same one `startHttpServer` serves). */
@@ -49,6 +50,14 @@ export interface ServerFlags {
 }
 
 export const DEFAULT_PORT = 8000;
+/** Where --insecure-no-auth listens unless --host is given. */
+export const LOOPBACK = '127.0.0.1';
+/**
+ * On SIGTERM, how long a connection without a request in progress may still deliver one
+ * before it is closed: a request already sent may sit unread in the socket's buffer, and
+ * closing the socket then would reset it instead of answering it.
+ */
+export const IDLE_GRACE_MS = 1_000;
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 function wholeNumber(name: string, raw: string | number | undefined, fallback: number, min: number, max: number): number {
@@ -65,7 +74,11 @@ function wholeNumber(name: string, raw: string | number | undefined, fallback: n
  */
 export async function resolveSettings(flags: ServerFlags, env: Env): Promise<ServerSettings> {
   const port = wholeNumber(flags.port !== undefined ? '--port' : 'PORT', flags.port ?? env.PORT, DEFAULT_PORT, 0, 65_535);
-  const host = flags.host ?? env.HOST ?? '0.0.0.0';
+  const insecureNoAuth = flags.insecureNoAuth === true;
+  // Without keys the fleet, the runs and the audit log are open to whoever reaches the port: only
+  // this machine, unless --host says otherwise on the command line (HOST alone does not, since
+  // images set it for their normal, authenticated use).
+  const host = flags.host ?? (insecureNoAuth ? LOOPBACK : env.HOST ?? '0.0.0.0');
   let keys: ApiKeyConfig[] = [];
   let keysFrom: string | null = null;
   if (flags.apiKeysFile !== undefined) {
@@ -82,7 +95,6 @@ export async function resolveSettings(flags: ServerFlags, env: Env): Promise<Ser
     keys = parseApiKeysText(env.SRE_OPS_API_KEYS, 'SRE_OPS_API_KEYS');
     keysFrom = 'SRE_OPS_API_KEYS';
   }
-  const insecureNoAuth = flags.insecureNoAuth === true;
   if (keys.length === 0 && !insecureNoAuth) {
     throw new ValidationError('apiKeys', 'at least one API key',
       'no API key configured: set SRE_OPS_API_KEYS or pass --api-keys FILE, a JSON array of { "name", "sha256", "scopes" } ' +
@@ -106,6 +118,8 @@ export async function resolveSettings(flags: ServerFlags, env: Env): Promise<Ser
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
+  /** The address it listens on. */
+  readonly host: string;
   readonly app: HttpApp;
   /** Stops accepting, lets requests in flight finish (at most drainMs), then closes every connection. */
   shutdown(reason: string): Promise<void>;
@@ -171,10 +185,25 @@ export async function startHttpServer(
   // reuses a socket the server just closed and answers 502.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  // Node's own 400/431 (a malformed request line, oversized headers) in the error envelope.
+  server.on('clientError', clientErrorHandler(logger));
+  // Every connection, with the number of requests in progress on it (0: idle, or not yet read).
+  const connections = new Map<Socket, number>();
   let inFlight = 0;
-  server.on('request', (_req, res) => {
+  let accepted = 0;
+  server.on('connection', (socket: Socket) => {
+    accepted++;
+    connections.set(socket, 0);
+    socket.once('close', () => connections.delete(socket));
+  });
+  server.on('request', (req, res) => {
     inFlight++;
-    res.once('close', () => inFlight--);
+    const socket = req.socket;
+    connections.set(socket, (connections.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      inFlight--;
+      if (connections.has(socket)) connections.set(socket, Math.max(0, (connections.get(socket) ?? 1) - 1));
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -184,34 +213,52 @@ export async function startHttpServer(
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
-  const shown = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
+  const { port, address } = server.address() as AddressInfo;
+  const shown = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address;
   const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
 
+  const destroyIdle = (): void => {
+    for (const [socket, requests] of connections) if (requests === 0) socket.destroy();
+  };
   let stopping: Promise<void> | null = null;
   const shutdown = (reason: string): Promise<void> => {
     stopping ??= (async () => {
       app.startDraining();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Idle keep-alive sockets would hold close() open; busy ones close after their answer
-      // (draining answers carry Connection: close).
-      server.closeIdleConnections();
+      // Connections the kernel completed before the signal wait in the listen queue, and
+      // closing the listener would reset them. Node takes them from the queue a few per turn of
+      // the loop while it is busy: the loop turns (each with a poll for I/O) until one takes none,
+      // for at most IDLE_GRACE_MS.
+      const acceptUntil = performance.now() + Math.min(IDLE_GRACE_MS, settings.drainMs);
+      for (let seen = -1; seen !== accepted && performance.now() < acceptUntil;) {
+        seen = accepted;
+        await new Promise((resolve) => setImmediate(resolve));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      // Stop listening. http.Server#close would also destroy at once every connection without a
+      // request in progress, including one whose request is sent but not read yet (ECONNRESET):
+      // the listener is closed as a plain net.Server, and idle connections get IDLE_GRACE_MS to
+      // deliver a request (answered, with Connection: close) before they are closed.
+      const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
       // Logged once the listener is closed, so whoever reads it may rely on it.
-      logger.info({ reason, inFlight, drainMs: settings.drainMs }, 'draining');
+      logger.info({ reason, inFlight, connections: connections.size, drainMs: settings.drainMs }, 'draining');
+      // When the grace ends, the loop polls once more before the idle are closed: a loop kept busy
+      // past the grace (a slow assessment) has not read what arrived meanwhile.
+      const grace = setTimeout(() => setImmediate(destroyIdle), Math.min(IDLE_GRACE_MS, settings.drainMs));
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), settings.drainMs)));
       const outcome = await Promise.race([closed.then(() => 'drained' as const), deadline]);
       clearTimeout(timer);
+      clearTimeout(grace);
       if (outcome === 'timeout') {
         logger.warn({ inFlight }, `requests still in flight after ${settings.drainMs} ms: closing their connections`);
-        server.closeAllConnections();
+        for (const socket of connections.keys()) socket.destroy();
         await closed;
       }
       logger.info({ outcome }, 'stopped');
     })();
     return stopping;
   };
-  return { url, port, app, shutdown };
+  return { url, port, host: address, app, shutdown };
 }
 
 /** The Assistant options of a server process (the same names as the CLI's global options). */
@@ -258,9 +305,10 @@ export async function runHttpService(
     process.on('SIGTERM', on);
     process.on('SIGINT', on);
   });
-  logger.info({ url: running.url, port: running.port, host: settings.host, source: assistant.source, keys: settings.keys.length, insecureNoAuth: settings.insecureNoAuth }, 'listening');
+  logger.info({ url: running.url, port: running.port, host: running.host, source: assistant.source, keys: settings.keys.length, insecureNoAuth: settings.insecureNoAuth }, 'listening');
   if (settings.insecureNoAuth) {
-    const warning = 'INSECURE: --insecure-no-auth is set: no API key is checked and every caller is "anonymous" (read scope). Never expose this server.';
+    const where = running.host === LOOPBACK ? `listening on ${LOOPBACK} only (--host ADDRESS overrides)` : `listening on ${running.host}, beyond this machine`;
+    const warning = `INSECURE: --insecure-no-auth is set: no API key is checked and every caller is "anonymous" (read scope); ${where}. Never expose this server.`;
     logger.warn({ insecureNoAuth: true }, warning);
     notice(`\n  !!! ${warning} !!!\n`);
   }

@@ -4,7 +4,9 @@
  *
  * Environment: SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or SLACK_SECRET_ARN naming a JSON secret
  * with signingSecret and botToken; SRE_OPS_SOURCE (demo, snapshot:DIR or aws); SRE_OPS_SLACK_*
- * for who may do what (docs/chat-bots.md). Secrets are read once per container and never logged.
+ * for who may do what (docs/chat-bots.md); SRE_OPS_STATE_TABLE, where the signatures already seen
+ * are recorded (required on Lambda: a replayed request is refused by every instance). Secrets are
+ * read once per container and never logged.
  */
 import type { Assistant } from '../ports/inbound/assistant.js';
 import { slackAccessLists } from '../adapters/inbound/slack/slack-access.js';
@@ -12,6 +14,8 @@ import type { SlackApi } from '../adapters/inbound/slack/slack-api.js';
 import { createSlackBot } from '../adapters/inbound/slack/slack-bot.js';
 import { ValidationError } from '../domain/errors.js';
 import type { DeferredWork } from '../ports/outbound/deferred-work.port.js';
+import type { ReplayGuard } from '../ports/outbound/replay-guard.port.js';
+import { replayGuardFromEnv } from './replay-guard.js';
 import { chatLambdaHandler, deferredRuntime, lazyAssistant, logLine, readJsonSecret, type Env, type LambdaHandler, type SecretsClient } from './chat-lambda.js';
 
 export type { LambdaHandler } from './chat-lambda.js';
@@ -29,6 +33,8 @@ export interface SlackLambdaOptions {
   readonly api?: SlackApi;
   /** Where log lines go (default: JSON on stderr, which Lambda sends to CloudWatch Logs). */
   readonly log?: (line: string) => void;
+  /** Replaces the replay guard chosen from the environment (see composition/replay-guard.ts). */
+  readonly replayGuard?: ReplayGuard;
 }
 
 export interface SlackSecrets {
@@ -62,9 +68,12 @@ export function createSlackLambdaHandler(options: SlackLambdaOptions = {}): Lamb
   const env = options.env ?? process.env;
   const log = options.log ?? logLine('slack');
   return chatLambdaHandler('Slack', log, async () => {
-    const [secrets, work] = await Promise.all([slackSecrets(env, options.secretsClient), deferredRuntime(env, options.deferred)]);
+    const [secrets, work, replayGuard] = await Promise.all([
+      slackSecrets(env, options.secretsClient), deferredRuntime(env, options.deferred), options.replayGuard ?? replayGuardFromEnv(env, log),
+    ]);
     const bot = createSlackBot({
       ...secrets,
+      replayGuard,
       ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
       access: slackAccessLists(env),
       assistant: lazyAssistant(env, options.assistant),

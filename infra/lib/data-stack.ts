@@ -2,7 +2,9 @@
  * The state store's DynamoDB table (patch runs, idempotency keys, risk acceptances, audit log),
  * with the key schema of adapters/outbound/dynamodb/dynamodb-state-store.ts: `pk` / `sk`
  * strings, and the `gsi1` index (`gsi1pk` kind / `gsi1sk` time then id, all attributes) that
- * lists one kind newest first. The service and the bots find it in SRE_OPS_STATE_TABLE.
+ * lists one kind newest first; `expiresAt` (epoch seconds) is its TTL attribute, set on the items of
+ * the replay guard (adapters/outbound/dynamodb/dynamodb-replay-guard.ts) and nothing else. The
+ * service and the bots find it in SRE_OPS_STATE_TABLE.
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
@@ -14,7 +16,7 @@ export interface DataStackProps extends StackProps {
   readonly production: boolean;
 }
 
-export const STATE_TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', index: 'gsi1', indexPartitionKey: 'gsi1pk', indexSortKey: 'gsi1sk' } as const;
+export const STATE_TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', index: 'gsi1', indexPartitionKey: 'gsi1pk', indexSortKey: 'gsi1sk', ttl: 'expiresAt' } as const;
 
 /** What the state store calls (GetItem, PutItem, Query, TransactWriteItems), by IAM action. */
 export const STATE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
@@ -33,6 +35,8 @@ export class DataStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: props.production,
       removalPolicy: removalPolicy(props.production),
+      // The replay guard's items (signatures of chat requests, kept for their window) expire.
+      timeToLiveAttribute: STATE_TABLE_KEYS.ttl,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: STATE_TABLE_KEYS.index,

@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { expect } from 'chai';
+import { TTL_ATTRIBUTE } from '../../adapters/outbound/dynamodb/dynamodb-replay-guard.js';
 import { GSI } from '../../adapters/outbound/dynamodb/dynamodb-state-store.js';
 import { DataStack } from '../../infra/lib/data-stack.js';
 import { onlyResource, synthesized, useSynth } from './support/synth.js';
@@ -18,6 +19,12 @@ describe('infra 6. data', () => {
       Projection: { ProjectionType: 'ALL' },
     }]);
     expect((table.AttributeDefinitions as { AttributeName: string; AttributeType: string }[]).every((a) => a.AttributeType === 'S')).to.equal(true);
+  });
+
+  it("turns TTL on for the replay guard's expiresAt attribute (the attribute the adapter writes)", () => {
+    const table = onlyResource(synthesized().templates.data, 'AWS::DynamoDB::Table').Properties;
+
+    expect(table.TimeToLiveSpecification).to.deep.equal({ AttributeName: TTL_ATTRIBUTE, Enabled: true });
   });
 
   it('is on demand, encrypted, with point-in-time recovery', () => {

@@ -38,3 +38,27 @@ export function bodyOf(event: ApiGatewayEvent): string {
 export function httpResult(statusCode: number, body = '', headers?: Record<string, string>): HttpResult {
   return { statusCode, body, ...(headers ? { headers } : {}) };
 }
+
+/** The project's error envelope (the HTTP API's too): `{ error: { code, message, requestId } }`. */
+export function errorEnvelope(code: string, message: string, requestId: string): { readonly error: { readonly code: string; readonly message: string; readonly requestId: string } } {
+  return { error: { code, message, requestId } };
+}
+
+/** An error answer in the envelope, as JSON. */
+export function errorResult(statusCode: number, code: string, message: string, requestId: string, headers: Record<string, string> = {}): HttpResult {
+  return httpResult(statusCode, JSON.stringify(errorEnvelope(code, message, requestId)), { 'content-type': 'application/json', ...headers });
+}
+
+/** True for an http(s) URL whose host is this machine (localhost, 127.0.0.0/8, ::1). */
+export function isLoopbackUrl(url: unknown): boolean {
+  if (typeof url !== 'string') return false;
+  let host: string;
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return false;
+    host = u.hostname;
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}

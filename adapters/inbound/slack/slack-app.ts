@@ -5,8 +5,10 @@
  * errors at once, and hand everything else to deferred work before acknowledging.
  */
 import { App, AwsLambdaReceiver, LogLevel, type BlockAction, type ButtonAction, type Logger, type RespondArguments } from '@slack/bolt';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { DeferredWork } from '../../../ports/outbound/deferred-work.port.js';
-import { bodyOf, httpResult, type ApiGatewayEvent, type HttpResult } from '../chat/api-gateway-event.js';
+import type { ReplayGuard } from '../../../ports/outbound/replay-guard.port.js';
+import { bodyOf, headersOf, httpResult, type ApiGatewayEvent, type HttpResult } from '../chat/api-gateway-event.js';
 import { LEGACY_ALIASES, parseSlashCommand, type SlashCommandParse } from '../chat/chat-command.js';
 import { helpDocument, problemDocument, workingText, type ChatDoc } from '../chat/chat-documents.js';
 import { describeError } from '../chat/chat-errors.js';
@@ -17,6 +19,10 @@ import { SLACK_JOB, type CommandJob, type DecisionJob } from './slack-payloads.j
 
 export interface SlackAppOptions {
   readonly signingSecret: string;
+  /** Where the signatures already taken are recorded (shared by every instance). */
+  readonly replayGuard: ReplayGuard;
+  /** The clock for the timestamp window (default Date.now). */
+  readonly now?: () => number;
   readonly botToken: string;
   readonly slackApiUrl?: string;
   readonly deferred: DeferredWork;
@@ -123,7 +129,10 @@ export function createSlackHttpHandler(o: SlackAppOptions): SlackHttpHandler {
   app.error(async (err) => o.log(`Slack listener error: ${err.name}: ${err.message}`));
 
   const bolt = receiver.toHandler();
+  const now = o.now ?? Date.now;
   return async (event, context) => {
+    const refused = await refuseStaleOrReplayed(event, o.signingSecret, o.replayGuard, now(), o.log);
+    if (refused) return refused;
     try {
       const res = await bolt(boltEvent(event) as never, context);
       return { statusCode: res.statusCode, body: res.body, ...(res.headers ? { headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)])) } : {}) };
@@ -145,4 +154,48 @@ function boltEvent(event: ApiGatewayEvent): ApiGatewayEvent {
     if (k.toLowerCase() === 'content-type' && headers[k]) headers[k] = (headers[k] as string).split(';')[0]?.trim();
   }
   return { ...event, headers, body: bodyOf(event), isBase64Encoded: false } as ApiGatewayEvent;
+}
+
+/** How long Slack's signature on a request is honoured, either side of its timestamp. */
+export const SIGNATURE_WINDOW_MS = 5 * 60_000;
+/** Kept a minute past the window, for clocks of different instances that disagree a little. */
+const GUARD_MARGIN_MS = 60_000;
+
+function signatureOf(body: string, timestamp: string, secret: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+/**
+ * Checked before Bolt (which checks the signature again, and only a timestamp in the past):
+ * a timestamp more than five minutes away from now, in the past or the future, is refused; a
+ * correctly signed request is then recorded by its signature, and the same signature seen again
+ * within the window is a replay and refused. Only verified signatures are recorded, so nobody
+ * can block a genuine request by sending its signature first. Answers 401 like Bolt (503 when
+ * the guard cannot be reached: a replay could not be told from a first request).
+ */
+async function refuseStaleOrReplayed(event: ApiGatewayEvent, secret: string, guard: ReplayGuard, now: number, log: (line: string) => void): Promise<HttpResult | null> {
+  const headers = headersOf(event);
+  const timestamp = headers['x-slack-request-timestamp'] ?? '';
+  const signature = headers['x-slack-signature'] ?? '';
+  if (!/^\d{1,12}$/.test(timestamp) || !signature) return null; // Bolt refuses these itself
+  const at = Number(timestamp) * 1000;
+  if (Math.abs(now - at) > SIGNATURE_WINDOW_MS) {
+    log(`refused a Slack request whose timestamp is more than five minutes ${at > now ? 'in the future' : 'old'} (401)`);
+    return httpResult(401);
+  }
+  const expected = Buffer.from(signatureOf(bodyOf(event), timestamp, secret));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null; // Bolt refuses and logs it
+  let fresh: boolean;
+  try {
+    fresh = await guard.claim(`slack:${signature}`, at + SIGNATURE_WINDOW_MS + GUARD_MARGIN_MS);
+  } catch (err) {
+    log(`could not check a Slack request for replay (503): ${err instanceof Error ? err.message : String(err)}`);
+    return httpResult(503);
+  }
+  if (!fresh) {
+    log('refused a replayed Slack request: its signature was already used (401)');
+    return httpResult(401);
+  }
+  return null;
 }

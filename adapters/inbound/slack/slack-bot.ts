@@ -3,6 +3,7 @@
  * set of options. The composition root builds it once per Lambda container.
  */
 import type { DeferredJob, DeferredWork } from '../../../ports/outbound/deferred-work.port.js';
+import type { ReplayGuard } from '../../../ports/outbound/replay-guard.port.js';
 import type { ApiGatewayEvent, HttpResult } from '../chat/api-gateway-event.js';
 import type { AccessLists } from '../chat/chat-access.js';
 import type { Assistant } from '../../../ports/inbound/assistant.js';
@@ -13,6 +14,8 @@ import { SlackJobs } from './slack-jobs.js';
 
 export interface SlackBotOptions {
   readonly signingSecret: string;
+  /** Records the signatures taken, so that a replayed request is refused. */
+  readonly replayGuard: ReplayGuard;
   readonly botToken: string;
   /** Slack's Web API base ("https://slack.com/api/" when absent). */
   readonly slackApiUrl?: string;
@@ -42,7 +45,7 @@ export function createSlackBot(o: SlackBotOptions): SlackBot {
   const mainCommand = o.mainCommand ?? '/sre';
   const api = o.api ?? new WebClientSlackApi({ botToken: o.botToken, ...(o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {}), log });
   const access = new SlackAccess(o.access, api, now);
-  const handle = createSlackHttpHandler({ signingSecret: o.signingSecret, botToken: o.botToken, ...(o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {}), deferred: o.deferred, api, mainCommand, log });
+  const handle = createSlackHttpHandler({ signingSecret: o.signingSecret, replayGuard: o.replayGuard, now, botToken: o.botToken, ...(o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {}), deferred: o.deferred, api, mainCommand, log });
   const jobs = new SlackJobs({
     assistant: o.assistant, api, access, deferred: o.deferred, surface: { command: mainCommand }, now, log,
     ...(o.progressIntervalMs !== undefined ? { progressIntervalMs: o.progressIntervalMs } : {}),

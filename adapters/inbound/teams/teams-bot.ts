@@ -9,8 +9,9 @@ import {
   CloudAdapter, ConfigurationBotFrameworkAuthentication, TeamsActivityHandler, TurnContext,
   type Activity, type ConfigurationBotFrameworkAuthenticationOptions, type InvokeResponse,
 } from 'botbuilder';
+import { randomUUID } from 'node:crypto';
 import type { DeferredJob, DeferredWork } from '../../../ports/outbound/deferred-work.port.js';
-import { httpResult, type ApiGatewayEvent, type HttpResult } from '../chat/api-gateway-event.js';
+import { errorEnvelope, errorResult, isLoopbackUrl, type ApiGatewayEvent, type HttpResult } from '../chat/api-gateway-event.js';
 import type { AccessLists } from '../chat/chat-access.js';
 import type { Assistant } from '../../../ports/inbound/assistant.js';
 import { ChatUsageError, parseChatCommand, type ChatCommand } from '../chat/chat-command.js';
@@ -24,10 +25,15 @@ import { storedReference, TEAMS_JOB, type TeamsCommandJob, type TeamsDecisionJob
 export interface TeamsBotOptions {
   /**
    * botbuilder's configuration: MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId,
-   * MicrosoftAppType and, for other clouds, its endpoint keys. No app id: no authentication
-   * (local testing with the Bot Framework Emulator only).
+   * MicrosoftAppType and, for other clouds, its endpoint keys.
    */
   readonly auth: ConfigurationBotFrameworkAuthenticationOptions;
+  /**
+   * Emulator mode (no app id: requests are NOT authenticated), for the Bot Framework Emulator on
+   * this machine only: an activity whose serviceUrl is not on loopback is refused (403), and
+   * every answer says that nothing is authenticated (a header, and a line on every reply).
+   */
+  readonly emulator?: boolean;
   readonly access: AccessLists;
   readonly assistant: () => Promise<Assistant>;
   readonly deferred: DeferredWork;
@@ -43,6 +49,10 @@ export interface TeamsBot {
 
 const SURFACE: Surface = { command: 'sre' };
 
+/** What every answer says in emulator mode. */
+export const EMULATOR_NOTICE = 'Emulator mode: requests to this bot are NOT authenticated (SRE_OPS_TEAMS_EMULATOR); for local testing only.';
+export const EMULATOR_HEADER = 'x-sre-ops-authentication';
+
 /** The command text of a message: mentions of the bot and a leading "sre" taken off. */
 export function commandText(context: TurnContext): string {
   const withoutMention = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
@@ -54,10 +64,27 @@ export function commandText(context: TurnContext): string {
 }
 
 const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+/** Network failures of a fetch (node-fetch's FetchError carries the system code). */
+const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * True when the Bot Framework's OpenID metadata or signing keys could not be fetched: the
+ * request may be genuine, the bot just cannot check it now (503, retry), unlike a refused token.
+ */
+export function isKeyFetchFailure(err: unknown): boolean {
+  const e = err as { name?: unknown; code?: unknown; message?: unknown; cause?: { code?: unknown } } | null;
+  if (!e) return false;
+  if (typeof e.message === 'string' && /^Failed to load (openID config|Keys)\b/.test(e.message)) return true;
+  if (e.name === 'FetchError' || e.name === 'AbortError') return true;
+  return NETWORK_CODES.has(String(e.code)) || NETWORK_CODES.has(String(e.cause?.code));
+}
 
 /**
  * botbuilder answers 401 to a missing or refused token but 500 to one it cannot verify at all
- * (a forged signature surfaces as jsonwebtoken's own error). Both are refusals: 401, logged here.
+ * (a forged signature surfaces as jsonwebtoken's own error), and puts its own error text in the
+ * body. Here: a refused token is 401; signing keys that cannot be fetched, 503; anything else,
+ * 500. Every answer is the project's error envelope, and the text of the failure goes only to
+ * the log, under the request id the answer names.
  */
 class LambdaCloudAdapter extends CloudAdapter {
   constructor(auth: ConstructorParameters<typeof CloudAdapter>[0], private readonly log: (line: string) => void) {
@@ -69,9 +96,17 @@ class LambdaCloudAdapter extends CloudAdapter {
       return await super.processActivity(authorization as string, activity, logic);
     } catch (err) {
       const e = err as { name?: string; message?: string; statusCode?: number };
-      if (e.statusCode !== 401 && !TOKEN_ERRORS.has(e.name ?? '')) throw err;
-      this.log(`refused a request without a valid Bot Framework token (401): ${e.message ?? e.name}`);
-      return { status: 401, body: { error: 'Unauthorized' } };
+      const requestId = randomUUID();
+      if (isKeyFetchFailure(err)) {
+        this.log(`the Bot Framework signing keys could not be fetched (503, request ${requestId}): ${e.name}: ${e.message}`);
+        return { status: 503, body: errorEnvelope('SERVICE_UNAVAILABLE', 'the Bot Framework signing keys cannot be fetched now; retry shortly', requestId) };
+      }
+      if (e.statusCode === 401 || TOKEN_ERRORS.has(e.name ?? '')) {
+        this.log(`refused a request without a valid Bot Framework token (401): ${e.message ?? e.name}`);
+        return { status: 401, body: errorEnvelope('UNAUTHORIZED', 'a valid Bot Framework token is required', requestId) };
+      }
+      this.log(`request failed (500, request ${requestId}): ${e.name}: ${e.message}`);
+      return { status: 500, body: errorEnvelope('INTERNAL', `internal error; the log has it under request id ${requestId}`, requestId) };
     }
   }
 }
@@ -148,13 +183,31 @@ export function createTeamsBot(o: TeamsBotOptions): TeamsBot {
       // The conversation cannot be reached either; the log line above is all there is.
     }
   };
+  if (o.emulator) {
+    adapter.use({
+      onTurn: async (context, next) => {
+        context.onSendActivities(async (_ctx, activities, send) => {
+          for (const a of activities) a.text = a.text ? `${EMULATOR_NOTICE}\n\n${a.text}` : EMULATOR_NOTICE;
+          return send();
+        });
+        await next();
+      },
+    });
+  }
+  const emulatorHeaders: Record<string, string> = o.emulator ? { [EMULATOR_HEADER]: 'none (emulator mode)' } : {};
   return {
     async handle(event) {
       const parsed = toBotRequest(event);
       if ('error' in parsed) return parsed.error;
+      if (o.emulator && !isLoopbackUrl(parsed.request.body?.serviceUrl)) {
+        const requestId = randomUUID();
+        log(`emulator mode: refused an activity whose serviceUrl is not on this machine (403, request ${requestId})`);
+        return errorResult(403, 'FORBIDDEN', 'emulator mode answers only a Bot Framework Emulator on this machine (a serviceUrl on localhost)', requestId, emulatorHeaders);
+      }
       const res = new CapturedResponse();
       await adapter.process(parsed.request, res, (context) => bot.run(context));
-      return res.finished ? res.toResult() : httpResult(500);
+      const result = res.finished ? res.toResult() : errorResult(500, 'INTERNAL', 'the request was not answered', randomUUID());
+      return o.emulator ? { ...result, headers: { ...result.headers, ...emulatorHeaders } } : result;
     },
     runJob: (job) => jobs.run(job),
   };

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { request, type ClientRequest } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256Hex } from '../../../adapters/inbound/http/api-keys.js';
@@ -9,6 +10,31 @@ import { NOW } from './http-test-kit.js';
 import { serverCommand, spawnServer, type ServerProcess } from './server-process.js';
 
 const KEY = 'k-process-test-0123456789';
+
+/**
+ * Resolves once the server has read the request's headers: it answers `Expect: 100-continue`
+ * with an interim 100 when it starts the request, so the request is then in flight there.
+ */
+function serverHasRequest(req: ClientRequest): Promise<void> {
+  return new Promise((resolve) => req.once('continue', () => resolve()));
+}
+
+/** Sends raw bytes on a fresh connection and resolves with everything the server answers. */
+function rawExchange(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    socket.setEncoding('utf8').on('data', (d: string) => (text += d)).on('end', () => resolve(text)).on('error', reject);
+  });
+}
+
+/** The status, headers (lower-case names) and JSON body of one raw HTTP/1.1 answer. */
+function parseRaw(text: string): { status: number; headers: Record<string, string>; body: unknown } {
+  const [head = '', body = ''] = text.split('\r\n\r\n');
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+  return { status: Number(statusLine.split(' ')[1]), headers, body: body ? JSON.parse(body) : null };
+}
 const KEYS_JSON = JSON.stringify([{ name: 'ops-bot', sha256: sha256Hex(KEY), scopes: ['read', 'operate'] }]);
 
 describe('the HTTP service process (composition/http-server, spawned)', function () {
@@ -73,7 +99,7 @@ describe('the HTTP service process (composition/http-server, spawned)', function
     const port = await running.listening;
     const body = JSON.stringify({ instances: ['dev-sandbox'], dryRun: true, reason: 'drain test' });
     // A request whose body arrives in two halves: it is in flight while the signal lands.
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/patch-runs', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-api-key': KEY } });
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/patch-runs', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-api-key': KEY, expect: '100-continue' } });
     const answer = new Promise<{ status: number; connection: string | undefined; text: string }>((resolve, reject) => {
       req.on('error', reject);
       req.on('response', (res) => {
@@ -82,7 +108,7 @@ describe('the HTTP service process (composition/http-server, spawned)', function
       });
     });
     req.write(body.slice(0, 10));
-    await new Promise((r) => setTimeout(r, 300));
+    await serverHasRequest(req);
 
     running.kill('SIGTERM');
     await running.waitForLog('draining');
@@ -103,21 +129,99 @@ describe('the HTTP service process (composition/http-server, spawned)', function
     running = spawnServer(serverCommand(), env({ SRE_OPS_API_KEYS: KEYS_JSON, SRE_OPS_DRAIN_SECONDS: '1' }));
     const port = await running.listening;
     const stuck = new Promise<string>((resolve) => {
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/patch-runs', headers: { 'content-type': 'application/json', 'content-length': 1000, 'x-api-key': KEY } });
+      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/patch-runs', headers: { 'content-type': 'application/json', 'content-length': 1000, 'x-api-key': KEY, expect: '100-continue' } });
       req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
       req.on('response', (res) => resolve(`answered ${res.statusCode}`));
       req.write('{"instances":');
+      void serverHasRequest(req).then(() => running!.kill('SIGTERM'));
     });
-    await new Promise((r) => setTimeout(r, 300));
-    const started = Date.now();
 
-    running.kill('SIGTERM');
     const code = await running.exited;
 
+    // Cut off by the deadline, not answered: the log says which, and the client sees the reset.
     expect(code).to.equal(0);
-    expect(Date.now() - started).to.be.within(900, 10_000);
     expect(await stuck).to.equal('ECONNRESET');
+    expect(running.stdout()).to.match(/"inFlight":1,.*"msg":"draining"/);
     expect(running.stdout()).to.contain('requests still in flight after 1000 ms');
+    expect(running.stdout()).to.match(/"outcome":"timeout".*"msg":"stopped"/);
+  });
+
+  it('on SIGTERM answers every request already sent, on 40 fresh connections, then refuses new connections and exits 0', async () => {
+    running = spawnServer(serverCommand(), env({ SRE_OPS_API_KEYS: KEYS_JSON }));
+    const port = await running.listening;
+    const sockets: Socket[] = [];
+    const answers: Promise<string>[] = [];
+    // 40 connections, each sending a whole request (handed to the kernel) before the signal.
+    await Promise.all(Array.from({ length: 40 }, () => new Promise<void>((sent, failed) => {
+      const socket = connect(port, '127.0.0.1');
+      sockets.push(socket);
+      let text = '';
+      answers.push(new Promise((resolve) => {
+        socket.setEncoding('utf8').on('data', (d: string) => (text += d));
+        socket.on('close', () => resolve(text));
+        socket.on('error', (e: NodeJS.ErrnoException) => (text += `[${e.code ?? e.message}]`));
+      }));
+      socket.once('error', failed);
+      socket.once('connect', () => socket.write(`GET /v1/plan HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: ${KEY}\r\n\r\n`, () => sent()));
+    })));
+
+    running.kill('SIGTERM');
+    await running.waitForLog('draining');
+    const refused = await new Promise<string>((resolve) => {
+      const late = connect(port, '127.0.0.1');
+      late.once('connect', () => (late.destroy(), resolve('accepted')));
+      late.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    });
+    const texts = await Promise.all(answers);
+    const code = await running.exited;
+
+    const statuses = texts.map((t) => t.split(' ')[1] ?? t);
+    expect(statuses.filter((st) => st === '200'), `answers: ${statuses.join(', ')}`).to.have.length(40);
+    expect(texts.every((t) => /\r\nconnection: close\r\n/i.test(t))).to.equal(true);
+    expect(refused).to.equal('ECONNREFUSED');
+    expect(code).to.equal(0);
+  });
+
+  it('--insecure-no-auth listens on 127.0.0.1 even when HOST says 0.0.0.0, and says so', async () => {
+    running = spawnServer([...serverCommand(), '--insecure-no-auth'], env({ HOST: '0.0.0.0' }));
+    const listening = await running.waitForLog('listening');
+    running.kill('SIGTERM');
+
+    expect(listening.host).to.equal('127.0.0.1');
+    expect(await running.exited).to.equal(0);
+    expect(running.stderr()).to.contain('listening on 127.0.0.1 only (--host ADDRESS overrides)');
+    expect(running.stdout()).to.match(/"level":"warn".*INSECURE.*listening on 127\.0\.0\.1 only/);
+  });
+
+  it('--insecure-no-auth with an explicit --host listens there, and warns on every start', async () => {
+    running = spawnServer([...serverCommand(), '--insecure-no-auth', '--host', '0.0.0.0'], env());
+    const listening = await running.waitForLog('listening');
+    running.kill('SIGTERM');
+
+    expect(listening.host).to.equal('0.0.0.0');
+    expect(await running.exited).to.equal(0);
+    expect(running.stderr()).to.contain('!!! INSECURE: --insecure-no-auth is set').and.contain('listening on 0.0.0.0, beyond this machine');
+  });
+
+  it('a malformed request line and oversized headers get the error envelope and the security headers (400, 431)', async () => {
+    running = spawnServer(serverCommand(), env({ SRE_OPS_API_KEYS: KEYS_JSON }));
+    const port = await running.listening;
+
+    const bad = parseRaw(await rawExchange(port, 'NOT HTTP AT ALL\r\n\r\n'));
+    const big = parseRaw(await rawExchange(port, `GET /health HTTP/1.1\r\nHost: x\r\nx-filler: ${'a'.repeat(20_000)}\r\n\r\n`));
+    running.kill('SIGTERM');
+    await running.exited;
+
+    expect(bad.status).to.equal(400);
+    expect(bad.body).to.deep.include({ error: { code: 'BAD_REQUEST', message: 'the request is not valid HTTP/1.1', requestId: bad.headers['x-request-id'] } });
+    expect(big.status).to.equal(431);
+    expect((big.body as { error: { code: string } }).error.code).to.equal('HEADERS_TOO_LARGE');
+    for (const r of [bad, big]) {
+      expect(r.headers['content-type']).to.equal('application/json; charset=utf-8');
+      expect(r.headers['x-content-type-options']).to.equal('nosniff');
+      expect(r.headers['content-security-policy']).to.equal("default-src 'none'; frame-ancestors 'none'");
+      expect(r.headers.connection).to.equal('close');
+    }
   });
 
   describe('sre-ops serve (the CLI service)', () => {

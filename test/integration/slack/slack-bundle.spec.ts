@@ -6,21 +6,14 @@ import { pathToFileURL } from 'node:url';
 import type { HttpResult } from '../../../adapters/inbound/chat/api-gateway-event.js';
 import { bundleLambdas, LAMBDAS, type BundleResult } from '../../../scripts/bundle-lambdas.js';
 import { startCaptureServer, type CaptureServer } from '../../support/capture-server.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import sinon from 'sinon';
+import { createStateTable } from '../../../adapters/outbound/dynamodb/dynamodb-state-store.js';
+import { MOTO_CREDENTIALS, MOTO_REGION, useMoto } from '../../support/moto.js';
+import { withEnv } from '../../support/with-env.js';
 import { BOT_TOKEN, SIGNING_SECRET, slashCommand } from './slack-events.js';
 
 type Handler = (event: unknown, context: unknown) => Promise<HttpResult | undefined>;
-
-/** Sets variables for one test and puts the old values back. */
-function withEnv(vars: Record<string, string>): () => void {
-  const old = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  return () => {
-    for (const [k, v] of Object.entries(old)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
-}
 
 describe('the Slack Lambda bundle (npm run bundle), loaded and called as Lambda would', function () {
   this.timeout(60_000);
@@ -29,6 +22,20 @@ describe('the Slack Lambda bundle (npm run bundle), loaded and called as Lambda 
   let bundle: string;
   let server: CaptureServer;
   let restore: () => void;
+  const moto = useMoto();
+  let table: string;
+  let tables = 0;
+  /** The state table in moto, as the deployed functions find it (SRE_OPS_STATE_TABLE). */
+  const stateTableEnv = (): Record<string, string> => ({
+    SRE_OPS_STATE_TABLE: table, AWS_ENDPOINT_URL_DYNAMODB: moto.endpoint, AWS_REGION: MOTO_REGION,
+    AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+  });
+  beforeEach(async () => {
+    table = `sre-ops-state-${++tables}`;
+    const c = new DynamoDBClient({ endpoint: moto.endpoint, region: MOTO_REGION, credentials: MOTO_CREDENTIALS });
+    await createStateTable(c, table);
+    c.destroy();
+  });
 
   before(async () => {
     out = mkdtempSync(join(tmpdir(), 'sre-ops-bundle-'));
@@ -100,8 +107,7 @@ describe('the Slack Lambda bundle (npm run bundle), loaded and called as Lambda 
   it('on Lambda, hands slow work to an asynchronous self-invocation, whose event then answers on the response_url', async () => {
     restore = withEnv({
       SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SRE_OPS_SOURCE: 'demo', XDG_CONFIG_HOME: join(out, 'config'),
-      AWS_LAMBDA_FUNCTION_NAME: 'sre-slack', AWS_LAMBDA_FUNCTION_VERSION: '7', AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_ENDPOINT_URL_LAMBDA: server.url,
+      AWS_LAMBDA_FUNCTION_NAME: 'sre-slack', AWS_LAMBDA_FUNCTION_VERSION: '7', ...stateTableEnv(), AWS_ENDPOINT_URL_LAMBDA: server.url,
     });
     const handler = await load('lambda');
 
@@ -116,5 +122,59 @@ describe('the Slack Lambda bundle (npm run bundle), loaded and called as Lambda 
     expect(done).to.equal(undefined);
     const answer = server.to('/hooks/2')[0]!;
     expect(JSON.stringify(answer.body)).to.include('Fleet risk').and.include('source demo');
+  });
+
+  it('refuses a replay of a signed request, on the same instance and on another one (the state table is shared)', async () => {
+    restore = withEnv({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SRE_OPS_SOURCE: 'demo', XDG_CONFIG_HOME: join(out, 'config'), ...stateTableEnv() });
+    const first = await load('replay-a');
+    const second = await load('replay-b');
+    const request = slashCommand('help', { responseUrl: `${server.url}/hooks/3` });
+    const quiet = sinon.stub(console, 'error');
+    let results: (HttpResult | undefined)[];
+    try {
+      results = [await first(request, {}), await first(request, {}), await second(request, {})];
+    } finally {
+      quiet.restore();
+    }
+
+    expect(results.map((r) => r?.statusCode)).to.deep.equal([200, 401, 401]);
+    expect(quiet.getCalls().map((c) => String(c.args[0])).join('\n')).to.include('refused a replayed Slack request: its signature was already used (401)');
+  });
+
+  it('refuses a timestamp more than five minutes in the future, like a stale one', async () => {
+    restore = withEnv({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SRE_OPS_SOURCE: 'demo', XDG_CONFIG_HOME: join(out, 'config'), ...stateTableEnv() });
+    const handler = await load('future');
+    const now = Math.floor(Date.now() / 1000);
+    const quiet = sinon.stub(console, 'error');
+    let results: (HttpResult | undefined)[];
+    try {
+      results = [
+        await handler(slashCommand('help', { responseUrl: `${server.url}/hooks/4`, timestamp: now + 6 * 60 }), {}),
+        await handler(slashCommand('help', { responseUrl: `${server.url}/hooks/4`, timestamp: now - 6 * 60 }), {}),
+        await handler(slashCommand('help', { responseUrl: `${server.url}/hooks/4`, timestamp: now + 60 }), {}),
+      ];
+    } finally {
+      quiet.restore();
+    }
+
+    expect(results.map((r) => r?.statusCode)).to.deep.equal([401, 401, 200]);
+  });
+
+  it('on Lambda without a state table, refuses to start and says which variable is missing', async () => {
+    restore = withEnv({
+      SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SRE_OPS_SOURCE: 'demo', XDG_CONFIG_HOME: join(out, 'config'),
+      AWS_LAMBDA_FUNCTION_NAME: 'sre-slack', AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_LAMBDA: server.url,
+    });
+    const handler = await load('no-table');
+    const quiet = sinon.stub(console, 'error');
+    let res: HttpResult | undefined;
+    try {
+      res = await handler(slashCommand('help', { responseUrl: `${server.url}/hooks/5` }), {});
+    } finally {
+      quiet.restore();
+    }
+
+    expect(res?.statusCode).to.equal(500);
+    expect(quiet.getCalls().map((c) => String(c.args[0])).join('\n')).to.include('SRE_OPS_STATE_TABLE is not set: on Lambda the bot records request signatures in the state table');
   });
 });

@@ -81,7 +81,7 @@ export function buttonClick(o: ClickOptions): APIGatewayProxyEvent | APIGatewayP
     user: { id: o.user, username: o.userName ?? o.user.toLowerCase(), name: o.userName ?? o.user.toLowerCase(), team_id: 'T0001' },
     api_app_id: 'A0001', token: 'deprecated-verification-token',
     container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: false },
-    trigger_id: 'trigger-click', team: { id: 'T0001', domain: 'acme' }, enterprise: null, is_enterprise_install: false,
+    trigger_id: `trigger-click-${Math.random().toString(36).slice(2)}`, team: { id: 'T0001', domain: 'acme' }, enterprise: null, is_enterprise_install: false,
     channel: { id: channel, name: 'ops' },
     message: { type: 'message', ts, text: 'Patch run needs approval', bot_id: 'B0001' },
     response_url: o.responseUrl,

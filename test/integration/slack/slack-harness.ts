@@ -1,4 +1,5 @@
 /** One Slack Lambda handler over the demo fleet, with Slack's APIs and response_urls on loopback. */
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InProcessDeferredWork } from '../../../adapters/outbound/memory/in-process-deferred-work.js';
@@ -84,6 +85,8 @@ export async function slackHarness(o: { env?: Record<string, string>; assistant?
       SLACK_API_URL: `${slack.url}/api/`,
       SRE_OPS_SLACK_REQUESTERS: REQUESTER,
       SRE_OPS_SLACK_APPROVERS: APPROVER_GROUP,
+      // The replay guard's SQLite file (no state table here) goes to a fresh folder, not ~.
+      XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'sre-ops-slack-')),
       ...o.env,
     },
     assistant: async () => assistant,

@@ -1,5 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { expect } from 'chai';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createSlackLambdaHandler } from '../../../composition/slack-lambda.js';
 import { InProcessDeferredWork } from '../../../adapters/outbound/memory/in-process-deferred-work.js';
 import { startCaptureServer, type CaptureServer } from '../../support/capture-server.js';
@@ -10,6 +12,8 @@ describe('Slack secrets from Secrets Manager (SLACK_SECRET_ARN, a local Secrets 
   let sm: CaptureServer;
   let secret: unknown;
   const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sre-ops/slack-AbCdEf';
+  // The replay guard's SQLite file goes here, not under ~.
+  const config = join(tmpdir(), `sre-ops-slack-secrets-${process.pid}`);
 
   beforeEach(async () => {
     secret = { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN };
@@ -27,7 +31,7 @@ describe('Slack secrets from Secrets Manager (SLACK_SECRET_ARN, a local Secrets 
 
   it('reads the signing secret and token once per container and verifies requests with them', async () => {
     const logs: string[] = [];
-    const handler = createSlackLambdaHandler({ env: { SLACK_SECRET_ARN: ARN }, secretsClient: client(), deferred: new InProcessDeferredWork(), log: (l) => logs.push(l) });
+    const handler = createSlackLambdaHandler({ env: { SLACK_SECRET_ARN: ARN, XDG_CONFIG_HOME: config }, secretsClient: client(), deferred: new InProcessDeferredWork(), log: (l) => logs.push(l) });
 
     const results = [];
     for (let i = 0; i < 3; i++) results.push(await handler(slashCommand('help', { responseUrl: 'http://127.0.0.1:9/unused' }), {}));
@@ -42,7 +46,7 @@ describe('Slack secrets from Secrets Manager (SLACK_SECRET_ARN, a local Secrets 
   it('answers 500 when the secret lacks a field, logs which field (never a value), and tries again on the next request', async () => {
     secret = { signingSecret: SIGNING_SECRET };
     const logs: string[] = [];
-    const handler = createSlackLambdaHandler({ env: { SLACK_SECRET_ARN: ARN }, secretsClient: client(), deferred: new InProcessDeferredWork(), log: (l) => logs.push(l) });
+    const handler = createSlackLambdaHandler({ env: { SLACK_SECRET_ARN: ARN, XDG_CONFIG_HOME: config }, secretsClient: client(), deferred: new InProcessDeferredWork(), log: (l) => logs.push(l) });
 
     const first = await handler(slashCommand('help', { responseUrl: 'http://127.0.0.1:9/unused' }), {});
     secret = { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN };
@@ -56,7 +60,7 @@ describe('Slack secrets from Secrets Manager (SLACK_SECRET_ARN, a local Secrets 
 
   it('says which variables to set when there are no credentials at all', async () => {
     const logs: string[] = [];
-    const handler = createSlackLambdaHandler({ env: {}, deferred: new InProcessDeferredWork(), log: (l) => logs.push(l) });
+    const handler = createSlackLambdaHandler({ env: { XDG_CONFIG_HOME: config }, deferred: new InProcessDeferredWork(), log: (l) => logs.push(l) });
 
     const res = await handler(slashCommand('help', { responseUrl: 'http://127.0.0.1:9/unused' }), {});
 
@@ -67,7 +71,7 @@ describe('Slack secrets from Secrets Manager (SLACK_SECRET_ARN, a local Secrets 
   it('never logs a secret that is not JSON', async () => {
     secret = `not json ${SIGNING_SECRET}`;
     const logs: string[] = [];
-    const handler = createSlackLambdaHandler({ env: { SLACK_SECRET_ARN: ARN }, secretsClient: client(), deferred: new InProcessDeferredWork(), log: (l) => logs.push(l) });
+    const handler = createSlackLambdaHandler({ env: { SLACK_SECRET_ARN: ARN, XDG_CONFIG_HOME: config }, secretsClient: client(), deferred: new InProcessDeferredWork(), log: (l) => logs.push(l) });
 
     const res = await handler(slashCommand('help', { responseUrl: 'http://127.0.0.1:9/unused' }), {});
 

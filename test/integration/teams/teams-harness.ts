@@ -38,8 +38,10 @@ export async function teamsHarness(o: { env?: (connectorUrl: string) => Record<s
   const { assistant, spy } = spied(o.assistant ? o.assistant(base) : base);
   const deferred = new InProcessDeferredWork();
   const logs: string[] = [];
+  const extra = o.env?.(connector.url) ?? {};
   const handler = createTeamsLambdaHandler({
-    env: { SRE_OPS_TEAMS_REQUESTERS: REQUESTER_AAD, SRE_OPS_TEAMS_APPROVERS: APPROVER_AAD, ...o.env?.(connector.url) },
+    // Without an app id of its own, a test runs the bot in emulator mode (its connector is on loopback).
+    env: { SRE_OPS_TEAMS_REQUESTERS: REQUESTER_AAD, SRE_OPS_TEAMS_APPROVERS: APPROVER_AAD, ...(extra.MicrosoftAppId ? {} : { SRE_OPS_TEAMS_EMULATOR: 'true' }), ...extra },
     assistant: async () => assistant,
     deferred: o.deferred ?? deferred,
     log: (line) => logs.push(line),

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { EMULATOR_NOTICE } from '../../../adapters/inbound/teams/teams-bot.js';
 import sinon from 'sinon';
 import type { HttpResult } from '../../../adapters/inbound/chat/api-gateway-event.js';
 import type { DeferredJob } from '../../../ports/outbound/deferred-work.port.js';
@@ -78,7 +79,8 @@ describe('Teams Lambda handler (API Gateway events, Bot Framework connector on l
     expect(cardText(updates[0]!)).to.include('approved by Bob');
     expect(cardOf(updates[0]!).actions ?? []).to.have.length(0);
     expect(cardText(updates.at(-1)!)).to.include('succeeded');
-    expect(h.sent().at(-1)!.body.text).to.equal('Patch run run-1 succeeded');
+    // The harness runs the bot in emulator mode: every reply says so first.
+    expect(h.sent().at(-1)!.body.text).to.equal(`${EMULATOR_NOTICE}\n\nPatch run run-1 succeeded`);
   });
 
   it('refuses a patch request from someone without the operator role, naming the setting', async () => {

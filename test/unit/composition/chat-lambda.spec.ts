@@ -54,8 +54,16 @@ describe('chat Lambda configuration', () => {
   it('takes the Bot Framework settings from the environment and insists on a password with an app id', async () => {
     const auth = await teamsAuth({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', MicrosoftAppTenantId: 'tenant', MicrosoftAppType: 'SingleTenant', HOME: '/root' });
 
-    expect(auth).to.deep.equal({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', MicrosoftAppTenantId: 'tenant', MicrosoftAppType: 'SingleTenant' });
+    expect(auth).to.deep.equal({ auth: { MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', MicrosoftAppTenantId: 'tenant', MicrosoftAppType: 'SingleTenant' }, emulator: false });
     await expect(teamsAuth({ MicrosoftAppId: 'app' })).to.be.rejectedWith(ValidationError, 'MicrosoftAppId is set but MicrosoftAppPassword is not');
-    expect(await teamsAuth({})).to.deep.equal({});
+  });
+
+  it('refuses to start without an app id, naming it, unless the emulator switch is set (and then not on Lambda)', async () => {
+    await expect(teamsAuth({})).to.be.rejectedWith(ValidationError, /^MicrosoftAppId is not set: the Teams bot does not start without its app id and credentials/);
+    await expect(teamsAuth({ MicrosoftAppPassword: 'pw' })).to.be.rejectedWith(ValidationError, /^MicrosoftAppId is not set/);
+    expect(await teamsAuth({ SRE_OPS_TEAMS_EMULATOR: 'true' })).to.deep.equal({ auth: {}, emulator: true });
+    await expect(teamsAuth({ SRE_OPS_TEAMS_EMULATOR: 'true', AWS_LAMBDA_FUNCTION_NAME: 'sre-teams' })).to.be.rejectedWith(ValidationError, /refused on Lambda/);
+    await expect(teamsAuth({ SRE_OPS_TEAMS_EMULATOR: 'true', MicrosoftAppId: 'app' })).to.be.rejectedWith(ValidationError, /^SRE_OPS_TEAMS_EMULATOR=true runs without authentication/);
+    await expect(teamsAuth({ SRE_OPS_TEAMS_EMULATOR: 'yes please' })).to.be.rejectedWith(ValidationError, 'SRE_OPS_TEAMS_EMULATOR: expected true or false, got "yes please"');
   });
 });

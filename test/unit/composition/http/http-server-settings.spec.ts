@@ -39,6 +39,13 @@ describe('http-server settings (flags over environment over defaults)', () => {
     expect((await resolveSettings({ insecureNoAuth: true }, {})).insecureNoAuth).to.equal(true);
   });
 
+  it('insecureNoAuth listens on loopback unless --host is given (HOST alone does not widen it)', async () => {
+    expect((await resolveSettings({ insecureNoAuth: true }, {})).host).to.equal('127.0.0.1');
+    expect((await resolveSettings({ insecureNoAuth: true }, { HOST: '0.0.0.0' })).host).to.equal('127.0.0.1');
+    expect((await resolveSettings({ insecureNoAuth: true, host: '0.0.0.0' }, {})).host).to.equal('0.0.0.0');
+    expect((await resolveSettings({}, { SRE_OPS_API_KEYS: KEYS, HOST: '0.0.0.0' })).host).to.equal('0.0.0.0');
+  });
+
   it('errors name the flag or variable', async () => {
     await expect(resolveSettings({}, { SRE_OPS_API_KEYS: KEYS, PORT: 'http' })).to.be.rejectedWith(/^PORT: expected a whole number from 0 to 65535, got "http"/);
     await expect(resolveSettings({ port: 70000 }, { SRE_OPS_API_KEYS: KEYS })).to.be.rejectedWith(/^--port: expected a whole number from 0 to 65535, got "70000"/);
