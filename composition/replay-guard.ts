@@ -7,12 +7,13 @@
  */
 import { ValidationError } from '../domain/errors.js';
 import type { ReplayGuard } from '../ports/outbound/replay-guard.port.js';
-import { resolveStateStore } from './config.js';
+import { resolveStateStore, stateStoreFromEnv } from './config.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 export async function replayGuardFromEnv(env: Env, log: (line: string) => void): Promise<ReplayGuard> {
-  const spec = resolveStateStore(undefined, env);
+  // Never null: stateStoreFromEnv always names a store (the state table, else the SQLite file).
+  const spec = resolveStateStore(stateStoreFromEnv(env), env)!;
   if (spec.kind === 'dynamodb') {
     const [{ DynamoDbReplayGuard }, { createDynamoDbClient }] = await Promise.all([
       import('../adapters/outbound/dynamodb/dynamodb-replay-guard.js'),
