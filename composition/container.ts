@@ -35,7 +35,7 @@ import { CancelPatchRun } from '../ports/inbound/cancel-patch-run.use-case.js';
 import { CancelSchedule } from '../ports/inbound/cancel-schedule.use-case.js';
 import { ExecutePatchRun } from '../ports/inbound/execute-patch-run.use-case.js';
 import { ListAcceptances } from '../ports/inbound/list-acceptances.use-case.js';
-import { ListAudit } from '../ports/inbound/list-audit.use-case.js';
+import { ListAudit, VerifyAudit } from '../ports/inbound/list-audit.use-case.js';
 import { ListSchedules } from '../ports/inbound/list-schedules.use-case.js';
 import { RejectPatchRun } from '../ports/inbound/reject-patch-run.use-case.js';
 import { RequestPatchRun } from '../ports/inbound/request-patch-run.use-case.js';
@@ -280,6 +280,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   useCase(TOKENS.ListAcceptances, TOKENS.PatchDependencies, (d) => new ListAcceptances(d));
   useCase(TOKENS.RevokeAcceptance, TOKENS.PatchDependencies, (d) => new RevokeAcceptance(d));
   useCase(TOKENS.ListAudit, TOKENS.PatchDependencies, (d) => new ListAudit(d));
+  useCase(TOKENS.VerifyAudit, TOKENS.PatchDependencies, (d) => new VerifyAudit(d));
   useCase(TOKENS.SchedulePatching, TOKENS.PatchDependencies, (d) => new SchedulePatching(d));
   useCase(TOKENS.ListSchedules, TOKENS.PatchDependencies, (d) => new ListSchedules(d));
   useCase(TOKENS.CancelSchedule, TOKENS.PatchDependencies, (d) => new CancelSchedule(d));
@@ -296,6 +297,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
         acceptances: ctx.get(TOKENS.ListAcceptances),
         revoke: ctx.get(TOKENS.RevokeAcceptance),
         auditLog: ctx.get(TOKENS.ListAudit),
+        auditChain: ctx.get(TOKENS.VerifyAudit),
         schedule: ctx.get(TOKENS.SchedulePatching),
         schedules: ctx.get(TOKENS.ListSchedules),
         unschedule: ctx.get(TOKENS.CancelSchedule),

@@ -8,6 +8,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { AuditEntry } from '../domain/access/audit.js';
+import type { AuditChainHead, ChainedAuditEntry } from '../domain/access/audit-chain.js';
 import { actorFor } from '../domain/access/authorize.js';
 import { ValidationError } from '../domain/errors.js';
 import type { AcceptanceRecord } from '../domain/patch/acceptance.js';
@@ -176,8 +177,11 @@ export class LazyStateStore implements StateStore {
   async listAcceptances(): Promise<readonly AcceptanceRecord[]> {
     return this.absent() ? [] : (await this.store()).listAcceptances();
   }
-  async appendAudit(entry: AuditEntry): Promise<void> {
+  async appendAudit(entry: AuditEntry): Promise<ChainedAuditEntry> {
     return (await this.store()).appendAudit(entry);
+  }
+  async readAuditChain(): Promise<{ readonly records: readonly unknown[]; readonly head: AuditChainHead | null }> {
+    return this.absent() ? { records: [], head: null } : (await this.store()).readAuditChain();
   }
   async listAudit(filter?: AuditFilter): Promise<readonly AuditEntry[]> {
     return this.absent() ? [] : (await this.store()).listAudit(filter);

@@ -20,7 +20,7 @@ import type { CaptureSnapshot } from '../ports/inbound/capture-snapshot.use-case
 import type { CoreDependencies } from '../ports/inbound/dependencies.js';
 import type { ExecutePatchRun } from '../ports/inbound/execute-patch-run.use-case.js';
 import type { ListAcceptances } from '../ports/inbound/list-acceptances.use-case.js';
-import type { ListAudit } from '../ports/inbound/list-audit.use-case.js';
+import type { ListAudit, VerifyAudit } from '../ports/inbound/list-audit.use-case.js';
 import type { ListFindings } from '../ports/inbound/list-findings.use-case.js';
 import type { ListSchedules } from '../ports/inbound/list-schedules.use-case.js';
 import type { PatchDependencies } from '../ports/inbound/patch-dependencies.js';
@@ -84,6 +84,7 @@ export const TOKENS = {
   ListAcceptances: token<ListAcceptances>('ListAcceptances'),
   RevokeAcceptance: token<RevokeAcceptance>('RevokeAcceptance'),
   ListAudit: token<ListAudit>('ListAudit'),
+  VerifyAudit: token<VerifyAudit>('VerifyAudit'),
   SchedulePatching: token<SchedulePatching>('SchedulePatching'),
   ListSchedules: token<ListSchedules>('ListSchedules'),
   CancelSchedule: token<CancelSchedule>('CancelSchedule'),

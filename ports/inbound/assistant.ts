@@ -16,7 +16,7 @@ import { type CaptureSnapshot, type CaptureSnapshotRequest } from './capture-sna
 import type { CaptureResult } from '../outbound/snapshot-capture.port.js';
 import { type SummarizeCompliance, type ComplianceReport } from './summarize-compliance.use-case.js';
 import { type SummarizeMetrics, type MetricsReport } from './summarize-metrics.use-case.js';
-import type { PatchOperations, PatchRunReport, PatchRunRequest } from './patch-operations.js';
+import type { AuditVerificationReport, PatchOperations, PatchRunReport, PatchRunRequest } from './patch-operations.js';
 
 /** Turning identities into actors with roles from the policy (access.actors). */
 export interface ActorResolver {
@@ -55,6 +55,8 @@ export interface Assistant extends PatchOperations, ActorResolver {
   captureSnapshot(request: CaptureSnapshotRequest): Promise<CaptureResult>;
   /** What requestPatchRun would create (waves, approval need), storing nothing. */
   previewPatchRun(actor: Actor, request: PatchRunRequest): Promise<PatchRunReport>;
+  /** Walks the audit log's hash chain and names the first entry that breaks it. */
+  verifyAudit(actor: Actor): Promise<AuditVerificationReport>;
   /** Releases network clients, caches and the state store; call once when done. */
   close(): Promise<void>;
 }
@@ -69,7 +71,7 @@ function notConfigured(): Required<PatchOperations> {
   return {
     requestPatchRun: refuse, previewPatchRun: refuse, approvePatchRun: refuse, rejectPatchRun: refuse, cancelPatchRun: refuse,
     getPatchRun: refuse, listPatchRuns: refuse, executePatchRun: refuse, acceptRisk: refuse, listAcceptances: refuse,
-    revokeAcceptance: refuse, listAudit: refuse, schedulePatching: refuse, listSchedules: refuse, cancelSchedule: refuse,
+    revokeAcceptance: refuse, listAudit: refuse, verifyAudit: refuse, schedulePatching: refuse, listSchedules: refuse, cancelSchedule: refuse,
   };
 }
 

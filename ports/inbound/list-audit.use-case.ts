@@ -1,7 +1,8 @@
 import type { Actor } from '../../domain/access/actor.js';
 import { authorize } from '../../domain/access/authorize.js';
+import { verifyAuditChain } from '../../domain/access/audit-chain.js';
 import { parseInstant } from '../../domain/time.js';
-import type { AuditEntryReport } from './patch-operations.js';
+import type { AuditEntryReport, AuditVerificationReport } from './patch-operations.js';
 import type { PatchDependencies } from './patch-dependencies.js';
 import { checkLimit, toAuditReport } from './patch-support.js';
 
@@ -17,5 +18,18 @@ export class ListAudit {
     const since = filter.since === undefined ? undefined : parseInstant(filter.since, 'since');
     const entries = await this.d.store.listAudit({ limit, ...(since !== undefined ? { since } : {}), ...(filter.target ? { target: filter.target } : {}) });
     return entries.map(toAuditReport);
+  }
+}
+
+/** Walks the audit log's hash chain from the first entry and names the first that breaks it. */
+export class VerifyAudit {
+  constructor(private readonly d: PatchDependencies) {}
+
+  /** @throws ForbiddenError. */
+  async execute(actor: Actor): Promise<AuditVerificationReport> {
+    authorize(actor, 'view');
+    const { records, head } = await this.d.store.readAuditChain();
+    const v = verifyAuditChain(records, head);
+    return { ok: v.ok, entries: v.entries, head: v.head, firstBreak: v.firstBreak };
   }
 }

@@ -127,6 +127,23 @@ export interface AuditEntryReport {
   readonly detail: string | null;
 }
 
+/** What `audit verify` found walking the hash chain (domain/access/audit-chain.ts). */
+export interface AuditVerificationReport {
+  /** True when every entry links to the one before and the head matches the last entry. */
+  readonly ok: boolean;
+  readonly entries: number;
+  /** The last good entry's seq and hash: keep it elsewhere to notice a rewritten chain later. */
+  readonly head: { readonly seq: number; readonly hash: string } | null;
+  /** The first entry that breaks the chain, and how; null when ok. */
+  readonly firstBreak: {
+    /** Position in chain order, from 1. */
+    readonly position: number;
+    readonly id: string | null;
+    readonly seq: number | null;
+    readonly problem: string;
+  } | null;
+}
+
 export interface ScheduleRequest {
   /** Instance ids or Name tags, or a patch group tag value. */
   readonly instances?: readonly string[];
@@ -165,6 +182,8 @@ export interface PatchOperations {
   listAcceptances(actor: Actor, filter?: { includeExpired?: boolean }): Promise<readonly AcceptanceReport[]>;
   revokeAcceptance(actor: Actor, id: string): Promise<AcceptanceReport>;
   listAudit(actor: Actor, filter?: { limit?: number; since?: string; target?: string }): Promise<readonly AuditEntryReport[]>;
+  /** Walks the audit log's hash chain and names the first entry that breaks it. */
+  verifyAudit?(actor: Actor): Promise<AuditVerificationReport>;
   schedulePatching(actor: Actor, request: ScheduleRequest): Promise<ScheduleReport>;
   listSchedules(actor: Actor): Promise<readonly ScheduleReport[]>;
   cancelSchedule(actor: Actor, windowId: string): Promise<ScheduleReport>;

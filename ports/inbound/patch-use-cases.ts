@@ -5,7 +5,7 @@ import { CancelPatchRun } from './cancel-patch-run.use-case.js';
 import { CancelSchedule } from './cancel-schedule.use-case.js';
 import { ExecutePatchRun } from './execute-patch-run.use-case.js';
 import { ListAcceptances } from './list-acceptances.use-case.js';
-import { ListAudit } from './list-audit.use-case.js';
+import { ListAudit, VerifyAudit } from './list-audit.use-case.js';
 import { ListSchedules } from './list-schedules.use-case.js';
 import type { PatchOperations } from './patch-operations.js';
 import type { PatchDependencies } from './patch-dependencies.js';
@@ -30,6 +30,7 @@ export interface PatchUseCases {
   readonly acceptances: ListAcceptances;
   readonly revoke: RevokeAcceptance;
   readonly auditLog: ListAudit;
+  readonly auditChain: VerifyAudit;
   readonly schedule: SchedulePatching;
   readonly schedules: ListSchedules;
   readonly unschedule: CancelSchedule;
@@ -50,6 +51,7 @@ export function patchOperationsFrom(u: PatchUseCases): PatchOperationsImpl {
     listAcceptances: (a, f) => u.acceptances.execute(a, f),
     revokeAcceptance: (a, id) => u.revoke.execute(a, id),
     listAudit: (a, f) => u.auditLog.execute(a, f),
+    verifyAudit: (a) => u.auditChain.execute(a),
     schedulePatching: (a, r) => u.schedule.execute(a, r),
     listSchedules: (a) => u.schedules.execute(a),
     cancelSchedule: (a, id) => u.unschedule.execute(a, id),
@@ -61,7 +63,7 @@ export function createPatchOperations(d: PatchDependencies): PatchOperationsImpl
   return patchOperationsFrom({
     request: new RequestPatchRun(d), approve: new ApprovePatchRun(d), reject: new RejectPatchRun(d), cancel: new CancelPatchRun(d),
     view: new ViewPatchRuns(d), run: new ExecutePatchRun(d), accept: new AcceptRisk(d), acceptances: new ListAcceptances(d),
-    revoke: new RevokeAcceptance(d), auditLog: new ListAudit(d), schedule: new SchedulePatching(d), schedules: new ListSchedules(d),
+    revoke: new RevokeAcceptance(d), auditLog: new ListAudit(d), auditChain: new VerifyAudit(d), schedule: new SchedulePatching(d), schedules: new ListSchedules(d),
     unschedule: new CancelSchedule(d),
   });
 }

@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../../domain/access/audit.js';
+import type { AuditChainHead, ChainedAuditEntry } from '../../domain/access/audit-chain.js';
 import type { AcceptanceRecord } from '../../domain/patch/acceptance.js';
 import type { PatchRun, RunStatus } from '../../domain/patch/run.js';
 import type { Instant } from '../../domain/time.js';
@@ -72,10 +73,21 @@ export interface StateStore extends AcceptanceStore {
   /** Every acceptance, newest first. */
   listAcceptances(): Promise<readonly AcceptanceRecord[]>;
 
-  /** Appends one entry; entries are never changed or removed. @throws ConflictError when the id exists. */
-  appendAudit(entry: AuditEntry): Promise<void>;
+  /**
+   * Appends one entry at the end of the hash chain (domain/access/audit-chain.ts): in one atomic
+   * write it links the entry to the current head (`chainAuditEntry`), stores it under a condition
+   * that its id does not exist, and moves the head; a concurrent append makes it re-link and
+   * retry. Entries are never changed or removed.
+   * @returns the entry as stored, with its link. @throws ConflictError when the id exists.
+   */
+  appendAudit(entry: AuditEntry): Promise<ChainedAuditEntry>;
   /** Entries, newest first. */
   listAudit(filter?: AuditFilter): Promise<readonly AuditEntry[]>;
+  /**
+   * Every audit record in chain order (by seq), as stored and unvalidated (a forged or damaged
+   * row comes back as it is, for `verifyAuditChain` to name), and the head recorded beside them.
+   */
+  readAuditChain(): Promise<{ readonly records: readonly unknown[]; readonly head: AuditChainHead | null }>;
 
   /** Releases the connection (file handle, sockets). */
   close(): Promise<void>;

@@ -6,6 +6,7 @@
  */
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
+import { auditEntryHash, GENESIS_HASH, verifyAuditChain, type AuditVerification, type ChainedAuditEntry } from '../../domain/access/audit-chain.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import { approveRun, type PatchRun } from '../../domain/patch/run.js';
 import type { StateStore } from '../../ports/outbound/state-store.port.js';
@@ -16,11 +17,26 @@ import { DEFAULT_POLICY } from '../../domain/policy.js';
 chai.use(chaiAsPromised);
 const { expect } = chai;
 
+/**
+ * Writes to the store's storage behind its back, the way someone with access to the file or the
+ * table could (guards such as SQLite's triggers dropped first): what `audit verify` must notice.
+ */
+export interface AuditTamper {
+  /** Rewrites the stored record of entry `id` with these fields changed. */
+  rewrite(id: string, change: Record<string, unknown>): Promise<void>;
+  /** Removes the stored record of entry `id`. */
+  remove(id: string): Promise<void>;
+  /** Stores a record the store never wrote. */
+  forge(record: Record<string, unknown>): Promise<void>;
+}
+
 export interface StoreFixture {
   /** A fresh, empty store. */
   readonly store: StateStore;
   /** Another handle on the same storage. */
   second(): Promise<StateStore>;
+  /** Direct access to the storage, to tamper with the audit log. */
+  readonly tamper: AuditTamper;
   cleanup(): Promise<void>;
 }
 
@@ -221,6 +237,109 @@ export function stateStoreContract(make: () => Promise<StoreFixture>): void {
 
       await expect(f.store.appendAudit(anAuditEntry({ id: 'a-1', detail: 'rewritten' }))).to.be.rejectedWith(ConflictError);
       expect((await f.store.listAudit())[0]?.detail).to.equal('original');
+    });
+
+    it('links every entry to the one before (a hash chain from GENESIS_HASH) and keeps the head', async () => {
+      const appended: ChainedAuditEntry[] = [];
+      for (let k = 1; k <= 3; k++) appended.push(await f.store.appendAudit(anAuditEntry({ id: `a-${k}`, at: T0 + k * MINUTE })));
+
+      expect(appended.map((e) => e.seq)).to.deep.equal([1, 2, 3]);
+      expect(appended.map((e) => e.prevHash)).to.deep.equal([GENESIS_HASH, appended[0]?.hash, appended[1]?.hash]);
+      for (const e of appended) expect(e.hash).to.equal(auditEntryHash(e, e.seq, e.prevHash));
+      const chain = await f.store.readAuditChain();
+      expect(chain.records).to.deep.equal(appended);
+      expect(chain.head).to.deep.equal({ seq: 3, hash: appended[2]?.hash });
+      expect(verifyAuditChain(chain.records, chain.head)).to.deep.equal({ ok: true, entries: 3, head: chain.head, firstBreak: null });
+    });
+
+    it('an empty log verifies, with no head', async () => {
+      expect(verifyAuditChain((await f.store.readAuditChain()).records, null)).to.deep.include({ ok: true, entries: 0, head: null });
+    });
+
+    it('two writers appending at once leave one unbroken chain', async () => {
+      const other = await f.second();
+      await Promise.all(Array.from({ length: 8 }, (_, k) => (k % 2 ? other : f.store).appendAudit(anAuditEntry({ id: `a-${k}`, at: T0 }))));
+
+      const chain = await f.store.readAuditChain();
+      const v = verifyAuditChain(chain.records, chain.head);
+
+      expect(v).to.deep.include({ ok: true, entries: 8 });
+      expect(v.head?.seq).to.equal(8);
+    });
+
+    describe('shows tampering behind the store\'s back', () => {
+      async function fourEntries(): Promise<ChainedAuditEntry[]> {
+        const out: ChainedAuditEntry[] = [];
+        for (let k = 1; k <= 4; k++) out.push(await f.store.appendAudit(anAuditEntry({ id: `a-${k}`, at: T0 + k * MINUTE, result: k === 2 ? 'denied' : 'ok' })));
+        return out;
+      }
+      async function verify(): Promise<AuditVerification> {
+        const chain = await f.store.readAuditChain();
+        return verifyAuditChain(chain.records, chain.head);
+      }
+
+      it('an entry changed in place (a denial turned into ok) is named', async () => {
+        await fourEntries();
+        await f.tamper.rewrite('a-2', { result: 'ok' });
+
+        const v = await verify();
+
+        expect(v.ok).to.equal(false);
+        expect(v.firstBreak).to.deep.include({ id: 'a-2', seq: 2, position: 2 });
+        expect(v.firstBreak?.problem).to.match(/changed after it was written/);
+        expect(v.head?.seq).to.equal(1);
+      });
+
+      it('an entry changed with its own hash recomputed breaks the link of the next one', async () => {
+        const [, second] = await fourEntries();
+        const forged = { ...(second as ChainedAuditEntry), result: 'ok' as const };
+        await f.tamper.rewrite('a-2', { result: 'ok', hash: auditEntryHash(forged, forged.seq, forged.prevHash) });
+
+        const v = await verify();
+
+        expect(v.firstBreak).to.deep.include({ id: 'a-3', seq: 3 });
+        expect(v.firstBreak?.problem).to.match(/prevHash is not the hash of the entry before it/);
+      });
+
+      it('an entry removed from the middle is seen at the entry after it', async () => {
+        await fourEntries();
+        await f.tamper.remove('a-2');
+
+        const v = await verify();
+
+        expect(v.firstBreak).to.deep.include({ id: 'a-3', seq: 3 });
+        expect(v.firstBreak?.problem).to.match(/1 entry was removed before it/);
+      });
+
+      it('entries removed from the end are seen by the head', async () => {
+        await fourEntries();
+        await f.tamper.remove('a-4');
+
+        const v = await verify();
+
+        expect(v.ok).to.equal(false);
+        expect(v.firstBreak?.problem).to.match(/ends at seq 3 but the head records seq 4: entries at the end were removed/);
+      });
+
+      it('a forged entry without a link is named', async () => {
+        await fourEntries();
+        await f.tamper.forge({ ...anAuditEntry({ id: 'a-forged', at: T0 + 30 * MINUTE, actor: 'mallory', result: 'ok' }) });
+
+        const v1 = await verify();
+        expect(v1.firstBreak).to.deep.include({ id: 'a-forged' });
+        expect(v1.firstBreak?.problem).to.match(/no place in the chain|no chain hash/);
+      });
+
+      it('a forged entry given an existing seq and a made-up hash is named', async () => {
+        const [first] = await fourEntries();
+        const fake = { ...anAuditEntry({ id: 'a-forged', at: T0 + 90 * 1000, actor: 'mallory' }), seq: 2, prevHash: (first as ChainedAuditEntry).hash, hash: 'f'.repeat(64) };
+        await f.tamper.forge(fake);
+
+        const v = await verify();
+
+        expect(v.ok).to.equal(false);
+        expect(v.firstBreak?.seq).to.equal(2);
+      });
     });
   });
 }

@@ -4,6 +4,7 @@
  * something about the real ones. Records are copied in and out, as a real store serialises them.
  */
 import type { AuditEntry } from '../../domain/access/audit.js';
+import { chainAuditEntry, plainAuditEntry, type AuditChainHead, type ChainedAuditEntry } from '../../domain/access/audit-chain.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import type { AcceptanceRecord } from '../../domain/patch/acceptance.js';
 import type { PatchRun } from '../../domain/patch/run.js';
@@ -15,7 +16,9 @@ export class MemoryStateStore implements StateStore {
   readonly runs = new Map<string, PatchRun>();
   readonly keys = new Map<string, { runId: string; fingerprint: string }>();
   readonly acceptances = new Map<string, AcceptanceRecord>();
-  readonly audit: AuditEntry[] = [];
+  /** The chain in order; tests may tamper with it (the chain's verification must then say so). */
+  readonly audit: ChainedAuditEntry[] = [];
+  head: AuditChainHead | null = null;
 
   async createRun(run: PatchRun, claim: IdempotencyClaim | null): Promise<{ run: PatchRun; created: boolean; fingerprint: string | null }> {
     if (claim) {
@@ -82,9 +85,16 @@ export class MemoryStateStore implements StateStore {
     return [...this.acceptances.values()].sort((a, b) => b.acceptedAt - a.acceptedAt || (a.id < b.id ? 1 : -1)).map(copy);
   }
 
-  async appendAudit(entry: AuditEntry): Promise<void> {
+  async appendAudit(entry: AuditEntry): Promise<ChainedAuditEntry> {
     if (this.audit.some((e) => e.id === entry.id)) throw new ConflictError('STALE_VERSION', `an audit entry with id ${entry.id} already exists`);
-    this.audit.push(copy(entry));
+    const chained = chainAuditEntry(entry, this.head);
+    this.audit.push(copy(chained));
+    this.head = { seq: chained.seq, hash: chained.hash };
+    return copy(chained);
+  }
+
+  async readAuditChain(): Promise<{ records: readonly unknown[]; head: AuditChainHead | null }> {
+    return { records: this.audit.map(copy), head: this.head ? { ...this.head } : null };
   }
 
   async listAudit(filter: AuditFilter = {}): Promise<readonly AuditEntry[]> {
@@ -93,7 +103,7 @@ export class MemoryStateStore implements StateStore {
       .filter(({ e }) => (filter.since === undefined || e.at >= filter.since) && (filter.target === undefined || e.target === filter.target))
       .sort((a, b) => b.e.at - a.e.at || b.seq - a.seq)
       .slice(0, filter.limit ?? 100)
-      .map(({ e }) => copy(e));
+      .map(({ e }) => plainAuditEntry(e));
   }
 
   async close(): Promise<void> {}

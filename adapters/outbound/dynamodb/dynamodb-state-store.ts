@@ -2,20 +2,24 @@
  * The state store in one DynamoDB table, for the Lambdas and the Fargate service.
  *
  * Items (pk, sk): a run `RUN#<id>`/`RUN`, an idempotency key `IDEMPOTENCY#<key>`/`IDEMPOTENCY`,
- * an acceptance `ACCEPTANCE#<id>`/`ACCEPTANCE`, an audit entry `AUDIT#<id>`/`AUDIT`. Each carries
+ * an acceptance `ACCEPTANCE#<id>`/`ACCEPTANCE`, an audit entry `AUDIT#<id>`/`AUDIT`, the audit
+ * chain's head `AUDITHEAD`/`AUDITHEAD` (seq and hash of the last entry). Each carries
  * its JSON in `body`, a `version` (runs, acceptances), and `gsi1pk` (its kind) / `gsi1sk` (time,
  * then id) so the `gsi1` index lists a kind newest first. Gets are strongly consistent; lists read
  * the index, which may lag a write by a moment (DynamoDB indexes are eventually consistent).
  *
  * Every write is conditional: a new item must not exist; a changed one must still have the
  * version it was read at. A new run and its idempotency key go in one TransactWriteItems, so a key
- * never points at a run that was not written, nor a run exist whose key was lost.
+ * never points at a run that was not written, nor a run exist whose key was lost. An audit entry
+ * and the move of the chain's head go in one TransactWriteItems: the entry on condition that its
+ * key does not exist, the head on condition that it is still the one the entry was linked to.
  */
 import {
   ConditionalCheckFailedException, CreateTableCommand, GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand,
   TransactionCanceledException, type AttributeValue, type DynamoDBClient, type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { AuditEntry } from '../../../domain/access/audit.js';
+import { chainAuditEntry, plainAuditEntry, type AuditChainHead, type ChainedAuditEntry } from '../../../domain/access/audit-chain.js';
 import { ConflictError, NotFoundError, SourceError } from '../../../domain/errors.js';
 import type { AcceptanceRecord } from '../../../domain/patch/acceptance.js';
 import type { PatchRun } from '../../../domain/patch/run.js';
@@ -29,6 +33,9 @@ const RUN = 'RUN';
 const KEY = 'IDEMPOTENCY';
 const ACCEPTANCE = 'ACCEPTANCE';
 const AUDIT = 'AUDIT';
+const AUDIT_HEAD = 'AUDITHEAD';
+/** Appends that lose the race for the head this many times in a row give up with a conflict. */
+const AUDIT_RETRIES = 20;
 
 function iso(t: number): string {
   return new Date(t).toISOString();
@@ -58,6 +65,15 @@ function key(kind: string, id: string): Item {
   return { pk: s(`${kind}#${id}`), sk: s(kind) };
 }
 
+function cancelled(err: unknown): err is TransactionCanceledException {
+  return err instanceof TransactionCanceledException || (err as { name?: unknown }).name === 'TransactionCanceledException';
+}
+
+/** Which items of a cancelled transaction failed their condition (by position). */
+function failedConditions(err: TransactionCanceledException): boolean[] {
+  return (err.CancellationReasons ?? []).map((r) => r.Code === 'ConditionalCheckFailed');
+}
+
 function conditionFailed(err: unknown): boolean {
   return err instanceof ConditionalCheckFailedException || (err as { name?: unknown }).name === 'ConditionalCheckFailedException';
 }
@@ -71,6 +87,25 @@ async function call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     const code = (err as { name?: unknown }).name;
     throw new SourceError('dynamodb', operation, `dynamodb:${operation} failed (${typeof code === 'string' ? code : 'Unknown'}): ${err instanceof Error ? err.message : String(err)}`, { cause: err, ...(typeof code === 'string' ? { code } : {}) });
   }
+}
+
+/**
+ * Audit records in chain order: by the seq each carries (one without sorts last, where
+ * verification names it); the index's time order is not the chain's.
+ */
+function chainOrder(items: readonly Item[]): unknown[] {
+  const records = items.map((i): unknown => {
+    try {
+      return JSON.parse(i.body?.S ?? 'null') as unknown;
+    } catch {
+      return null;
+    }
+  });
+  const seqOf = (r: unknown): number => {
+    const v = typeof r === 'object' && r !== null ? (r as { seq?: unknown }).seq : undefined;
+    return typeof v === 'number' && Number.isInteger(v) ? v : Number.POSITIVE_INFINITY;
+  };
+  return records.map((r, i) => ({ r, i })).sort((a, b) => seqOf(a.r) - seqOf(b.r) || a.i - b.i).map(({ r }) => r);
 }
 
 export class DynamoDbStateStore implements StateStore {
@@ -250,18 +285,64 @@ export class DynamoDbStateStore implements StateStore {
     return (await this.query(ACCEPTANCE, Number.POSITIVE_INFINITY, () => true)).map((i) => this.acceptanceOf(i));
   }
 
-  async appendAudit(entry: AuditEntry): Promise<void> {
-    try {
-      await call('PutItem', () =>
-        this.client.send(new PutItemCommand({
-          TableName: this.table,
-          Item: { ...key(AUDIT, entry.id), target: s(entry.target), body: s(JSON.stringify(entry)), gsi1pk: s(AUDIT), gsi1sk: s(`${iso(entry.at)}#${entry.id}`) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        })),
-      );
-    } catch (err) {
-      if (conditionFailed(err)) throw new ConflictError('STALE_VERSION', `an audit entry with id ${entry.id} already exists`, { cause: err });
-      throw err;
+  private async auditHead(): Promise<AuditChainHead | null> {
+    const item = await this.get({ pk: s(AUDIT_HEAD), sk: s(AUDIT_HEAD) });
+    return item ? { seq: num(item, 'seq'), hash: str(item, 'hash') } : null;
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<ChainedAuditEntry> {
+    for (let attempt = 0; ; attempt++) {
+      const head = await this.auditHead();
+      const chained = chainAuditEntry(entry, head);
+      try {
+        await call('TransactWriteItems', () =>
+          this.client.send(new TransactWriteItemsCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.table,
+                  Item: {
+                    ...key(AUDIT, entry.id), seq: n(chained.seq), target: s(entry.target), body: s(JSON.stringify(chained)),
+                    gsi1pk: s(AUDIT), gsi1sk: s(`${iso(entry.at)}#${entry.id}`),
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: this.table,
+                  Item: { pk: s(AUDIT_HEAD), sk: s(AUDIT_HEAD), seq: n(chained.seq), hash: s(chained.hash) },
+                  ...(head
+                    ? { ConditionExpression: '#seq = :seq AND #hash = :hash', ExpressionAttributeNames: { '#seq': 'seq', '#hash': 'hash' }, ExpressionAttributeValues: { ':seq': n(head.seq), ':hash': s(head.hash) } }
+                    : { ConditionExpression: 'attribute_not_exists(pk)' }),
+                },
+              },
+            ],
+          })),
+        );
+        return chained;
+      } catch (err) {
+        if (!cancelled(err)) throw err;
+        const [entryTaken] = failedConditions(err);
+        if (entryTaken || (await this.get(key(AUDIT, entry.id)))) throw new ConflictError('STALE_VERSION', `an audit entry with id ${entry.id} already exists`, { cause: err });
+        // Another writer moved the head first: link to the new head and try again.
+        if (attempt >= AUDIT_RETRIES) throw new ConflictError('STALE_VERSION', `audit entry ${entry.id} could not be appended: the log's head kept moving (${AUDIT_RETRIES} tries); retry`, { cause: err });
+      }
+    }
+  }
+
+  /**
+   * Reads the head, every entry (through the index), and the head again, until both heads agree,
+   * so an append while reading does not look like a removal. The index may lag a write by a
+   * moment: an entry appended just before may be missing, and shows as removed until it arrives.
+   */
+  async readAuditChain(): Promise<{ records: readonly unknown[]; head: AuditChainHead | null }> {
+    for (let attempt = 0; ; attempt++) {
+      const before = await this.auditHead();
+      const items = await this.query(AUDIT, Number.POSITIVE_INFINITY, () => true);
+      const after = await this.auditHead();
+      if (attempt < 5 && (before?.seq !== after?.seq || before?.hash !== after?.hash)) continue;
+      return { records: chainOrder(items), head: after };
     }
   }
 
@@ -273,7 +354,7 @@ export class DynamoDbStateStore implements StateStore {
       filter.since,
       filter.target !== undefined ? { FilterExpression: '#target = :target', ExpressionAttributeNames: { '#target': 'target' }, ExpressionAttributeValues: { ':target': s(filter.target) } } : undefined,
     );
-    return items.map((i) => JSON.parse(str(i, 'body')) as AuditEntry);
+    return items.map((i) => plainAuditEntry(JSON.parse(str(i, 'body')) as AuditEntry));
   }
 
   async close(): Promise<void> {

@@ -3,19 +3,25 @@
  * server. WAL journal so readers never block the writer; a busy timeout so a second process
  * waits for the lock instead of failing; every write one transaction; versions checked in the
  * UPDATE itself (`WHERE version = ?`), so a stale write changes no row and is refused.
- * The audit table refuses UPDATE and DELETE by trigger: append-only even to a careless script.
+ * The audit table is a hash chain (domain/access/audit-chain.ts) with its head in `audit_head`,
+ * both moved in one transaction. Triggers refuse UPDATE and DELETE of an entry, and an INSERT
+ * whose id or seq already exists (REPLACE and UPSERT delete or update the old row only after the
+ * INSERT trigger has run, so they are refused too; the DELETE trigger alone would not see REPLACE,
+ * which deletes without firing it unless recursive_triggers is on): append-only even to a careless
+ * script. Anyone who drops the triggers can still write the file; `verifyAuditChain` shows it.
  */
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AuditEntry } from '../../../domain/access/audit.js';
+import { chainAuditEntry, plainAuditEntry, type AuditChainHead, type ChainedAuditEntry } from '../../../domain/access/audit-chain.js';
 import { ConflictError, NotFoundError } from '../../../domain/errors.js';
 import type { AcceptanceRecord } from '../../../domain/patch/acceptance.js';
 import type { PatchRun } from '../../../domain/patch/run.js';
 import type { AuditFilter, IdempotencyClaim, IdempotentRun, RunFilter, StateStore } from '../../../ports/outbound/state-store.port.js';
 
 /** Bumped when the schema changes; `migrate` brings older files forward. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -46,8 +52,24 @@ CREATE TABLE IF NOT EXISTS audit (
 );
 CREATE INDEX IF NOT EXISTS audit_by_time ON audit (at DESC, seq DESC);
 CREATE INDEX IF NOT EXISTS audit_by_target ON audit (target, at DESC, seq DESC);
+CREATE TABLE IF NOT EXISTS audit_head (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+`;
+
+/** Created after a migration has sealed older entries into the chain (it must update them once). */
+const AUDIT_TRIGGERS = `
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_overwrite BEFORE INSERT ON audit
+  WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id OR seq = NEW.seq)
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: an entry with this id or seq exists'); END;
+CREATE TRIGGER IF NOT EXISTS audit_head_forward BEFORE UPDATE ON audit_head
+  WHEN NEW.seq <> OLD.seq + 1
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: its head only moves forward by one'); END;
+CREATE TRIGGER IF NOT EXISTS audit_head_no_delete BEFORE DELETE ON audit_head BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 `;
 
 export interface SqliteStateStoreOptions {
@@ -102,8 +124,31 @@ export class SqliteStateStore implements StateStore {
     }
     this.db.transaction(() => {
       this.db.exec(SCHEMA);
+      if (version === 1) this.sealLegacyAudit();
+      this.db.exec(AUDIT_TRIGGERS);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
+  }
+
+  /**
+   * Schema 1 kept entries without a chain: link them once, in the order they were written, so the
+   * chain starts at the first entry ever written (the file's owner upgrading; said in docs/patching.md).
+   */
+  private sealLegacyAudit(): void {
+    this.db.exec('DROP TRIGGER IF EXISTS audit_no_update');
+    let head: AuditChainHead | null = null;
+    const rows = this.db.prepare('SELECT seq, body FROM audit ORDER BY seq').all() as { seq: number; body: string }[];
+    const update = this.db.prepare('UPDATE audit SET body = ? WHERE seq = ?');
+    for (const row of rows) {
+      const chained = chainAuditEntry(JSON.parse(row.body) as AuditEntry, head);
+      update.run(JSON.stringify(chained), row.seq);
+      head = { seq: chained.seq, hash: chained.hash };
+    }
+    if (head) this.db.prepare('INSERT INTO audit_head (one, seq, hash) VALUES (1, ?, ?)').run(head.seq, head.hash);
+  }
+
+  private auditHead(): AuditChainHead | null {
+    return (this.db.prepare('SELECT seq, hash FROM audit_head WHERE one = 1').get() as AuditChainHead | undefined) ?? null;
   }
 
   async createRun(run: PatchRun, claim: IdempotencyClaim | null): Promise<{ run: PatchRun; created: boolean; fingerprint: string | null }> {
@@ -187,13 +232,38 @@ export class SqliteStateStore implements StateStore {
     return (this.db.prepare('SELECT body, version FROM acceptances ORDER BY accepted_at DESC, id DESC').all() as Row[]).map(acceptanceOf);
   }
 
-  async appendAudit(entry: AuditEntry): Promise<void> {
-    try {
-      this.db.prepare('INSERT INTO audit (id, at, target, body) VALUES (?, ?, ?, ?)').run(entry.id, entry.at, entry.target, JSON.stringify(entry));
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new ConflictError('STALE_VERSION', `an audit entry with id ${entry.id} already exists`, { cause: err });
-      throw err;
-    }
+  async appendAudit(entry: AuditEntry): Promise<ChainedAuditEntry> {
+    // IMMEDIATE: the write lock is taken before the head is read, so two processes never link
+    // two entries to the same head.
+    return this.db.transaction(() => {
+      if (this.db.prepare('SELECT 1 FROM audit WHERE id = ?').get(entry.id)) throw new ConflictError('STALE_VERSION', `an audit entry with id ${entry.id} already exists`);
+      const head = this.auditHead();
+      const chained = chainAuditEntry(entry, head);
+      try {
+        this.db.prepare('INSERT INTO audit (id, at, target, body) VALUES (?, ?, ?, ?)').run(entry.id, entry.at, entry.target, JSON.stringify(chained));
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new ConflictError('STALE_VERSION', `an audit entry with id ${entry.id} already exists`, { cause: err });
+        throw err;
+      }
+      if (head) this.db.prepare('UPDATE audit_head SET seq = ?, hash = ? WHERE one = 1').run(chained.seq, chained.hash);
+      else this.db.prepare('INSERT INTO audit_head (one, seq, hash) VALUES (1, ?, ?)').run(chained.seq, chained.hash);
+      return chained;
+    }).immediate();
+  }
+
+  async readAuditChain(): Promise<{ records: readonly unknown[]; head: AuditChainHead | null }> {
+    const read = this.db.transaction(() => {
+      const rows = this.db.prepare('SELECT seq, body FROM audit ORDER BY seq').all() as { seq: number; body: string }[];
+      const records = rows.map((r): unknown => {
+        try {
+          return JSON.parse(r.body) as unknown;
+        } catch {
+          return null;
+        }
+      });
+      return { records, head: this.auditHead() };
+    });
+    return read.deferred();
   }
 
   async listAudit(filter: AuditFilter = {}): Promise<readonly AuditEntry[]> {
@@ -209,7 +279,7 @@ export class SqliteStateStore implements StateStore {
     }
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     const rows = this.db.prepare(`SELECT body FROM audit ${where} ORDER BY at DESC, seq DESC LIMIT ?`).all(...params, filter.limit ?? 100) as { body: string }[];
-    return rows.map((r) => JSON.parse(r.body) as AuditEntry);
+    return rows.map((r) => plainAuditEntry(JSON.parse(r.body) as AuditEntry));
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { createStateTable, DynamoDbStateStore } from '../../../adapters/outbound/dynamodb/dynamodb-state-store.js';
 import { SourceError } from '../../../domain/errors.js';
@@ -18,8 +18,27 @@ describe('DynamoDbStateStore (moto_server)', function () {
       const first = client();
       await createStateTable(first, table);
       const clients = [first];
+      const itemKey = (id: string) => ({ pk: { S: `AUDIT#${id}` }, sk: { S: 'AUDIT' } });
       return {
         store: new DynamoDbStateStore(first, table),
+        // Plain SDK writes without the store's conditions: anyone with write access to the table.
+        tamper: {
+          rewrite: async (id, change) => {
+            const { Item } = await first.send(new GetItemCommand({ TableName: table, Key: itemKey(id), ConsistentRead: true }));
+            const body = { ...(JSON.parse(Item?.body?.S ?? '{}') as object), ...change };
+            await first.send(new PutItemCommand({ TableName: table, Item: { ...Item, body: { S: JSON.stringify(body) } } }));
+          },
+          remove: async (id) => {
+            await first.send(new DeleteItemCommand({ TableName: table, Key: itemKey(id) }));
+          },
+          forge: async (record) => {
+            const id = String(record.id);
+            await first.send(new PutItemCommand({
+              TableName: table,
+              Item: { ...itemKey(id), target: { S: String(record.target) }, body: { S: JSON.stringify(record) }, gsi1pk: { S: 'AUDIT' }, gsi1sk: { S: `${new Date(Number(record.at)).toISOString()}#${id}` } },
+            }));
+          },
+        },
         // A second client: its own connection pool, as a second Lambda would have.
         second: async () => {
           const c = client();

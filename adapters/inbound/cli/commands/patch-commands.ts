@@ -12,7 +12,7 @@ import { CommandFailed, UsageError } from '../errors.js';
 import { wholeNumberOption } from '../options.js';
 import { Style } from '../terminal.js';
 import {
-  progressBetween, renderAcceptance, renderAcceptances, renderAudit, renderProgress, renderRun, renderRuns, renderSchedules, runSummary,
+  progressBetween, renderAcceptance, renderAcceptances, renderAudit, renderAuditVerification, renderProgress, renderRun, renderRuns, renderSchedules, runSummary,
 } from './patch-render.js';
 
 const RUN_STATUSES: readonly PatchRunStatus[] = ['requested', 'approved', 'rejected', 'running', 'verifying', 'succeeded', 'halted', 'failed', 'cancelled'];
@@ -211,12 +211,22 @@ export const patchCommands: CommandModule = (y, ctx) => {
         const r = await a.revokeAcceptance(a.actor, id);
         return { json: r, human: () => renderAcceptance(r) };
       }))
-    .command('audit', 'the audit log, newest first', (c) =>
+    .command('audit [check]', 'the audit log, newest first; `audit verify` checks its hash chain', (c) =>
       c
+        .positional('check', { type: 'string', choices: ['verify'], describe: 'verify: walk the hash chain and name the first entry that breaks it (exit 1 when broken)' })
         .option('limit', wholeNumberOption('limit', 1, 10_000, 'at most this many', 100))
         .option('since', { type: 'string', describe: 'ISO date or date-time' })
         .option('target', { type: 'string', describe: 'only entries about this run, acceptance or window' }),
-    run(async (a, args) => {
+    run(async (a, args, o) => {
+      if (args.check === 'verify') {
+        for (const flag of ['since', 'target'] as const) if (args[flag] !== undefined) throw new UsageError(`--${flag}: audit verify walks the whole chain; it takes no --${flag}`);
+        const v = await a.verifyAudit(a.actor);
+        if (v.ok) return { json: v, human: (s) => renderAuditVerification(v, s) };
+        if (o.json) ctx.io.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+        else ctx.io.stdout.write(renderAuditVerification(v, Style.for(ctx.io.stdout, ctx.io.env)));
+        const b = v.firstBreak;
+        throw new CommandFailed(`the audit log is broken at entry ${b?.position ?? '?'}${b?.id ? ` (${b.id})` : ''}: ${b?.problem ?? 'unknown'}`);
+      }
       const entries = await a.listAudit(a.actor, {
         limit: args.limit as number,
         ...(optional(args, 'since') !== undefined ? { since: optional(args, 'since') } : {}),

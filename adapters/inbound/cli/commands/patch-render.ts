@@ -1,6 +1,6 @@
 /** Terminal renderings of patch runs, acceptances, schedules and the audit log. */
 import type {
-  AcceptanceReport, AuditEntryReport, PatchRunReport, RunProgress, ScheduleReport,
+  AcceptanceReport, AuditEntryReport, AuditVerificationReport, PatchRunReport, RunProgress, ScheduleReport,
 } from '../../../../ports/inbound/patch-operations.js';
 import { minute, table, type Colour, type Style } from '../terminal.js';
 
@@ -130,6 +130,14 @@ export function renderSchedules(list: readonly ScheduleReport[], s: Style): stri
     { header: 'ENABLED', cell: (w) => (w.enabled ? 'yes' : 'no') },
     { header: 'TARGETS', cell: (w) => w.targets.join(', '), max: 60 },
   ], s);
+}
+
+/** What `audit verify` found: the count and the head to anchor, or the first break. */
+export function renderAuditVerification(v: AuditVerificationReport, s: Style): string {
+  const head = v.head ? `head: seq ${v.head.seq}, hash ${v.head.hash}` : 'head: none (empty log)';
+  if (v.ok) return `${s.paint('green', 'audit log intact')}: ${v.entries} ${v.entries === 1 ? 'entry' : 'entries'} chained\n${head}\n(keep the head elsewhere: a later verify that shows a different chain up to that seq means it was rewritten)\n`;
+  const b = v.firstBreak;
+  return `${s.paint('red', 'audit log broken')} at entry ${b?.position ?? '?'} of ${v.entries}${b?.id ? ` (id ${b.id}${b.seq !== null ? `, seq ${b.seq}` : ''})` : ''}: ${b?.problem ?? ''}\nlast intact ${head}\n`;
 }
 
 export function renderAudit(list: readonly AuditEntryReport[], s: Style): string {

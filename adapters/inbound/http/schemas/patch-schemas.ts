@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type {
-  AcceptRiskRequest, AcceptanceReport, AuditEntryReport, PatchRunReport, PatchRunRequest, PatchRunStatus,
+  AcceptRiskRequest, AcceptanceReport, AuditEntryReport, AuditVerificationReport, PatchRunReport, PatchRunRequest, PatchRunStatus,
 } from '../../../../ports/inbound/patch-operations.js';
 import { IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_TEXT, MAX_REASON_LENGTH, REBOOT_OPTIONS, WAVE_STAGES } from '../../../../domain/vocabulary.js';
 import { isoInstant, requestSchemas, responseSchemas, type SameShape } from './registry.js';
@@ -133,3 +133,16 @@ export const auditEntrySchema = z
 const _audit: SameShape<typeof auditEntrySchema, AuditEntryReport> = true;
 
 export const auditListSchema = z.strictObject({ entries: z.array(auditEntrySchema) }).register(responseSchemas, { id: 'AuditList' });
+
+export const auditVerificationSchema = z
+  .strictObject({
+    ok: z.boolean().describe('true when every entry links to the one before and the head matches the last entry'),
+    entries: z.number().int(),
+    head: z.strictObject({ seq: z.number().int(), hash: z.string() }).nullable().describe('the last intact entry: keep it elsewhere to notice a rewritten chain later'),
+    firstBreak: z
+      .strictObject({ position: z.number().int(), id: z.string().nullable(), seq: z.number().int().nullable(), problem: z.string() })
+      .nullable()
+      .describe('the first entry that breaks the chain, and how'),
+  })
+  .register(responseSchemas, { id: 'AuditVerification' });
+const _verification: SameShape<typeof auditVerificationSchema, AuditVerificationReport> = true;

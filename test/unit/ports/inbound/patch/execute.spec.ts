@@ -39,7 +39,7 @@ class DyingStore extends MemoryStateStore {
     this.check();
     return this.base.getRun(id);
   }
-  override async appendAudit(...a: Parameters<StateStore['appendAudit']>): Promise<void> {
+  override async appendAudit(...a: Parameters<StateStore['appendAudit']>): ReturnType<StateStore['appendAudit']> {
     this.check();
     return this.base.appendAudit(...a);
   }
