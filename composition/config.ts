@@ -99,8 +99,18 @@ export interface AssistantOptions {
   readonly stateStore?: StateStoreOption;
   /** Replace patch-operation adapters (a state store, a runner, a sleeper). */
   readonly patchAdapters?: Partial<PatchAdapters>;
-  /** The identity this process acts as (CLI --actor); default the OS user. */
+  /**
+   * A name this process claims to act as (CLI --actor): recorded as "NAME, claimed by PRINCIPAL",
+   * with the roles the policy gives NAME; a claim never counts as the second person of the
+   * two-person rule outside the demo source. Default: act as the principal itself.
+   */
   readonly actor?: string;
+  /**
+   * Who this process is: "os-user" (the OS user), or "aws" (the principal of the AWS credentials,
+   * from STS GetCallerIdentity; the policy names it by ARN or ARN pattern). Default: "aws" for
+   * the CLI (via "cli") on --source aws or a DynamoDB state store, else "os-user".
+   */
+  readonly identity?: 'os-user' | 'aws';
   /** The OS user (roles from policy access.localUser unless named); default os.userInfo(). */
   readonly localUser?: string;
   /** The surface of `actor`, for the audit log; default "library". */
@@ -172,7 +182,7 @@ export function checkEndpointUrl(url: unknown, field: string): void {
 // Records over the option types, so a new option that is not listed here fails to compile.
 const OPTION_KEYS = Object.keys({
   source: true, policy: true, policyFile: true, kev: true, now: true, strict: true, aws: true, adapters: true, cacheDir: true, acceptances: true,
-  stateStore: true, patchAdapters: true, actor: true, localUser: true, via: true, env: true,
+  stateStore: true, patchAdapters: true, actor: true, identity: true, localUser: true, via: true, env: true,
 } satisfies Record<keyof AssistantOptions, true>);
 const AWS_KEYS = Object.keys({ region: true, profile: true, endpointUrl: true, roleArn: true, maxAttempts: true } satisfies Record<keyof AwsOptions, true>);
 const STATE_KEYS: Readonly<Record<string, readonly string[]>> = { sqlite: ['kind', 'path'], dynamodb: ['kind', 'table', 'region', 'endpointUrl'] };

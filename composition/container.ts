@@ -49,7 +49,7 @@ import type { SnapshotCapture } from '../ports/outbound/snapshot-capture.port.js
 import type { InstantBasis, SourceInfo } from '../ports/outbound/source-info.port.js';
 import { checkOptions, loadPolicy, parseNow, parseSource, resolveStateStore, type AssistantOptions, type OutboundAdapters, type SourceSpec } from './config.js';
 import {
-  actorResolver, awsPatchBindings, demoPatchBindings, LazyStateStore, newUuid, NoStateStore, snapshotPatchBindings, timerSleep, type PatchSourceBindings,
+  actorResolver, awsPatchBindings, awsPrincipal, identityKind, demoPatchBindings, LazyStateStore, newUuid, NoStateStore, snapshotPatchBindings, timerSleep, type PatchSourceBindings,
 } from './patching.js';
 import { TOKENS, type Token } from './tokens.js';
 
@@ -304,7 +304,14 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
       }),
     )
     .inSingletonScope();
-  const actors = actorResolver(options, policy, env);
+  let actors: Awaited<ReturnType<typeof actorResolver>>;
+  try {
+    const identity = identityKind(options, spec.kind === 'aws', ownStore && storeSpec?.kind === 'dynamodb');
+    actors = await actorResolver(options, policy, env, identity, () => awsPrincipal(options.aws ?? {}, storeSpec ?? null));
+  } catch (err) {
+    await src.close();
+    throw err;
+  }
   const close = async (): Promise<void> => {
     try {
       if (ownStore) await store.close();

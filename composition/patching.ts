@@ -9,6 +9,7 @@ import { userInfo } from 'node:os';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { AuditEntry } from '../domain/access/audit.js';
 import type { AuditChainHead, ChainedAuditEntry } from '../domain/access/audit-chain.js';
+import { CLAIM_NAME, CLAIM_NAME_RULE } from '../domain/access/actor.js';
 import { actorFor } from '../domain/access/authorize.js';
 import { ValidationError } from '../domain/errors.js';
 import type { AcceptanceRecord } from '../domain/patch/acceptance.js';
@@ -232,6 +233,9 @@ export class NoStateStore implements StateStore {
   async listAudit(): Promise<readonly AuditEntry[]> {
     return [];
   }
+  async readAuditChain(): Promise<{ readonly records: readonly unknown[]; readonly head: AuditChainHead | null }> {
+    return { records: [], head: null };
+  }
   async close(): Promise<void> {}
 }
 
@@ -244,18 +248,59 @@ export function osUser(env: Readonly<Record<string, string | undefined>> = proce
   }
 }
 
+/** How this process learns who it acts for: the OS user, or the AWS principal (STS). */
+export type IdentityKind = 'os-user' | 'aws';
+
 /**
- * The actor of this process (the OS user, or `options.actor`) and a resolver for identities that
- * surfaces authenticate. Only the OS user itself gets access.localUser's roles: an asserted name,
- * or a remote identity spelled like the OS user, gets the roles policy gives that name.
+ * Whose identity a single-user process (the CLI, an embedding program) has: `options.identity`
+ * when given; else, for the CLI, the AWS principal when the data is a live account or the state
+ * store is shared (DynamoDB): on a shared store the OS user name says nothing (anyone can be
+ * "root" on their own machine); else the OS user.
  */
-export function actorResolver(options: AssistantOptions, policy: Policy, env: Readonly<Record<string, string | undefined>>): ActorResolver {
-  const local = options.localUser ?? osUser(env);
-  const id = options.actor?.trim() || local;
+export function identityKind(options: AssistantOptions, live: boolean, sharedStore: boolean): IdentityKind {
+  if (options.identity !== undefined) return options.identity;
+  return (options.via ?? 'library') === 'cli' && (live || sharedStore) ? 'aws' : 'os-user';
+}
+
+/**
+ * The actor of this process and a resolver for identities that surfaces authenticate. The
+ * principal is the OS user or the AWS principal (`awsPrincipal`, asked only when the identity is
+ * aws); `options.actor` names a claim asserted by that principal, recorded as such and given the
+ * roles the policy gives the claimed name. Only the principal itself gets access.localUser's
+ * roles: a claim, or a remote identity spelled like the principal, gets the roles policy gives that name.
+ * @throws ValidationError (actor) when `options.actor` is empty or not a plain name.
+ */
+export async function actorResolver(
+  options: AssistantOptions,
+  policy: Policy,
+  env: Readonly<Record<string, string | undefined>>,
+  identity: IdentityKind,
+  awsPrincipal: () => Promise<string>,
+): Promise<ActorResolver> {
+  const claim = options.actor;
+  if (claim !== undefined && (typeof claim !== 'string' || !CLAIM_NAME.test(claim))) {
+    throw new ValidationError('actor', CLAIM_NAME_RULE, `actor: expected ${CLAIM_NAME_RULE}, got ${JSON.stringify(claim)}`);
+  }
+  const principal = identity === 'aws' ? await awsPrincipal() : (options.localUser ?? osUser(env));
+  const via = options.via ?? 'library';
   return {
-    actor: actorFor(id, options.via ?? 'library', policy, { local: id === local }),
-    actorFor: (who, via, displayName) => actorFor(who, via, policy, { local: false, ...(displayName !== undefined ? { displayName } : {}) }),
+    actor: claim === undefined || claim === principal
+      ? actorFor(principal, via, policy, { local: true })
+      : actorFor(claim, via, policy, { claimedBy: principal }),
+    actorFor: (who, surface, displayName) => actorFor(who, surface, policy, { local: false, ...(displayName !== undefined ? { displayName } : {}) }),
   };
+}
+
+/** The AWS principal of the base credentials (STS GetCallerIdentity), loading STS only then. */
+export async function awsPrincipal(aws: AwsOptions, spec: StateStoreSpec | null): Promise<string> {
+  const { callerArn } = await import('../adapters/outbound/aws/caller-identity.js');
+  const region = aws.region ?? (spec?.kind === 'dynamodb' ? spec.region : undefined);
+  const endpointUrl = aws.endpointUrl ?? (spec?.kind === 'dynamodb' ? spec.endpointUrl : undefined);
+  return callerArn({
+    ...(region !== undefined ? { region } : {}),
+    ...(aws.profile !== undefined ? { profile: aws.profile } : {}),
+    ...(endpointUrl !== undefined ? { endpointUrl } : {}),
+  });
 }
 
 /** A real sleeper (the executor's poll interval). */

@@ -49,25 +49,43 @@ export function authorize(actor: Actor, permission: Permission): void {
   throw new ForbiddenError(`${actor.id} (${roles}) may not ${WHAT[permission]}: that needs the ${rolesGranting(permission).join(' or ')} role`);
 }
 
+/** True when a policy key with `*` (any run of characters) matches the whole id. */
+export function matchesPattern(pattern: string, id: string): boolean {
+  if (!pattern.includes('*')) return pattern === id;
+  const escape = (part: string): string => part.replace(/[.*+?^$()|[\]{}\\]/g, (c) => `\\${c}`);
+  return new RegExp(`^${pattern.split('*').map(escape).join('.*')}$`).test(id);
+}
+
 /**
- * The roles of an identity under the policy: those named in access.actors; else access.localUser
- * for the local OS user running the CLI or library; else access.others.
- * @param local true when `id` is the OS user of this process (not an asserted --actor name).
+ * The roles of an identity under the policy: those of its exact key in access.actors; else the
+ * roles of every key with `*` that matches it (an AWS principal by pattern, e.g.
+ * "arn:aws:sts::123456789012:assumed-role/Approvers/*"), together; else access.localUser for the
+ * principal of this process (the OS user, or the AWS principal); else access.others.
+ * @param local true when `id` is this process's own authenticated principal (not an asserted --actor name).
  */
 export function rolesOf(id: string, policy: Policy, local: boolean): readonly Role[] {
-  const named = Object.prototype.hasOwnProperty.call(policy.access.actors, id) ? policy.access.actors[id] : undefined;
+  const actors = policy.access.actors;
+  const named = Object.prototype.hasOwnProperty.call(actors, id) ? actors[id] : undefined;
   if (named !== undefined) return named;
+  const matched = Object.keys(actors).filter((k) => k.includes('*') && matchesPattern(k, id));
+  if (matched.length) return ROLES.filter((r) => matched.some((k) => actors[k]?.includes(r)));
   return local ? policy.access.localUser : policy.access.others;
 }
 
-/** An Actor for an identity, with its roles from the policy. */
-export function actorFor(id: string, via: Actor['via'], policy: Policy, options: { local?: boolean; displayName?: string } = {}): Actor {
+/**
+ * An Actor for an identity, with its roles from the policy. With `claimedBy`, the identity is a
+ * claim asserted by that principal: it gets the roles the policy gives the claimed name, and is
+ * recorded as a claim.
+ */
+export function actorFor(id: string, via: Actor['via'], policy: Policy, options: { local?: boolean; displayName?: string; claimedBy?: string } = {}): Actor {
   const trimmed = id.trim();
   if (!trimmed) throw new ForbiddenError('an actor needs a non-empty identity');
+  const claimed = options.claimedBy !== undefined && options.claimedBy !== trimmed;
   return {
     id: trimmed,
-    roles: rolesOf(trimmed, policy, options.local ?? false),
+    roles: rolesOf(trimmed, policy, claimed ? false : (options.local ?? false)),
     via,
     ...(options.displayName !== undefined ? { displayName: options.displayName } : {}),
+    ...(claimed ? { claimedBy: options.claimedBy } : {}),
   };
 }

@@ -5,7 +5,7 @@
  * revocation; revokedAt alone makes it stop applying, for assessments at any instant, also
  * those before the revocation (docs/decision-model.md "Risk acceptances").
  */
-import type { Actor } from '../access/actor.js';
+import { actorLabel, type Actor } from '../access/actor.js';
 import { authorize } from '../access/authorize.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import type { RiskAcceptance } from '../inputs.js';
@@ -67,7 +67,7 @@ export function newAcceptance(input: NewAcceptanceInput): AcceptanceRecord {
     vulnerabilityId,
     instanceId: input.instanceId,
     reason,
-    acceptedBy: input.actor.id,
+    acceptedBy: actorLabel(input.actor),
     acceptedAt: input.now,
     until,
     revokedBy: null,
@@ -92,5 +92,5 @@ export function revokeAcceptance(a: AcceptanceRecord, actor: Actor, now: Instant
   authorize(actor, 'accept-risk');
   if (a.revokedAt !== null) throw new ConflictError('INVALID_STATE', `acceptance ${a.id} was already revoked by ${a.revokedBy} at ${toIso(a.revokedAt)}`);
   if (isAcceptanceExpired(a, now)) throw new ConflictError('INVALID_STATE', `acceptance ${a.id} already expired at ${toIso(a.until)}`);
-  return { ...a, until: now, revokedBy: actor.id, revokedAt: now };
+  return { ...a, until: now, revokedBy: actorLabel(actor), revokedAt: now };
 }

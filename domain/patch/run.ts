@@ -14,7 +14,7 @@
  * approved. A wave goes pending → running (intent recorded, then commands sent) → verifying →
  * succeeded, or halted / failed; the run moves to the next wave only after a wave succeeded.
  */
-import type { Actor } from '../access/actor.js';
+import { actorLabel, CLAIMS_COUNT_ON, principalOf, type Actor } from '../access/actor.js';
 import { authorize } from '../access/authorize.js';
 import { ConflictError, ForbiddenError } from '../errors.js';
 import type { Policy } from '../policy.js';
@@ -110,7 +110,11 @@ export interface PatchRun {
   readonly status: RunStatus;
   readonly operation: PatchOperation;
   readonly rebootOption: RebootOption;
+  /** Who requested it, as recorded: "alice", or "bob, claimed by root" for a claim. */
   readonly requestedBy: string;
+  /** The requester's id and authenticated principal (the claimer of a claim); absent on runs stored before they were kept. */
+  readonly requestedById?: string;
+  readonly requestedByPrincipal?: string;
   readonly requestedVia: Actor['via'];
   readonly requestedAt: Instant;
   readonly reason: string | null;
@@ -235,7 +239,9 @@ export function newPatchRun(input: NewRunInput): PatchRun {
     status: why ? 'requested' : 'approved',
     operation: input.dryRun ? 'Scan' : 'Install',
     rebootOption: input.reboot === 'never' ? 'NoReboot' : 'RebootIfNeeded',
-    requestedBy: input.actor.id,
+    requestedBy: actorLabel(input.actor),
+    requestedById: input.actor.id,
+    requestedByPrincipal: principalOf(input.actor),
     requestedVia: input.actor.via,
     requestedAt: input.now,
     reason: input.reason,
@@ -267,8 +273,16 @@ export function approvalMissing(run: PatchRun, now: Instant): boolean {
  */
 export function approveRun(run: PatchRun, actor: Actor, now: Instant, policy: Policy, comment: string | null = null): PatchRun {
   authorize(actor, 'approve');
-  if (actor.id === run.requestedBy) {
-    throw new ForbiddenError(`${actor.id} requested run ${run.id} and cannot approve it: nobody approves their own run; ask another approver`);
+  // The two-person rule holds between authenticated principals. On the demo source a claimed
+  // name counts as a person (to show the flow); anywhere else a claim is never the second person,
+  // and a requester who claimed a name is still the principal behind it.
+  const demo = run.source === CLAIMS_COUNT_ON;
+  if (!demo && actor.claimedBy !== undefined) {
+    throw new ForbiddenError(`${actorLabel(actor)}: a claimed identity (--actor) never counts as the second person outside the ${CLAIMS_COUNT_ON} source; approve as an authenticated identity (${actor.claimedBy} without --actor, an API key, a chat user)`);
+  }
+  const requesterId = run.requestedById ?? run.requestedBy;
+  if (actor.id === requesterId || (!demo && principalOf(actor) === (run.requestedByPrincipal ?? requesterId))) {
+    throw new ForbiddenError(`${actorLabel(actor)} requested run ${run.id} and cannot approve it: nobody approves their own run; ask another approver`);
   }
   if (run.status === 'approved' && !approvalMissing(run, now)) {
     const why = run.needsApproval ? `its approval holds until ${toIso(run.approvalExpiresAt)}` : 'it needs no approval';
@@ -278,7 +292,7 @@ export function approveRun(run: PatchRun, actor: Actor, now: Instant, policy: Po
   return {
     ...run,
     status: 'approved',
-    approvals: [...run.approvals, { by: actor.id, at: now, decision: 'approved', comment }],
+    approvals: [...run.approvals, { by: actorLabel(actor), at: now, decision: 'approved', comment }],
     approvalExpiresAt: now + policy.approval.expiresAfterHours * HOUR_MS,
     updatedAt: now,
   };
@@ -294,7 +308,7 @@ export function rejectRun(run: PatchRun, actor: Actor, now: Instant, reason: str
   return {
     ...run,
     status: 'rejected',
-    approvals: [...run.approvals, { by: actor.id, at: now, decision: 'rejected', comment: reason }],
+    approvals: [...run.approvals, { by: actorLabel(actor), at: now, decision: 'rejected', comment: reason }],
     approvalExpiresAt: null,
     lease: null,
     updatedAt: now,
@@ -312,10 +326,10 @@ export function cancelRun(run: PatchRun, actor: Actor, now: Instant): PatchRun {
   moveTo(run, 'cancelled', 'be cancelled');
   const waves = run.waves.map((w): RunWave =>
     w.status === 'running' || w.status === 'verifying'
-      ? { ...w, status: 'cancelled', instances: w.instances.map((i) => (isInstanceDone(i.status) ? i : { ...i, status: 'cancelled', detail: `cancelled by ${actor.id}` })) }
+      ? { ...w, status: 'cancelled', instances: w.instances.map((i) => (isInstanceDone(i.status) ? i : { ...i, status: 'cancelled', detail: `cancelled by ${actorLabel(actor)}` })) }
       : w,
   );
-  return { ...run, status: 'cancelled', waves, lease: null, cancelledBy: actor.id, haltReason: `cancelled by ${actor.id}`, updatedAt: now };
+  return { ...run, status: 'cancelled', waves, lease: null, cancelledBy: actorLabel(actor), haltReason: `cancelled by ${actorLabel(actor)}`, updatedAt: now };
 }
 
 /** Command ids of the current wave that are (or may be) still running at SSM. */

@@ -2,7 +2,7 @@
  * What the patch use cases share: the audit trail around every action that changes anything,
  * read-modify-write with optimistic concurrency, ids, and the JSON-ready reports.
  */
-import type { Actor } from '../../domain/access/actor.js';
+import { actorLabel, type Actor } from '../../domain/access/actor.js';
 import { auditDetail, type AuditEntry, type AuditResult } from '../../domain/access/audit.js';
 import { authorize, type Permission } from '../../domain/access/authorize.js';
 import { isConflictError, isForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
@@ -18,7 +18,7 @@ const MAX_RETRIES = 5;
 
 /** Appends one audit entry. */
 export async function audit(d: PatchDependencies, actor: Actor, action: string, target: string, result: AuditResult, detail: string | null): Promise<void> {
-  const entry: AuditEntry = { id: `a-${hex(d.newId(), 20)}`, at: d.clock.now(), actor: actor.id, via: actor.via, action, target, result, detail: auditDetail(detail) };
+  const entry: AuditEntry = { id: `a-${hex(d.newId(), 20)}`, at: d.clock.now(), actor: actorLabel(actor), via: actor.via, action, target, result, detail: auditDetail(detail) };
   await d.store.appendAudit(entry);
 }
 

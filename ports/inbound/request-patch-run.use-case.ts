@@ -1,4 +1,4 @@
-import type { Actor } from '../../domain/access/actor.js';
+import { actorLabel, type Actor } from '../../domain/access/actor.js';
 import { authorize } from '../../domain/access/authorize.js';
 import { ConflictError, ValidationError } from '../../domain/errors.js';
 import type { Asset } from '../../domain/inputs.js';
@@ -43,7 +43,7 @@ export class RequestPatchRun {
     return audited(this.d, actor, 'patch-run.request', what, async () => {
       authorize(actor, 'request');
       const checked = checkRunRequest(request);
-      const fingerprint = requestFingerprint(actor.id, checked);
+      const fingerprint = requestFingerprint(actorLabel(actor), checked);
       if (checked.idempotencyKey !== null) {
         const replay = await this.replay(checked.idempotencyKey, fingerprint);
         if (replay) return replay;

@@ -14,6 +14,7 @@ import { serveCommand } from './commands/serve-command.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor, messageFor } from './errors.js';
 import { writeJson } from './json-output.js';
 import { Style } from './terminal.js';
+import { CLAIM_NAME, CLAIM_NAME_RULE } from '../../../domain/access/actor.js';
 
 export type { CliEnvironment, GlobalOptions } from './command-context.js';
 
@@ -21,6 +22,15 @@ export type { CliEnvironment, GlobalOptions } from './command-context.js';
 const COMMANDS: readonly CommandModule[] = [reportCommands, snapshotCommands, patchCommands, serveCommand, mcpCommand];
 
 const SOURCE_HELP = 'where the data comes from: demo (bundled demo fleet), snapshot:DIR (a folder of AWS CLI JSON), aws (live account)';
+
+/** --actor names a claim: refused when empty (never a silent fall back to the OS user) or not a plain name. */
+function checkedActor(argv: Record<string, unknown>): string | undefined {
+  if (argv.actor === undefined) return undefined;
+  const v = typeof argv.actor === 'string' ? argv.actor : String(argv.actor as string | number);
+  if (!v.trim()) throw new UsageError(`--actor: expected ${CLAIM_NAME_RULE}, got an empty value (leave --actor out to act as yourself)`);
+  if (!CLAIM_NAME.test(v)) throw new UsageError(`--actor: expected ${CLAIM_NAME_RULE}, got ${JSON.stringify(v)}`);
+  return v;
+}
 
 function globalOptions(argv: Record<string, unknown>): GlobalOptions {
   const str = (k: string): string | undefined => (typeof argv[k] === 'string' ? (argv[k] as string) : undefined);
@@ -34,7 +44,7 @@ function globalOptions(argv: Record<string, unknown>): GlobalOptions {
     profile: str('profile'),
     endpointUrl: str('endpoint-url'),
     roleArn: str('role-arn'),
-    actor: str('actor'),
+    actor: checkedActor(argv),
     state: str('state'),
     yes: argv.yes === true,
     ...(argv.strict === true ? { strict: true } : {}),
@@ -56,8 +66,8 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     io,
     notice,
     run: (handler: Handler) => async (args) => {
-      const options = globalOptions(args);
       try {
+        const options = globalOptions(args);
         const assistant = await io.createAssistant(options, notice);
         let result: Awaited<ReturnType<Handler>>;
         try {
@@ -108,7 +118,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     .option('profile', { type: 'string', describe: 'AWS profile (with --source aws)', global: true })
     .option('endpoint-url', { type: 'string', describe: 'AWS endpoint override, e.g. LocalStack or moto (with --source aws)', global: true })
     .option('role-arn', { type: 'string', describe: 'role to assume (with --source aws)', global: true })
-    .option('actor', { type: 'string', describe: 'act as this name (roles from the policy file) instead of the OS user', global: true })
+    .option('actor', { type: 'string', describe: 'claim to be this name (roles from the policy): recorded as "NAME, claimed by YOU"; counts as a second approver on the demo source only', global: true })
     .option('state', { type: 'string', describe: 'state file for patch runs, acceptances and audit (default ~/.config/sre-ops-assistant/state.db)', global: true })
     .option('strict', { type: 'boolean', default: false, describe: 'exit 1 instead of warning when a snapshot file was cut short (it still has a next token)', global: true })
     .option('yes', { type: 'boolean', default: false, describe: 'confirm changes without asking (needed when not on a terminal)', global: true });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultStatePath, resolveStateStore, stateStoreFromEnv } from '../../../composition/config.js';
 import { createAssistant } from '../../../composition/index.js';
-import { actorResolver, LazyStateStore } from '../../../composition/patching.js';
+import { actorResolver, identityKind, LazyStateStore } from '../../../composition/patching.js';
 import { ValidationError } from '../../../domain/errors.js';
 import { DEFAULT_POLICY, resolvePolicy } from '../../../domain/policy.js';
 import { DEMO_FLEET } from '../../support/paths.js';
@@ -52,19 +52,45 @@ describe('composition: patch operations wiring', () => {
   });
 
   describe('the actor', () => {
-    const policy = resolvePolicy({ access: { actors: { bob: ['approver'] } } });
+    const policy = resolvePolicy({ access: { actors: { bob: ['approver'], 'arn:aws:sts::123456789012:assumed-role/Approvers/*': ['approver'] } } });
+    const noAws = async (): Promise<string> => {
+      throw new Error('STS must not be asked');
+    };
+    const resolve = (o: Parameters<typeof actorResolver>[0], p = policy, identity: 'os-user' | 'aws' = 'os-user', arn: () => Promise<string> = noAws) => actorResolver(o, p, {}, identity, arn);
 
-    it('is the OS user, admin by default, via the surface named', () => {
-      expect(actorResolver({ localUser: 'carol', via: 'cli' }, DEFAULT_POLICY, {}).actor).to.deep.equal({ id: 'carol', roles: ['admin'], via: 'cli' });
+    it('is the OS user, admin by default, via the surface named', async () => {
+      expect((await resolve({ localUser: 'carol', via: 'cli' }, DEFAULT_POLICY)).actor).to.deep.equal({ id: 'carol', roles: ['admin'], via: 'cli' });
     });
 
-    it('--actor NAME takes the roles the policy gives NAME, or those of others', () => {
-      expect(actorResolver({ localUser: 'carol', actor: 'bob' }, policy, {}).actor.roles).to.deep.equal(['approver']);
-      expect(actorResolver({ localUser: 'carol', actor: 'mallory' }, policy, {}).actor.roles).to.deep.equal(['viewer']);
+    it('--actor NAME is a claim by the principal: the roles the policy gives NAME (or others), recorded with who claimed it', async () => {
+      expect((await resolve({ localUser: 'carol', actor: 'bob' })).actor).to.deep.equal({ id: 'bob', roles: ['approver'], via: 'library', claimedBy: 'carol' });
+      expect((await resolve({ localUser: 'carol', actor: 'mallory' })).actor.roles).to.deep.equal(['viewer']);
     });
 
-    it('an identity a surface authenticated is never the local user, even spelled the same', () => {
-      const r = actorResolver({ localUser: 'carol' }, policy, {});
+    it('an empty or malformed claim is refused by name, never a silent fall back to the OS user', async () => {
+      await expect(resolve({ localUser: 'carol', actor: '' })).to.be.rejectedWith(ValidationError, /^actor: expected a name of 1 to 128/);
+      await expect(resolve({ localUser: 'carol', actor: 'bad name!' })).to.be.rejectedWith(ValidationError, /got "bad name!"/);
+    });
+
+    it('with an AWS identity the principal is the caller ARN, with roles by ARN pattern', async () => {
+      const arn = 'arn:aws:sts::123456789012:assumed-role/Approvers/alice';
+      const r = await resolve({ localUser: 'root', via: 'cli' }, policy, 'aws', async () => arn);
+      expect(r.actor).to.deep.equal({ id: arn, roles: ['approver'], via: 'cli' });
+      const claim = await resolve({ localUser: 'root', via: 'cli', actor: 'bob' }, policy, 'aws', async () => arn);
+      expect(claim.actor).to.deep.include({ id: 'bob', claimedBy: arn });
+    });
+
+    it('the CLI asks AWS who it is on a live account or a shared store, and nowhere else unless told', () => {
+      expect(identityKind({ via: 'cli' }, true, false)).to.equal('aws');
+      expect(identityKind({ via: 'cli' }, false, true)).to.equal('aws');
+      expect(identityKind({ via: 'cli' }, false, false)).to.equal('os-user');
+      expect(identityKind({ via: 'http' }, true, true)).to.equal('os-user');
+      expect(identityKind({}, true, true)).to.equal('os-user');
+      expect(identityKind({ identity: 'aws' }, false, false)).to.equal('aws');
+    });
+
+    it('an identity a surface authenticated is never the local user, even spelled the same', async () => {
+      const r = await resolve({ localUser: 'carol' });
 
       expect(r.actorFor('carol', 'slack').roles).to.deep.equal(['viewer']);
       expect(r.actorFor('bob', 'http', 'Bob B.')).to.deep.equal({ id: 'bob', roles: ['approver'], via: 'http', displayName: 'Bob B.' });

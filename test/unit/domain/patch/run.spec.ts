@@ -92,6 +92,34 @@ describe('patch run state machine', () => {
       expect(() => approveRun(run, ADMIN, T0, DEFAULT_POLICY)).to.throw(ForbiddenError, /nobody approves their own run/);
     });
 
+    describe('claims (--actor): the two-person rule holds between authenticated principals', () => {
+      const claim = (id: string, by: string, ...roles: Parameters<typeof anActor>[1][]) => ({ ...anActor(id, ...roles), claimedBy: by });
+      const onSource = (source: string, actor = ALICE): PatchRun => ({ ...aRun({ actor, targets: targets(1, { production: true }) }), source });
+
+      it('outside the demo source a claimed approver never counts, whatever roles the policy gives the name', () => {
+        expect(() => approveRun(onSource('aws:eu-west-1'), claim('bob', 'root', 'approver'), T0, DEFAULT_POLICY))
+          .to.throw(ForbiddenError, /^bob, claimed by root: a claimed identity \(--actor\) never counts as the second person outside the demo source/);
+        expect(() => approveRun(onSource('snapshot:/tmp/x'), claim('bob', 'root', 'admin'), T0, DEFAULT_POLICY)).to.throw(ForbiddenError, /claimed identity/);
+      });
+
+      it('a requester who claimed another name is still the principal behind it: they cannot approve as themselves', () => {
+        const run = onSource('aws:eu-west-1', claim('alice', 'root', 'operator'));
+        expect(run.requestedBy).to.equal('alice, claimed by root');
+
+        expect(() => approveRun(run, anActor('root', 'admin'), T0, DEFAULT_POLICY)).to.throw(ForbiddenError, /root requested run .* nobody approves their own run/);
+        expect(approveRun(run, anActor('carl', 'approver'), T0, DEFAULT_POLICY).status).to.equal('approved');
+      });
+
+      it('on the demo source claims count as people, so the flow can be shown, and are recorded as claims', () => {
+        const run = onSource('demo', claim('alice', 'root', 'operator'));
+
+        const approved = approveRun(run, claim('bob', 'root', 'approver'), T0, DEFAULT_POLICY);
+
+        expect(approved.approvals[0]?.by).to.equal('bob, claimed by root');
+        expect(() => approveRun(run, claim('alice', 'root', 'approver'), T0, DEFAULT_POLICY)).to.throw(ForbiddenError, /nobody approves their own run/);
+      });
+    });
+
     it('operators and viewers may not approve', () => {
       expect(() => approveRun(prodRun(), anActor('olga', 'operator'), T0, DEFAULT_POLICY)).to.throw(ForbiddenError, /olga \(operator\)/);
       expect(() => approveRun(prodRun(), VIEWER, T0, DEFAULT_POLICY)).to.throw(ForbiddenError);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { runCli } from '../../../../../adapters/inbound/cli/cli-app.js';
 import { progressBetween } from '../../../../../adapters/inbound/cli/commands/patch-render.js';
 import { exitCodeFor, messageFor } from '../../../../../adapters/inbound/cli/errors.js';
@@ -23,9 +24,12 @@ describe('CLI patch commands (in process, over the real composition and a tempor
   this.timeout(20_000);
   let dir: string;
   let runner: PatchRunner;
+  /** The OS user of the next command (another person on the same machine and state file). */
+  let osUser: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'sre-ops-cli-patch-'));
     runner = new SimulatedPatchRunner();
+    osUser = 'carol';
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -48,8 +52,8 @@ describe('CLI patch commands (in process, over the real composition and a tempor
           // The demo fleet's capture time: the decisions this spec relies on (ci-runner next-window,
           // worker-staging mitigate) hold then, not at whatever the wall clock says.
           now: '2026-11-20T12:00:00Z',
-          localUser: 'carol',
-          policy: { access: { actors: { bob: ['approver'], olga: ['operator'] } } },
+          localUser: osUser,
+          policy: { access: { actors: { bob: ['approver'], olga: ['operator'], dave: ['approver'] } } },
           patchAdapters: { patchRunner: runner, sleep: async () => {} },
         }),
     });
@@ -78,17 +82,32 @@ describe('CLI patch commands (in process, over the real composition and a tempor
     expect(JSON.parse(runs.stdout)).to.deep.equal({ runs: [] });
   });
 
-  it('nobody approves their own run (exit 1, "not allowed"); another approver does, via --actor', async () => {
+  it('nobody approves their own run (exit 1, "not allowed"), nor through a claimed name; another person does', async () => {
     const run = await requested('web-1');
 
     const own = await cli('approve', run.id, '--yes');
     const viewer = await cli('approve', run.id, '--yes', '--actor', 'mallory');
-    const bob = await cli('approve', run.id, '--yes', '--actor', 'bob', '--comment', 'ok');
+    const claimed = await cli('approve', run.id, '--yes', '--actor', 'bob', '--comment', 'ok');
+    osUser = 'dave';
+    const dave = await cli('approve', run.id, '--yes', '--comment', 'ok');
+    const audit = JSON.parse((await cli('audit', '--json', '--target', run.id)).stdout) as { entries: { action: string; actor: string; result: string }[] };
 
     expect([own.code, own.stderr]).to.deep.equal([1, `error: not allowed: carol requested run ${run.id} and cannot approve it: nobody approves their own run; ask another approver\n`]);
     expect(viewer.stderr).to.match(/not allowed: mallory \(viewer\)/);
-    expect(bob.code, bob.stderr).to.equal(0);
-    expect(bob.stdout).to.match(/approved by bob at/);
+    expect([claimed.code, claimed.stderr]).to.deep.equal([1, 'error: not allowed: bob, claimed by carol: a claimed identity (--actor) never counts as the second person outside the demo source; approve as an authenticated identity (carol without --actor, an API key, a chat user)\n']);
+    expect(dave.code, dave.stderr).to.equal(0);
+    expect(dave.stdout).to.match(/approved by dave at/);
+    expect(audit.entries.filter((e) => e.action === 'patch-run.approve').map((e) => [e.actor, e.result])).to.deep.equal([
+      ['dave', 'ok'], ['bob, claimed by carol', 'denied'], ['mallory, claimed by carol', 'denied'], ['carol', 'denied'],
+    ]);
+  });
+
+  it('--actor with an empty value or a name that is not plain is a usage error (exit 2), never a fall back to the OS user', async () => {
+    const empty = await cli('runs', '--actor', '');
+    const bad = await cli('runs', '--actor', 'bad name!');
+
+    expect([empty.code, empty.stderr]).to.deep.equal([2, 'error: --actor: expected a name of 1 to 128 letters, digits and . _ @ : + = , / - (starting with a letter or digit), got an empty value (leave --actor out to act as yourself)\n']);
+    expect([bad.code, bad.stderr]).to.deep.equal([2, 'error: --actor: expected a name of 1 to 128 letters, digits and . _ @ : + = , / - (starting with a letter or digit), got "bad name!"\n']);
   });
 
   it('run executes wave by wave with progress per wave and instance on stderr; the report on stdout', async () => {
@@ -138,7 +157,31 @@ describe('CLI patch commands (in process, over the real composition and a tempor
     expect(accepted.code, accepted.stderr).to.equal(0);
     expect(list.acceptances.map((x) => x.id)).to.deep.equal([a.id]);
     expect(revoked.code).to.equal(0);
-    expect(audit.entries.map((e) => [e.action, e.actor, e.result])).to.deep.equal([['risk.revoke', 'bob', 'ok'], ['risk.accept', 'bob', 'ok']]);
+    expect(audit.entries.map((e) => [e.action, e.actor, e.result])).to.deep.equal([['risk.revoke', 'bob, claimed by carol', 'ok'], ['risk.accept', 'bob, claimed by carol', 'ok']]);
+  });
+
+  it('audit verify: an intact log says so with its head; after a denial is rewritten as ok behind the triggers, exit 1 naming the entry', async () => {
+    const run = await requested('web-1');
+    await cli('approve', run.id, '--yes');
+    const intact = await cli('audit', 'verify', '--json');
+    const human = await cli('audit', 'verify');
+
+    expect(intact.code, intact.stderr).to.equal(0);
+    const v = JSON.parse(intact.stdout) as { ok: boolean; entries: number; head: { seq: number; hash: string } };
+    expect(v).to.deep.include({ ok: true, entries: 2, firstBreak: null });
+    expect(human.stdout).to.include(`audit log intact: 2 entries chained\nhead: seq 2, hash ${v.head.hash}`);
+
+    const db = new Database(join(dir, 'state.db'));
+    db.exec('DROP TRIGGER audit_no_update');
+    const denied = db.prepare("SELECT id, body FROM audit WHERE body LIKE '%denied%'").get() as { id: string; body: string };
+    db.prepare('UPDATE audit SET body = ? WHERE id = ?').run(denied.body.replace('"denied"', '"ok"'), denied.id);
+    db.close();
+    const broken = await cli('audit', 'verify', '--json');
+
+    expect(broken.code).to.equal(1);
+    expect(JSON.parse(broken.stdout)).to.deep.include({ ok: false, entries: 2, firstBreak: { position: 2, id: denied.id, seq: 2, problem: 'its content does not match its hash: it was changed after it was written' } });
+    expect(broken.stderr).to.equal(`error: the audit log is broken at entry 2 (${denied.id}): its content does not match its hash: it was changed after it was written\n`);
+    expect((await cli('audit', 'verify', '--target', run.id)).code).to.equal(2);
   });
 
   it('accept needs exactly one of --instance or --fleet (exit 2)', async () => {
