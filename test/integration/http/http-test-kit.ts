@@ -250,6 +250,6 @@ export function failingAssistant(error: () => unknown, overrides: Partial<Assist
   };
   const methods = ['assessFleet', 'assessInstance', 'listFindings', 'planPatches', 'complianceSummary', 'metricsSummary', 'activityReport', 'captureSnapshot',
     'requestPatchRun', 'previewPatchRun', 'approvePatchRun', 'rejectPatchRun', 'cancelPatchRun', 'getPatchRun', 'listPatchRuns', 'executePatchRun',
-    'acceptRisk', 'listAcceptances', 'revokeAcceptance', 'listAudit', 'schedulePatching', 'listSchedules', 'cancelSchedule'];
+    'acceptRisk', 'listAcceptances', 'revokeAcceptance', 'listAudit', 'verifyAudit', 'schedulePatching', 'listSchedules', 'cancelSchedule'];
   return Object.assign(base, Object.fromEntries(methods.map((m) => [m, fail(m)])), overrides, { calls }) as unknown as Assistant & { calls: string[] };
 }

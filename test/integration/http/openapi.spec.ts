@@ -72,7 +72,7 @@ describe('OpenAPI 3.1 document: consistent with the router and with real answers
       'GET /health', 'GET /ready', 'GET /openapi.json', 'GET /v1/assets', 'GET /v1/assets/{instance}', 'GET /v1/assets/{instance}/findings',
       'GET /v1/plan', 'GET /v1/compliance', 'GET /v1/assets/{instance}/metrics', 'GET /v1/assets/{instance}/activity', 'POST /v1/patch-runs',
       'GET /v1/patch-runs', 'GET /v1/patch-runs/{id}', 'POST /v1/patch-runs/{id}/approve', 'POST /v1/patch-runs/{id}/reject',
-      'POST /v1/acceptances', 'GET /v1/acceptances', 'GET /v1/audit',
+      'POST /v1/acceptances', 'GET /v1/acceptances', 'GET /v1/audit', 'GET /v1/audit/verify',
     ]);
   });
 
@@ -138,6 +138,7 @@ describe('OpenAPI 3.1 document: consistent with the router and with real answers
       ['POST', '/v1/acceptances', () => api.post('/v1/acceptances', { vulnerabilityId: 'CVE-2024-6387', instance: null, until: '2027-03-01T00:00:00Z', reason: 'compensating control' }, 'approver')],
       ['GET', '/v1/acceptances', () => api.get('/v1/acceptances', 'reader')],
       ['GET', '/v1/audit', () => api.get('/v1/audit?limit=5', 'reader')],
+      ['GET', '/v1/audit/verify', () => api.get('/v1/audit/verify', 'reader')],
     ];
     const exercised = new Set<string>();
     for (const [method, path, call] of calls) {
