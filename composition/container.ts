@@ -65,7 +65,7 @@ interface SourceBindings {
   readonly close: () => Promise<void>;
 }
 
-async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snapshot' }>, options: AssistantOptions, policy: Policy): Promise<SourceBindings> {
+async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snapshot' }>, options: AssistantOptions, policy: Policy, store: StateStore): Promise<SourceBindings> {
   const kev = options.kev;
   const dir = new SnapshotDirectory(spec.dir, { strict: options.strict === true });
   if (spec.kind === 'snapshot') await checkSnapshotFolder(dir);
@@ -103,7 +103,7 @@ async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snap
     },
     capturedAt,
     capture: null,
-    patch: demo ? await demoPatchBindings() : snapshotPatchBindings(label),
+    patch: demo ? await demoPatchBindings(store) : snapshotPatchBindings(label),
     close: async () => {},
   };
 }
@@ -181,11 +181,11 @@ async function awsBindings(options: AssistantOptions, policy: Policy): Promise<S
   };
 }
 
-async function sourceBindings(spec: SourceSpec, options: AssistantOptions, policy: Policy): Promise<SourceBindings> {
+async function sourceBindings(spec: SourceSpec, options: AssistantOptions, policy: Policy, store: StateStore): Promise<SourceBindings> {
   switch (spec.kind) {
     case 'demo':
     case 'snapshot':
-      return snapshotBindings(spec, options, policy);
+      return snapshotBindings(spec, options, policy, store);
     case 'aws':
       return awsBindings(options, policy);
   }
@@ -197,18 +197,18 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   const spec = parseSource(options.source);
   const now = parseNow(options.now);
   const policy = await loadPolicy(options);
-  // A caller that brings every data adapter needs no bundled source at all.
-  const src = await sourceBindings(spec, options, policy);
-  // --now, else a snapshot's capture time, else the clock; every report says which (asOf).
-  const fixedAt = now ?? src.capturedAt?.at;
-  const asOf: InstantBasis = clockGiven(options) ? 'clock' : now !== undefined ? 'option' : (src.capturedAt?.basis ?? 'clock');
-  const info: SourceInfo = { ...src.info, asOf };
-
   const env = options.env ?? process.env;
   const ownStore = options.patchAdapters?.stateStore === undefined;
   // No state store unless one is passed (the CLI and the services pass theirs explicitly).
   const storeSpec = resolveStateStore(options.stateStore, env);
   const store: StateStore = options.patchAdapters?.stateStore ?? (storeSpec ? new LazyStateStore(storeSpec, options.aws ?? {}) : new NoStateStore());
+  // A caller that brings every data adapter needs no bundled source at all.
+  const src = await sourceBindings(spec, options, policy, store);
+  // --now, else a snapshot's capture time, else the clock; every report says which (asOf).
+  const fixedAt = now ?? src.capturedAt?.at;
+  const asOf: InstantBasis = clockGiven(options) ? 'clock' : now !== undefined ? 'option' : (src.capturedAt?.basis ?? 'clock');
+  const info: SourceInfo = { ...src.info, asOf };
+
   // Acceptances given as an option (a file, a test) count beside those recorded in the store.
   const acceptances: AcceptanceStore = {
     listAcceptances: async () => [...(options.acceptances ?? []), ...(await store.listAcceptances())],

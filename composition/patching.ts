@@ -17,7 +17,7 @@ import type { PatchRun } from '../domain/patch/run.js';
 import type { Policy } from '../domain/policy.js';
 import type { ActorResolver } from '../ports/inbound/assistant.js';
 import type { MaintenanceWindows } from '../ports/outbound/maintenance-window.port.js';
-import type { PatchRunner, Sleeper } from '../ports/outbound/patch-runner.port.js';
+import type { PatchRunner, SentCommand, SimulatedCommandLog, Sleeper } from '../ports/outbound/patch-runner.port.js';
 import type { AuditFilter, IdempotencyClaim, IdempotentRun, RunFilter, StateStore } from '../ports/outbound/state-store.port.js';
 import type { AssistantOptions, AwsOptions, StateStoreSpec } from './config.js';
 
@@ -30,10 +30,11 @@ export interface PatchSourceBindings {
 }
 
 /** The demo: a clearly-labelled simulated runner, so the whole flow can be shown; no schedules. */
-export async function demoPatchBindings(): Promise<PatchSourceBindings> {
+export async function demoPatchBindings(log: SimulatedCommandLog): Promise<PatchSourceBindings> {
   const { SimulatedPatchRunner } = await import('../adapters/outbound/simulated/simulated-patch-runner.js');
   return {
-    runner: new SimulatedPatchRunner(),
+    // Its sends live in the state store, as SSM keeps commands: a resume elsewhere finds them.
+    runner: new SimulatedPatchRunner(log),
     windows: null,
     unavailable: 'the demo source simulates patch runs but cannot schedule: schedules are SSM maintenance windows; use --source aws',
   };
@@ -187,6 +188,12 @@ export class LazyStateStore implements StateStore {
   async listAudit(filter?: AuditFilter): Promise<readonly AuditEntry[]> {
     return this.absent() ? [] : (await this.store()).listAudit(filter);
   }
+  async recordSimulatedCommand(token: string, command: SentCommand): Promise<SentCommand> {
+    return (await this.store()).recordSimulatedCommand(token, command);
+  }
+  async findSimulatedCommand(token: string): Promise<SentCommand | null> {
+    return this.absent() ? null : (await this.store()).findSimulatedCommand(token);
+  }
   async close(): Promise<void> {
     if (this.opened) await (await this.opened).close();
   }
@@ -235,6 +242,12 @@ export class NoStateStore implements StateStore {
   }
   async readAuditChain(): Promise<{ readonly records: readonly unknown[]; readonly head: AuditChainHead | null }> {
     return { records: [], head: null };
+  }
+  async recordSimulatedCommand(): Promise<never> {
+    return this.refuse();
+  }
+  async findSimulatedCommand(): Promise<null> {
+    return null;
   }
   async close(): Promise<void> {}
 }

@@ -48,6 +48,11 @@ function clock(t: Instant): string {
  * intent it looks the command up by its token before sending, so nothing is sent twice. A lease
  * on the run keeps a second executor out while the first is alive; a cancel is noticed at the
  * next write.
+ *
+ * The audit log agrees with the run record after a crash at any point: each event of a run
+ * (start, each command, each verified wave, finish) is written once, under an id derived from the
+ * run and the event, after the run record that it reports; a resume first writes any entry the
+ * record shows and the log lacks (a crash between the two writes), and never writes one twice.
  */
 export class ExecutePatchRun {
   constructor(private readonly d: PatchDependencies) {}
@@ -66,7 +71,10 @@ export class ExecutePatchRun {
     const say: Say = (wave, instanceId, message) => onProgress({ runId, wave, instanceId, message });
     await authorizeAudited(this.d, actor, 'execute', 'patch-run.execute', runId);
     let run = await loadRun(this.d, runId);
-    if (isRunTerminal(run)) return toRunReport(run, this.d.clock.now());
+    if (isRunTerminal(run)) {
+      await this.catchUpAudit(actor, run);
+      return toRunReport(run, this.d.clock.now());
+    }
     const runner = await this.checkRunner(actor, run);
     const x: Execution = { actor, holder: `${actor.id}/${this.d.newId()}`, runner, say, intended: new Set(), announced: new Set() };
     run = await this.begin(x, run);
@@ -106,7 +114,8 @@ export class ExecutePatchRun {
         const next = resuming ? takeLease(run, x.holder, now, this.leaseMs) : startRun(run, x.actor, x.holder, now, this.leaseMs);
         const stored = await this.d.store.updateRun(next);
         const at = `wave ${stored.currentWave} of ${stored.waves.length}`;
-        await audit(this.d, x.actor, action, run.id, 'ok', `${resuming ? 'resumed at' : 'started'} ${at}${stored.simulated ? '; simulated' : ''}`);
+        if (resuming) await this.catchUpAudit(x.actor, stored);
+        await audit(this.d, x.actor, action, run.id, 'ok', `${resuming ? 'resumed at' : 'started'} ${at}${stored.simulated ? '; simulated' : ''}`, resuming ? undefined : `${run.id}|start`);
         if (stored.simulated) x.say(null, null, 'SIMULATED run (demo source): nothing is sent to AWS, every command "succeeds" at once');
         x.say(stored.currentWave, null, `${resuming ? 'resuming' : 'starting'} run ${run.id} at ${at}`);
         return stored;
@@ -195,9 +204,10 @@ export class ExecutePatchRun {
       how = `sent to ${s.instanceIds.join(', ')}`;
     }
     x.intended.delete(s.token);
-    await audit(this.d, x.actor, 'ssm.send-command', run.id, 'ok', `wave ${wave.number}: command ${commandId} ${how}${runner.simulated ? ' (simulated)' : ''}`);
-    x.say(wave.number, null, `wave ${wave.number}: command ${commandId} ${how}`);
+    // The record first, then its audit entry (written once): a crash between them is caught up on resume.
     const saved = await this.save(x, recordSent(run, s.token, commandId, this.d.clock.now()));
+    await audit(this.d, x.actor, 'ssm.send-command', run.id, 'ok', `wave ${wave.number}: command ${commandId} ${how}${runner.simulated ? ' (simulated)' : ''}`, `${run.id}|send|${s.token}`);
+    x.say(wave.number, null, `wave ${wave.number}: command ${commandId} ${how}`);
     if (saved.status === 'cancelled') await this.cancelOrphan(x, saved, commandId);
     return saved;
   }
@@ -290,10 +300,45 @@ export class ExecutePatchRun {
       if (was?.status !== i.status || was.detail !== i.detail) x.say(wave.number, i.instanceId, `wave ${wave.number}: ${label(i)} ${i.status}${i.detail ? `: ${i.detail}` : ''}`);
     }
     x.say(wave.number, null, `wave ${wave.number} ${closed.status}`);
+    const saved = await this.save(x, next);
+    if (saved.waves[wave.number - 1]?.verifiedAt !== null) await this.auditVerified(x.actor, saved, wave.number, notes);
+    return saved;
+  }
+
+  /** The verify-wave entry of a verified wave, and the finish entry when that ended the run (each once). */
+  private async auditVerified(actor: Actor, run: PatchRun, waveNumber: number, notes: readonly string[] = [], late = false): Promise<void> {
+    const closed = run.waves[waveNumber - 1] as RunWave;
     const ok = closed.status === 'succeeded';
-    await audit(this.d, x.actor, 'patch-run.verify-wave', run.id, ok ? 'ok' : 'failed', `wave ${wave.number} ${closed.status}${next.haltReason && !ok ? `: ${next.haltReason}` : ''}${notes.length ? `; ${notes.join('; ')}` : ''}`);
-    if (isRunTerminal(next)) await audit(this.d, x.actor, 'patch-run.finish', run.id, next.status === 'succeeded' ? 'ok' : 'failed', `${next.status}${next.haltReason ? `: ${next.haltReason}` : ''}`);
-    return this.save(x, next);
+    const tail = `${notes.length ? `; ${notes.join('; ')}` : ''}${late ? ' (entry written on resume: the process stopped before writing it)' : ''}`;
+    await audit(this.d, actor, 'patch-run.verify-wave', run.id, ok ? 'ok' : 'failed', `wave ${waveNumber} ${closed.status}${run.haltReason && !ok ? `: ${run.haltReason}` : ''}${tail}`, `${run.id}|verify|${waveNumber}`);
+    const last = run.waves.every((w) => w.number <= waveNumber || w.verifiedAt === null);
+    if (!late && last && isRunTerminal(run) && run.status !== 'cancelled') await this.auditFinish(actor, run, '');
+  }
+
+  private async auditFinish(actor: Actor, run: PatchRun, late: string): Promise<void> {
+    await audit(this.d, actor, 'patch-run.finish', run.id, run.status === 'succeeded' ? 'ok' : 'failed', `${run.status}${run.haltReason ? `: ${run.haltReason}` : ''}${late}`, `${run.id}|finish`);
+  }
+
+  /**
+   * Writes the entries the run record shows and the log lacks (a crash between a record and its
+   * entry): the start, every recorded command, every verified wave and the finish. What the log
+   * already says about the run is read first, so entries written by any version are not repeated.
+   */
+  private async catchUpAudit(actor: Actor, run: PatchRun): Promise<void> {
+    if (run.waves.every((w) => w.sends.length === 0)) return;
+    const entries = await this.d.store.listAudit({ target: run.id, limit: 100_000 });
+    const said = (action: string, text: string | null): boolean => entries.some((e) => e.action === action && e.result !== 'denied' && (text === null || (e.detail ?? '').includes(text)));
+    const late = ' (entry written on resume: the process stopped before writing it)';
+    if (!said('patch-run.start', null)) await audit(this.d, actor, 'patch-run.start', run.id, 'ok', `started${late}`, `${run.id}|start`);
+    for (const w of run.waves) {
+      for (const s of w.sends) {
+        if (s.commandId === null || said('ssm.send-command', `command ${s.commandId} `)) continue;
+        await audit(this.d, actor, 'ssm.send-command', run.id, 'ok', `wave ${w.number}: command ${s.commandId} sent to ${s.instanceIds.join(', ')}${late}`, `${run.id}|send|${s.token}`);
+      }
+      if (w.verifiedAt !== null && !said('patch-run.verify-wave', `wave ${w.number} `)) await this.auditVerified(actor, run, w.number, [], true);
+    }
+    const verifiedEnd = run.waves.some((w) => w.verifiedAt !== null) && run.status !== 'cancelled' && run.status !== 'rejected';
+    if (isRunTerminal(run) && verifiedEnd && !said('patch-run.finish', null)) await this.auditFinish(actor, run, late);
   }
 
   /** A read whose failure verification notes rather than fails on (undefined: unreadable). */

@@ -5,6 +5,7 @@
 import { actorLabel, type Actor } from '../../domain/access/actor.js';
 import { auditDetail, type AuditEntry, type AuditResult } from '../../domain/access/audit.js';
 import { authorize, type Permission } from '../../domain/access/authorize.js';
+import { sha256Hex } from '../../domain/access/sha256.js';
 import { isConflictError, isForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { isAcceptanceExpired, type AcceptanceRecord } from '../../domain/patch/acceptance.js';
 import { approvalMissing, type PatchRun, type RunWave } from '../../domain/patch/run.js';
@@ -16,10 +17,21 @@ import type { PatchDependencies } from './patch-dependencies.js';
 /** A stale write is retried this many times on fresh state before the conflict is reported. */
 const MAX_RETRIES = 5;
 
-/** Appends one audit entry. */
-export async function audit(d: PatchDependencies, actor: Actor, action: string, target: string, result: AuditResult, detail: string | null): Promise<void> {
-  const entry: AuditEntry = { id: `a-${hex(d.newId(), 20)}`, at: d.clock.now(), actor: actorLabel(actor), via: actor.via, action, target, result, detail: auditDetail(detail) };
-  await d.store.appendAudit(entry);
+/**
+ * Appends one audit entry. With `once`, a key naming the event (e.g. "r-1|send|<token>"), the id
+ * is derived from it and an entry already written for that event is left as it is: the entry is
+ * written once however often a resumed run passes the same point. @returns false when it was already there.
+ */
+export async function audit(d: PatchDependencies, actor: Actor, action: string, target: string, result: AuditResult, detail: string | null, once?: string): Promise<boolean> {
+  const id = once === undefined ? `a-${hex(d.newId(), 20)}` : `a-${sha256Hex(once).slice(0, 20)}`;
+  const entry: AuditEntry = { id, at: d.clock.now(), actor: actorLabel(actor), via: actor.via, action, target, result, detail: auditDetail(detail) };
+  try {
+    await d.store.appendAudit(entry);
+    return true;
+  } catch (err) {
+    if (once !== undefined && isStale(err)) return false;
+    throw err;
+  }
 }
 
 /** What an audited action returns: its value, and what to write about it. */

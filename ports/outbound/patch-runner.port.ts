@@ -46,5 +46,15 @@ export interface PatchRunner {
   cancel(commandId: string): Promise<void>;
 }
 
+/**
+ * Where the simulated runner (the demo) keeps what it "sent", so a demo run resumed by another
+ * process finds a command by its token exactly as SSM would, instead of sending it again.
+ */
+export interface SimulatedCommandLog {
+  /** Records the command under its token, unless one is there: then that one is returned. */
+  recordSimulatedCommand(token: string, command: SentCommand): Promise<SentCommand>;
+  findSimulatedCommand(token: string): Promise<SentCommand | null>;
+}
+
 /** Waits; injected so tests spend no real time (and move a fake clock instead). */
 export type Sleeper = (ms: number) => Promise<void>;

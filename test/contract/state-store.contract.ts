@@ -211,6 +211,18 @@ export function stateStoreContract(make: () => Promise<StoreFixture>): void {
     });
   });
 
+  describe('simulated commands (the demo runner\'s sends)', () => {
+    it('keeps the first command recorded under a token, for every handle', async () => {
+      const first = await f.store.recordSimulatedCommand('sre-ops r-1 wave 1', { commandId: 'simulated-a', requestedAt: T0 });
+      const second = await (await f.second()).recordSimulatedCommand('sre-ops r-1 wave 1', { commandId: 'simulated-b', requestedAt: T0 + 1 });
+
+      expect(first).to.deep.equal({ commandId: 'simulated-a', requestedAt: T0 });
+      expect(second).to.deep.equal(first);
+      expect(await (await f.second()).findSimulatedCommand('sre-ops r-1 wave 1')).to.deep.equal(first);
+      expect(await f.store.findSimulatedCommand('sre-ops r-1 wave 2')).to.equal(null);
+    });
+  });
+
   describe('audit log', () => {
     it('appends entries and lists them newest first, by target and since an instant, up to a limit', async () => {
       for (let k = 0; k < 6; k++) {

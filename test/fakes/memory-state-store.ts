@@ -8,6 +8,7 @@ import { chainAuditEntry, plainAuditEntry, type AuditChainHead, type ChainedAudi
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import type { AcceptanceRecord } from '../../domain/patch/acceptance.js';
 import type { PatchRun } from '../../domain/patch/run.js';
+import type { SentCommand } from '../../ports/outbound/patch-runner.port.js';
 import type { AuditFilter, IdempotencyClaim, IdempotentRun, RunFilter, StateStore } from '../../ports/outbound/state-store.port.js';
 
 const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
@@ -104,6 +105,18 @@ export class MemoryStateStore implements StateStore {
       .sort((a, b) => b.e.at - a.e.at || b.seq - a.seq)
       .slice(0, filter.limit ?? 100)
       .map(({ e }) => plainAuditEntry(e));
+  }
+
+  readonly simulated = new Map<string, SentCommand>();
+  async recordSimulatedCommand(token: string, command: SentCommand): Promise<SentCommand> {
+    const held = this.simulated.get(token);
+    if (held) return copy(held);
+    this.simulated.set(token, copy(command));
+    return copy(command);
+  }
+  async findSimulatedCommand(token: string): Promise<SentCommand | null> {
+    const held = this.simulated.get(token);
+    return held ? copy(held) : null;
   }
 
   async close(): Promise<void> {}

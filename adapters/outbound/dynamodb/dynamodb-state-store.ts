@@ -3,7 +3,8 @@
  *
  * Items (pk, sk): a run `RUN#<id>`/`RUN`, an idempotency key `IDEMPOTENCY#<key>`/`IDEMPOTENCY`,
  * an acceptance `ACCEPTANCE#<id>`/`ACCEPTANCE`, an audit entry `AUDIT#<id>`/`AUDIT`, the audit
- * chain's head `AUDITHEAD`/`AUDITHEAD` (seq and hash of the last entry). Each carries
+ * chain's head `AUDITHEAD`/`AUDITHEAD` (seq and hash of the last entry), a demo's simulated
+ * command `SIMULATED#<token>`/`SIMULATED`. Each carries
  * its JSON in `body`, a `version` (runs, acceptances), and `gsi1pk` (its kind) / `gsi1sk` (time,
  * then id) so the `gsi1` index lists a kind newest first. Gets are strongly consistent; lists read
  * the index, which may lag a write by a moment (DynamoDB indexes are eventually consistent).
@@ -23,6 +24,7 @@ import { chainAuditEntry, plainAuditEntry, type AuditChainHead, type ChainedAudi
 import { ConflictError, NotFoundError, SourceError } from '../../../domain/errors.js';
 import type { AcceptanceRecord } from '../../../domain/patch/acceptance.js';
 import type { PatchRun } from '../../../domain/patch/run.js';
+import type { SentCommand } from '../../../ports/outbound/patch-runner.port.js';
 import type { AuditFilter, IdempotencyClaim, IdempotentRun, RunFilter, StateStore } from '../../../ports/outbound/state-store.port.js';
 
 type Item = Record<string, AttributeValue>;
@@ -34,6 +36,7 @@ const KEY = 'IDEMPOTENCY';
 const ACCEPTANCE = 'ACCEPTANCE';
 const AUDIT = 'AUDIT';
 const AUDIT_HEAD = 'AUDITHEAD';
+const SIMULATED = 'SIMULATED';
 /** Appends that lose the race for the head this many times in a row give up with a conflict. */
 const AUDIT_RETRIES = 20;
 
@@ -355,6 +358,27 @@ export class DynamoDbStateStore implements StateStore {
       filter.target !== undefined ? { FilterExpression: '#target = :target', ExpressionAttributeNames: { '#target': 'target' }, ExpressionAttributeValues: { ':target': s(filter.target) } } : undefined,
     );
     return items.map((i) => plainAuditEntry(JSON.parse(str(i, 'body')) as AuditEntry));
+  }
+
+  async recordSimulatedCommand(token: string, command: SentCommand): Promise<SentCommand> {
+    try {
+      await call('PutItem', () =>
+        this.client.send(new PutItemCommand({
+          TableName: this.table,
+          Item: { ...key(SIMULATED, token), commandId: s(command.commandId), requestedAt: n(command.requestedAt) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        })),
+      );
+      return command;
+    } catch (err) {
+      if (!conditionFailed(err)) throw err;
+      return (await this.findSimulatedCommand(token)) as SentCommand;
+    }
+  }
+
+  async findSimulatedCommand(token: string): Promise<SentCommand | null> {
+    const item = await this.get(key(SIMULATED, token));
+    return item ? { commandId: str(item, 'commandId'), requestedAt: num(item, 'requestedAt') } : null;
   }
 
   async close(): Promise<void> {

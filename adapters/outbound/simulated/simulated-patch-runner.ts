@@ -6,26 +6,46 @@
  */
 import type { InvocationState } from '../../../domain/patch/run.js';
 import type { Instant } from '../../../domain/time.js';
-import type { PatchRunner, SentCommand, WaveCommand } from '../../../ports/outbound/patch-runner.port.js';
+import type { PatchRunner, SentCommand, SimulatedCommandLog, WaveCommand } from '../../../ports/outbound/patch-runner.port.js';
+
+/** A log in this process's memory: for tests and embeddings without a state store. */
+export class InMemorySimulatedCommandLog implements SimulatedCommandLog {
+  private readonly sent = new Map<string, SentCommand>();
+  async recordSimulatedCommand(token: string, command: SentCommand): Promise<SentCommand> {
+    const held = this.sent.get(token);
+    if (held) return held;
+    this.sent.set(token, command);
+    return command;
+  }
+  async findSimulatedCommand(token: string): Promise<SentCommand | null> {
+    return this.sent.get(token) ?? null;
+  }
+}
 
 export class SimulatedPatchRunner implements PatchRunner {
   readonly simulated = true;
   readonly maxInstancesPerCommand = 50;
-  private readonly sent = new Map<string, SentCommand & { readonly instanceIds: readonly string[] }>();
-  private counter = 0;
+  /** How many commands this instance "sent" (a resumed run that finds its command sends none). */
+  sends = 0;
 
-  constructor(private readonly now: () => Instant = Date.now) {}
+  /**
+   * @param log where sends are kept: the state store in the composition (so a resume in another
+   *   process finds them, as SSM keeps its commands); this process's memory by default.
+   */
+  constructor(
+    private readonly log: SimulatedCommandLog = new InMemorySimulatedCommandLog(),
+    private readonly now: () => Instant = Date.now,
+  ) {}
 
   async send(command: WaveCommand): Promise<SentCommand> {
-    this.counter++;
-    const sent = { commandId: `simulated-${this.counter}-${command.token.replace(/\W+/g, '-')}`.slice(0, 100), requestedAt: this.now(), instanceIds: command.instanceIds };
-    this.sent.set(command.token, sent);
-    return { commandId: sent.commandId, requestedAt: sent.requestedAt };
+    this.sends++;
+    const at = this.now();
+    const sent = { commandId: `simulated-${at.toString(36)}-${command.token.replace(/\W+/g, '-')}`.slice(0, 100), requestedAt: at };
+    return this.log.recordSimulatedCommand(command.token, sent);
   }
 
   async findSent(token: string): Promise<SentCommand | null> {
-    const hit = this.sent.get(token);
-    return hit ? { commandId: hit.commandId, requestedAt: hit.requestedAt } : null;
+    return this.log.findSimulatedCommand(token);
   }
 
   async invocations(_commandId: string, instanceIds: readonly string[]): Promise<readonly InvocationState[]> {

@@ -18,6 +18,7 @@ import { chainAuditEntry, plainAuditEntry, type AuditChainHead, type ChainedAudi
 import { ConflictError, NotFoundError } from '../../../domain/errors.js';
 import type { AcceptanceRecord } from '../../../domain/patch/acceptance.js';
 import type { PatchRun } from '../../../domain/patch/run.js';
+import type { SentCommand } from '../../../ports/outbound/patch-runner.port.js';
 import type { AuditFilter, IdempotencyClaim, IdempotentRun, RunFilter, StateStore } from '../../../ports/outbound/state-store.port.js';
 
 /** Bumped when the schema changes; `migrate` brings older files forward. */
@@ -52,6 +53,11 @@ CREATE TABLE IF NOT EXISTS audit (
 );
 CREATE INDEX IF NOT EXISTS audit_by_time ON audit (at DESC, seq DESC);
 CREATE INDEX IF NOT EXISTS audit_by_target ON audit (target, at DESC, seq DESC);
+CREATE TABLE IF NOT EXISTS simulated_commands (
+  token TEXT PRIMARY KEY,
+  command_id TEXT NOT NULL,
+  requested_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS audit_head (
   one INTEGER PRIMARY KEY CHECK (one = 1),
   seq INTEGER NOT NULL,
@@ -280,6 +286,16 @@ export class SqliteStateStore implements StateStore {
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     const rows = this.db.prepare(`SELECT body FROM audit ${where} ORDER BY at DESC, seq DESC LIMIT ?`).all(...params, filter.limit ?? 100) as { body: string }[];
     return rows.map((r) => plainAuditEntry(JSON.parse(r.body) as AuditEntry));
+  }
+
+  async recordSimulatedCommand(token: string, command: SentCommand): Promise<SentCommand> {
+    this.db.prepare('INSERT INTO simulated_commands (token, command_id, requested_at) VALUES (?, ?, ?) ON CONFLICT (token) DO NOTHING').run(token, command.commandId, command.requestedAt);
+    return (await this.findSimulatedCommand(token)) as SentCommand;
+  }
+
+  async findSimulatedCommand(token: string): Promise<SentCommand | null> {
+    const row = this.db.prepare('SELECT command_id, requested_at FROM simulated_commands WHERE token = ?').get(token) as { command_id: string; requested_at: number } | undefined;
+    return row ? { commandId: row.command_id, requestedAt: row.requested_at } : null;
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,8 @@ import type { PatchRun } from '../../../../../domain/patch/run.js';
 import type { RunProgress } from '../../../../../ports/inbound/patch-operations.js';
 import type { StateStore } from '../../../../../ports/outbound/state-store.port.js';
 import { MemoryStateStore } from '../../../../fakes/memory-state-store.js';
+import { SimulatedPatchRunner } from '../../../../../adapters/outbound/simulated/simulated-patch-runner.js';
+import { verifyAuditChain } from '../../../../../domain/access/audit-chain.js';
 import { ALICE, BOB, VIEWER } from '../../../../patch-builders.js';
 import { harness, IDS, NOW, type Harness } from './harness.js';
 
@@ -42,6 +44,41 @@ class DyingStore extends MemoryStateStore {
   override async appendAudit(...a: Parameters<StateStore['appendAudit']>): ReturnType<StateStore['appendAudit']> {
     this.check();
     return this.base.appendAudit(...a);
+  }
+}
+
+/**
+ * A store whose process dies right after its k-th write (run record or audit entry): that write
+ * is kept, its caller sees the process die, and every call after it fails.
+ */
+class CrashAfterWrite extends MemoryStateStore {
+  writes = 0;
+  dead = false;
+  constructor(private readonly base: MemoryStateStore, private readonly k: number) {
+    super();
+  }
+  private async write<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.dead) throw new Error('process is dead');
+    const out = await fn();
+    if (++this.writes === this.k) {
+      this.dead = true;
+      throw new Error(`killed after write ${this.k}`);
+    }
+    return out;
+  }
+  override async updateRun(run: PatchRun): Promise<PatchRun> {
+    return this.write(() => this.base.updateRun(run));
+  }
+  override async appendAudit(...a: Parameters<StateStore['appendAudit']>): ReturnType<StateStore['appendAudit']> {
+    return this.write(() => this.base.appendAudit(...a));
+  }
+  override async getRun(id: string): Promise<PatchRun | null> {
+    if (this.dead) throw new Error('process is dead');
+    return this.base.getRun(id);
+  }
+  override async listAudit(...a: Parameters<StateStore['listAudit']>): ReturnType<StateStore['listAudit']> {
+    if (this.dead) throw new Error('process is dead');
+    return this.base.listAudit(...a);
   }
 }
 
@@ -155,6 +192,43 @@ describe('patch use cases: executing a run', () => {
   });
 
   describe('resume', () => {
+    it('a crash after each write of a run (start, intent, send, command id, verification, finish) resumes without sending twice; the audit log agrees with the run record', async () => {
+      const full = harness();
+      const counting = new CrashAfterWrite(full.store, Number.POSITIVE_INFINITY);
+      await full.another(counting).executePatchRun(ALICE, await twoWaveRun(full));
+      const writes = counting.writes;
+      expect(writes).to.be.greaterThan(10);
+
+      for (let k = 1; k < writes; k++) {
+        const h = harness();
+        const id = await twoWaveRun(h);
+        await expect(h.another(new CrashAfterWrite(h.store, k)).executePatchRun(ALICE, id), `crash after write ${k}`).to.be.rejectedWith(/killed after write|process is dead/);
+        h.clock.t += LEASE;
+        const r = await h.ops.executePatchRun(ALICE, id);
+        await h.ops.executePatchRun(ALICE, id);
+
+        const at = `crash after write ${k}`;
+        expect(r.status, at).to.equal('succeeded');
+        expect(h.runner.sent.map((c) => c.token), at).to.deep.equal([`sre-ops ${id} wave 1`, `sre-ops ${id} wave 2`]);
+        const ok = (action: string) => h.store.audit.filter((e) => e.action === action && e.result === 'ok');
+        expect(ok('ssm.send-command').map((e) => /command (\S+) /.exec(e.detail ?? '')?.[1]), at).to.deep.equal(r.waves.flatMap((w) => w.commandIds));
+        expect(ok('patch-run.verify-wave').map((e) => e.detail?.slice(0, 16)), at).to.deep.equal(['wave 1 succeeded', 'wave 2 succeeded']);
+        expect([ok('patch-run.start').length, ok('patch-run.finish').length], at).to.deep.equal([1, 1]);
+        expect(verifyAuditChain((await h.store.readAuditChain()).records, h.store.head).ok, at).to.equal(true);
+      }
+    });
+
+    it('the simulated runner (demo) keeps its sends in the state store: another process finds the command instead of sending it again', async () => {
+      const store = new MemoryStateStore();
+      const first = new SimulatedPatchRunner(store, () => NOW);
+      const sent = await first.send({ token: 'sre-ops r-1 wave 1', instanceIds: ['i-1'], operation: 'Install', rebootOption: 'RebootIfNeeded', snapshotId: 's', maxConcurrency: '1', maxErrors: '0', alarmName: null });
+
+      const second = new SimulatedPatchRunner(store, () => NOW + MIN);
+
+      expect(await second.findSent('sre-ops r-1 wave 1')).to.deep.equal(sent);
+      expect(await new SimulatedPatchRunner().findSent('sre-ops r-1 wave 1')).to.equal(null);
+    });
+
     it('a crash after SendCommand but before the record does not send again: the command is found by its token', async () => {
       const h = harness();
       const id = await twoWaveRun(h);
