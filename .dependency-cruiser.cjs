@@ -1,5 +1,5 @@
 /**
- * The hexagon's dependency rules (ARCHITECTURE.md), enforced in `npm test`.
+ * The hexagon's dependency rules (docs/architecture.md), enforced in `npm test`.
  * @type {import('dependency-cruiser').IConfiguration}
  */
 const FRAMEWORKS = '^(node_modules/)?(@aws-sdk|inversify|koa|@koa|@slack|botbuilder|yargs|better-sqlite3|@modelcontextprotocol)';
@@ -57,6 +57,27 @@ module.exports = {
       severity: 'error',
       from: { path: '^infra/' },
       to: { path: '^(domain|ports|adapters|composition|scripts|bench|test)/' },
+    },
+    {
+      name: 'risk-does-not-import-patch',
+      comment: 'risk/ scores findings and knows nothing of patching; patch/ decides from the scores; domain/asset-assessment.ts composes them (docs/architecture.md)',
+      severity: 'error',
+      from: { path: '^domain/risk/' },
+      to: { path: '^domain/patch/' },
+    },
+    {
+      name: 'contracts-import-no-use-cases',
+      comment: 'ports/inbound and ports/outbound are contracts: they never import an implementation from ports/use-cases/',
+      severity: 'error',
+      from: { path: '^ports/(inbound|outbound)/' },
+      to: { path: '^ports/use-cases/' },
+    },
+    {
+      name: 'adapters-call-contracts',
+      comment: 'an adapter knows the use cases by their contracts (ports/inbound); composition wires the implementations. The Assistant cache is the one decorator a long-running surface applies itself',
+      severity: 'error',
+      from: { path: '^adapters/' },
+      to: { path: '^ports/use-cases/', pathNot: '^ports/use-cases/cached-assistant\\.ts$' },
     },
     {
       name: 'no-circular',

@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { mapDescribeInstances, mapFinding, mapKevCatalog } from '../adapters/outbound/aws-shapes/index.js';
-import type { Finding } from '../domain/inputs.js';
+import type { Finding } from '../domain/fleet-facts.js';
 import { DEFAULT_POLICY } from '../domain/policy.js';
-import { assessAsset } from '../domain/risk/assess.js';
+import { assessAsset } from '../domain/asset-assessment.js';
 import { generateSyntheticSnapshot } from '../scripts/generate-demo-fleet.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

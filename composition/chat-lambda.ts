@@ -8,7 +8,7 @@ import { httpResult, isApiGatewayEvent, type HttpResult } from '../adapters/inbo
 import { deferredJobOf } from '../adapters/outbound/lambda/deferred-job-event.js';
 import type { SecretsManagerJsonSecret } from '../adapters/outbound/lambda/secrets-manager-json-secret.js';
 import { ValidationError } from '../domain/errors.js';
-import type { Assistant } from '../ports/inbound/assistant.js';
+import type { Assistant } from '../ports/inbound/assistant.port.js';
 import type { DeferredJob, DeferredWork } from '../ports/outbound/deferred-work.port.js';
 import type { AssistantOptions } from './config.js';
 

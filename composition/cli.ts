@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { hideBin } from 'yargs/helpers';
 import { runCli, type GlobalOptions } from '../adapters/inbound/cli/cli-app.js';
-import type { Assistant } from '../ports/inbound/assistant.js';
+import type { Assistant } from '../ports/inbound/assistant.port.js';
 import { stateStoreFromEnv } from './config.js';
 import { createAssistant } from './index.js';
 import { mcpService } from './mcp.js';

@@ -8,9 +8,9 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchMetricsPublisher } from '../adapters/outbound/aws/cloudwatch-metrics-publisher.js';
-import type { Assistant } from '../ports/inbound/assistant.js';
-import type { FleetReport } from '../ports/inbound/reports.js';
-import type { ComplianceReport } from '../ports/inbound/summarize-compliance.use-case.js';
+import type { Assistant } from '../ports/inbound/assistant.port.js';
+import type { FleetReport } from '../ports/inbound/assessment/fleet-report.port.js';
+import type { ComplianceReport } from '../ports/inbound/reports/summarize-compliance.port.js';
 import type { FleetFigures, MetricsPublisher } from '../ports/outbound/metrics-publisher.port.js';
 import { stateStoreFromEnv } from './config.js';
 import { createAssistant } from './index.js';

@@ -20,7 +20,7 @@ export { createHttpApp, type HttpApp };
 import { createHttpLogger, type Logger } from '../adapters/inbound/http/logger.js';
 import type { CliServices, GlobalOptions } from '../adapters/inbound/cli/command-context.js';
 import { DomainError, isValidationError, ValidationError } from '../domain/errors.js';
-import type { Assistant } from '../ports/inbound/assistant.js';
+import type { Assistant } from '../ports/inbound/assistant.port.js';
 import { stateStoreFromEnv, type AssistantOptions } from './config.js';
 import { createAssistant } from './index.js';
 

@@ -6,7 +6,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { CliServices, GlobalOptions } from '../adapters/inbound/cli/command-context.js';
 import type { Actor } from '../domain/access/actor.js';
-import type { Assistant } from '../ports/inbound/assistant.js';
+import type { Assistant } from '../ports/inbound/assistant.port.js';
 import { MCP_PACKAGES, withOptionalPackages } from './optional-packages.js';
 
 type Service = NonNullable<CliServices[string]>;

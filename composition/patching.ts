@@ -15,7 +15,7 @@ import { ValidationError } from '../domain/errors.js';
 import type { AcceptanceRecord } from '../domain/patch/acceptance.js';
 import type { PatchRun } from '../domain/patch/run.js';
 import type { Policy } from '../domain/policy.js';
-import type { ActorResolver } from '../ports/inbound/assistant.js';
+import type { ActorResolver } from '../ports/inbound/assistant.port.js';
 import type { MaintenanceWindows } from '../ports/outbound/maintenance-window.port.js';
 import type { PatchRunner, SentCommand, SimulatedCommandLog, Sleeper } from '../ports/outbound/patch-runner.port.js';
 import type { AuditFilter, IdempotencyClaim, IdempotentRun, RunFilter, StateStore } from '../ports/outbound/state-store.port.js';

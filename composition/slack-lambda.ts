@@ -8,7 +8,7 @@
  * are recorded (required on Lambda: a replayed request is refused by every instance). Secrets are
  * read once per container and never logged.
  */
-import type { Assistant } from '../ports/inbound/assistant.js';
+import type { Assistant } from '../ports/inbound/assistant.port.js';
 import { slackAccessLists } from '../adapters/inbound/slack/slack-access.js';
 import type { SlackApi } from '../adapters/inbound/slack/slack-api.js';
 import { createSlackBot } from '../adapters/inbound/slack/slack-bot.js';

@@ -11,7 +11,7 @@
  * machine only (never on Lambda).
  */
 import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
-import type { Assistant } from '../ports/inbound/assistant.js';
+import type { Assistant } from '../ports/inbound/assistant.port.js';
 import { teamsAccessLists } from '../adapters/inbound/teams/teams-access.js';
 import { createTeamsBot } from '../adapters/inbound/teams/teams-bot.js';
 import { ValidationError } from '../domain/errors.js';

@@ -1,6 +1,6 @@
 /** Resolving what a person typed (an instance id or a Name tag) to one instance. */
 import { AmbiguousError, NotFoundError } from './errors.js';
-import type { Asset } from './inputs.js';
+import type { Asset } from './fleet-facts.js';
 
 /** Levenshtein distance, bounded work for short strings. */
 export function editDistance(a: string, b: string): number {

@@ -2,7 +2,7 @@
  * Test data builders for domain types: realistic defaults, override what the test is about.
  * Shared by every spec; add fields here rather than building literals in tests.
  */
-import type { Asset, ChangeEvent, Cvss, Finding, KevEntry, ExploitedCatalog, ManagedInstance, PatchState, RiskAcceptance } from '../domain/inputs.js';
+import type { Asset, ChangeEvent, Cvss, Finding, KevEntry, ExploitedCatalog, ManagedInstance, PatchState, RiskAcceptance } from '../domain/fleet-facts.js';
 
 export const T0 = Date.parse('2026-11-01T00:00:00Z');
 

@@ -1,9 +1,8 @@
 /** Which CloudTrail events deserve a person's look, and why (docs/decision-model.md "Activity"). */
-import type { ChangeEvent } from '../inputs.js';
+import type { ChangeEvent } from '../fleet-facts.js';
 import type { Policy } from '../policy.js';
 import { cidrContains, parseCidr, parseIp } from './cidr.js';
 import type { Cidr } from './cidr.js';
-import type { ActivityFlag, ActivitySummary, ReviewedEvent } from './types.js';
 
 /** Error codes that mean the caller was refused, as opposed to a call that broke. */
 const DENIED = /AccessDenied|Unauthorized|Forbidden|NotAuthorized/i;
@@ -51,4 +50,28 @@ function flagsOf(event: ChangeEvent, sensitive: ReadonlySet<string>, networks: r
     });
   }
   return flags;
+}
+
+/** Why an event is worth a look: root user, sensitive call, an error code, an unknown network. */
+export type FlagKind = 'root' | 'sensitive-call' | 'error' | 'unknown-network';
+
+/** One reason to look at an event, as a sentence a person reads. */
+export interface ActivityFlag {
+  readonly kind: FlagKind;
+  readonly reason: string;
+}
+
+/** An event with its flags; no flags: nothing to look at. */
+export interface ReviewedEvent {
+  readonly event: ChangeEvent;
+  readonly flags: readonly ActivityFlag[];
+}
+
+/** Every event reviewed, newest first. */
+export interface ActivitySummary {
+  readonly events: readonly ReviewedEvent[];
+  /** Events reviewed. */
+  readonly total: number;
+  /** Events with at least one flag. */
+  readonly flagged: number;
 }

@@ -8,7 +8,7 @@
 import { actorLabel, type Actor } from '../access/actor.js';
 import { authorize } from '../access/authorize.js';
 import { ConflictError, ValidationError } from '../errors.js';
-import type { RiskAcceptance } from '../inputs.js';
+import type { RiskAcceptance } from '../fleet-facts.js';
 import type { Policy } from '../policy.js';
 import { DAY_MS, parseInstant, toIso, type Instant } from '../time.js';
 import { acceptanceApplies } from '../risk/acceptance-index.js';

@@ -1,6 +1,6 @@
 /** Patch compliance over the fleet, as SSM patch states report it. */
-import type { Asset, ManagedInstance, PatchState } from '../inputs.js';
-import type { ComplianceSummary } from './types.js';
+import type { Asset, ManagedInstance, PatchState } from '../fleet-facts.js';
+import type { Instant } from '../time.js';
 
 type InstanceCompliance = ComplianceSummary['perInstance'][number];
 
@@ -61,4 +61,33 @@ export function summarizeCompliance(
     securityNonCompliant: sum((i) => i.securityNonCompliant),
     perInstance,
   };
+}
+
+/** Patch compliance over the fleet (SSM patch states). */
+export interface ComplianceSummary {
+  readonly instances: number;
+  readonly managed: number | null;
+  readonly withPatchState: number;
+  readonly compliant: number;
+  readonly nonCompliant: number;
+  /** compliant / withPatchState, 0..100, null when no state. */
+  readonly compliancePercent: number | null;
+  readonly missing: number;
+  readonly failed: number;
+  readonly pendingReboot: number;
+  readonly criticalNonCompliant: number;
+  readonly securityNonCompliant: number;
+  readonly perInstance: readonly {
+    readonly instanceId: string;
+    readonly name: string | null;
+    readonly managed: boolean | null;
+    readonly status: 'compliant' | 'non-compliant' | 'unknown';
+    readonly missing: number;
+    readonly failed: number;
+    readonly pendingReboot: number;
+    readonly criticalNonCompliant: number;
+    readonly securityNonCompliant: number;
+    readonly lastOperation: string | null;
+    readonly lastOperationAt: Instant | null;
+  }[];
 }

@@ -1,8 +1,9 @@
 /** The per-asset patch decision (docs/decision-model.md "Decisions"). */
-import type { ManagedInstance, PatchState } from '../inputs.js';
+import type { ManagedInstance, PatchState } from '../fleet-facts.js';
 import { DAY_MS, HOUR_MS, toIso, type Instant } from '../time.js';
 import { isWindowsUpdateId } from '../risk/advisory-ids.js';
-import type { DecisionKind, FindingAssessment, PatchDecision, SsvcOutcome, Timeline } from '../risk/types.js';
+import type { FindingAssessment, SsvcOutcome, Timeline } from '../risk/finding-assessment.js';
+import type { DECISION_KINDS } from '../vocabulary.js';
 
 /** The decision the findings alone make. */
 export type Urgency = PatchDecision['underlying'];
@@ -152,4 +153,27 @@ export function decidePatch(counted: readonly FindingAssessment[], ssm: SsmView,
     kind, underlying, dueBy, rebootExpected: pending > 0 || kernel !== null || windowsUpdate !== null,
     forensicTriage: forensic.length > 0, overdue: overdue.length > 0, escalated, drivers, reasons,
   };
+}
+
+/** The decisions that get a window and a wave; none, blocked and mitigate are listed unpatched. */
+export type PatchedDecision = Extract<DecisionKind, 'patch-now' | 'next-window' | 'routine'>;
+
+export type DecisionKind = (typeof DECISION_KINDS)[number];
+
+/** The per-asset patch decision (docs/decision-model.md "Decisions"). */
+export interface PatchDecision {
+  readonly kind: DecisionKind;
+  /** For blocked and mitigate: the decision the findings alone would have made. */
+  readonly underlying: 'patch-now' | 'next-window' | 'routine' | 'none';
+  readonly dueBy: Instant | null;
+  readonly rebootExpected: boolean;
+  readonly forensicTriage: boolean;
+  /** A counted finding is past its due date: the decision was escalated to patch-now (unless blocked or mitigate). */
+  readonly overdue: boolean;
+  /** patch-now only because of an overdue finding (the findings alone said next-window or routine). */
+  readonly escalated: boolean;
+  /** The findings that drove the decision (the most urgent ones). */
+  readonly drivers: readonly FindingAssessment[];
+  /** Sentences explaining the decision. */
+  readonly reasons: readonly string[];
 }

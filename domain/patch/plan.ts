@@ -1,10 +1,12 @@
 /** The patch plan: windows, waves and rollout limits for the assessed fleet. */
 import type { FreezeWindow, Policy } from '../policy.js';
 import { DECISION_KINDS } from '../vocabulary.js';
-import type { InstanceMetrics } from '../inputs.js';
-import type { AssetAssessment, DecisionKind } from '../risk/types.js';
+import type { InstanceMetrics } from '../fleet-facts.js';
+import type { AssetAssessment } from '../asset-assessment.js';
+import type { DecisionKind } from './decision.js';
 import type { Instant } from '../time.js';
-import type { PatchPlan, PatchedDecision, PlannedInstance } from './types.js';
+import type { PatchPlan, PlannedInstance } from './plan-model.js';
+import type { PatchedDecision } from './decision.js';
 import { choosePatchWindow, hoursText, instantText, parseUtc, weeklyText } from './window.js';
 import type { WindowChoice, WindowFallback } from './window.js';
 import { autoScalingGroupOf, autoScalingGroupSizes, isProduction, planWaves } from './waves.js';

@@ -14,7 +14,7 @@
  *   never a guess.
  * A Scan changes nothing on the host, so metrics are not compared for one.
  */
-import type { InstanceMetrics, MetricPoint, PatchState } from '../inputs.js';
+import type { InstanceMetrics, MetricPoint, PatchState } from '../fleet-facts.js';
 import type { Policy } from '../policy.js';
 import { toIso, type Instant } from '../time.js';
 import type { InstanceStatus, InstanceVerdict, PatchOperation } from './run.js';

@@ -18,9 +18,9 @@ import { actorLabel, CLAIMS_COUNT_ON, principalOf, type Actor } from '../access/
 import { authorize } from '../access/authorize.js';
 import { ConflictError, ForbiddenError } from '../errors.js';
 import type { Policy } from '../policy.js';
-import type { DecisionKind } from '../risk/types.js';
+import type { DecisionKind } from './decision.js';
 import { HOUR_MS, toIso, type Instant } from '../time.js';
-import type { PatchedDecision } from './types.js';
+import type { PatchedDecision } from './decision.js';
 import { planWaves, type WaveCandidate } from './waves.js';
 
 export type RunStatus = 'requested' | 'approved' | 'rejected' | 'running' | 'verifying' | 'succeeded' | 'halted' | 'failed' | 'cancelled';

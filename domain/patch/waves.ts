@@ -2,10 +2,11 @@
  * Rollout waves: urgency first, then non-production before production, a canary of one in each
  * stage, and never more than a share of one Auto Scaling group at once so its capacity holds.
  */
-import type { Asset } from '../inputs.js';
+import type { Asset } from '../fleet-facts.js';
 import type { Mission, Policy } from '../policy.js';
 import { WAVE_STAGES } from '../vocabulary.js';
-import type { PatchedDecision, Wave } from './types.js';
+import type { PatchedDecision } from './decision.js';
+import type { Wave } from './plan-model.js';
 
 /** The order urgencies are rolled out in. */
 export const PATCHED_DECISIONS = ['patch-now', 'next-window', 'routine'] as const satisfies readonly PatchedDecision[];

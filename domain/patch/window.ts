@@ -2,11 +2,12 @@
  * When one instance gets patched: the quietest hours of its week by CPU history, before its due
  * date and outside freeze windows, else the policy's default window. All of it in UTC.
  */
-import type { MetricPoint } from '../inputs.js';
+import type { MetricPoint } from '../fleet-facts.js';
 import type { FreezeWindow, Policy, WeeklyWindow } from '../policy.js';
 import { DAY_MS, HOUR_MS, parseInstant } from '../time.js';
 import type { Instant } from '../time.js';
-import type { PatchWindow, PatchedDecision } from './types.js';
+import type { PatchWindow } from './plan-model.js';
+import type { PatchedDecision } from './decision.js';
 
 export const WEEK_MS = 7 * DAY_MS;
 export const SLOTS_PER_WEEK = 168;

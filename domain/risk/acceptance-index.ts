@@ -9,7 +9,7 @@
  * applies to assessments before its end (so `--now` can preview an expiry); when it was created
  * does not limit it.
  */
-import type { RiskAcceptance } from '../inputs.js';
+import type { RiskAcceptance } from '../fleet-facts.js';
 import type { Instant } from '../time.js';
 import { vulnerabilityKey } from './advisory-ids.js';
 

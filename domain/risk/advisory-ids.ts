@@ -4,7 +4,7 @@
  * ids; an Amazon Linux finding under the CVE with its ALAS ids as related ids). KEV matching,
  * exploitation, acceptances and explanations read all of them (docs/decision-model.md "Advisory ids").
  */
-import type { Finding } from '../inputs.js';
+import type { Finding } from '../fleet-facts.js';
 
 const NEEDS_NORMALISING = /[a-z]|^\s|\s$/;
 

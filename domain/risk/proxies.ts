@@ -1,8 +1,8 @@
 /** The SSVC / BOD 26-04 decision inputs derived from AWS data (docs/decision-model.md "Inputs and proxies"). */
-import type { Asset, Cvss, ExploitedCatalog, Finding } from '../inputs.js';
+import type { Asset, Cvss, ExploitedCatalog, Finding } from '../fleet-facts.js';
 import type { Mission, Policy } from '../policy.js';
 import { findingKeys } from './advisory-ids.js';
-import type { Exploitation, TechnicalImpact } from './types.js';
+import type { Exploitation, TechnicalImpact } from './finding-assessment.js';
 
 /** The base metrics of a CVSS v3.x vector that the proxies read, as upper-case letters. */
 export interface CvssV3Metrics {

@@ -15,11 +15,11 @@
  * band's floor) by 1 - prod(1 - q_i) over their positions within their bands, weighted by mission
  * and exposure. docs/decision-model.md "Risk score" states the rules.
  */
-import type { KevEntry } from '../inputs.js';
+import type { KevEntry } from '../fleet-facts.js';
 import type { Mission } from '../policy.js';
 import { toIso } from '../time.js';
 import type { Instant } from '../time.js';
-import type { Exploitation, FindingAssessment, ScoreReason, SsvcOutcome, TechnicalImpact, Timeline } from './types.js';
+import type { Exploitation, FindingAssessment, ScoreReason, SsvcOutcome, TechnicalImpact, Timeline } from './finding-assessment.js';
 
 /** Points per priority band; five bands fill 0..100. */
 export const BAND_WIDTH = 20;

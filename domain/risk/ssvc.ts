@@ -1,7 +1,7 @@
 /** SSVC: the CISA coordinator decision table v2.0.3 (CERT/CC SSVC data, cisa_coordinator_2_0_3). */
 import type { Mission } from '../policy.js';
 import { MISSIONS } from '../vocabulary.js';
-import type { Exploitation, SsvcOutcome, TechnicalImpact } from './types.js';
+import type { Exploitation, SsvcOutcome, TechnicalImpact } from './finding-assessment.js';
 
 /** The decision points of one SSVC decision. */
 export interface SsvcInputs {

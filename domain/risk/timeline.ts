@@ -2,7 +2,7 @@
 import type { Policy } from '../policy.js';
 import { DAY_MS } from '../time.js';
 import type { Instant } from '../time.js';
-import type { TechnicalImpact, Timeline } from './types.js';
+import type { TechnicalImpact, Timeline } from './finding-assessment.js';
 
 /** The decision points of one BOD 26-04 decision. */
 export interface TimelineInputs {

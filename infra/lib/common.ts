@@ -39,7 +39,7 @@ export const APPLICATION_ROLE_FINDINGS: Readonly<Record<string, string>> = {
 };
 
 export const NODE22_REASON =
-  'Node.js 22 is the project\'s Lambda runtime (the bundles of npm run bundle target node22, as issue 7 states); move to 24 together with the bundle target.';
+  'Node.js 22 is the project\'s Lambda runtime (the bundles of npm run bundle target node22); move to 24 together with the bundle target.';
 
 /** Acknowledges cdk-nag findings on one construct, each with its reason. */
 export function acknowledge(scope: IConstruct, findings: Record<string, string>): void {

@@ -1,4 +1,4 @@
-import type { RiskAcceptance } from '../../domain/inputs.js';
+import type { RiskAcceptance } from '../../domain/fleet-facts.js';
 
 /**
  * Risk acceptances read by the reports. The durable state store (patch issue) implements this;

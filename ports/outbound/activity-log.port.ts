@@ -1,4 +1,4 @@
-import type { ChangeEvent } from '../../domain/inputs.js';
+import type { ChangeEvent } from '../../domain/fleet-facts.js';
 import type { Instant } from '../../domain/time.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Asset } from '../../domain/inputs.js';
+import type { Asset } from '../../domain/fleet-facts.js';
 
 /**
  * EC2 instances (DescribeInstances, or a snapshot of it): running and stopped, with tags and

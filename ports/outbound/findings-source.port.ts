@@ -1,4 +1,4 @@
-import type { Finding } from '../../domain/inputs.js';
+import type { Finding } from '../../domain/fleet-facts.js';
 
 export interface FindingsFilter {
   /** Only findings on these instances; all instances when absent. */

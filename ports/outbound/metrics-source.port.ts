@@ -1,4 +1,4 @@
-import type { InstanceMetrics } from '../../domain/inputs.js';
+import type { InstanceMetrics } from '../../domain/fleet-facts.js';
 import type { Instant } from '../../domain/time.js';
 
 export interface MetricsQuery {

@@ -1,4 +1,4 @@
-import type { ManagedInstance, PatchState } from '../../domain/inputs.js';
+import type { ManagedInstance, PatchState } from '../../domain/fleet-facts.js';
 
 /**
  * Systems Manager's view of the fleet: which instances it manages, and their patch state.

@@ -1,9 +1,9 @@
 /** In-memory implementations of the outbound ports, for use-case tests. */
 import { SourceError } from '../../domain/errors.js';
-import type { Asset, ChangeEvent, ExploitedCatalog, Finding, InstanceMetrics, ManagedInstance, PatchState, RiskAcceptance } from '../../domain/inputs.js';
+import type { Asset, ChangeEvent, ExploitedCatalog, Finding, InstanceMetrics, ManagedInstance, PatchState, RiskAcceptance } from '../../domain/fleet-facts.js';
 import { DEFAULT_POLICY, type Policy } from '../../domain/policy.js';
 import type { Instant } from '../../domain/time.js';
-import type { CoreDependencies } from '../../ports/inbound/dependencies.js';
+import type { CoreDependencies } from '../../ports/use-cases/shared/core-dependencies.js';
 import type { FindingsFilter } from '../../ports/outbound/findings-source.port.js';
 import type { MetricsQuery } from '../../ports/outbound/metrics-source.port.js';
 

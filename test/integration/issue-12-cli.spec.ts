@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AssetReport, FleetReport } from '../../ports/inbound/reports.js';
+import type { AssetReport, FleetReport } from '../../ports/inbound/assessment/fleet-report.port.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 

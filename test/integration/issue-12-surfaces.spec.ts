@@ -13,7 +13,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { sha256Hex } from '../../adapters/inbound/http/api-keys.js';
-import type { InstanceReport } from '../../ports/inbound/assess-instance.use-case.js';
+import type { InstanceReport } from '../../ports/inbound/assessment/assess-instance.port.js';
 import { CLI, REPO_ROOT } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 import { serverCommand, spawnServer, type ServerProcess } from './http/server-process.js';

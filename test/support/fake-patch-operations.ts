@@ -4,10 +4,10 @@
  */
 import type { Actor, Role } from '../../domain/access/actor.js';
 import { ForbiddenError, NotFoundError } from '../../domain/errors.js';
-import type { Assistant } from '../../ports/inbound/assistant.js';
-import type {
-  AcceptanceReport, AcceptRiskRequest, PatchOperations, PatchRunReport, PatchRunRequest, RunProgress,
-} from '../../ports/inbound/patch-operations.js';
+import type { Assistant } from '../../ports/inbound/assistant.port.js';
+import type { AcceptanceReport, AcceptRiskRequest } from '../../ports/inbound/acceptances/acceptances.port.js';
+import type { PatchOperations } from '../../ports/inbound/patch-operations.port.js';
+import type { PatchRunReport, PatchRunRequest, RunProgress } from '../../ports/inbound/patching/patch-runs.port.js';
 
 type Call = { readonly method: string; readonly actor: Actor; readonly args: readonly unknown[] };
 

@@ -4,15 +4,16 @@
  */
 import type { Actor } from '../../../domain/access/actor.js';
 import { ForbiddenError } from '../../../domain/errors.js';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
-import type { InstanceReport } from '../../../ports/inbound/assess-instance.use-case.js';
-import type { FindingsReport } from '../../../ports/inbound/list-findings.use-case.js';
-import type { AcceptanceReport, PatchRunReport } from '../../../ports/inbound/patch-operations.js';
-import type { PlanReport } from '../../../ports/inbound/plan-patches.use-case.js';
-import type { ActivityReport } from '../../../ports/inbound/report-activity.use-case.js';
-import type { FleetReport } from '../../../ports/inbound/reports.js';
-import type { ComplianceReport } from '../../../ports/inbound/summarize-compliance.use-case.js';
-import type { MetricsReport } from '../../../ports/inbound/summarize-metrics.use-case.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
+import type { InstanceReport } from '../../../ports/inbound/assessment/assess-instance.port.js';
+import type { FindingsReport } from '../../../ports/inbound/assessment/list-findings.port.js';
+import type { AcceptanceReport } from '../../../ports/inbound/acceptances/acceptances.port.js';
+import type { PatchRunReport } from '../../../ports/inbound/patching/patch-runs.port.js';
+import type { PlanReport } from '../../../ports/inbound/patching/plan-patches.port.js';
+import type { ActivityReport } from '../../../ports/inbound/reports/report-activity.port.js';
+import type { FleetReport } from '../../../ports/inbound/assessment/fleet-report.port.js';
+import type { ComplianceReport } from '../../../ports/inbound/reports/summarize-compliance.port.js';
+import type { MetricsReport } from '../../../ports/inbound/reports/summarize-metrics.port.js';
 import type { ChatCommand } from './chat-command.js';
 
 export type ChatAnswer =

@@ -6,8 +6,8 @@
  */
 import { DECISION_KINDS } from '../../../domain/vocabulary.js';
 import type { Actor } from '../../../domain/access/actor.js';
-import type { PatchRunReport, PatchRunStatus } from '../../../ports/inbound/patch-operations.js';
-import type { AssetReport, FindingReport } from '../../../ports/inbound/reports.js';
+import type { PatchRunReport, PatchRunStatus } from '../../../ports/inbound/patching/patch-runs.port.js';
+import type { AssetReport, FindingReport } from '../../../ports/inbound/assessment/fleet-report.port.js';
 import type { ChatAnswer } from './chat-answers.js';
 import { awaitsApproval } from './chat-answers.js';
 import { COMMAND_HELP, LEGACY_ALIASES } from './chat-command.js';

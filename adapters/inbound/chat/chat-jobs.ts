@@ -10,8 +10,8 @@
  */
 import type { Actor } from '../../../domain/access/actor.js';
 import type { Policy } from '../../../domain/policy.js';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
-import type { PatchRunReport, RunProgress } from '../../../ports/inbound/patch-operations.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
+import type { PatchRunReport, RunProgress } from '../../../ports/inbound/patching/patch-runs.port.js';
 import type { DeferredJob, DeferredWork, JsonValue } from '../../../ports/outbound/deferred-work.port.js';
 import { answerCommand, awaitsApproval, readyToExecute, type ChatAnswer } from './chat-answers.js';
 import type { ChatCommand } from './chat-command.js';

@@ -1,6 +1,6 @@
 /** What each command module gets: a way to run a handler against the Assistant, and the I/O. */
 import type { Argv } from 'yargs';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import type { Style, Output } from './terminal.js';
 
 /** The options every command takes; the composition root turns them into an Assistant. */

@@ -1,12 +1,12 @@
 /** Human renderings of the use cases' reports. JSON output needs none: the reports are the JSON. */
 import { DECISION_KINDS } from '../../../domain/vocabulary.js';
-import type { ActivityReport } from '../../../ports/inbound/report-activity.use-case.js';
-import type { ComplianceReport } from '../../../ports/inbound/summarize-compliance.use-case.js';
-import type { FindingsReport } from '../../../ports/inbound/list-findings.use-case.js';
-import type { InstanceReport } from '../../../ports/inbound/assess-instance.use-case.js';
-import type { MetricsReport } from '../../../ports/inbound/summarize-metrics.use-case.js';
-import type { PlanReport, PlannedInstanceReport } from '../../../ports/inbound/plan-patches.use-case.js';
-import type { AssetReport, FindingReport, FleetReport } from '../../../ports/inbound/reports.js';
+import type { ActivityReport } from '../../../ports/inbound/reports/report-activity.port.js';
+import type { ComplianceReport } from '../../../ports/inbound/reports/summarize-compliance.port.js';
+import type { FindingsReport } from '../../../ports/inbound/assessment/list-findings.port.js';
+import type { InstanceReport } from '../../../ports/inbound/assessment/assess-instance.port.js';
+import type { MetricsReport } from '../../../ports/inbound/reports/summarize-metrics.port.js';
+import type { PlanReport, PlannedInstanceReport } from '../../../ports/inbound/patching/plan-patches.port.js';
+import type { AssetReport, FindingReport, FleetReport } from '../../../ports/inbound/assessment/fleet-report.port.js';
 import { count, day, minute, table, yesNo, type Colour, type Style } from './terminal.js';
 
 const DECISION_COLOUR: Record<string, Colour> = {

@@ -1,5 +1,5 @@
 /** What the route files get from the app factory. */
-import type { Assistant } from '../../../ports/inbound/assistant.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import type { ReadinessProbe } from './readiness.js';
 
 export interface RouteDeps {

@@ -9,8 +9,8 @@ import type { Policy } from '../../../domain/policy.js';
 import { parseCvssV3, type CvssV3Metrics } from '../../../domain/risk/proxies.js';
 import { SSVC_COORDINATOR_TABLE, SSVC_TABLE_ID } from '../../../domain/risk/ssvc.js';
 import { BOD_26_04_TABLE, BOD_TABLE_ID, timelineDays } from '../../../domain/risk/timeline.js';
-import type { InstanceReport } from '../../../ports/inbound/assess-instance.use-case.js';
-import type { AssetReport, FindingReport } from '../../../ports/inbound/reports.js';
+import type { InstanceReport } from '../../../ports/inbound/assessment/assess-instance.port.js';
+import type { AssetReport, FindingReport } from '../../../ports/inbound/assessment/fleet-report.port.js';
 import type { ExplainFindingOut, FindingExplanationOut } from './schemas.js';
 
 /** A score reason without its points: "public IPv4 address 192.0.2.20 (+2.0)" -> "public IPv4 address 192.0.2.20". */

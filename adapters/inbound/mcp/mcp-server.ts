@@ -7,7 +7,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Actor } from '../../../domain/access/actor.js';
 import { can } from '../../../domain/access/authorize.js';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import { registerPatchTools } from './patch-tools.js';
 import { registerReadTools } from './read-tools.js';
 import { registerResources } from './resources.js';

@@ -5,7 +5,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Actor } from '../../../domain/access/actor.js';
 import { ValidationError } from '../../../domain/errors.js';
-import type { PatchOperations } from '../../../ports/inbound/patch-operations.js';
+import type { PatchOperations } from '../../../ports/inbound/patch-operations.port.js';
 import { RequestPatchRunInput, RequestPatchRunOutput } from './schemas.js';
 import { patchRunOut } from './shapes.js';
 import { addTool } from './tool-result.js';

@@ -3,8 +3,8 @@
  * quote. None of them changes anything (annotated readOnlyHint).
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
-import type { DecisionKind } from '../../../domain/risk/types.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
+import type { DecisionKind } from '../../../domain/patch/decision.js';
 import type { Mission } from '../../../domain/policy.js';
 import { explainFinding } from './explain-finding.js';
 import {

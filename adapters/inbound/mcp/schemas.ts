@@ -1,11 +1,11 @@
 /**
  * The MCP tools' input and output schemas (zod 4). Inputs are strict, so a misspelt argument is
  * an error naming it rather than a filter silently ignored. Outputs are the agent-facing shapes:
- * bounded versions of the report contract (ports/inbound/reports.ts), and every structured result
+ * bounded versions of the report contract (ports/use-cases/assessment/fleet-report.mapper.ts), and every structured result
  * is parsed through its schema before it is sent, so it never carries a key the schema lacks.
  */
 import * as z from 'zod';
-import type { Exploitation, TechnicalImpact } from '../../../domain/risk/types.js';
+import type { Exploitation, TechnicalImpact } from '../../../domain/risk/finding-assessment.js';
 import {
   DECISION_KINDS, DEFAULT_LOOKBACK_HOURS, IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_TEXT, MAX_LOOKBACK_HOURS, MAX_REASON_LENGTH, MIN_SEVERITY_NAMES, MISSIONS, REBOOT_OPTIONS, SSVC_OUTCOMES,
   TIMELINES, WAVE_STAGES,

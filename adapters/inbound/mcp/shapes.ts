@@ -3,15 +3,15 @@
  * to its limit here, and the page says what was cut, so a large fleet never floods an agent.
  */
 import { DECISION_KINDS } from '../../../domain/vocabulary.js';
-import type { ActivityReport } from '../../../ports/inbound/report-activity.use-case.js';
-import type { AssetReport, FindingReport, FleetReport } from '../../../ports/inbound/reports.js';
-import type { InstanceReport } from '../../../ports/inbound/assess-instance.use-case.js';
-import type { FindingsReport } from '../../../ports/inbound/list-findings.use-case.js';
-import type { MetricsReport } from '../../../ports/inbound/summarize-metrics.use-case.js';
-import type { PlanReport } from '../../../ports/inbound/plan-patches.use-case.js';
-import type { ComplianceReport } from '../../../ports/inbound/summarize-compliance.use-case.js';
-import type { PatchRunReport } from '../../../ports/inbound/patch-operations.js';
-import type { DecisionKind } from '../../../domain/risk/types.js';
+import type { ActivityReport } from '../../../ports/inbound/reports/report-activity.port.js';
+import type { AssetReport, FindingReport, FleetReport } from '../../../ports/inbound/assessment/fleet-report.port.js';
+import type { InstanceReport } from '../../../ports/inbound/assessment/assess-instance.port.js';
+import type { FindingsReport } from '../../../ports/inbound/assessment/list-findings.port.js';
+import type { MetricsReport } from '../../../ports/inbound/reports/summarize-metrics.port.js';
+import type { PlanReport } from '../../../ports/inbound/patching/plan-patches.port.js';
+import type { ComplianceReport } from '../../../ports/inbound/reports/summarize-compliance.port.js';
+import type { PatchRunReport } from '../../../ports/inbound/patching/patch-runs.port.js';
+import type { DecisionKind } from '../../../domain/patch/decision.js';
 import {
   LIMITS,
   type AssessFleetOut, type AssessInstanceOut, type FindingBriefOut, type FindingDetailOut, type InstanceActivityOut, type InstanceMetricsOut,

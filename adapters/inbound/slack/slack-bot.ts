@@ -6,7 +6,7 @@ import type { DeferredJob, DeferredWork } from '../../../ports/outbound/deferred
 import type { ReplayGuard } from '../../../ports/outbound/replay-guard.port.js';
 import type { ApiGatewayEvent, HttpResult } from '../chat/api-gateway-event.js';
 import type { AccessLists } from '../chat/chat-access.js';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import { SlackAccess } from './slack-access.js';
 import { WebClientSlackApi, type SlackApi } from './slack-api.js';
 import { createSlackHttpHandler } from './slack-app.js';

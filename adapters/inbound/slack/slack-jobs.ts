@@ -4,7 +4,7 @@
  * with chat.update. This file holds only what is Slack's: where each document is written, in
  * Block Kit.
  */
-import type { PatchRunReport } from '../../../ports/inbound/patch-operations.js';
+import type { PatchRunReport } from '../../../ports/inbound/patching/patch-runs.port.js';
 import { awaitsApproval, readyToExecute, type ChatAnswer } from '../chat/chat-answers.js';
 import type { ChatDoc } from '../chat/chat-documents.js';
 import { ChatJobRunner, type ChatJobsOptions, type ChatJobSurface } from '../chat/chat-jobs.js';

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { DeferredJob, DeferredWork } from '../../../ports/outbound/deferred-work.port.js';
 import { errorEnvelope, errorResult, isLoopbackUrl, type ApiGatewayEvent, type HttpResult } from '../chat/api-gateway-event.js';
 import type { AccessLists } from '../chat/chat-access.js';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import { ChatUsageError, parseChatCommand, type ChatCommand } from '../chat/chat-command.js';
 import { helpDocument, type Surface } from '../chat/chat-documents.js';
 import { isDecisionValue, teamsMarkup } from './adaptive-cards.js';

@@ -5,7 +5,7 @@
  * written, as an Adaptive Card.
  */
 import { CardFactory, type ConversationReference, type TurnContext } from 'botbuilder';
-import type { PatchRunReport } from '../../../ports/inbound/patch-operations.js';
+import type { PatchRunReport } from '../../../ports/inbound/patching/patch-runs.port.js';
 import { awaitsApproval, readyToExecute, type ChatAnswer } from '../chat/chat-answers.js';
 import type { ChatDoc } from '../chat/chat-documents.js';
 import { ChatJobRunner, type ChatJobsOptions, type ChatJobSurface } from '../chat/chat-jobs.js';

@@ -1,5 +1,5 @@
 /** CloudTrail LookupEvents output to domain change events. */
-import type { ChangeEvent } from '../../../domain/inputs.js';
+import type { ChangeEvent } from '../../../domain/fleet-facts.js';
 import type { JsonObject, ShapeContext } from './read.js';
 import { asObject, fail, isObject, optBoolean, optObject, optString, reqString, reqTimestamp } from './read.js';
 

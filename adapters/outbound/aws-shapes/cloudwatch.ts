@@ -1,5 +1,5 @@
 /** CloudWatch GetMetricData output to domain metric series. */
-import type { InstanceMetrics, MetricName, MetricPoint } from '../../../domain/inputs.js';
+import type { InstanceMetrics, MetricName, MetricPoint } from '../../../domain/fleet-facts.js';
 import type { ShapeContext } from './read.js';
 import { asObject, fail, optArray, optString, parseTimestamp, TIMESTAMP } from './read.js';
 

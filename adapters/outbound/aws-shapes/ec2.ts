@@ -1,5 +1,5 @@
 /** EC2 DescribeInstances output to domain Assets. */
-import type { Asset } from '../../../domain/inputs.js';
+import type { Asset } from '../../../domain/fleet-facts.js';
 import type { ShapeContext } from './read.js';
 import { asObject, fail, isObject, optArray, optObject, optString, optTimestamp, readTagList, reqArray, reqString } from './read.js';
 

@@ -1,5 +1,5 @@
 /** Inspector2 ListFindings `findings[]` entries to domain Findings. */
-import type { Cvss, Finding, FixAvailable, VulnerablePackage } from '../../../domain/inputs.js';
+import type { Cvss, Finding, FixAvailable, VulnerablePackage } from '../../../domain/fleet-facts.js';
 import type { JsonObject, ShapeContext } from './read.js';
 import {
   asObject, fail, isObject, optArray, optNumber, optObject, optString, optTimestamp, reqArray, reqString, reqTimestamp, readTagMap,

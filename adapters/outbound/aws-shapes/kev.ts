@@ -1,5 +1,5 @@
 /** The CISA Known Exploited Vulnerabilities catalog JSON to the domain catalog. */
-import type { ExploitedCatalog, KevEntry } from '../../../domain/inputs.js';
+import type { ExploitedCatalog, KevEntry } from '../../../domain/fleet-facts.js';
 import type { ShapeContext } from './read.js';
 import { asObject, optString, reqArray, reqString } from './read.js';
 

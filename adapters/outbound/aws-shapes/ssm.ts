@@ -1,5 +1,5 @@
 /** SSM DescribeInstanceInformation and DescribeInstancePatchStates output to domain types. */
-import type { ManagedInstance, PatchState } from '../../../domain/inputs.js';
+import type { ManagedInstance, PatchState } from '../../../domain/fleet-facts.js';
 import type { ShapeContext } from './read.js';
 import { asObject, optCount, optString, optTimestamp, reqString } from './read.js';
 

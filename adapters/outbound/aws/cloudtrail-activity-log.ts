@@ -1,6 +1,6 @@
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { CloudTrailClient, Event } from '@aws-sdk/client-cloudtrail';
-import type { ChangeEvent } from '../../../domain/inputs.js';
+import type { ChangeEvent } from '../../../domain/fleet-facts.js';
 import type { Instant } from '../../../domain/time.js';
 import type { ActivityLog } from '../../../ports/outbound/activity-log.port.js';
 import { mapCloudTrailEvent } from '../aws-shapes/index.js';

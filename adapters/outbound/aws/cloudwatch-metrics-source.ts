@@ -1,7 +1,7 @@
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchClient, MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwatch';
-import type { InstanceMetrics, MetricName } from '../../../domain/inputs.js';
-import { METRIC_NAMES } from '../../../domain/inputs.js';
+import type { InstanceMetrics, MetricName } from '../../../domain/fleet-facts.js';
+import { METRIC_NAMES } from '../../../domain/fleet-facts.js';
 import { DAY_MS } from '../../../domain/time.js';
 import type { Instant } from '../../../domain/time.js';
 import type { MetricsQuery, MetricsSource } from '../../../ports/outbound/metrics-source.port.js';

@@ -1,6 +1,6 @@
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import type { EC2Client, Reservation } from '@aws-sdk/client-ec2';
-import type { Asset } from '../../../domain/inputs.js';
+import type { Asset } from '../../../domain/fleet-facts.js';
 import type { AssetInventory } from '../../../ports/outbound/asset-inventory.port.js';
 import { mapInstance } from '../aws-shapes/index.js';
 import { callAws } from './aws-errors.js';

@@ -1,6 +1,6 @@
 import { ListFindingsCommand } from '@aws-sdk/client-inspector2';
 import type { FilterCriteria, Inspector2Client } from '@aws-sdk/client-inspector2';
-import type { Finding } from '../../../domain/inputs.js';
+import type { Finding } from '../../../domain/fleet-facts.js';
 import type { FindingsFilter, FindingsSource } from '../../../ports/outbound/findings-source.port.js';
 import { EC2_RESOURCE_TYPE, mapFinding } from '../aws-shapes/index.js';
 import { callAws } from './aws-errors.js';

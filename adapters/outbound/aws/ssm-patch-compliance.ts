@@ -1,6 +1,6 @@
 import { DescribeInstanceInformationCommand, DescribeInstancePatchStatesCommand } from '@aws-sdk/client-ssm';
 import type { InstanceInformation, InstancePatchState, SSMClient } from '@aws-sdk/client-ssm';
-import type { ManagedInstance, PatchState } from '../../../domain/inputs.js';
+import type { ManagedInstance, PatchState } from '../../../domain/fleet-facts.js';
 import type { PatchCompliance } from '../../../ports/outbound/patch-compliance.port.js';
 import { mapManagedInstance, mapPatchState } from '../aws-shapes/index.js';
 import { callAws } from './aws-errors.js';

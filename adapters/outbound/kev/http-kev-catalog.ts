@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SourceError } from '../../../domain/errors.js';
-import type { ExploitedCatalog } from '../../../domain/inputs.js';
+import type { ExploitedCatalog } from '../../../domain/fleet-facts.js';
 import { DAY_MS, HOUR_MS } from '../../../domain/time.js';
 import type { Instant } from '../../../domain/time.js';
 import type { ExploitedCatalogSource, LoadedCatalog } from '../../../ports/outbound/exploited-catalog.port.js';

@@ -1,4 +1,4 @@
-import type { RiskAcceptance } from '../../../domain/inputs.js';
+import type { RiskAcceptance } from '../../../domain/fleet-facts.js';
 import type { AcceptanceStore } from '../../../ports/outbound/acceptance-store.port.js';
 
 /** Acceptances held in memory: the default until a durable state store is configured. */

@@ -1,4 +1,4 @@
-import type { ChangeEvent } from '../../../domain/inputs.js';
+import type { ChangeEvent } from '../../../domain/fleet-facts.js';
 import type { Instant } from '../../../domain/time.js';
 import type { ActivityLog } from '../../../ports/outbound/activity-log.port.js';
 import type { SnapshotDirectory } from './snapshot-directory.js';

@@ -1,4 +1,4 @@
-import type { Asset } from '../../../domain/inputs.js';
+import type { Asset } from '../../../domain/fleet-facts.js';
 import type { AssetInventory } from '../../../ports/outbound/asset-inventory.port.js';
 import type { SnapshotDirectory } from './snapshot-directory.js';
 

@@ -1,7 +1,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { SourceError, ValidationError } from '../../../domain/errors.js';
-import type { Asset, ChangeEvent, Finding, InstanceMetrics, ManagedInstance, PatchState } from '../../../domain/inputs.js';
+import type { Asset, ChangeEvent, Finding, InstanceMetrics, ManagedInstance, PatchState } from '../../../domain/fleet-facts.js';
 import type { Instant } from '../../../domain/time.js';
 import {
   decodeJsonBytes, describeValue, mapCloudTrailEvent, mapDescribeInstances, mapFinding, mapManagedInstance, mapMetricDataResults, mapPatchState,

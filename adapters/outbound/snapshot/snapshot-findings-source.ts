@@ -1,4 +1,4 @@
-import type { Finding } from '../../../domain/inputs.js';
+import type { Finding } from '../../../domain/fleet-facts.js';
 import type { FindingsFilter, FindingsSource } from '../../../ports/outbound/findings-source.port.js';
 import type { SnapshotDirectory } from './snapshot-directory.js';
 

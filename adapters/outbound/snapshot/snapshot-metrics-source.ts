@@ -1,4 +1,4 @@
-import type { InstanceMetrics, MetricName, MetricPoint } from '../../../domain/inputs.js';
+import type { InstanceMetrics, MetricName, MetricPoint } from '../../../domain/fleet-facts.js';
 import type { Instant } from '../../../domain/time.js';
 import type { MetricsQuery, MetricsSource } from '../../../ports/outbound/metrics-source.port.js';
 import type { SnapshotDirectory } from './snapshot-directory.js';

@@ -1,4 +1,4 @@
-import type { ManagedInstance, PatchState } from '../../../domain/inputs.js';
+import type { ManagedInstance, PatchState } from '../../../domain/fleet-facts.js';
 import type { PatchCompliance } from '../../../ports/outbound/patch-compliance.port.js';
 import type { SnapshotDirectory } from './snapshot-directory.js';
 

@@ -24,7 +24,7 @@ import {
   mapCloudTrailEvent, mapDescribeInstances, mapFinding, mapManagedInstance, mapMetricDataResults, mapPatchState,
 } from '../../../adapters/outbound/aws-shapes/index.js';
 import { SourceError, ValidationError } from '../../../domain/errors.js';
-import type { Finding } from '../../../domain/inputs.js';
+import type { Finding } from '../../../domain/fleet-facts.js';
 import { HOUR_MS } from '../../../domain/time.js';
 import { MOTO_ACCOUNT, MOTO_REGION, useMoto } from '../../support/moto.js';
 import { awsError, motoClients, runInstances, wireFinding } from './aws-fixtures.js';

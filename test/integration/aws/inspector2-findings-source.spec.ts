@@ -4,7 +4,7 @@ import { Inspector2Client, ListFindingsCommand } from '@aws-sdk/client-inspector
 import type { ListFindingsCommandInput } from '@aws-sdk/client-inspector2';
 import { Inspector2FindingsSource } from '../../../adapters/outbound/aws/inspector2-findings-source.js';
 import { SourceError } from '../../../domain/errors.js';
-import type { Finding } from '../../../domain/inputs.js';
+import type { Finding } from '../../../domain/fleet-facts.js';
 import { MOTO_CREDENTIALS, MOTO_REGION, useMoto } from '../../support/moto.js';
 import { awsError, motoClients, SECONDS, wireFinding } from './aws-fixtures.js';
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createAssistant } from '../../../composition/index.js';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
-import type { AuditVerificationReport } from '../../../ports/inbound/patch-operations.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
+import type { AuditVerificationReport } from '../../../ports/inbound/audit/audit.port.js';
 import { DEMO_FLEET } from '../../support/paths.js';
 import { NOW, startTestServer, type TestServer } from './http-test-kit.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import { demoAssistant, FakeClock, startTestServer, type TestServer } from './http-test-kit.js';
 
 describe('HTTP API: API keys, scopes and per-key rate limits', function () {

@@ -15,10 +15,11 @@ import { createHttpLogger } from '../../../adapters/inbound/http/logger.js';
 import { createAssistant } from '../../../composition/index.js';
 import type { Actor } from '../../../domain/access/actor.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../../domain/errors.js';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
-import type {
-  AcceptanceReport, AcceptRiskRequest, AuditEntryReport, PatchOperations, PatchRunReport, PatchRunRequest, PatchRunStatus,
-} from '../../../ports/inbound/patch-operations.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
+import type { AcceptanceReport, AcceptRiskRequest } from '../../../ports/inbound/acceptances/acceptances.port.js';
+import type { AuditEntryReport } from '../../../ports/inbound/audit/audit.port.js';
+import type { PatchOperations } from '../../../ports/inbound/patch-operations.port.js';
+import type { PatchRunReport, PatchRunRequest, PatchRunStatus } from '../../../ports/inbound/patching/patch-runs.port.js';
 import { DEMO_FLEET } from '../../support/paths.js';
 
 export const NOW = '2026-11-20T12:00:00Z';

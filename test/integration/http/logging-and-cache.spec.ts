@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { sha256Hex } from '../../../adapters/inbound/http/api-keys.js';
 import { createHttpLogger } from '../../../adapters/inbound/http/logger.js';
 import { SourceError } from '../../../domain/errors.js';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import { demoAssistant, FakeClock, KEYS, LogCapture, startTestServer } from './http-test-kit.js';
 
 /** The demo assistant, counting the calls that reach it (what the cache saves). */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { z } from 'zod';
 import type { OpenApiDocument } from '../../../adapters/inbound/http/openapi.js';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import { demoAssistant, FakePatchOperations, startTestServer, withPatchOperations, type TestServer } from './http-test-kit.js';
 
 type Json = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import { demoAssistant, startTestServer, type TestServer } from './http-test-kit.js';
 
 interface Page {

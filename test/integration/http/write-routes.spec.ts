@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
-import type { PatchRunReport } from '../../../ports/inbound/patch-operations.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
+import type { PatchRunReport } from '../../../ports/inbound/patching/patch-runs.port.js';
 import { demoAssistant, FakePatchOperations, startTestServer, withPatchOperations, type TestServer } from './http-test-kit.js';
 
 interface ErrorBody {

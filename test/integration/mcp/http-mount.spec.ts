@@ -8,7 +8,7 @@ import { createHttpApp } from '../../../adapters/inbound/http/http-app.js';
 import { createHttpLogger } from '../../../adapters/inbound/http/logger.js';
 import { handleMcpHttp } from '../../../adapters/inbound/mcp/mcp-http.js';
 import { createAssistant } from '../../../composition/index.js';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import { DEMO_FLEET } from '../../support/paths.js';
 
 const NOW = '2026-11-20T12:00:00Z';

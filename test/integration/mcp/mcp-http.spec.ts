@@ -7,8 +7,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { handleMcpHttp } from '../../../adapters/inbound/mcp/mcp-http.js';
 import { createAssistant } from '../../../composition/index.js';
 import type { Actor } from '../../../domain/access/actor.js';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
-import type { PatchRunReport } from '../../../ports/inbound/patch-operations.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
+import type { PatchRunReport } from '../../../ports/inbound/patching/patch-runs.port.js';
 import { DEMO_FLEET } from '../../support/paths.js';
 
 const NOW = '2026-11-20T12:00:00Z';

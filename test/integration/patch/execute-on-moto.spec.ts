@@ -6,8 +6,8 @@ import { Ec2AssetInventory } from '../../../adapters/outbound/aws/ec2-asset-inve
 import { SsmPatchCompliance } from '../../../adapters/outbound/aws/ssm-patch-compliance.js';
 import { SsmPatchRunner } from '../../../adapters/outbound/aws/ssm-patch-runner.js';
 import { resolvePolicy } from '../../../domain/policy.js';
-import type { CoreDependencies } from '../../../ports/inbound/dependencies.js';
-import { createPatchOperations, type PatchOperationsImpl } from '../../../ports/inbound/patch-use-cases.js';
+import type { CoreDependencies } from '../../../ports/use-cases/shared/core-dependencies.js';
+import { createPatchOperations, type PatchOperationsImpl } from '../../../ports/use-cases/patching/patch-operations.facade.js';
 import { MemoryStateStore } from '../../fakes/memory-state-store.js';
 import { ALICE } from '../../patch-builders.js';
 import { useMoto } from '../../support/moto.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { InProcessDeferredWork } from '../../../adapters/outbound/memory/in-process-deferred-work.js';
 import { createAssistant } from '../../../composition/index.js';
 import { createSlackLambdaHandler, type LambdaHandler } from '../../../composition/slack-lambda.js';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import type { DeferredWork } from '../../../ports/outbound/deferred-work.port.js';
 import { DEMO_FLEET } from '../../support/paths.js';
 import { startCaptureServer, type CaptureServer, type CapturedRequest } from '../../support/capture-server.js';

@@ -1,6 +1,6 @@
 /** One Teams Lambda handler over the demo fleet, with the Bot Framework connector on loopback. */
 import { InProcessDeferredWork } from '../../../adapters/outbound/memory/in-process-deferred-work.js';
-import type { Assistant } from '../../../ports/inbound/assistant.js';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import { createTeamsLambdaHandler } from '../../../composition/teams-lambda.js';
 import type { LambdaHandler } from '../../../composition/chat-lambda.js';
 import type { DeferredWork } from '../../../ports/outbound/deferred-work.port.js';

@@ -5,8 +5,8 @@
  * one unless --yes is given.
  */
 import { REBOOT_OPTIONS } from '../../../../domain/vocabulary.js';
-import type { Assistant } from '../../../../ports/inbound/assistant.js';
-import type { PatchRunReport, PatchRunStatus } from '../../../../ports/inbound/patch-operations.js';
+import type { Assistant } from '../../../../ports/inbound/assistant.port.js';
+import type { PatchRunReport, PatchRunStatus } from '../../../../ports/inbound/patching/patch-runs.port.js';
 import type { CommandContext, CommandModule, CommandResult, GlobalOptions } from '../command-context.js';
 import { CommandFailed, UsageError } from '../errors.js';
 import { wholeNumberOption } from '../options.js';

@@ -1,7 +1,8 @@
 /** Terminal renderings of patch runs, acceptances, schedules and the audit log. */
-import type {
-  AcceptanceReport, AuditEntryReport, AuditVerificationReport, PatchRunReport, RunProgress, ScheduleReport,
-} from '../../../../ports/inbound/patch-operations.js';
+import type { AcceptanceReport } from '../../../../ports/inbound/acceptances/acceptances.port.js';
+import type { AuditEntryReport, AuditVerificationReport } from '../../../../ports/inbound/audit/audit.port.js';
+import type { PatchRunReport, RunProgress } from '../../../../ports/inbound/patching/patch-runs.port.js';
+import type { ScheduleReport } from '../../../../ports/inbound/patching/schedules.port.js';
 import { minute, table, type Colour, type Style } from '../terminal.js';
 
 const STATUS_COLOUR: Readonly<Record<string, Colour>> = {

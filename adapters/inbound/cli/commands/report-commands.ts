@@ -1,6 +1,6 @@
 /** The read-only reports: assess, findings, plan, compliance, metrics, activity. */
 import { DECISION_KINDS, DEFAULT_LOOKBACK_HOURS, MAX_LOOKBACK_HOURS } from '../../../../domain/vocabulary.js';
-import type { DecisionKind } from '../../../../domain/risk/types.js';
+import type { DecisionKind } from '../../../../domain/patch/decision.js';
 import { instancePositional, type CommandModule } from '../command-context.js';
 import { UsageError } from '../errors.js';
 import { nonEmpty, wholeNumberOption } from '../options.js';

@@ -1,7 +1,7 @@
 /** The fleet and one instance: assessment, findings, metrics, activity. */
 import { DECISION_KINDS, DEFAULT_LOOKBACK_HOURS, MAX_LOOKBACK_HOURS, MIN_SEVERITY_NAMES } from '../../../../domain/vocabulary.js';
 import { z } from 'zod';
-import { type FleetReport } from '../../../../ports/inbound/reports.js';
+import type { FleetReport } from '../../../../ports/inbound/assessment/fleet-report.port.js';
 import { booleanParam, wholeNumber } from '../query-params.js';
 import { route, type Route } from '../route.js';
 import type { RouteDeps } from '../route-deps.js';

@@ -3,9 +3,9 @@
  * the edge, with the field named) and answers (the PatchOperations contract's reports).
  */
 import { z } from 'zod';
-import type {
-  AcceptRiskRequest, AcceptanceReport, AuditEntryReport, AuditVerificationReport, PatchRunReport, PatchRunRequest, PatchRunStatus,
-} from '../../../../ports/inbound/patch-operations.js';
+import type { AcceptRiskRequest, AcceptanceReport } from '../../../../ports/inbound/acceptances/acceptances.port.js';
+import type { AuditEntryReport, AuditVerificationReport } from '../../../../ports/inbound/audit/audit.port.js';
+import type { PatchRunReport, PatchRunRequest, PatchRunStatus } from '../../../../ports/inbound/patching/patch-runs.port.js';
 import { IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_TEXT, MAX_REASON_LENGTH, REBOOT_OPTIONS, WAVE_STAGES } from '../../../../domain/vocabulary.js';
 import { isoInstant, requestSchemas, responseSchemas, type SameShape } from './registry.js';
 

@@ -4,15 +4,15 @@
  * the OpenAPI tests.
  */
 import { z } from 'zod';
-import { METRIC_NAMES, type Severity } from '../../../../domain/inputs.js';
+import { METRIC_NAMES, type Severity } from '../../../../domain/fleet-facts.js';
 import { PATCHED_DECISIONS } from '../../../../domain/patch/waves.js';
-import type { ActivityReport } from '../../../../ports/inbound/report-activity.use-case.js';
-import type { InstanceReport } from '../../../../ports/inbound/assess-instance.use-case.js';
-import type { FindingsReport } from '../../../../ports/inbound/list-findings.use-case.js';
-import type { PlanReport } from '../../../../ports/inbound/plan-patches.use-case.js';
-import type { AssetReport, FindingReport, FleetReport } from '../../../../ports/inbound/reports.js';
-import type { ComplianceReport } from '../../../../ports/inbound/summarize-compliance.use-case.js';
-import type { MetricsReport } from '../../../../ports/inbound/summarize-metrics.use-case.js';
+import type { ActivityReport } from '../../../../ports/inbound/reports/report-activity.port.js';
+import type { InstanceReport } from '../../../../ports/inbound/assessment/assess-instance.port.js';
+import type { FindingsReport } from '../../../../ports/inbound/assessment/list-findings.port.js';
+import type { PlanReport } from '../../../../ports/inbound/patching/plan-patches.port.js';
+import type { AssetReport, FindingReport, FleetReport } from '../../../../ports/inbound/assessment/fleet-report.port.js';
+import type { ComplianceReport } from '../../../../ports/inbound/reports/summarize-compliance.port.js';
+import type { MetricsReport } from '../../../../ports/inbound/reports/summarize-metrics.port.js';
 import { DECISION_KINDS, MIN_SEVERITIES, MISSIONS, SSVC_OUTCOMES, TIMELINES, WAVE_STAGES } from '../../../../domain/vocabulary.js';
 import { INSTANT_BASES } from '../../../../ports/outbound/source-info.port.js';
 import { isoInstant, oneOf, openEnum, responseSchemas, type SameShape } from './registry.js';
@@ -212,7 +212,7 @@ const seriesSchema = z
   })
   .register(responseSchemas, { id: 'SeriesSummary' });
 
-/** The fields every "one instance over the last N hours" report starts with (ports/inbound/look-back.ts). */
+/** The fields every "one instance over the last N hours" report starts with (ports/use-cases/reports/look-back.ts). */
 const lookBackHeader = {
   ...header,
   instanceId: z.string(),

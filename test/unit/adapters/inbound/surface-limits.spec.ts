@@ -8,7 +8,7 @@ import { hoursQuery } from '../../../../adapters/inbound/http/routes/asset-route
 import { acceptRiskRequestSchema, approveRequestSchema, patchRunRequestSchema, rejectRequestSchema } from '../../../../adapters/inbound/http/schemas/patch-schemas.js';
 import { decisionSchema, missionSchema } from '../../../../adapters/inbound/http/schemas/report-schemas.js';
 import { Decision, InstanceActivityInput, InstanceMetricsInput, MissionEnum, RequestPatchRunInput } from '../../../../adapters/inbound/mcp/schemas.js';
-import { checkHours } from '../../../../ports/inbound/look-back.js';
+import { checkHours } from '../../../../ports/use-cases/reports/look-back.js';
 
 /**
  * A surface may ask for more than the domain (MCP wants a reason for every run), never for less:

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { MetricPoint } from '../../../../domain/inputs.js';
+import type { MetricPoint } from '../../../../domain/fleet-facts.js';
 import { summarizeMetrics, summarizeSeries } from '../../../../domain/metrics/summary.js';
 import { HOUR_MS } from '../../../../domain/time.js';
 import { T0 } from '../../../builders.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { ManagedInstance, PatchState } from '../../../../domain/inputs.js';
+import type { ManagedInstance, PatchState } from '../../../../domain/fleet-facts.js';
 import { summarizeCompliance } from '../../../../domain/patch/compliance.js';
 import { T0, aManagedInstance, aPatchState, anAsset } from '../../../builders.js';
 

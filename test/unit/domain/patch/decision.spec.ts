@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import type { Finding } from '../../../../domain/inputs.js';
+import type { Finding } from '../../../../domain/fleet-facts.js';
 import { decidePatch, isKernelPackage, urgencyOf } from '../../../../domain/patch/decision.js';
 import type { SsmView } from '../../../../domain/patch/decision.js';
 import type { Mission } from '../../../../domain/policy.js';
-import { assessAsset, assessFinding } from '../../../../domain/risk/assess.js';
-import type { FindingAssessment } from '../../../../domain/risk/types.js';
+import { assessAsset, assessFinding } from '../../../../domain/asset-assessment.js';
+import type { FindingAssessment } from '../../../../domain/risk/finding-assessment.js';
 import { aCatalog, aCvss, aFinding, aManagedInstance, anAsset, aPatchState, T0 } from '../../../builders.js';
 import { aContext, vectorFor } from '../risk/helpers.js';
 

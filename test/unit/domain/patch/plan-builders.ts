@@ -2,10 +2,11 @@
  * Builders for the patch plan specs: assessments as literals (the plan must not depend on how
  * risk is assessed), CPU histories with a known shape, and a policy with overrides.
  */
-import type { MetricPoint } from '../../../../domain/inputs.js';
+import type { MetricPoint } from '../../../../domain/fleet-facts.js';
 import { DEFAULT_POLICY } from '../../../../domain/policy.js';
 import type { Policy } from '../../../../domain/policy.js';
-import type { AssetAssessment, DecisionKind, PatchDecision } from '../../../../domain/risk/types.js';
+import type { AssetAssessment } from '../../../../domain/asset-assessment.js';
+import type { DecisionKind, PatchDecision } from '../../../../domain/patch/decision.js';
 import { DAY_MS, HOUR_MS } from '../../../../domain/time.js';
 import type { Instant } from '../../../../domain/time.js';
 import { T0, anAsset } from '../../../builders.js';

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { InstanceMetrics } from '../../../../domain/inputs.js';
+import type { InstanceMetrics } from '../../../../domain/fleet-facts.js';
 import { buildPatchPlan } from '../../../../domain/patch/plan.js';
-import type { DecisionKind } from '../../../../domain/risk/types.js';
+import type { DecisionKind } from '../../../../domain/patch/decision.js';
 import { DAY_MS, HOUR_MS } from '../../../../domain/time.js';
 import { NEXT_SUNDAY, NOW, aPolicy, anAssessment, busyWeekWith, cpuWeeks, slot } from './plan-builders.js';
 

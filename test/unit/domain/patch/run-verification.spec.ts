@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { MetricPoint } from '../../../../domain/inputs.js';
+import type { MetricPoint } from '../../../../domain/fleet-facts.js';
 import { DEFAULT_POLICY } from '../../../../domain/policy.js';
 import { compareCpu, cpuThreshold, verifyInstance, type InstanceVerificationInput } from '../../../../domain/patch/run-verification.js';
 import { aPatchState, T0 } from '../../../builders.js';

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { PatchedDecision, Wave } from '../../../../domain/patch/types.js';
+import type { PatchedDecision } from '../../../../domain/patch/decision.js';
+import type { Wave } from '../../../../domain/patch/plan-model.js';
 import { autoScalingGroupOf, autoScalingGroupSizes, groupLimit, isProduction, planWaves } from '../../../../domain/patch/waves.js';
 import type { WaveCandidate } from '../../../../domain/patch/waves.js';
 import { anAsset } from '../../../builders.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { MetricPoint } from '../../../../domain/inputs.js';
+import type { MetricPoint } from '../../../../domain/fleet-facts.js';
 import { DAY_MS, HOUR_MS } from '../../../../domain/time.js';
 import { choosePatchWindow, nextOccurrence, slotOf, weeklyCpuProfile, WEEK_MS } from '../../../../domain/patch/window.js';
 import { NEXT_SUNDAY, NOW, aPolicy, busyWeekWith, cpuWeeks, slot } from './plan-builders.js';

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { RiskAcceptance } from '../../../../domain/inputs.js';
+import type { RiskAcceptance } from '../../../../domain/fleet-facts.js';
 import { DEFAULT_POLICY } from '../../../../domain/policy.js';
 import { acceptanceApplies, indexAcceptances } from '../../../../domain/risk/acceptance-index.js';
-import { assessAsset } from '../../../../domain/risk/assess.js';
+import { assessAsset } from '../../../../domain/asset-assessment.js';
 import { aFinding, anAcceptance, anAsset, T0 } from '../../../builders.js';
 
 const INSTANCES = ['i-a', 'i-b'];

@@ -3,12 +3,12 @@
  * metrics, and the fast-check arbitraries that describe one finding by the factors the score reads.
  */
 import fc from 'fast-check';
-import type { Finding } from '../../../../domain/inputs.js';
+import type { Finding } from '../../../../domain/fleet-facts.js';
 import { DEFAULT_POLICY } from '../../../../domain/policy.js';
 import type { Mission } from '../../../../domain/policy.js';
-import type { AssessmentContext } from '../../../../domain/risk/assess.js';
-import { assessFinding } from '../../../../domain/risk/assess.js';
-import type { AssetContext, Exploitation, FindingAssessment } from '../../../../domain/risk/types.js';
+import type { AssessmentContext } from '../../../../domain/asset-assessment.js';
+import { assessFinding } from '../../../../domain/asset-assessment.js';
+import type { AssetContext, Exploitation, FindingAssessment } from '../../../../domain/risk/finding-assessment.js';
 import { aCatalog, aCvss, aFinding, T0 } from '../../../builders.js';
 
 export function aContext(over: Partial<AssessmentContext> = {}): AssessmentContext {

@@ -9,7 +9,7 @@ import { newAcceptance } from '../../../../domain/patch/acceptance.js';
 import { decidePatch } from '../../../../domain/patch/decision.js';
 import { DEFAULT_POLICY } from '../../../../domain/policy.js';
 import { findingKeys, isAdvisoryId, nearMatches } from '../../../../domain/risk/advisory-ids.js';
-import { assessAsset, assessFinding } from '../../../../domain/risk/assess.js';
+import { assessAsset, assessFinding } from '../../../../domain/asset-assessment.js';
 import { timelineClock } from '../../../../domain/risk/timeline.js';
 import { DAY_MS } from '../../../../domain/time.js';
 import { aCatalog, aCvss, aFinding, aKevEntry, aManagedInstance, anAcceptance, anAsset, aPatchState, T0 } from '../../../builders.js';

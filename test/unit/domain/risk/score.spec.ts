@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { Finding } from '../../../../domain/inputs.js';
-import { assessAsset } from '../../../../domain/risk/assess.js';
-import type { AssetAssessment, FindingAssessment, ScoreReason } from '../../../../domain/risk/types.js';
+import type { Finding } from '../../../../domain/fleet-facts.js';
+import { assessAsset } from '../../../../domain/asset-assessment.js';
+import type { AssetAssessment } from '../../../../domain/asset-assessment.js';
+import type { FindingAssessment, ScoreReason } from '../../../../domain/risk/finding-assessment.js';
 import { aManagedInstance, anAcceptance, anAsset, aFinding, aCatalog, aCvss } from '../../../builders.js';
 import type { AssetFactors, Factors } from './helpers.js';
 import { aContext, assessFactors, assetFactorsArb, factorsArb, findingFor, kevContext, raise, RAISES, vector } from './helpers.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Mission } from '../../../../domain/policy.js';
 import { SSVC_COORDINATOR_TABLE, ssvcOutcome } from '../../../../domain/risk/ssvc.js';
-import type { Exploitation, SsvcOutcome, TechnicalImpact } from '../../../../domain/risk/types.js';
+import type { Exploitation, SsvcOutcome, TechnicalImpact } from '../../../../domain/risk/finding-assessment.js';
 
 // CISA coordinator table v2.0.3, copied from docs/decision-model.md by hand (not from the implementation):
 // exploitation | automatable | technical impact | low | medium | high

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { DEFAULT_POLICY, resolvePolicy } from '../../../../domain/policy.js';
 import { BOD_26_04_TABLE, dueDate, remediationTimeline } from '../../../../domain/risk/timeline.js';
-import type { TechnicalImpact, Timeline } from '../../../../domain/risk/types.js';
+import type { TechnicalImpact, Timeline } from '../../../../domain/risk/finding-assessment.js';
 import { T0 } from '../../../builders.js';
 
 // CISA BOD 26-04 table, copied from docs/decision-model.md by hand (not from the implementation):

@@ -9,7 +9,7 @@ import { exitCodeFor, messageFor } from '../../../../../adapters/inbound/cli/err
 import { SimulatedPatchRunner } from '../../../../../adapters/outbound/simulated/simulated-patch-runner.js';
 import { createAssistant } from '../../../../../composition/index.js';
 import { ConflictError, ForbiddenError } from '../../../../../domain/errors.js';
-import type { PatchRunReport } from '../../../../../ports/inbound/patch-operations.js';
+import type { PatchRunReport } from '../../../../../ports/inbound/patching/patch-runs.port.js';
 import type { PatchRunner } from '../../../../../ports/outbound/patch-runner.port.js';
 import { FakePatchRunner } from '../../../../fakes/fake-patch-runner.js';
 import { DEMO_FLEET } from '../../../../support/paths.js';

@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ForbiddenError, SourceError } from '../../../../../domain/errors.js';
-import type { Asset, Finding } from '../../../../../domain/inputs.js';
+import type { Asset, Finding } from '../../../../../domain/fleet-facts.js';
 import { DEFAULT_POLICY } from '../../../../../domain/policy.js';
 import { createMcpServer, READ_TOOLS } from '../../../../../adapters/inbound/mcp/mcp-server.js';
-import type { Assistant } from '../../../../../ports/inbound/assistant.js';
+import type { Assistant } from '../../../../../ports/inbound/assistant.port.js';
 import { aFinding, anAsset, T0 } from '../../../../builders.js';
 import { aRun, assistantOver, connect, OPERATOR, structured, text, VIEWER } from './support.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { toSourceError } from '../../../../../adapters/outbound/aws/aws-errors.js';
 import { SourceError } from '../../../../../domain/errors.js';
-import { warningFrom } from '../../../../../ports/inbound/warnings.js';
+import { warningFrom } from '../../../../../ports/use-cases/shared/warnings.js';
 
 // Issue 15, item 8: a warning names the service, operation and code once, without the SDK's
 // advice for its own debuggers.

@@ -6,7 +6,7 @@ import {
   SnapshotActivityLog, SnapshotAssetInventory, SnapshotDirectory, SnapshotFindingsSource, SnapshotMetricsSource, SnapshotPatchCompliance,
 } from '../../../../../adapters/outbound/snapshot/index.js';
 import { FileKevCatalog } from '../../../../../adapters/outbound/kev/file-kev-catalog.js';
-import type { Asset, ChangeEvent, Finding } from '../../../../../domain/inputs.js';
+import type { Asset, ChangeEvent, Finding } from '../../../../../domain/fleet-facts.js';
 import { generateDemoFleet, generateSyntheticSnapshot } from '../../../../../scripts/generate-demo-fleet.js';
 import { ALL_DEMO_CVES, kevListed } from '../../../../../scripts/demo-cves.js';
 import { demoFleet } from './fixtures.js';

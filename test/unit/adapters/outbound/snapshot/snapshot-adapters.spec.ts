@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import {
   SnapshotActivityLog, SnapshotAssetInventory, SnapshotDirectory, SnapshotFindingsSource, SnapshotMetricsSource, SnapshotPatchCompliance,
 } from '../../../../../adapters/outbound/snapshot/index.js';
-import type { Finding } from '../../../../../domain/inputs.js';
+import type { Finding } from '../../../../../domain/fleet-facts.js';
 import type { FindingsFilter } from '../../../../../ports/outbound/findings-source.port.js';
 import { fixture } from './fixtures.js';
 

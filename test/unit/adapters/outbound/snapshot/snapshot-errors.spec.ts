@@ -8,7 +8,7 @@ import {
 } from '../../../../../adapters/outbound/snapshot/index.js';
 import { ShapeError } from '../../../../../adapters/outbound/aws-shapes/index.js';
 import { SourceError, ValidationError } from '../../../../../domain/errors.js';
-import type { Finding } from '../../../../../domain/inputs.js';
+import type { Finding } from '../../../../../domain/fleet-facts.js';
 import { fixture } from './fixtures.js';
 
 use(chaiAsPromised);

@@ -1,0 +1,30 @@
+/** A use-case contract: what a surface sends and gets back (implementation: ports/use-cases/). */
+import type { ActivityFlag } from '../../../domain/activity/review.js';
+import type { InstantBasis } from '../../outbound/source-info.port.js';
+
+export interface ActivityEventReport {
+  readonly eventTime: string;
+  readonly eventName: string;
+  readonly eventSource: string | null;
+  readonly username: string | null;
+  readonly userIdentityType: string | null;
+  readonly sourceIpAddress: string | null;
+  readonly userAgent: string | null;
+  readonly errorCode: string | null;
+  readonly flags: readonly ActivityFlag[];
+}
+
+export interface ActivityReport {
+  readonly generatedAt: string;
+  readonly asOf: InstantBasis;
+  readonly source: string;
+  readonly instanceId: string;
+  readonly name: string | null;
+  readonly hours: number;
+  readonly start: string;
+  readonly end: string;
+  readonly total: number;
+  readonly flagged: number;
+  readonly events: readonly ActivityEventReport[];
+  readonly warnings: readonly string[];
+}

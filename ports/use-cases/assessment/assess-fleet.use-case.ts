@@ -1,0 +1,42 @@
+import { DECISION_KINDS } from '../../../domain/vocabulary.js';
+import { ValidationError } from '../../../domain/errors.js';
+import { toIso } from '../../../domain/time.js';
+import type { CoreDependencies } from '../shared/core-dependencies.js';
+import { assessFleet, resolveInstance } from './fleet-reader.js';
+import { asOfOf, summarize, toAssetReport } from './fleet-report.mapper.js';
+import type { FleetReport } from '../../inbound/assessment/fleet-report.port.js';
+import type { AssessFleetRequest } from '../../inbound/assessment/assess-fleet.port.js';
+
+/**
+ * Ranks every instance by risk, highest first, each with its patch decision and the findings
+ * behind it. The summary counts the assets returned (after filters).
+ */
+export class AssessFleet {
+  constructor(private readonly deps: CoreDependencies) {}
+
+  async execute(request: AssessFleetRequest = {}): Promise<FleetReport> {
+    for (const d of request.decisions ?? []) {
+      if (!DECISION_KINDS.includes(d)) throw new ValidationError('decision', `one of ${DECISION_KINDS.join(', ')}`, `decision: expected one of ${DECISION_KINDS.join(', ')}, got "${d}"`);
+    }
+    const only = request.instance ? [(await resolveInstance(this.deps, request.instance)).asset] : undefined;
+    const fleet = await assessFleet(this.deps, only);
+    const envTags = this.deps.policy.tags.environment;
+    const assets = fleet.assets.map((a) => toAssetReport(a, fleet.now, envTags));
+    return filterFleet(
+      { generatedAt: toIso(fleet.now) as string, asOf: asOfOf(this.deps.source), source: this.deps.source.label, assets, summary: summarize(assets), warnings: fleet.warnings },
+      request,
+    );
+  }
+}
+
+/**
+ * Keeps the assets matching the request's filters and recounts the summary over them. Exported
+ * so a cache can serve every filter combination from one unfiltered assessment.
+ */
+export function filterFleet(report: FleetReport, request: Omit<AssessFleetRequest, 'instance'>): FleetReport {
+  const assets = report.assets
+    .filter((a) => !request.decisions?.length || request.decisions.includes(a.decision))
+    .filter((a) => !request.missions?.length || request.missions.includes(a.mission))
+    .filter((a) => request.exposed === undefined || a.exposed === request.exposed);
+  return assets.length === report.assets.length ? report : { ...report, assets, summary: summarize(assets) };
+}

@@ -1,0 +1,85 @@
+/**
+ * Reads everything a fleet assessment needs from the outbound ports, once, and assesses it.
+ * Required sources (inventory, findings) fail the call; secondary ones (SSM, KEV) degrade to
+ * warnings. Shared by the assess, findings and plan use cases so they agree on every number.
+ */
+import type { Asset, Finding, ManagedInstance, PatchState } from '../../../domain/fleet-facts.js';
+import { findInstance } from '../../../domain/instance-lookup.js';
+import { assessAsset, compareAssessments, type AssessmentContext } from '../../../domain/asset-assessment.js';
+import { indexAcceptances } from '../../../domain/risk/acceptance-index.js';
+import type { AssetAssessment } from '../../../domain/asset-assessment.js';
+import type { Instant } from '../../../domain/time.js';
+import type { CoreDependencies } from '../shared/core-dependencies.js';
+import { addSourceWarnings, secondary } from '../shared/warnings.js';
+
+export interface FleetAssessment {
+  readonly now: Instant;
+  readonly assets: readonly AssetAssessment[];
+  readonly managed: ReadonlyMap<string, ManagedInstance> | null;
+  readonly patchStates: ReadonlyMap<string, PatchState>;
+  readonly warnings: readonly string[];
+}
+
+/** Loads the inventory and resolves what a person typed to one instance. */
+export async function resolveInstance(deps: CoreDependencies, query: string): Promise<{ asset: Asset; assets: readonly Asset[] }> {
+  const assets = await deps.assets.listAssets();
+  return { asset: findInstance(assets, query), assets };
+}
+
+/**
+ * Assesses the fleet, or only `only` (already resolved instances) when given: then only their
+ * findings are read, which is what keeps a single-instance question cheap on a large fleet.
+ */
+export async function assessFleet(deps: CoreDependencies, only?: readonly Asset[]): Promise<FleetAssessment> {
+  const now = deps.clock.now();
+  const warnings: string[] = [...deps.source.notes];
+  const assets = only ?? (await deps.assets.listAssets());
+  const ids = assets.map((a) => a.instanceId);
+
+  // Independent reads run together; the findings stream is consumed as it arrives.
+  const [loaded, managed, patchStates, acceptances, grouped] = await Promise.all([
+    // A catalog asked for by name (--kev FILE, a snapshot's kev.json) fails the report when it
+    // cannot be read; only the default download (or its cache) degrades to a warning.
+    deps.catalog.required === true ? deps.catalog.load() : secondary(warnings, 'kev', 'load', () => deps.catalog.load(), null),
+    secondary(warnings, 'ssm', 'DescribeInstanceInformation', () => deps.compliance.managedInstances(), null),
+    secondary(warnings, 'ssm', 'DescribeInstancePatchStates', () => deps.compliance.patchStates(ids), new Map<string, PatchState>()),
+    deps.acceptances.listAcceptances(),
+    groupFindings(deps, only ? ids : undefined),
+  ]);
+  if (loaded) warnings.push(...loaded.warnings);
+  addSourceWarnings(warnings, deps.source);
+  if (managed === null && !warnings.some((w) => w.startsWith('ssm DescribeInstanceInformation'))) {
+    warnings.push('SSM managed state unknown (no instance information): no instance is reported blocked');
+  }
+
+  // Indexed once here: each asset then looks its findings up instead of scanning every acceptance.
+  const ctx: AssessmentContext = { catalog: loaded?.catalog ?? null, acceptances, now, policy: deps.policy, acceptanceIndex: indexAcceptances(acceptances, now) };
+  const known = new Set(ids);
+  let orphanFindings = 0;
+  for (const [id, list] of grouped) if (!known.has(id)) orphanFindings += list.length;
+  if (orphanFindings > 0) warnings.push(`${orphanFindings} findings are on instances not in the inventory (terminated?) and were left out`);
+
+  const assessed = assets.map((asset) =>
+    assessAsset(
+      {
+        asset,
+        findings: grouped.get(asset.instanceId) ?? [],
+        managedInstance: managed === null ? undefined : (managed.get(asset.instanceId) ?? null),
+        patchState: patchStates.get(asset.instanceId) ?? null,
+      },
+      ctx,
+    ),
+  );
+  assessed.sort(compareAssessments);
+  return { now, assets: assessed, managed, patchStates, warnings };
+}
+
+async function groupFindings(deps: CoreDependencies, instanceIds?: readonly string[]): Promise<Map<string, Finding[]>> {
+  const byInstance = new Map<string, Finding[]>();
+  for await (const f of deps.findings.listActiveFindings(instanceIds ? { instanceIds } : {})) {
+    const list = byInstance.get(f.instanceId);
+    if (list) list.push(f);
+    else byInstance.set(f.instanceId, [f]);
+  }
+  return byInstance;
+}

@@ -1,0 +1,68 @@
+import { DECISION_KINDS } from '../../../domain/vocabulary.js';
+import type { InstanceMetrics } from '../../../domain/fleet-facts.js';
+import { buildPatchPlan } from '../../../domain/patch/plan.js';
+import type { PlannedInstance } from '../../../domain/patch/plan-model.js';
+import type { DecisionKind } from '../../../domain/patch/decision.js';
+import { DAY_MS, toIso } from '../../../domain/time.js';
+import type { CoreDependencies } from '../shared/core-dependencies.js';
+import { assessFleet } from '../assessment/fleet-reader.js';
+import { asOfOf } from '../assessment/fleet-report.mapper.js';
+import { addSourceWarnings, secondary } from '../shared/warnings.js';
+import type { PlannedInstanceReport, PlanReport } from '../../inbound/patching/plan-patches.port.js';
+
+function toReport(p: PlannedInstance): PlannedInstanceReport {
+  return {
+    instanceId: p.instanceId,
+    name: p.name,
+    riskScore: p.riskScore,
+    decision: p.decision,
+    dueBy: toIso(p.dueBy),
+    window: p.window ? { start: toIso(p.window.start) as string, end: toIso(p.window.end) as string, source: p.window.source, why: p.window.why } : null,
+    wave: p.wave,
+    canary: p.canary,
+    production: p.production,
+    autoScalingGroup: p.autoScalingGroup,
+    rebootExpected: p.rebootExpected,
+    lateByHours: p.lateBy === null ? null : Math.round((p.lateBy / 3_600_000) * 10) / 10,
+  };
+}
+
+/**
+ * What to patch, when and in what order: the quietest window before each due date (from CPU
+ * history), waves (non-production first, a canary, Auto Scaling groups kept at capacity).
+ */
+export class PlanPatches {
+  constructor(private readonly deps: CoreDependencies) {}
+
+  async execute(): Promise<PlanReport> {
+    const fleet = await assessFleet(this.deps);
+    const warnings = [...fleet.warnings];
+    // CPU history only for instances that wait for a window; patch-now goes out at once.
+    const needWindow = fleet.assets.filter((a) => a.decision.kind === 'next-window' || a.decision.kind === 'routine').map((a) => a.asset.instanceId);
+    const historyDays = this.deps.policy.patchWindow.historyDays;
+    const metrics =
+      needWindow.length === 0
+        ? new Map<string, InstanceMetrics>()
+        : await secondary(
+            warnings,
+            'cloudwatch',
+            'GetMetricData',
+            () => this.deps.metrics.getInstanceMetrics({ instanceIds: needWindow, start: fleet.now - historyDays * DAY_MS, end: fleet.now, periodSeconds: 3600 }),
+            new Map<string, InstanceMetrics>(),
+          );
+    addSourceWarnings(warnings, this.deps.source);
+    const plan = buildPatchPlan(fleet.assets, metrics, fleet.now, this.deps.policy);
+    const byDecision = Object.fromEntries(DECISION_KINDS.map((d) => [d, [] as PlannedInstanceReport[]])) as Record<DecisionKind, PlannedInstanceReport[]>;
+    for (const p of plan.instances) byDecision[p.decision].push(toReport(p));
+    return {
+      generatedAt: toIso(fleet.now) as string,
+      asOf: asOfOf(this.deps.source),
+      source: this.deps.source.label,
+      rollout: plan.rollout,
+      byDecision,
+      waves: plan.waves.map((w) => ({ number: w.number, stage: w.stage, canary: w.canary, decision: w.decision, instanceIds: w.instanceIds })),
+      notes: plan.notes,
+      warnings,
+    };
+  }
+}

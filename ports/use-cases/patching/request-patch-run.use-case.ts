@@ -1,0 +1,127 @@
+import { actorLabel, type Actor } from '../../../domain/access/actor.js';
+import { authorize } from '../../../domain/access/authorize.js';
+import { ConflictError, ValidationError } from '../../../domain/errors.js';
+import type { Asset } from '../../../domain/fleet-facts.js';
+import { findInstance } from '../../../domain/instance-lookup.js';
+import { newPatchRun, type PatchRun, type RunTarget } from '../../../domain/patch/run.js';
+import { checkRunRequest, requestFingerprint, type CheckedRunRequest } from '../../../domain/patch/run-request.js';
+import { autoScalingGroupOf, autoScalingGroupSizes, isProduction } from '../../../domain/patch/waves.js';
+import type { AssetAssessment } from '../../../domain/asset-assessment.js';
+import { assessFleet } from '../assessment/fleet-reader.js';
+import type { PatchRunReport, PatchRunRequest } from '../../inbound/patching/patch-runs.port.js';
+import type { PatchDependencies } from './patch-dependencies.js';
+import { audited } from '../shared/audited.js';
+import { newRunId } from './run-records.js';
+import { toRunReport } from '../shared/operation-reports.mapper.js';
+
+function target(a: AssetAssessment, d: PatchDependencies): RunTarget {
+  const policy = d.core.policy;
+  return {
+    instanceId: a.asset.instanceId,
+    name: a.asset.name,
+    production: isProduction(a.asset, a.mission, policy),
+    decision: a.decision.kind,
+    riskScore: a.riskScore,
+    autoScalingGroup: autoScalingGroupOf(a.asset, policy),
+  };
+}
+
+function name(a: Asset): string {
+  return a.name ? `${a.name} (${a.instanceId})` : a.instanceId;
+}
+
+/**
+ * Turns a request into a stored run: from named instances (ids or Name tags) or from the plan
+ * (everything it patches now or in the next window). Waves follow the plan's rules; a run that
+ * touches production or carries patch-now waits for an approver other than the requester. The
+ * same idempotency key twice returns the first run.
+ */
+export class RequestPatchRun {
+  constructor(private readonly d: PatchDependencies) {}
+
+  /** @throws ForbiddenError, ValidationError, NotFoundError / AmbiguousError (an instance), ConflictError (key reused). */
+  async execute(actor: Actor, request: PatchRunRequest): Promise<PatchRunReport> {
+    const what = request.fromPlan ? 'plan' : (request.instances ?? []).join(', ') || 'no instances';
+    return audited(this.d, actor, 'patch-run.request', what, async () => {
+      authorize(actor, 'request');
+      const checked = checkRunRequest(request);
+      const fingerprint = requestFingerprint(actorLabel(actor), checked);
+      if (checked.idempotencyKey !== null) {
+        const replay = await this.replay(checked.idempotencyKey, fingerprint);
+        if (replay) return replay;
+      }
+      const run = await this.build(actor, checked);
+      const stored = await this.d.store.createRun(run, checked.idempotencyKey === null ? null : { key: checked.idempotencyKey, fingerprint });
+      if (!stored.created) {
+        // Another request with the same key won the race: answer as a replay of it.
+        const replay = await this.replay(checked.idempotencyKey as string, fingerprint);
+        if (replay) return replay;
+      }
+      const r = stored.run;
+      const approval = r.needsApproval ? `needs approval by someone other than ${r.requestedBy} (${r.approvalWhy})` : 'needs no approval';
+      return {
+        value: toRunReport(r, this.d.clock.now()),
+        target: r.id,
+        detail: `${r.operation} of ${plural(r.waves.reduce((n, w) => n + w.instances.length, 0), 'instance')} in ${plural(r.waves.length, 'wave')}${r.operation === 'Scan' ? '' : `, ${r.rebootOption}`}; ${approval}${r.simulated ? '; simulated' : ''}`,
+      };
+    });
+  }
+
+  /** The run `execute` would store, storing and auditing nothing. */
+  async preview(actor: Actor, request: PatchRunRequest): Promise<PatchRunReport> {
+    authorize(actor, 'request');
+    return toRunReport(await this.build(actor, checkRunRequest(request)), this.d.clock.now());
+  }
+
+  private async replay(key: string, fingerprint: string): Promise<{ value: PatchRunReport; target: string; detail: string } | null> {
+    const held = await this.d.store.findRunByIdempotencyKey(key);
+    if (!held) return null;
+    if (held.fingerprint !== fingerprint) {
+      throw new ConflictError('IDEMPOTENCY_MISMATCH', `idempotency key "${key}" already made run ${held.run.id} from a different request; use a new key for a new request`);
+    }
+    return { value: toRunReport(held.run, this.d.clock.now()), target: held.run.id, detail: `replay of idempotency key "${key}": no new run` };
+  }
+
+  private async build(actor: Actor, r: CheckedRunRequest): Promise<PatchRun> {
+    const core = this.d.core;
+    const assets = await core.assets.listAssets();
+    let chosen: readonly AssetAssessment[];
+    if (r.fromPlan) {
+      const fleet = await assessFleet(core);
+      chosen = fleet.assets.filter((a) => a.decision.kind === 'patch-now' || a.decision.kind === 'next-window');
+      if (!chosen.length) throw new ValidationError('fromPlan', 'a plan with something to patch', 'fromPlan: the plan has nothing to patch now or in the next window');
+    } else {
+      const resolved = new Map<string, Asset>();
+      for (const q of r.instances) {
+        const a = findInstance(assets, q);
+        resolved.set(a.instanceId, a);
+      }
+      chosen = (await assessFleet(core, [...resolved.values()])).assets;
+      const unmanaged = chosen.filter((a) => a.managed === false).map((a) => name(a.asset));
+      if (unmanaged.length) {
+        throw new ValidationError('instances', 'instances Systems Manager manages', `instances: Systems Manager does not manage ${unmanaged.join(', ')} (no PingStatus Online), so it cannot patch them; leave them out`);
+      }
+    }
+    const now = this.d.clock.now();
+    const id = this.d.newId();
+    return newPatchRun({
+      id: newRunId(now, id),
+      source: core.source.label,
+      simulated: this.d.runner?.simulated ?? false,
+      actor,
+      now,
+      snapshotId: this.d.newId(),
+      targets: chosen.map((a) => target(a, this.d)),
+      groupSizes: autoScalingGroupSizes(assets, core.policy),
+      dryRun: r.dryRun,
+      reboot: r.reboot,
+      reason: r.reason,
+      idempotencyKey: r.idempotencyKey,
+      policy: core.policy,
+    });
+  }
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
