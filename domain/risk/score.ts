@@ -80,11 +80,6 @@ function clamp01(x: number | null): number {
   return x > 1 ? 1 : x;
 }
 
-/** Rounds to one decimal, the precision every score and share is shown with. */
-export function roundScore(x: number): number {
-  return Math.round(x * 10) / 10;
-}
-
 /** Formats a number with at most `digits` decimals and no trailing zeros. */
 function num(x: number, digits: number): string {
   const f = 10 ** digits;

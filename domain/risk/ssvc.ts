@@ -60,6 +60,3 @@ const LOOKUP: readonly SsvcOutcome[] = (() => {
 export function ssvcOutcome(inputs: SsvcInputs): SsvcOutcome {
   return LOOKUP[slot(inputs.exploitation, inputs.automatable, inputs.technicalImpact, inputs.mission)] as SsvcOutcome;
 }
-
-/** Rank of an outcome, track lowest: for ordering, never for display. */
-export const SSVC_RANK: Readonly<Record<SsvcOutcome, number>> = { track: 0, 'track*': 1, attend: 2, act: 3 };

@@ -122,12 +122,3 @@ export function timelineClock(
     : `first observed ${day(firstObservedAt)}${kevDrives ? ` (listed in CISA KEV on ${kev?.dateAdded as string}, earlier)` : ''}`;
   return { dueBy, start, from, text: `due ${day(dueBy)}: ${days} days from ${since}` };
 }
-
-/** Urgency of a timeline, 3 days highest (both 3-day rows equal): for ordering, never for display. */
-export const TIMELINE_RANK: Readonly<Record<Timeline, number>> = {
-  'fix on system upgrade': 0,
-  '60 days': 1,
-  '14 days': 2,
-  '3 days': 3,
-  '3 days and forensic investigation': 3,
-};
