@@ -79,11 +79,18 @@ export function destroyAwsClients(clients: AwsClients): void {
   for (const client of Object.values(clients) as { destroy(): void }[]) client.destroy();
 }
 
+/**
+ * The caller's own credentials, before any role: given ones, else the named profile, else the
+ * default chain. With a profile named, only that profile counts (its keys, SSO,
+ * credential_process, role), as the AWS CLI does for --profile: environment keys are not
+ * consulted, and the SDK's chain, which would print a multi-line warning about them first, is not used.
+ */
+export function baseCredentials(options: Pick<AwsClientOptions, 'credentials' | 'profile'>): AwsCredentials {
+  return options.credentials ?? (options.profile === undefined ? fromNodeProviderChain({}) : fromIni({ profile: options.profile }));
+}
+
 function resolveCredentials(options: AwsClientOptions): AwsCredentials {
-  // With a profile named, only that profile counts (its keys, SSO, credential_process, role),
-  // as the AWS CLI does for --profile: environment keys are not consulted, and the SDK's chain,
-  // which would print a multi-line warning about them first, is not used.
-  const base = options.credentials ?? (options.profile === undefined ? fromNodeProviderChain({}) : fromIni({ profile: options.profile }));
+  const base = baseCredentials(options);
   if (options.roleArn === undefined) return base;
   return shareOne(fromTemporaryCredentials({
     masterCredentials: base,

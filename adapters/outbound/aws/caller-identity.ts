@@ -4,9 +4,8 @@
  * chain), not a role the sources assume with --role-arn: the person, not the shared role.
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { callAws } from './aws-errors.js';
-import type { AwsCredentials } from './aws-clients.js';
+import { baseCredentials, type AwsCredentials } from './aws-clients.js';
 
 export interface CallerIdentityOptions {
   readonly region?: string;
@@ -21,7 +20,7 @@ export async function callerArn(options: CallerIdentityOptions): Promise<string>
     // STS answers in every region; without one configured the global endpoint's region does.
     region: options.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1'),
     ...(options.endpointUrl !== undefined ? { endpoint: options.endpointUrl } : {}),
-    credentials: options.credentials ?? fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile }),
+    credentials: baseCredentials(options),
     maxAttempts: 3,
   });
   try {
