@@ -1,7 +1,6 @@
 /** The SSVC / BOD 26-04 decision inputs derived from AWS data (docs/decision-model.md "Inputs and proxies"). */
-import type { Asset, Cvss, ExploitedCatalog, Finding } from '../fleet-facts.js';
+import type { Asset, Cvss, Finding } from '../fleet-facts.js';
 import type { Mission, Policy } from '../policy.js';
-import { findingKeys } from './advisory-ids.js';
 import type { Exploitation, TechnicalImpact } from './finding-assessment.js';
 
 /** The base metrics of a CVSS v3.x vector that the proxies read, as upper-case letters. */
@@ -121,29 +120,11 @@ export function readCvss(finding: Finding): SelectedCvss | null {
   return null;
 }
 
-/** The CVSS record the proxies read: the adjusted one where present, else the first v3.x entry. */
-export function selectCvss(finding: Finding): Cvss | null {
-  return readCvss(finding)?.cvss ?? null;
-}
-
 /**
- * Any id the finding is known by (its vulnerabilityId or a related id: the CVEs of a Windows KB)
- * is in the exploited catalog (ids compared without regard to case).
+ * SSVC Exploitation, given whether any id the finding is known by is in KEV. Evidence of
+ * exploitation (KEV, Inspector's lastKnownExploitAt) makes it active; a public exploit makes it a
+ * PoC; EPSS never raises it (FIRST: evidence supersedes EPSS).
  */
-export function isInKev(finding: Finding, catalog: ExploitedCatalog | null): boolean {
-  if (catalog === null) return false;
-  return findingKeys(finding).some((k) => catalog.entries.has(k));
-}
-
-/**
- * SSVC Exploitation. Evidence of exploitation (KEV, Inspector's lastKnownExploitAt) makes it
- * active; a public exploit makes it a PoC; EPSS never raises it (FIRST: evidence supersedes EPSS).
- */
-export function exploitationOf(finding: Finding, catalog: ExploitedCatalog | null): Exploitation {
-  return exploitationFrom(finding, isInKev(finding, catalog));
-}
-
-/** exploitationOf with the KEV lookup already done, so assessment looks the CVE up once. */
 export function exploitationFrom(finding: Finding, inKev: boolean): Exploitation {
   if (inKev || finding.lastKnownExploitAt !== null) return 'active';
   return finding.exploitAvailable ? 'public poc' : 'none';
@@ -157,16 +138,6 @@ export function automatableFrom(metrics: CvssV3Metrics | null): boolean {
 /** C:H and I:H in parsed metrics: total; else (or no metrics) partial. */
 export function technicalImpactFrom(metrics: CvssV3Metrics | null): TechnicalImpact {
   return metrics !== null && metrics.C === 'H' && metrics.I === 'H' ? 'total' : 'partial';
-}
-
-/** AV:N, PR:N and UI:N in a CVSS v3 vector. No vector: false. */
-export function isAutomatable(vector: string | null): boolean {
-  return automatableFrom(parseCvssV3(vector));
-}
-
-/** C:H and I:H: total; else partial. */
-export function technicalImpactOf(vector: string | null): TechnicalImpact {
-  return technicalImpactFrom(parseCvssV3(vector));
 }
 
 /** A mission and the words saying where it came from ("tag Environment=prod"). */
@@ -212,11 +183,6 @@ export function resolveMission(asset: Asset, policy: Policy): MissionSource {
   return { mission: policy.mission.default, why: 'policy default, no criticality or known environment tag' };
 }
 
-/** SSVC Mission and well-being of an asset (see resolveMission). */
-export function missionOf(asset: Asset, policy: Policy): Mission {
-  return resolveMission(asset, policy).mission;
-}
-
 /** BOD 26-04 exposure with the words saying why (null when not exposed). */
 export interface ExposureSource {
   readonly exposed: boolean;
@@ -245,7 +211,3 @@ export function resolveExposure(asset: Asset, findings: readonly Finding[]): Exp
   return why.length === 0 ? { exposed: false, why: null } : { exposed: true, why: why.join('; ') };
 }
 
-/** Public IPv4 / IPv6, or an ACTIVE NETWORK_REACHABILITY finding among `findings`. */
-export function isExposed(asset: Asset, findings: readonly Finding[]): boolean {
-  return resolveExposure(asset, findings).exposed;
-}

@@ -21,6 +21,12 @@ describe('DynamoDbStateStore (moto_server)', function () {
       const itemKey = (id: string) => ({ pk: { S: `AUDIT#${id}` }, sk: { S: 'AUDIT' } });
       return {
         store: new DynamoDbStateStore(first, table),
+        // moto_server answers requests on several threads, and its TransactWriteItems checks the
+        // conditions and writes without a lock, restoring a deep copy of the table when a condition
+        // fails (moto/dynamodb/models/__init__.py, transact_write_items): a concurrent writer's
+        // committed entry can be undone. DynamoDB's transactions are serializable; the append's
+        // retry on a moved head is what this property checks on the memory and SQLite stores.
+        isolatedTransactions: false,
         // Plain SDK writes without the store's conditions: anyone with write access to the table.
         tamper: {
           rewrite: async (id, change) => {

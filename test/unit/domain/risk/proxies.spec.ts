@@ -1,9 +1,21 @@
 import { expect } from 'chai';
 import { DEFAULT_POLICY, resolvePolicy } from '../../../../domain/policy.js';
+import type { Asset, ExploitedCatalog, Finding } from '../../../../domain/fleet-facts.js';
+import type { Policy } from '../../../../domain/policy.js';
+import { findingKeys } from '../../../../domain/risk/advisory-ids.js';
 import {
-  exploitationOf, isAutomatable, isExposed, isInKev, missionOf, parseCvssV3, resolveExposure, resolveMission, selectCvss, technicalImpactOf,
+  automatableFrom, exploitationFrom, parseCvssV3, readCvss, resolveExposure, resolveMission, technicalImpactFrom,
 } from '../../../../domain/risk/proxies.js';
 import { aCatalog, aCvss, aFinding, anAsset, T0 } from '../../../builders.js';
+
+// The proxies as assessment composes them, through the public functions only.
+const isAutomatable = (vector: string | null): boolean => automatableFrom(parseCvssV3(vector));
+const technicalImpactOf = (vector: string | null): string => technicalImpactFrom(parseCvssV3(vector));
+const selectCvss = (f: Finding): Finding['cvss'][number] | null => readCvss(f)?.cvss ?? null;
+const isInKev = (f: Finding, catalog: ExploitedCatalog | null): boolean => catalog !== null && findingKeys(f).some((k) => catalog.entries.has(k));
+const exploitationOf = (f: Finding, catalog: ExploitedCatalog | null): string => exploitationFrom(f, isInKev(f, catalog));
+const missionOf = (asset: Asset, policy: Policy): string => resolveMission(asset, policy).mission;
+const isExposed = (asset: Asset, findings: readonly Finding[]): boolean => resolveExposure(asset, findings).exposed;
 
 const FULL = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H';
 
