@@ -130,13 +130,23 @@ function checkTail(b: Uint8Array, from: number, decode: (start: number, end: num
 export function topLevelArray(b: Uint8Array): Extract<MemberLookup, { kind: 'array' }> | null {
   const i = skipSpace(b, 0);
   if (b[i] !== LBRACKET) return null;
+  return arrayLookup(b, i, (end) => {
+    if (skipSpace(b, end) !== b.length) throw new MalformedJson('expected nothing after the array');
+  });
+}
+
+/**
+ * The array starting at `i`: its elements, and a `finish` that checks it was read to its end and
+ * then hands the offset after it to `checkRest`.
+ */
+function arrayLookup(b: Uint8Array, i: number, checkRest: (end: number) => void): Extract<MemberLookup, { kind: 'array' }> {
   const done = { end: -1 };
   return {
     kind: 'array',
     elements: arrayElements(b, i, done),
     finish: () => {
       if (done.end < 0) throw new MalformedJson('array not read to its end');
-      if (skipSpace(b, done.end) !== b.length) throw new MalformedJson('expected nothing after the array');
+      checkRest(done.end);
     },
   };
 }
@@ -159,17 +169,7 @@ export function findMember(b: Uint8Array, key: string, decode: (start: number, e
     if (b[i] !== COLON) throw new MalformedJson('expected :');
     i = skipSpace(b, i + 1);
     if (name === key) {
-      if (b[i] === LBRACKET) {
-        const done = { end: -1 };
-        return {
-          kind: 'array',
-          elements: arrayElements(b, i, done),
-          finish: () => {
-            if (done.end < 0) throw new MalformedJson('array not read to its end');
-            checkTail(b, done.end, decode, visit);
-          },
-        };
-      }
+      if (b[i] === LBRACKET) return arrayLookup(b, i, (end) => checkTail(b, end, decode, visit));
       return { kind: 'other', start: i, end: valueEnd(b, i) };
     }
     const end = valueEnd(b, i);

@@ -1,6 +1,6 @@
 /** A use-case contract: what a surface sends and gets back (implementation: ports/use-cases/). */
 import type { ActivityFlag } from '../../../domain/activity/review.js';
-import type { InstantBasis } from '../../outbound/source-info.port.js';
+import type { LookBackReportHeader } from './look-back-report.port.js';
 
 export interface ActivityEventReport {
   readonly eventTime: string;
@@ -14,15 +14,7 @@ export interface ActivityEventReport {
   readonly flags: readonly ActivityFlag[];
 }
 
-export interface ActivityReport {
-  readonly generatedAt: string;
-  readonly asOf: InstantBasis;
-  readonly source: string;
-  readonly instanceId: string;
-  readonly name: string | null;
-  readonly hours: number;
-  readonly start: string;
-  readonly end: string;
+export interface ActivityReport extends LookBackReportHeader {
   readonly total: number;
   readonly flagged: number;
   readonly events: readonly ActivityEventReport[];
