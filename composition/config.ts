@@ -9,6 +9,7 @@ import { dirname, isAbsolute, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Actor } from '../domain/access/actor.js';
 import { isValidationError, ValidationError } from '../domain/errors.js';
+import { lineColumn, locateJsonError } from '../adapters/outbound/aws-shapes/json-text.js';
 import type { RiskAcceptance } from '../domain/fleet-facts.js';
 import { editDistance } from '../domain/instance-lookup.js';
 import { DEFAULT_POLICY, resolvePolicy, type Policy } from '../domain/policy.js';
@@ -276,8 +277,12 @@ export async function loadPolicy(options: Pick<AssistantOptions, 'policy' | 'pol
     let json: unknown;
     try {
       json = JSON.parse(text);
-    } catch (err) {
-      throw new ValidationError('policy', 'valid JSON', `policy file ${options.policyFile}: not valid JSON (${(err as Error).message})`);
+    } catch {
+      // The place and the reason, never the text around it (V8's message quotes the file, which
+      // may be a secret given by mistake).
+      const { offset, reason } = locateJsonError(text) ?? { offset: text.length, reason: 'not valid JSON' };
+      const { line, column } = lineColumn(text, offset);
+      throw new ValidationError('policy', 'valid JSON', `policy file ${options.policyFile}: not valid JSON: line ${line}, column ${column}: ${reason}`);
     }
     try {
       policy = resolvePolicy(json, policy);

@@ -95,13 +95,27 @@ describe('the Slack Lambda bundle (npm run bundle), loaded and called as Lambda 
   it('answers a signed /sre help in the acknowledgement and refuses a bad signature', async () => {
     restore = withEnv({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SRE_OPS_SOURCE: 'demo', XDG_CONFIG_HOME: join(out, 'config') });
     const handler = await load('help');
-
-    const ok = await handler(slashCommand('help', { responseUrl: `${server.url}/hooks/1`, shape: 'v2', base64: true }), {});
-    const bad = await handler(slashCommand('help', { responseUrl: `${server.url}/hooks/1`, secret: 'wrong' }), {});
+    // The bot's warnings go to the logs as JSON lines: captured here, and asserted, rather than
+    // printed among the test results.
+    const logs = sinon.stub(console, 'error');
+    let ok: HttpResult | undefined;
+    let bad: HttpResult | undefined;
+    try {
+      ok = await handler(slashCommand('help', { responseUrl: `${server.url}/hooks/1`, shape: 'v2', base64: true }), {});
+      bad = await handler(slashCommand('help', { responseUrl: `${server.url}/hooks/1`, secret: 'wrong' }), {});
+    } finally {
+      logs.restore();
+    }
 
     expect(ok?.statusCode).to.equal(200);
     expect(ok!.body).to.include('SRE assistant').and.include('/sre assess [INSTANCE]');
     expect(bad?.statusCode).to.equal(401);
+    const lines = logs.getCalls().map((c) => JSON.parse(String(c.args[0])) as { level: string; surface: string; message: string });
+    expect(lines.map((l) => l.message)).to.deep.equal([
+      'replayed requests are refused within this process only (the Lambda functions keep patch runs in DynamoDB: set SRE_OPS_STATE_TABLE (SQLite is not in the bundle))',
+      'refused a request with a missing, stale or wrong Slack signature (401)',
+    ]);
+    expect(lines.every((l) => l.surface === 'slack' && l.level === 'warn')).to.equal(true);
   });
 
   it('on Lambda, hands slow work to an asynchronous self-invocation, whose event then answers on the response_url', async () => {
