@@ -14,6 +14,8 @@ import { parseArgs } from 'node:util';
 import { parseApiKeysText, type ApiKeyConfig } from '../adapters/inbound/http/api-keys.js';
 import { clientErrorHandler } from '../adapters/inbound/http/client-error.js';
 import { createHttpApp, type HttpApp } from '../adapters/inbound/http/http-app.js';
+import { AlbOidcVerifier, regionOfSigner } from '../adapters/inbound/http/console/alb-oidc.js';
+import { SessionSigner, sessionSecret } from '../adapters/inbound/http/console/sessions.js';
 
 /** For embedding: the Koa app over an Assistant (the same one `startHttpServer` serves). */
 export { createHttpApp, type HttpApp };
@@ -39,6 +41,49 @@ export interface ServerSettings {
   readonly drainMs: number;
   readonly trustProxy: boolean;
   readonly logLevel: string;
+  /** The web console's settings (docs/console.md); absent: defaults (random session secret, no ALB OIDC). */
+  readonly console?: ConsoleSettings;
+}
+
+/** SRE_OPS_SESSION_SECRET, SRE_OPS_SESSION_HOURS and the ALB OIDC variables, checked. */
+export interface ConsoleSettings {
+  /** Signs session cookies; shared by every task behind the load balancer. Undefined: random per process. */
+  readonly sessionSecret?: string;
+  readonly sessionHours: number;
+  /** The load balancer whose signed x-amzn-oidc-data is trusted; undefined: the header is ignored. */
+  readonly albSignerArn?: string;
+  /** The public-key URL template ({region}, {kid}); default the ALB's regional endpoint. */
+  readonly albKeyUrl?: string;
+  readonly oidcIdentityClaim: string;
+}
+
+/** Reads the console's variables. @throws ValidationError naming the variable. */
+export function resolveConsoleSettings(env: Env): ConsoleSettings {
+  const secret = env.SRE_OPS_SESSION_SECRET;
+  if (secret !== undefined && secret !== '' && secret.length < 32) {
+    throw new ValidationError('SRE_OPS_SESSION_SECRET', 'at least 32 characters', `SRE_OPS_SESSION_SECRET: expected at least 32 characters (e.g. openssl rand -hex 32), got ${secret.length}`);
+  }
+  const arn = env.SRE_OPS_ALB_SIGNER_ARN?.trim() || undefined;
+  if (arn !== undefined) {
+    try {
+      regionOfSigner(arn);
+    } catch (err) {
+      throw new ValidationError('SRE_OPS_ALB_SIGNER_ARN', 'an application load balancer ARN', (err as Error).message);
+    }
+  }
+  const keyUrl = env.SRE_OPS_ALB_KEY_URL?.trim() || undefined;
+  if (keyUrl !== undefined && !/^https?:\/\/[^\s]+\{kid\}/.test(keyUrl)) {
+    throw new ValidationError('SRE_OPS_ALB_KEY_URL', 'a URL template with {kid}', `SRE_OPS_ALB_KEY_URL: expected an http(s) URL template containing {kid} (and optionally {region}), got "${keyUrl}"`);
+  }
+  const claim = env.SRE_OPS_OIDC_IDENTITY_CLAIM?.trim() || 'email';
+  if (!/^[A-Za-z0-9_:.-]{1,64}$/.test(claim)) throw new ValidationError('SRE_OPS_OIDC_IDENTITY_CLAIM', 'a claim name', `SRE_OPS_OIDC_IDENTITY_CLAIM: expected a claim name such as email or sub, got "${claim}"`);
+  return {
+    ...(secret ? { sessionSecret: secret } : {}),
+    sessionHours: wholeNumber('SRE_OPS_SESSION_HOURS', env.SRE_OPS_SESSION_HOURS, 8, 1, 24 * 7),
+    ...(arn ? { albSignerArn: arn } : {}),
+    ...(keyUrl ? { albKeyUrl: keyUrl } : {}),
+    oidcIdentityClaim: claim,
+  };
 }
 
 /** What flags may set (the rest comes from the environment). */
@@ -112,6 +157,7 @@ export async function resolveSettings(flags: ServerFlags, env: Env): Promise<Ser
     drainMs: wholeNumber('SRE_OPS_DRAIN_SECONDS', env.SRE_OPS_DRAIN_SECONDS, 25, 0, 3600) * 1000,
     trustProxy: /^(1|true|yes)$/i.test(env.SRE_OPS_TRUST_PROXY ?? ''),
     logLevel,
+    console: resolveConsoleSettings(env),
   };
 }
 
@@ -160,6 +206,10 @@ export async function startHttpServer(
   deps: { readonly assistant: Assistant; readonly logger: Logger; readonly version: string },
 ): Promise<RunningServer> {
   const { logger } = deps;
+  const consoleSettings = settings.console ?? resolveConsoleSettings({});
+  const { secret, generated } = sessionSecret(consoleSettings.sessionSecret);
+  if (generated && !settings.insecureNoAuth) logger.info({ console: '/console' }, 'console sessions signed with a random per-process secret (set SRE_OPS_SESSION_SECRET to share sessions across tasks and restarts)');
+  const wallClock = { now: () => Date.now() };
   const app: HttpApp = createHttpApp({
     assistant: deps.assistant,
     keys: settings.keys,
@@ -168,6 +218,17 @@ export async function startHttpServer(
     cache: { ttlMs: settings.cacheTtlMs },
     version: deps.version,
     trustProxy: settings.trustProxy,
+    console: {
+      sessions: new SessionSigner(secret, wallClock, consoleSettings.sessionHours * 3_600_000),
+      ...(consoleSettings.albSignerArn ? {
+        alb: new AlbOidcVerifier({
+          signerArn: consoleSettings.albSignerArn,
+          clock: wallClock,
+          identityClaim: consoleSettings.oidcIdentityClaim,
+          ...(consoleSettings.albKeyUrl ? { keyUrl: consoleSettings.albKeyUrl } : {}),
+        }),
+      } : {}),
+    },
     // Loaded on the first /mcp request: the MCP SDK is large and most deployments never use it.
     mcp: async (req, res, { actor, body }) => {
       const { handleMcpHttp } = await import('../adapters/inbound/mcp/mcp-http.js');

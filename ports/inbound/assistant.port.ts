@@ -10,7 +10,7 @@ import type { FleetReport } from './assessment/fleet-report.port.js';
 import type { CaptureSnapshotRequest } from './assessment/capture-snapshot.port.js';
 import type { CaptureResult } from '../outbound/snapshot-capture.port.js';
 import type { ComplianceReport } from './reports/summarize-compliance.port.js';
-import type { MetricsReport } from './reports/summarize-metrics.port.js';
+import type { MetricsReport, MetricsRequest } from './reports/summarize-metrics.port.js';
 import type { AuditVerificationReport } from './audit/audit.port.js';
 import type { PatchOperations } from './patch-operations.port.js';
 import type { PatchRunReport, PatchRunRequest } from './patching/patch-runs.port.js';
@@ -44,8 +44,8 @@ export interface Assistant extends PatchOperations, ActorResolver {
   planPatches(): Promise<PlanReport>;
   /** Patch compliance from Systems Manager. */
   complianceSummary(): Promise<ComplianceReport>;
-  /** Metric summaries with robust anomalies for one instance over the last `hours` (default 24). */
-  metricsSummary(request: { instance: string; hours?: number }): Promise<MetricsReport>;
+  /** Metric summaries with robust anomalies for one instance over the last `hours` (default 24); the points too with `series`. */
+  metricsSummary(request: MetricsRequest): Promise<MetricsReport>;
   /** CloudTrail events about one instance over the last `hours` (default 24), flagged. */
   activityReport(request: { instance: string; hours?: number }): Promise<ActivityReport>;
   /** Writes the live account into a snapshot folder (source aws only). */

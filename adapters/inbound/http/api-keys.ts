@@ -88,6 +88,11 @@ export class ApiKeyVerifier {
     this.entries = keys.map((k) => ({ digest: Buffer.from(k.sha256, 'hex'), principal: principalFor(k) }));
   }
 
+  /** The principal of the key configured under `name` now, or null (a console session names its key). */
+  byName(name: string): ApiPrincipal | null {
+    return this.entries.find((e) => e.principal.name === name)?.principal ?? null;
+  }
+
   get size(): number {
     return this.entries.length;
   }

@@ -21,6 +21,7 @@ import { requestLog } from './middleware/request-log.js';
 import { liveness } from './middleware/liveness.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { MCP_PATH, mcpMount, type McpHttpHandler } from './middleware/mcp-mount.js';
+import { consoleMount, type ConsoleOptions } from './console/console-mount.js';
 import { buildOpenApi, type OpenApiDocument } from './openapi.js';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limiter.js';
 import { ReadinessProbe, type ReadinessOptions } from './readiness.js';
@@ -65,6 +66,8 @@ export interface HttpAppOptions {
   readonly validateResponses?: boolean;
   /** Serves /mcp (read scope; request_patch_run also needs operate), when the composition root provides it. */
   readonly mcp?: McpHttpHandler;
+  /** Serves the web console under /console (docs/console.md), when given: its sessions and the optional ALB OIDC check. */
+  readonly console?: ConsoleOptions;
 }
 
 export interface HttpApp {
@@ -211,6 +214,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   koa.use(errorEnvelope());
   koa.use(securityHeaders());
   if (options.mcp) koa.use(mcpMount(options.mcp, access, limits.bodyBytes));
+  if (options.console) koa.use(consoleMount(assistant, access, options.console));
   koa.use(router.routes());
   koa.use(router.allowedMethods());
 

@@ -228,6 +228,8 @@ export const metricsReportSchema = z
     periodSeconds: z.int().min(1),
     metrics: z.record(oneOf(METRIC_NAMES), seriesSchema),
     warnings,
+    series: z.record(oneOf(METRIC_NAMES), z.array(z.strictObject({ t: isoInstant, v: z.number() })))
+      .optional().describe('the points themselves (library and console callers that ask for them; the HTTP route never does)'),
   })
   .register(responseSchemas, { id: 'MetricsReport' });
 const _metrics: SameShape<typeof metricsReportSchema, MetricsReport> = true;
