@@ -1,0 +1,194 @@
+import { expect } from 'chai';
+import { gzipSync } from 'node:zlib';
+import type { Assistant } from '../../../ports/inbound/assistant.port.js';
+import { consoleAssistant, KEYS, startConsoleServer, type Browser, type ConsoleServer } from './console-kit.js';
+
+/** The instance ids in the ranked table, in order. */
+function tableIds(html: string): string[] {
+  const table = /<table aria-labelledby="h-assets" data-testid="assets">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+  return [...table.matchAll(/<span class="muted">(i-[0-9a-f]+)<\/span>/g)].map((m) => m[1] as string);
+}
+
+describe('console: pages, authorization and the first-load budget', function () {
+  this.timeout(60_000);
+  let assistant: Assistant;
+  let dispose: () => Promise<void>;
+  let api: ConsoleServer;
+
+  before(async () => {
+    ({ assistant, dispose } = await consoleAssistant());
+    api = await startConsoleServer(assistant);
+  });
+  after(async () => {
+    await api.close();
+    await dispose();
+  });
+
+  async function as(who: keyof typeof KEYS): Promise<Browser> {
+    const b = api.browser();
+    expect((await b.login(KEYS[who].key)).status).to.equal(303);
+    return b;
+  }
+
+  it('the fleet overview counts by decision and SSVC and ranks the instances like GET /v1/assets', async () => {
+    const b = await as('reader');
+    const html = await (await b.get('/console')).text();
+    const report = await assistant.assessFleet();
+    expect(html).to.include(`${report.summary.assets} instances, ${report.summary.findings} active findings`);
+    for (const [d, n] of Object.entries(report.summary.byDecision)) expect(html).to.match(new RegExp(`badge d-${d}">${d}</span></td><td class="num">${n}<`));
+    expect(html).to.include(`data-testid="top-asset">${report.assets[0]?.name}<`);
+    expect(tableIds(html)).to.deep.equal(report.assets.slice(0, 25).map((a) => a.instanceId));
+    // Two charts, each an image with a title and a description.
+    expect(html.match(/<svg class="chart bar-chart"[^>]*role="img" aria-labelledby="[^"]+"/g)).to.have.length(2);
+  });
+
+  it('filters by decision, mission and exposure; sorts both ways; pages', async () => {
+    const b = await as('reader');
+    const filtered = await (await b.get('/console?decision=patch-now&exposed=true')).text();
+    const expected = (await assistant.assessFleet({ decisions: ['patch-now'], exposed: true })).assets.map((a) => a.instanceId);
+    expect(expected.length).to.be.greaterThan(0);
+    expect(tableIds(filtered)).to.deep.equal(expected);
+    expect(filtered).to.include('<option value="patch-now" selected>');
+
+    const byName = tableIds(await (await b.get('/console?sort=name&dir=asc')).text());
+    const names = (await assistant.assessFleet()).assets.map((a) => ({ id: a.instanceId, n: (a.name ?? a.instanceId).toLowerCase() })).sort((x, y) => (x.n < y.n ? -1 : x.n > y.n ? 1 : 0));
+    expect(byName).to.deep.equal(names.map((x) => x.id).slice(0, 25));
+    const desc = tableIds(await (await b.get('/console?sort=name&dir=desc')).text());
+    expect(desc[0]).to.equal(names.at(-1)?.id);
+
+    // The demo fleet fits one page (paging over more: test/unit/adapters/inbound/http/console-pages.spec.ts).
+    const all = (await assistant.assessFleet()).assets;
+    expect(await (await b.get('/console?page=9')).text(), 'a page past the end shows the last').to.include(`Page 1 of 1 (${all.length} instances)`);
+    const bad = await b.get('/console?decision=later');
+    expect(bad.status).to.equal(400);
+    expect(await bad.text()).to.include('query.decision: expected one of patch-now');
+  });
+
+  it('an instance page has its findings with reasons, the CPU chart with the chosen quiet window, activity and compliance', async () => {
+    const b = await as('reader');
+    const plan = await assistant.planPatches();
+    const quiet = Object.values(plan.byDecision).flat().find((p) => p.window?.source === 'cpu-history');
+    expect(quiet, 'the demo plan has a window from CPU history').to.not.equal(undefined);
+    const r = await b.get(`/console/instances/${quiet?.instanceId}`);
+    const html = await r.text();
+    expect(r.status).to.equal(200);
+    const cpu = /<figure data-testid="cpu-chart">([\s\S]*?)<\/figure>/.exec(html)?.[1] ?? '';
+    expect(cpu).to.match(/<path class="line cpu" d="M[\d. ]+(L[\d. ]+){20,}"/);
+    expect(cpu).to.match(/<rect class="band quiet-window" [^>]*><title>chosen window /);
+    expect(cpu, 'earlier weeks\' same hours').to.match(/class="band quiet-window-past"/);
+    expect(html).to.include('data-testid="status-chart"');
+    const asset = (await assistant.assessInstance(quiet?.instanceId as string)).asset;
+    expect(html).to.include(`<h2>Findings (${asset.findings.length})</h2>`);
+    expect(html).to.include(`${asset.findings[0]?.reasons.length} reasons`);
+    expect(html).to.include('<h2>CloudTrail activity</h2>');
+    expect(html).to.include('<h2>Patch compliance</h2>');
+
+    const missing = await b.get('/console/instances/no-such-host');
+    expect(missing.status).to.equal(404);
+    expect(await missing.text()).to.include('NOT_FOUND');
+  });
+
+  it('the plan shows a timeline of windows and due dates with the waves', async () => {
+    const b = await as('reader');
+    const html = await (await b.get('/console/plan')).text();
+    const plan = await assistant.planPatches();
+    expect(html).to.include('data-testid="plan-timeline"');
+    expect(html.match(/<rect class="bar window-/g)?.length).to.be.greaterThan(0);
+    expect(html.match(/<path class="mark (due|overdue)"/g)?.length).to.be.greaterThan(0);
+    expect(html).to.include(`${plan.waves.length} waves`);
+  });
+
+  it('runs: an operator requests, nobody approves their own run, another approver approves; a viewer cannot request', async () => {
+    const viewer = await as('reader');
+    const vCsrf = await viewer.csrf('/console/runs');
+    const refused = await viewer.post('/console/runs', { csrf: vCsrf, instances: 'web-1' });
+    expect(refused.status).to.equal(403);
+    expect(await refused.text()).to.include('lacks the operate scope');
+
+    const alice = api.browser();
+    // ops-bot (read + operate) requests; alice (read + approve) approves.
+    const opsBot = await as('operator');
+    const csrf = await opsBot.csrf('/console/runs');
+    const requested = await opsBot.post('/console/runs', { csrf, instances: 'db-primary', reason: 'KEV' });
+    expect(requested.status).to.equal(303);
+    const runPath = (requested.headers.get('location') as string).replace(/\?.*$/, '');
+    const runPage = await (await opsBot.get(`${runPath}?done=requested`)).text();
+    expect(runPage).to.include('Run requested.');
+    expect(runPage).to.include('data-testid="run-status">requested<');
+    expect(runPage, 'an operator without approve sees no approve form').not.to.include('/approve"');
+
+    await alice.login(KEYS.approver.key);
+    const aCsrf = await alice.csrf(runPath);
+    const approved = await alice.post(`${runPath}/approve`, { csrf: aCsrf, comment: 'looks fine' });
+    expect(approved.status).to.equal(303);
+    const after = await (await alice.get(runPath)).text();
+    expect(after).to.include('data-testid="run-status">approved<');
+    expect(after).to.include('approved by <strong>alice</strong>');
+  });
+
+  it('self-approval through the console is refused with the core\'s reason, and the run stays requested', async () => {
+    // A key with both scopes requests, then tries to approve its own run.
+    const both = await startConsoleServer(assistant, { keys: [{ name: 'solo', sha256: (await import('../../../adapters/inbound/http/api-keys.js')).sha256Hex('k-solo-0123456789'), scopes: ['read', 'operate', 'approve'] }] });
+    try {
+      const solo = both.browser();
+      await solo.login('k-solo-0123456789');
+      const csrf = await solo.csrf('/console/runs');
+      const requested = await solo.post('/console/runs', { csrf, instances: 'db-primary' });
+      const runPath = (requested.headers.get('location') as string).replace(/\?.*$/, '');
+      const page = await (await solo.get(runPath)).text();
+      expect(page).to.include('You requested this run: another approver must approve it.');
+      const r = await solo.post(`${runPath}/approve`, { csrf });
+      const text = await r.text();
+      expect(r.status).to.equal(403);
+      expect(text).to.include('nobody approves their own run');
+      expect(text).to.include('data-testid="run-status">requested<');
+      // Cancel is the requester's own to do.
+      const cancelled = await solo.post(`${runPath}/cancel`, { csrf });
+      expect(cancelled.status).to.equal(303);
+      expect(await (await solo.get(runPath)).text()).to.include('data-testid="run-status">cancelled<');
+    } finally {
+      await both.close();
+    }
+  });
+
+  it('acceptances and the audit log (with its chain verified) are listed', async () => {
+    const b = await as('reader');
+    const audit = await (await b.get('/console/audit')).text();
+    expect(audit).to.match(/data-testid="audit-verify"><p>Hash chain verified: \d+ entries link up/);
+    expect(audit).to.include('patch-run.request');
+    expect((await b.get('/console/acceptances')).status).to.equal(200);
+  });
+
+  it('pages load nothing from another origin, and carry no inline script or style (the CSP forbids them)', async () => {
+    const b = await as('operator');
+    const csrf = await b.csrf('/console/runs');
+    const run = (await b.post('/console/runs', { csrf, instances: 'web-2' })).headers.get('location') as string;
+    for (const path of ['/console', '/console/instances/db-replica', '/console/plan', '/console/runs', run, '/console/acceptances', '/console/audit', '/console/login']) {
+      const r = await b.get(path);
+      const html = await r.text();
+      expect(r.headers.get('content-security-policy'), path).to.equal("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+      expect(html, path).not.to.match(/<script(?![^>]*\ssrc="\/console\/assets\/)/);
+      expect(html, path).not.to.match(/<style|\sstyle=|\son[a-z]+=/i);
+      expect(html, path).not.to.match(/(src|href|action)="(https?:)?\/\//);
+    }
+  });
+
+  it('the whole first load of every page (page, stylesheet, script) is under 300 KB gzip-compressed', async () => {
+    const b = await as('approver');
+    const sizes: Record<string, number> = {};
+    for (const path of ['/console/login', '/console', '/console/instances/db-replica', '/console/plan', '/console/runs', '/console/audit']) {
+      const html = await (await b.get(path)).text();
+      let total = gzipSync(html).length;
+      for (const m of html.matchAll(/(?:href|src)="(\/console\/assets\/[^"]+)"/g)) {
+        const asset = await b.get(m[1] as string);
+        expect(asset.status).to.equal(200);
+        expect(asset.headers.get('cache-control')).to.equal('public, max-age=31536000, immutable');
+        total += gzipSync(Buffer.from(await asset.arrayBuffer())).length;
+      }
+      sizes[path] = total;
+      expect(total, `${path}: ${total} bytes`).to.be.below(300 * 1024);
+    }
+    // The numbers docs/console.md quotes; printed for the record.
+    console.log(`      first-load gzip bytes: ${JSON.stringify(sizes)}`);
+  });
+});
