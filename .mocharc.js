@@ -24,7 +24,8 @@ const ROOT = join(import.meta.dirname, 'dist', 'test');
 /**
  * The slow groups, slowest first (paths under dist/test, prefixes match folders): the packed
  * package installed into a fresh project, the CDK synth, the CLI and the servers spawned as
- * processes, the Lambda bundles built with esbuild, and the long moto scenarios.
+ * processes, the Lambda bundles built with esbuild, the long moto scenarios, and the console in
+ * headless Chromium.
  */
 const SLOW = [
   'integration/package.spec.js',
@@ -41,6 +42,7 @@ const SLOW = [
   'integration/http/dockerfile.spec.js',
   'integration/patch/patch-demo-cli.spec.js',
   'integration/mcp/mcp-stdio.spec.js',
+  'integration/http/console-browser.spec.js',
   'infra/',
 ];
 

@@ -34,7 +34,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1em}
 form.inline{display:inline}
 form.filters{display:flex;flex-wrap:wrap;gap:.8em;align-items:flex-end;background:var(--panel);padding:.6em;border-radius:4px}
-form.filters label,form.stack label{display:flex;flex-direction:column;font-size:.9em}
+form.filters .field,form.stack label{display:flex;flex-direction:column;font-size:.9em}
 form.stack{display:flex;flex-direction:column;gap:.6em;max-width:28em}
 input,select,button,textarea{font:inherit;padding:.3em .5em;border:1px solid #6b7580;border-radius:3px;background:#fff;color:var(--fg)}
 button{background:#0a55b8;color:#fff;border-color:#0a55b8;cursor:pointer}

@@ -65,7 +65,7 @@ function sortHeader(q: FleetQuery, sort: Sort, label: string, numeric = false): 
 }
 
 function select(name: string, label: string, options: readonly string[], value: string | undefined): Html {
-  return html`<label for="f-${name}">${label}<select id="f-${name}" name="${name}"><option value="">any</option>${options.map((o) => html`<option value="${o}"${o === value ? html` selected` : html``}>${o}</option>`)}</select></label>`;
+  return html`<div class="field"><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}"><option value="">any</option>${options.map((o) => html`<option value="${o}"${o === value ? html` selected` : html``}>${o}</option>`)}</select></div>`;
 }
 
 export function fleetPage(ctx: PageContext, report: FleetReport, q: FleetQuery): Html {
