@@ -54,4 +54,15 @@ describe('http-server settings (flags over environment over defaults)', () => {
     await expect(resolveSettings({}, { SRE_OPS_API_KEYS: KEYS, LOG_LEVEL: 'loud' })).to.be.rejectedWith(/^LOG_LEVEL: expected one of/);
     await expect(resolveSettings({}, { SRE_OPS_API_KEYS: KEYS, SRE_OPS_DRAIN_SECONDS: '-1' })).to.be.rejectedWith(/^SRE_OPS_DRAIN_SECONDS/);
   });
+
+  it('console settings: a session secret of 32 characters or more, an ALB ARN, a key URL template with {kid}', async () => {
+    const arn = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/sre-ops/0123456789abcdef';
+    const s = await resolveSettings({}, { SRE_OPS_API_KEYS: KEYS, SRE_OPS_SESSION_SECRET: 'x'.repeat(32), SRE_OPS_ALB_SIGNER_ARN: arn, SRE_OPS_SESSION_HOURS: '2' });
+    expect(s.console).to.deep.equal({ sessionSecret: 'x'.repeat(32), sessionHours: 2, albSignerArn: arn, oidcIdentityClaim: 'email' });
+    expect((await resolveSettings({}, { SRE_OPS_API_KEYS: KEYS })).console).to.deep.equal({ sessionHours: 8, oidcIdentityClaim: 'email' });
+    await expect(resolveSettings({}, { SRE_OPS_API_KEYS: KEYS, SRE_OPS_SESSION_SECRET: 'short' })).to.be.rejectedWith(/^SRE_OPS_SESSION_SECRET: expected at least 32 characters/);
+    await expect(resolveSettings({}, { SRE_OPS_API_KEYS: KEYS, SRE_OPS_ALB_SIGNER_ARN: 'arn:aws:iam::1:role/x' })).to.be.rejectedWith(/^SRE_OPS_ALB_SIGNER_ARN: expected an application load balancer ARN/);
+    await expect(resolveSettings({}, { SRE_OPS_API_KEYS: KEYS, SRE_OPS_ALB_KEY_URL: 'http://127.0.0.1/keys' })).to.be.rejectedWith(/^SRE_OPS_ALB_KEY_URL: expected an http\(s\) URL template containing \{kid\}/);
+    await expect(resolveSettings({}, { SRE_OPS_API_KEYS: KEYS, SRE_OPS_SESSION_HOURS: '0' })).to.be.rejectedWith(/^SRE_OPS_SESSION_HOURS/);
+  });
 });

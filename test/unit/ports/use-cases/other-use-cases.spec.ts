@@ -99,6 +99,21 @@ describe('SummarizeMetrics', () => {
     expect(r.metrics.cpu.mean).to.equal(40);
   });
 
+  it('returns the points themselves only when asked (series), oldest first with ISO times', async () => {
+    const { deps } = fakeDependencies(world());
+    const uc = new SummarizeMetrics(deps);
+
+    const plain = await uc.execute({ instance: 'api-1', hours: 72 });
+    const charted = await uc.execute({ instance: 'api-1', hours: 72, series: true });
+
+    expect(plain).not.to.have.property('series');
+    const cpu = charted.series?.cpu ?? [];
+    expect(cpu).to.have.length(charted.metrics.cpu.count);
+    expect(cpu.every((p, i) => i === 0 || p.t > (cpu[i - 1]?.t ?? ''))).to.equal(true);
+    expect(cpu.reduce((s, p) => s + p.v, 0) / cpu.length).to.equal(charted.metrics.cpu.mean);
+    expect(charted.series?.statusCheckFailed).to.be.an('array');
+  });
+
   it('refuses hours that are not a whole number in range', async () => {
     const { deps } = fakeDependencies(world());
     const uc = new SummarizeMetrics(deps);

@@ -1,0 +1,163 @@
+import { expect } from 'chai';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { AlbOidcVerifier, AlbTokenError, regionOfSigner } from '../../../../../adapters/inbound/http/console/alb-oidc.js';
+import { fleetPage, PAGE_SIZE, type FleetQuery } from '../../../../../adapters/inbound/http/console/fleet-pages.js';
+import { escapeHtml, html, queryString } from '../../../../../adapters/inbound/http/console/html.js';
+import { ANONYMOUS } from '../../../../../adapters/inbound/http/middleware/access-control.js';
+import { SessionSigner } from '../../../../../adapters/inbound/http/console/sessions.js';
+import { lineChart, weeklyOccurrences } from '../../../../../adapters/inbound/http/console/svg-charts.js';
+import type { AssetReport, FleetReport } from '../../../../../ports/inbound/assessment/fleet-report.port.js';
+
+const T0 = Date.parse('2026-11-20T12:00:00Z');
+const HOUR = 3_600_000;
+
+describe('console (pure parts)', () => {
+  describe('html', () => {
+    it('escapes every interpolated string, keeps nested html, drops null, undefined and false', () => {
+      const evil = '<script>alert("x")</script>&\'';
+      const out = html`<td title="${evil}">${evil}${html`<b>${'a<b'}</b>`}${null}${undefined}${false}${[1, '<', html`<i></i>`]}</td>`.toString();
+      expect(out).to.equal(`<td title="${escapeHtml(evil)}">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;<b>a&lt;b</b>1&lt;<i></i></td>`);
+      expect(queryString({ a: 'x y', b: '', c: undefined, d: 2 })).to.equal('?a=x+y&d=2');
+    });
+  });
+
+  describe('sessions', () => {
+    const clock = { t: T0, now() { return this.t; } };
+    const signer = new SessionSigner(Buffer.alloc(32, 1), clock, 8 * HOUR);
+
+    it('a token verifies until it expires; any change to it is refused', () => {
+      clock.t = T0;
+      const { token, claims } = signer.issue('alice');
+      expect(signer.verify(token)).to.deep.equal(claims);
+      const [body, sig] = token.split('.') as [string, string];
+      const flipped = `${body}.${sig.slice(0, -2)}${sig.at(-2) === 'A' ? 'B' : 'A'}${sig.at(-1)}`;
+      expect(signer.verify(flipped)).to.equal('bad-signature');
+      const other = new SessionSigner(Buffer.alloc(32, 2), clock);
+      expect(other.verify(token), 'another secret').to.equal('bad-signature');
+      expect(signer.verify(undefined)).to.equal('malformed');
+      expect(signer.verify(`${body}`)).to.equal('malformed');
+      clock.t = T0 + 8 * HOUR;
+      expect(signer.verify(token)).to.equal('expired');
+    });
+
+    it('a revoked token is refused; others are not', () => {
+      clock.t = T0;
+      const a = signer.issue('alice');
+      const b = signer.issue('alice');
+      signer.revoke(a.claims);
+      expect(signer.verify(a.token)).to.equal('revoked');
+      expect(signer.verify(b.token)).to.deep.equal(b.claims);
+    });
+
+    it('CSRF tokens are bound to what they were made for', () => {
+      const t = signer.csrfToken('session:n1');
+      expect(signer.checkCsrf('session:n1', t)).to.equal(true);
+      expect(signer.checkCsrf('session:n2', t)).to.equal(false);
+      expect(signer.checkCsrf('session:n1', undefined)).to.equal(false);
+      expect(signer.checkCsrf('session:n1', `${t}x`)).to.equal(false);
+    });
+
+    it('refuses a secret under 32 bytes', () => {
+      expect(() => new SessionSigner(Buffer.alloc(31), clock)).to.throw(/32 bytes/);
+    });
+  });
+
+  describe('ALB OIDC tokens', () => {
+    const arn = 'arn:aws:elasticloadbalancing:us-east-2:123456789012:loadbalancer/app/web/50dc6c495c0c9188';
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+    const token = (payload: Record<string, unknown>, header: Record<string, unknown> = {}): string => {
+      const h = b64({ alg: 'ES256', kid: 'k1', signer: arn, ...header });
+      const p = b64(payload);
+      return `${h}.${p}.${sign('sha256', Buffer.from(`${h}.${p}`), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+    };
+    const urls: string[] = [];
+    const verifier = new AlbOidcVerifier({ signerArn: arn, clock: { now: () => T0 }, fetchKey: async (url) => (urls.push(url), pem) });
+
+    it('verifies a token and names the person by the email claim; fetches the key once per kid from the regional endpoint', async () => {
+      const exp = T0 / 1000 + 60;
+      expect(await verifier.verify(token({ email: 'carol@example.com', name: 'Carol', exp }))).to.deep.equal({ id: 'carol@example.com', displayName: 'Carol' });
+      await verifier.verify(token({ email: 'dave@example.com', exp }));
+      expect(urls).to.deep.equal(['https://public-keys.auth.elb.us-east-2.amazonaws.com/k1']);
+    });
+
+    it('refuses what it cannot trust, saying why', async () => {
+      const exp = T0 / 1000 + 60;
+      const cases: [string, RegExp][] = [
+        [token({ email: 'c@x', exp: T0 / 1000 }), /expired/],
+        [token({ email: 'c@x' }), /no expiry/],
+        [token({ sub: 'u1', exp }), /no "email" claim/],
+        [token({ email: 'c@x', exp }, { signer: arn.replace('web', 'other') }), /another load balancer/],
+        [token({ email: 'c@x', exp }, { alg: 'RS256' }), /alg/],
+        [token({ email: 'c@x', exp }, { kid: '../../etc' }), /no valid kid/],
+        ['a.b', /not a JWT/],
+      ];
+      for (const [t, why] of cases) {
+        const err = await verifier.verify(t).then(() => null, (e: unknown) => e);
+        expect(err, String(why)).to.be.instanceOf(AlbTokenError);
+        expect((err as Error).message).to.match(why);
+      }
+    });
+
+    it('takes the region from the signer ARN and refuses anything else', () => {
+      expect(regionOfSigner(arn)).to.equal('us-east-2');
+      expect(() => regionOfSigner('arn:aws:iam::123456789012:role/x')).to.throw(/application load balancer ARN/);
+    });
+  });
+
+  describe('charts', () => {
+    it('weekly occurrences of a window fall back by whole weeks into the range', () => {
+      const start = T0 + 2 * 24 * HOUR;
+      const occ = weeklyOccurrences(start, start + 3 * HOUR, T0 - 14 * 24 * HOUR, T0);
+      expect(occ.map((o) => (start - o.start) / (7 * 24 * HOUR))).to.deep.equal([2, 1]);
+    });
+
+    it('a line chart is an image with a title and description, its bands clipped to the axis', () => {
+      const svg = lineChart({
+        points: [{ t: T0 - 2 * HOUR, v: 10 }, { t: T0 - HOUR, v: 90 }], from: T0 - 3 * HOUR, to: T0, yMax: 100, unit: '%', kind: 'cpu',
+        bands: [{ start: T0 - 4 * HOUR, end: T0 - 2 * HOUR, kind: 'quiet-window', label: 'w <1>' }, { start: T0 + HOUR, end: T0 + 2 * HOUR, kind: 'quiet-window', label: 'outside' }],
+        title: 'CPU <x>', desc: 'd',
+      }).toString();
+      expect(svg).to.match(/^<svg class="chart line-chart" [^>]*role="img" aria-labelledby="(line-\d+)-t \1-d"/);
+      expect(svg).to.include('<title id="').and.include('CPU &lt;x&gt;');
+      expect(svg.match(/<rect class="band quiet-window"/g)).to.have.length(1);
+      expect(svg).to.include('<title>w &lt;1&gt;</title>');
+      expect(svg).to.match(/<path class="line cpu" d="M[\d.]+ [\d.]+L[\d.]+ [\d.]+"/);
+    });
+  });
+
+  describe('fleet page', () => {
+    const asset = (i: number): AssetReport => ({
+      instanceId: `i-${i.toString(16).padStart(8, '0')}`, name: `host-${String(i).padStart(3, '0')}`, state: 'running', environment: null, autoScalingGroup: null,
+      mission: 'medium', exposed: false, managed: true, riskScore: 100 - i, decision: 'routine', decisionReasons: [], dueBy: null, rebootExpected: false,
+      forensicTriage: false, scoreReasons: [], findings: [], accepted: [],
+    });
+    const report = {
+      generatedAt: new Date(T0).toISOString(), asOf: 'option', source: 'test', assets: Array.from({ length: 60 }, (_, i) => asset(i)), warnings: [],
+      summary: { assets: 60, findings: 0, byDecision: { 'patch-now': 0, 'next-window': 0, routine: 60, mitigate: 0, blocked: 0, none: 0 }, bySsvc: { act: 0, attend: 0, 'track*': 0, track: 0 }, overdue: 0, accepted: 0 },
+    } as FleetReport;
+    const ctx = { principal: { ...ANONYMOUS, via: 'anonymous' as const }, csrf: null, path: '/console' };
+    const q = (over: Partial<FleetQuery> = {}): FleetQuery => ({ sort: 'risk', dir: 'desc', page: 1, ...over });
+    const names = (page: string): string[] => {
+      const table = /data-testid="assets">([\s\S]*?)<\/table>/.exec(page)?.[1] ?? '';
+      return [...table.matchAll(/>(host-\d{3})<\/a>/g)].map((m) => m[1] as string);
+    };
+
+    it('pages of 25, in rank order, with next and previous links that keep the filters', () => {
+      const p2 = fleetPage(ctx, report, q({ page: 2, decision: 'routine' })).toString();
+      expect(names(p2)).to.deep.equal(report.assets.slice(PAGE_SIZE, 2 * PAGE_SIZE).map((a) => a.name));
+      expect(p2).to.include('Page 2 of 3 (60 instances)');
+      expect(p2).to.include('href="/console?decision=routine" rel="prev"');
+      expect(p2).to.include('href="/console?decision=routine&amp;page=3" rel="next"');
+    });
+
+    it('sorts by a column both ways and says so to assistive technology', () => {
+      const asc = fleetPage(ctx, report, q({ sort: 'risk', dir: 'asc' })).toString();
+      expect(names(asc)[0]).to.equal('host-059');
+      expect(asc).to.match(/aria-sort="ascending"><a href="\/console"/);
+      const byName = fleetPage(ctx, report, q({ sort: 'name', dir: 'desc', page: 3 })).toString();
+      expect(names(byName)).to.deep.equal(['host-009', 'host-008', 'host-007', 'host-006', 'host-005', 'host-004', 'host-003', 'host-002', 'host-001', 'host-000']);
+    });
+  });
+});
