@@ -35,6 +35,63 @@ export interface InfraConfig {
   readonly imageDirectory: string;
   /** The IAM operation list the code uses (docs/iam-policy.json). */
   readonly policyFile: string;
+  /** The web console behind the load balancer's OIDC authentication (docs/console.md); absent: no listener rule. */
+  readonly consoleOidc?: ConsoleOidcConfig;
+}
+
+/** Context `consoleOidc`: the identity provider the load balancer signs people in with for /console. */
+export interface ConsoleOidcConfig {
+  readonly issuer: string;
+  readonly authorizationEndpoint: string;
+  readonly tokenEndpoint: string;
+  readonly userInfoEndpoint: string;
+  readonly clientId: string;
+  /** Secrets Manager name of the client secret (created outside the stacks, like the API keys). */
+  readonly clientSecretName: string;
+  /** The claim the service looks up in the policy's access.actors (default email). */
+  readonly identityClaim: string;
+  /** How long the load balancer's session lasts (default 8 h). */
+  readonly sessionHours: number;
+}
+
+const OIDC_URLS = ['issuer', 'authorizationEndpoint', 'tokenEndpoint', 'userInfoEndpoint'] as const;
+
+/** Reads context consoleOidc (an object in cdk.json, or its JSON with -c). @throws Error naming the field. */
+export function consoleOidcConfig(v: unknown): ConsoleOidcConfig | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  let value = v;
+  if (typeof v === 'string') {
+    try {
+      value = JSON.parse(v);
+    } catch {
+      throw new Error(`context consoleOidc: expected JSON such as {"issuer":"https://idp.example.com","clientId":"...",...}, got ${v}`);
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('context consoleOidc: expected an object');
+  const o = value as Record<string, unknown>;
+  const known = [...OIDC_URLS, 'clientId', 'clientSecretName', 'identityClaim', 'sessionHours'];
+  for (const k of Object.keys(o)) if (!known.includes(k)) throw new Error(`context consoleOidc.${k}: unknown field; expected ${known.join(', ')}`);
+  for (const k of OIDC_URLS) {
+    if (typeof o[k] !== 'string' || !/^https:\/\/[^\s/]+(\/\S*)?$/.test(o[k] as string)) throw new Error(`context consoleOidc.${k}: expected an https:// URL, got ${JSON.stringify(o[k])}`);
+  }
+  if (typeof o.clientId !== 'string' || !o.clientId.trim()) throw new Error('context consoleOidc.clientId: expected the client id the identity provider issued');
+  if (typeof o.clientSecretName !== 'string' || !o.clientSecretName.trim() || o.clientSecretName.startsWith('arn:')) {
+    throw new Error(`context consoleOidc.clientSecretName: expected a Secrets Manager secret name (not an ARN), got ${JSON.stringify(o.clientSecretName)}`);
+  }
+  const claim = o.identityClaim ?? 'email';
+  if (typeof claim !== 'string' || !/^[A-Za-z0-9_:.-]{1,64}$/.test(claim)) throw new Error(`context consoleOidc.identityClaim: expected a claim name such as email, got ${JSON.stringify(claim)}`);
+  const hours = o.sessionHours ?? 8;
+  if (typeof hours !== 'number' || !Number.isInteger(hours) || hours < 1 || hours > 168) throw new Error(`context consoleOidc.sessionHours: expected a whole number of hours from 1 to 168, got ${JSON.stringify(hours)}`);
+  return {
+    issuer: o.issuer as string,
+    authorizationEndpoint: o.authorizationEndpoint as string,
+    tokenEndpoint: o.tokenEndpoint as string,
+    userInfoEndpoint: o.userInfoEndpoint as string,
+    clientId: o.clientId.trim(),
+    clientSecretName: o.clientSecretName.trim(),
+    identityClaim: claim,
+    sessionHours: hours,
+  };
 }
 
 export const CHAT_ROLES = ['viewers', 'requesters', 'approvers', 'admins'] as const;
@@ -153,5 +210,9 @@ export function readConfig(node: Node, repoRoot: string): InfraConfig {
     lambdaBundleDir: path('lambdaBundleDir', 'dist/lambda'),
     imageDirectory: path('imageDirectory', '.'),
     policyFile: path('policyFile', 'docs/iam-policy.json'),
+    ...((): { consoleOidc?: ConsoleOidcConfig } => {
+      const c = consoleOidcConfig(node.tryGetContext('consoleOidc'));
+      return c ? { consoleOidc: c } : {};
+    })(),
   };
 }

@@ -12,7 +12,8 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Certificate, CertificateValidation } from 'aws-cdk-lib/aws-certificatemanager';
 import { Peer, Port, SecurityGroup, SubnetType, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import {
-  ApplicationLoadBalancer, ApplicationProtocol, ApplicationTargetGroup, ListenerAction, SslPolicy, TargetType, type ApplicationListener,
+  ApplicationLoadBalancer, ApplicationProtocol, ApplicationTargetGroup, ListenerAction, ListenerCondition, SslPolicy, TargetType, UnauthenticatedAction,
+  type ApplicationListener,
 } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ARecord, HostedZone, RecordTarget, type IHostedZone } from 'aws-cdk-lib/aws-route53';
 import { LoadBalancerTarget } from 'aws-cdk-lib/aws-route53-targets';
@@ -25,6 +26,9 @@ import { WebAcl } from './web-acl.js';
 
 /** The header the API Gateway adds and the load balancer's WAF requires. */
 export const ORIGIN_HEADER = 'X-Origin-Verify';
+/** The web console's paths (the service serves them under this prefix) and the ALB's OIDC callback. */
+export const CONSOLE_PATHS = ['/console', '/console/*'] as const;
+export const OIDC_CALLBACK_PREFIX = '/oauth2/idpresponse';
 
 export interface EdgeStackProps extends StackProps {
   readonly vpc: IVpc;
@@ -130,6 +134,31 @@ export class EdgeStack extends Stack {
       defaultAction: ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
     });
 
+    // The console behind the load balancer's OIDC sign-in: it forwards /console only once the
+    // person is signed in, adding the signed x-amzn-oidc-data header the service verifies.
+    if (config.consoleOidc) {
+      const o = config.consoleOidc;
+      const clientSecret = Secret.fromSecretNameV2(this, 'ConsoleOidcClientSecret', o.clientSecretName);
+      this.httpsListener.addAction('ConsoleOidc', {
+        priority: 10,
+        conditions: [ListenerCondition.pathPatterns([...CONSOLE_PATHS])],
+        action: ListenerAction.authenticateOidc({
+          issuer: o.issuer,
+          authorizationEndpoint: o.authorizationEndpoint,
+          tokenEndpoint: o.tokenEndpoint,
+          userInfoEndpoint: o.userInfoEndpoint,
+          clientId: o.clientId,
+          clientSecret: clientSecret.secretValue,
+          scope: 'openid email profile',
+          sessionTimeout: Duration.hours(o.sessionHours),
+          onUnauthenticatedRequest: UnauthenticatedAction.AUTHENTICATE,
+          next: ListenerAction.forward([this.targetGroup]),
+        }),
+      });
+      // The load balancer calls the identity provider's token and user info endpoints itself.
+      albSecurityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'Load balancer to the identity provider (OIDC token and user info endpoints)');
+    }
+
     new ARecord(this, 'ServiceRecord', {
       zone: this.zone,
       recordName: config.domainName,
@@ -152,6 +181,8 @@ export class EdgeStack extends Stack {
       rateKey: 'FORWARDED_IP',
       rateLimitPer5Minutes: 3000,
       requiredHeader: { name: ORIGIN_HEADER, value: this.originSecret.secretValue.unsafeUnwrap() },
+      // Browsers reach the console at the load balancer itself, signed in by its OIDC rule above.
+      ...(config.consoleOidc ? { headerExemptPathPrefixes: ['/console', OIDC_CALLBACK_PREFIX] } : {}),
       production,
     });
     this.webAcl.associate('AlbAssociation', this.loadBalancer.loadBalancerArn);

@@ -33,6 +33,8 @@ export interface ServiceStackProps extends StackProps {
   readonly securityGroup: ISecurityGroup;
   /** The state table: its name goes to SRE_OPS_STATE_TABLE, its grant to the role. */
   readonly data: DataStack;
+  /** With the console behind ALB OIDC: the load balancer whose signed identity header the service trusts. */
+  readonly albSignerArn?: string;
 }
 
 export class ServiceStack extends Stack {
@@ -73,6 +75,8 @@ export class ServiceStack extends Stack {
         SRE_OPS_DRAIN_SECONDS: String(SERVICE_DRAIN_SECONDS),
         // Behind API Gateway and the load balancer: logs take the client address from X-Forwarded-For.
         SRE_OPS_TRUST_PROXY: 'true',
+        // The console trusts x-amzn-oidc-data signed by this load balancer only (docs/console.md).
+        ...(props.albSignerArn ? { SRE_OPS_ALB_SIGNER_ARN: props.albSignerArn, SRE_OPS_OIDC_IDENTITY_CLAIM: config.consoleOidc?.identityClaim ?? 'email' } : {}),
       },
       secrets: { SRE_OPS_API_KEYS: EcsSecret.fromSecretsManager(apiKeys) },
     });

@@ -43,6 +43,7 @@ export function buildApp(app: App, repoRoot: string = findRepoRoot()): SreOpsSta
   const edge = new EdgeStack(app, 'Edge', { env, ...name('Edge'), vpc: network.vpc, config });
   const service = new ServiceStack(app, 'Service', {
     env, ...name('Service'), vpc: network.vpc, config, targetGroup: edge.targetGroup, securityGroup: edge.serviceSecurityGroup, data,
+    ...(config.consoleOidc ? { albSignerArn: edge.loadBalancer.loadBalancerArn } : {}),
   });
   const bots = new BotsStack(app, 'Bots', { env, ...name('Bots'), config, data });
   const api = new ApiStack(app, 'Api', {

@@ -24,6 +24,11 @@ export interface WebAclProps {
   readonly rateKey: 'IP' | 'FORWARDED_IP';
   /** Block every request that lacks this header with this exact value. */
   readonly requiredHeader?: { readonly name: string; readonly value: string };
+  /**
+   * Paths that may come without the required header: the web console, which browsers reach at the
+   * load balancer itself, behind its OIDC authentication (a listener rule), and the OIDC callback.
+   */
+  readonly headerExemptPathPrefixes?: readonly string[];
   readonly production: boolean;
 }
 
@@ -47,22 +52,22 @@ export class WebAcl extends Construct {
     });
     const rules: CfnWebACL.RuleProperty[] = [managed('AWSManagedRulesAmazonIpReputationList', 0)];
     if (props.requiredHeader) {
+      const header: CfnWebACL.StatementProperty = {
+        byteMatchStatement: {
+          fieldToMatch: { singleHeader: { Name: props.requiredHeader.name.toLowerCase() } },
+          positionalConstraint: 'EXACTLY',
+          searchString: props.requiredHeader.value,
+          textTransformations: [{ priority: 0, type: 'NONE' }],
+        },
+      };
+      const exempt: CfnWebACL.StatementProperty[] = (props.headerExemptPathPrefixes ?? []).map((prefix) => ({
+        byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'STARTS_WITH', searchString: prefix, textTransformations: [{ priority: 0, type: 'NONE' }] },
+      }));
       rules.push({
         name: 'RequireOriginHeader',
         priority: 1,
         action: { block: {} },
-        statement: {
-          notStatement: {
-            statement: {
-              byteMatchStatement: {
-                fieldToMatch: { singleHeader: { Name: props.requiredHeader.name.toLowerCase() } },
-                positionalConstraint: 'EXACTLY',
-                searchString: props.requiredHeader.value,
-                textTransformations: [{ priority: 0, type: 'NONE' }],
-              },
-            },
-          },
-        },
+        statement: { notStatement: { statement: exempt.length ? { orStatement: { statements: [header, ...exempt] } } : header } },
         visibilityConfig: visibility('RequireOriginHeader'),
       });
     }
