@@ -25,9 +25,9 @@ export function planPage(ctx: PageContext, plan: PlanReport): Html {
   }));
   return layout(ctx, 'Plan', html`<h1>Patch plan</h1>
 <p>Rollout: at most ${plan.rollout.maxConcurrency} at once, stop after ${plan.rollout.maxErrors} error(s). ${plan.waves.length} waves.</p>
-<div class="legend" aria-hidden="true"><span><span class="sw immediate"></span>immediate (patch-now)</span><span><span class="sw cpu-history"></span>quietest hours by CPU</span><span><span class="sw default"></span>policy default window</span><span>◆ due date (red: overdue)</span></div>
+<div class="legend" aria-hidden="true"><span><span class="sw immediate"></span>immediate (patch-now)</span><span><span class="sw cpu-history"></span>quietest hours by CPU</span><span><span class="sw default"></span>policy default window</span><span>◆ due date (red: overdue, at the left edge)</span><span><span class="sw now"></span>now</span></div>
 <figure data-testid="plan-timeline"><figcaption>Windows and due dates per instance, in wave order, from ${utc(plan.generatedAt)}.</figcaption>
-${timeline(rows, now, to, 'Patch plan timeline', `${rows.length} instances in ${plan.waves.length} waves; bars are patch windows, diamonds due dates. The table below lists the same.`)}</figure>
+${timeline(rows, now - DAY_MS, to, 'Patch plan timeline', `${rows.length} instances in ${plan.waves.length} waves; bars are patch windows, diamonds due dates, the dashed line now; overdue dates sit at the left edge. The table below lists the same.`, now)}</figure>
 <h2>Waves</h2>
 <table><thead><tr><th scope="col" class="num">wave</th><th scope="col">stage</th><th scope="col">decision</th><th scope="col">canary</th><th scope="col">instances</th></tr></thead>
 <tbody>${plan.waves.map((w) => html`<tr><td class="num">${w.number}</td><td>${w.stage}</td><td>${decisionBadge(w.decision)}</td><td>${w.canary ? 'yes' : 'no'}</td><td>${w.instanceIds.map((id, n) => html`${n ? ', ' : ''}<a href="/console/instances/${encodeURIComponent(id)}">${planned.find((p) => p.instanceId === id)?.name ?? id}</a>`)}</td></tr>`)}</tbody></table>

@@ -132,8 +132,8 @@ export interface TimelineRow {
   readonly marks: readonly { readonly t: number; readonly kind: string; readonly label: string }[];
 }
 
-/** Rows on a shared time axis: windows as bars, due dates as marks (clamped to the edges, labelled). */
-export function timeline(rows: readonly TimelineRow[], from: number, to: number, title: string, desc: string): Html {
+/** Rows on a shared time axis: windows as bars, due dates as marks (clamped to the edges, labelled), a "now" line. */
+export function timeline(rows: readonly TimelineRow[], from: number, to: number, title: string, desc: string, now?: number): Html {
   const id = chartId('timeline');
   const width = 760;
   const labelW = 150;
@@ -149,6 +149,9 @@ export function timeline(rows: readonly TimelineRow[], from: number, to: number,
     if (i % step !== 0) continue;
     parts.push(`<line class="grid" x1="${num(x(d))}" x2="${num(x(d))}" y1="${top - 4}" y2="${height - 6}"/>`,
       `<text class="tick" x="${num(x(d))}" y="${top - 8}" text-anchor="middle">${new Date(d).toISOString().slice(5, 10)}</text>`);
+  }
+  if (now !== undefined && now > from && now < to) {
+    parts.push(`<line class="now" x1="${num(x(now))}" x2="${num(x(now))}" y1="${top - 4}" y2="${height - 6}"/>`);
   }
   rows.forEach((r, i) => {
     const y = top + i * row;
