@@ -135,6 +135,16 @@ describe('console: authentication, sessions and CSRF', function () {
     expect(ok.headers.get('location')).to.match(/^\/console\/runs\/[^?]+\?done=requested$/);
   });
 
+  it('a form over 16 KiB answers 413 and one that is not a form 415, as pages; HEAD answers like GET', async () => {
+    const b = api.browser();
+    await b.login(KEYS.operator.key);
+    const csrf = await b.csrf('/console/runs');
+    await expectErrorPage(await b.post('/console/runs', { csrf, instances: 'x'.repeat(17 * 1024) }), 413, 'PAYLOAD_TOO_LARGE');
+    await expectErrorPage(await b.post('/console/runs', { csrf }, { 'content-type': 'application/json' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const head = await fetch(`${api.base}/console/plan`, { method: 'HEAD', headers: { cookie: `sre_ops_session=${b.jar.get('sre_ops_session')}` } });
+    expect(head.status, 'HEAD is answered as GET, without a body').to.equal(200);
+  });
+
   it('logout ends the session: the old cookie no longer opens a page', async () => {
     const b = api.browser();
     await b.login(KEYS.approver.key);

@@ -12,8 +12,8 @@ import { isNotFoundError, ValidationError } from '../../../../domain/errors.js';
 import type { Assistant } from '../../../../ports/inbound/assistant.port.js';
 import type { Scope } from '../api-keys.js';
 import { HttpError, mapError } from '../http-errors.js';
-import type { AccessControl } from '../middleware/access-control.js';
-import { ANONYMOUS } from '../middleware/access-control.js';
+import { ANONYMOUS, type AccessControl } from '../middleware/access-control.js';
+import { readBody, tooLarge } from '../middleware/json-body.js';
 import type { HttpState } from '../route.js';
 import { AlbTokenError, ALB_OIDC_HEADER, type AlbOidcVerifier } from './alb-oidc.js';
 import { ASSETS } from './assets.js';
@@ -87,15 +87,9 @@ async function readForm(ctx: Ctx): Promise<URLSearchParams> {
     throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `a console form is application/x-www-form-urlencoded, got ${ctx.get('content-type') || 'no content type'}`);
   }
   const length = ctx.request.length;
-  if (length !== undefined && length > FORM_LIMIT_BYTES) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `form larger than ${FORM_LIMIT_BYTES} bytes`, { limitBytes: FORM_LIMIT_BYTES });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > FORM_LIMIT_BYTES) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `form larger than ${FORM_LIMIT_BYTES} bytes`, { limitBytes: FORM_LIMIT_BYTES });
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  if (length !== undefined && length > FORM_LIMIT_BYTES) throw tooLarge(FORM_LIMIT_BYTES);
+  // The same reader as JSON bodies: an oversized chunked form is refused without being buffered.
+  return new URLSearchParams((await readBody(ctx.req, FORM_LIMIT_BYTES)).toString('utf8'));
 }
 
 /** The scopes a policy-mapped identity gets from its roles (API keys carry theirs). */
@@ -220,7 +214,7 @@ export function consoleMount(assistant: Assistant, access: AccessControl, option
     const parts = path.slice(CONSOLE_PREFIX.length).split('/').filter(Boolean).map((p) => decodeURIComponent(p));
     const [section, id, verb] = parts;
     const { actor } = auth.principal;
-    if (ctx.method === 'GET') {
+    if (ctx.method === 'GET' || ctx.method === 'HEAD') {
       need(auth, ctx, 'read');
       if (section === undefined) {
         const q = fleetQuery(ctx.query);
@@ -333,7 +327,7 @@ export function consoleMount(assistant: Assistant, access: AccessControl, option
       auth = await authenticate(ctx);
       if (!auth) {
         if (cookies(ctx).has(SESSION_COOKIE)) setCookie(ctx, SESSION_COOKIE, '', 0);
-        if (ctx.method === 'GET') return redirect(ctx, `${CONSOLE_PREFIX}/login?next=${encodeURIComponent(safeNext(ctx.originalUrl))}`);
+        if (ctx.method === 'GET' || ctx.method === 'HEAD') return redirect(ctx, `${CONSOLE_PREFIX}/login?next=${encodeURIComponent(safeNext(ctx.originalUrl))}`);
         throw new HttpError(401, 'UNAUTHORIZED', 'no valid session: log in again');
       }
       ctx.state.principal = { name: auth.principal.name, scopes: auth.principal.scopes, actor: auth.principal.actor };
@@ -344,6 +338,8 @@ export function consoleMount(assistant: Assistant, access: AccessControl, option
       ctx.state.error = err;
       for (const [k, v] of Object.entries(mapped.headers)) ctx.set(k, v);
       send(ctx, mapped.status, errorPage({ status: mapped.status, code: mapped.body.error.code, message: mapped.body.error.message, requestId: ctx.state.requestId, signedIn: auth !== null }));
+      // A form refused before it was read leaves bytes on the socket; do not reuse it.
+      if (mapped.status === 413) ctx.set('Connection', 'close');
     }
   };
 }

@@ -10,7 +10,7 @@ import type { HttpState } from '../route.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 
-function tooLarge(limit: number): HttpError {
+export function tooLarge(limit: number): HttpError {
   return new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body larger than ${limit} bytes`, { limitBytes: limit });
 }
 
@@ -19,7 +19,7 @@ function tooLarge(limit: number): HttpError {
  * instead of destroying it (leaving a for-await loop early would destroy the socket, and with it
  * the 413 answer); the answer then carries Connection: close.
  */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
