@@ -19,7 +19,8 @@ import { sha256Hex } from '../../../adapters/inbound/http/api-keys.js';
 import { CLI, REPO_ROOT } from '../../support/paths.js';
 import { spawnServer, type ServerProcess } from './server-process.js';
 
-const CANDIDATES = [process.env.SRE_OPS_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
+// SRE_OPS_CHROMIUM, when set, is the only one tried (SRE_OPS_CHROMIUM=none skips the spec).
+const CANDIDATES = process.env.SRE_OPS_CHROMIUM ? [process.env.SRE_OPS_CHROMIUM] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 const SHOTS = join(REPO_ROOT, 'dist', 'console-screenshots');
 const ALICE = 'k-alice-browser-0123456789';
 const BOB = 'k-bob-browser-0123456789';
