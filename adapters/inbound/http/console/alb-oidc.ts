@@ -39,6 +39,8 @@ const ARN = /^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):\d{12}:loadbalanc
 const KID = /^[A-Za-z0-9-]{1,128}$/;
 const MAX_TOKEN = 16 * 1024;
 const MAX_KEYS = 64;
+/** After a failed key fetch, that kid is refused without fetching again for this long. */
+export const KEY_RETRY_MS = 30_000;
 
 /** The region of a load balancer ARN; throws naming the setting when it is not one. */
 export function regionOfSigner(arn: string): string {
@@ -66,6 +68,8 @@ function decodeJson(segment: string, what: string): Record<string, unknown> {
 
 export class AlbOidcVerifier {
   private readonly keys = new Map<string, Promise<KeyObject>>();
+  /** Kids whose fetch failed, until when: a stream of forged kids costs one fetch each per 30 s, not one per request. */
+  private readonly failed = new Map<string, number>();
   private readonly region: string;
   private readonly fetchKey: (url: string) => Promise<string>;
 
@@ -75,12 +79,18 @@ export class AlbOidcVerifier {
   }
 
   private key(kid: string): Promise<KeyObject> {
+    const until = this.failed.get(kid);
+    if (until !== undefined && this.options.clock.now() < until) return Promise.reject(new Error('the last fetch failed; retried after 30 s'));
     let key = this.keys.get(kid);
     if (!key) {
       const url = (this.options.keyUrl ?? DEFAULT_ALB_KEY_URL).replace('{region}', this.region).replace('{kid}', encodeURIComponent(kid));
       key = this.fetchKey(url).then((pem) => createPublicKey(pem));
-      // A failed fetch is not kept: the next request tries again.
-      key.catch(() => this.keys.delete(kid));
+      // A failed fetch is not kept: a request after KEY_RETRY_MS tries again.
+      key.catch(() => {
+        this.keys.delete(kid);
+        if (this.failed.size >= MAX_KEYS) this.failed.delete(this.failed.keys().next().value as string);
+        this.failed.set(kid, this.options.clock.now() + KEY_RETRY_MS);
+      });
       if (this.keys.size >= MAX_KEYS) this.keys.delete(this.keys.keys().next().value as string);
       this.keys.set(kid, key);
     }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { AlbOidcVerifier, AlbTokenError, regionOfSigner } from '../../../../../adapters/inbound/http/console/alb-oidc.js';
+import { AlbOidcVerifier, AlbTokenError, KEY_RETRY_MS, regionOfSigner } from '../../../../../adapters/inbound/http/console/alb-oidc.js';
 import { fleetPage, PAGE_SIZE, type FleetQuery } from '../../../../../adapters/inbound/http/console/fleet-pages.js';
 import { escapeHtml, html, queryString } from '../../../../../adapters/inbound/http/console/html.js';
 import { ANONYMOUS } from '../../../../../adapters/inbound/http/middleware/access-control.js';
@@ -98,6 +98,24 @@ describe('console (pure parts)', () => {
         expect(err, String(why)).to.be.instanceOf(AlbTokenError);
         expect((err as Error).message).to.match(why);
       }
+    });
+
+    it('a kid whose key could not be fetched is not fetched again for 30 s', async () => {
+      const clock = { t: T0, now() { return this.t; } };
+      const tried: string[] = [];
+      let up = false;
+      const v = new AlbOidcVerifier({ signerArn: arn, clock, fetchKey: async (url) => {
+        tried.push(url);
+        if (!up) throw new Error('HTTP 503');
+        return pem;
+      } });
+      const t = token({ email: 'c@x', exp: T0 / 1000 + 3600 });
+      for (let i = 0; i < 3; i++) expect(await v.verify(t).then(() => 'ok', (e: Error) => e.message)).to.match(/could not be fetched/);
+      expect(tried).to.have.length(1);
+      up = true;
+      clock.t += KEY_RETRY_MS;
+      expect(await v.verify(t)).to.deep.equal({ id: 'c@x' });
+      expect(tried).to.have.length(2);
     });
 
     it('takes the region from the signer ARN and refuses anything else', () => {
