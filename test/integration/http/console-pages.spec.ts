@@ -86,6 +86,9 @@ describe('console: pages, authorization and the first-load budget', function () 
     const missing = await b.get('/console/instances/no-such-host');
     expect(missing.status).to.equal(404);
     expect(await missing.text()).to.include('NOT_FOUND');
+    const garbled = await b.get('/console/instances/%E0%A4%A');
+    expect(garbled.status, 'a malformed path is the client\'s error, not a 500').to.equal(400);
+    expect(await garbled.text()).to.include('BAD_REQUEST');
   });
 
   it('the plan shows a timeline of windows and due dates with the waves', async () => {

@@ -211,7 +211,13 @@ export function consoleMount(assistant: Assistant, access: AccessControl, option
 
   async function route(ctx: Ctx, auth: Authenticated): Promise<void> {
     const path = ctx.path.replace(/\/+$/, '') || CONSOLE_PREFIX;
-    const parts = path.slice(CONSOLE_PREFIX.length).split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+    const parts = path.slice(CONSOLE_PREFIX.length).split('/').filter(Boolean).map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        throw new HttpError(400, 'BAD_REQUEST', `the path ${ctx.path} is not valid percent-encoding`);
+      }
+    });
     const [section, id, verb] = parts;
     const { actor } = auth.principal;
     if (ctx.method === 'GET' || ctx.method === 'HEAD') {
