@@ -187,6 +187,15 @@ describe('console: authentication, sessions and CSRF', function () {
       expect(alb.fetched).to.include('/keys/key-1');
     });
 
+    it('the login page sends a person the load balancer signed in to the console; a bad token there is a 401 page too', async () => {
+      const b = api.browser({ 'x-amzn-oidc-data': alb.token({ email: 'carol@example.com' }) });
+      const r = await b.get('/console/login');
+      expect(r.status).to.equal(303);
+      expect(r.headers.get('location')).to.equal('/console');
+      const forged = api.browser({ 'x-amzn-oidc-data': alb.token({ email: 'carol@example.com' }, { expSeconds: 1 }) });
+      await expectErrorPage(await forged.get('/console/login'), 401, 'UNAUTHORIZED');
+    });
+
     it('an unnamed identity gets the policy\'s others roles (viewer): it sees, it cannot request', async () => {
       const b = api.browser({ 'x-amzn-oidc-data': alb.token({ email: 'eve@example.com' }) });
       expect((await b.get('/console')).status).to.equal(200);

@@ -180,6 +180,8 @@ export function consoleMount(assistant: Assistant, access: AccessControl, option
   }
 
   async function login(ctx: Ctx): Promise<void> {
+    // Signed in by the load balancer already: there is nothing to log in to.
+    if (alb && ctx.get(ALB_OIDC_HEADER) && (await authenticate(ctx)) !== null) return redirect(ctx, CONSOLE_PREFIX);
     if (ctx.method === 'GET') {
       const nonce = SessionSigner.nonce();
       setCookie(ctx, LOGIN_COOKIE, nonce, 3600);
