@@ -4,6 +4,7 @@
  * read fails, so the happy path costs a property access and a typeof.
  */
 import type { Instant } from '../../../domain/time.js';
+import { parseInspectorTime } from './inspector-time.js';
 import { describeValue, ShapeError } from './shape-error.js';
 
 /** A JSON object as parsed (or an SDK output object). */
@@ -122,7 +123,8 @@ const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-
 export function parseTimestamp(v: unknown): Instant | null {
   if (typeof v === 'string') {
     const m = ISO.exec(v);
-    if (m === null) return null;
+    // Inspector2's EventBridge events and findings reports: "Wed Sep 04 16:59:44.356 UTC 2024".
+    if (m === null) return parseInspectorTime(v);
     let t: number;
     if (m[2] === undefined) {
       t = Date.parse(`${m[1]}T00:00:00Z`);

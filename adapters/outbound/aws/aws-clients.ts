@@ -9,6 +9,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import type { EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { Inspector2Client } from '@aws-sdk/client-inspector2';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 
@@ -72,6 +73,25 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     cloudtrail: new CloudTrailClient(config),
     sts: new STSClient(config),
   };
+}
+
+/**
+ * An S3 client with the same settings as the others (findings reports live in S3). Built apart,
+ * and only when an S3 location is named, so a run that reads no report never loads the S3 SDK.
+ * An endpoint override (moto, LocalStack) uses path-style addressing: such endpoints do not serve
+ * bucket subdomains.
+ */
+export async function createS3Client(options: AwsClientOptions = {}): Promise<S3Client> {
+  const { S3Client } = await import('@aws-sdk/client-s3');
+  return new S3Client({
+    region: options.region,
+    profile: options.profile,
+    endpoint: options.endpointUrl,
+    forcePathStyle: options.endpointUrl !== undefined,
+    credentials: resolveCredentials(options),
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    retryMode: 'adaptive',
+  });
 }
 
 /** Closes the clients' sockets, so a CLI process exits at once. */
