@@ -39,6 +39,7 @@ async function assistantFor(o: GlobalOptions, notice: (line: string) => void): P
     ...(o.source !== undefined ? { source: o.source } : {}),
     ...(o.policy !== undefined ? { policyFile: o.policy } : {}),
     ...(o.kev !== undefined ? { kev: o.kev } : {}),
+    ...(o.findings !== undefined ? { findings: o.findings } : {}),
     ...(o.now !== undefined ? { now: o.now } : {}),
     ...(o.strict === true ? { strict: true } : {}),
     ...(o.actor !== undefined ? { actor: o.actor } : {}),

@@ -83,6 +83,13 @@ export interface AssistantOptions {
    */
   readonly strict?: boolean;
   readonly aws?: AwsOptions;
+  /**
+   * Findings from Inspector2's own exports instead of the source's: `s3://bucket/prefix` (the
+   * objects of a CreateFindingsReport report, JSON or CSV, gzip or plain, or archived EventBridge
+   * "Inspector2 Finding" events), or a local file or folder holding the same. The rest of the
+   * fleet (instances, SSM, metrics, activity) still comes from `source`.
+   */
+  readonly findings?: string;
   /** Replace any outbound adapter, e.g. findings from another scanner. */
   readonly adapters?: Partial<OutboundAdapters>;
   /** Where the KEV feed is cached (default $XDG_CACHE_HOME/sre-ops-assistant, or SRE_OPS_CACHE_DIR). */
@@ -182,7 +189,7 @@ export function checkEndpointUrl(url: unknown, field: string): void {
 
 // Records over the option types, so a new option that is not listed here fails to compile.
 const OPTION_KEYS = Object.keys({
-  source: true, policy: true, policyFile: true, kev: true, now: true, strict: true, aws: true, adapters: true, cacheDir: true, acceptances: true,
+  source: true, policy: true, policyFile: true, kev: true, now: true, strict: true, aws: true, findings: true, adapters: true, cacheDir: true, acceptances: true,
   stateStore: true, patchAdapters: true, actor: true, identity: true, localUser: true, via: true, env: true,
 } satisfies Record<keyof AssistantOptions, true>);
 const AWS_KEYS = Object.keys({ region: true, profile: true, endpointUrl: true, roleArn: true, maxAttempts: true } satisfies Record<keyof AwsOptions, true>);
@@ -249,6 +256,23 @@ export function parseSource(source: string | undefined): SourceSpec {
     return { kind: 'snapshot', dir };
   }
   throw new ValidationError('source', 'demo, snapshot:DIR or aws', `source: expected demo, snapshot:DIR or aws, got "${s}"`);
+}
+
+/** Where findings come from when `findings` names an input of Inspector2's own exports. */
+export type FindingsInputSpec =
+  | { readonly kind: 's3'; readonly url: string }
+  | { readonly kind: 'local'; readonly path: string };
+
+/**
+ * The `findings` option: an s3:// URL, else a local path.
+ * @throws ValidationError naming findings when it is empty or another URL scheme.
+ */
+export function parseFindingsInput(findings: string): FindingsInputSpec {
+  const s = typeof findings === 'string' ? findings.trim() : '';
+  if (s === '') throw new ValidationError('findings', 's3://BUCKET/PREFIX or a file or folder', 'findings: expected s3://BUCKET/PREFIX or a local file or folder, got an empty value');
+  if (/^s3:\/\//i.test(s)) return { kind: 's3', url: s };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) throw new ValidationError('findings', 's3://BUCKET/PREFIX or a file or folder', `findings: expected s3://BUCKET/PREFIX or a local file or folder, got ${JSON.stringify(s)}`);
+  return { kind: 'local', path: s };
 }
 
 /**

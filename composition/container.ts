@@ -51,6 +51,7 @@ import { checkOptions, loadPolicy, parseNow, parseSource, resolveStateStore, typ
 import {
   actorResolver, awsPatchBindings, awsPrincipal, identityKind, demoPatchBindings, LazyStateStore, newUuid, NoStateStore, snapshotPatchBindings, timerSleep, type PatchSourceBindings,
 } from './patching.js';
+import { findingsInputBinding, type FindingsInputBinding } from './findings-input.js';
 import { TOKENS, type Token } from './tokens.js';
 
 /** Source-specific adapters, before any caller override. */
@@ -68,7 +69,7 @@ interface SourceBindings {
 async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snapshot' }>, options: AssistantOptions, policy: Policy, store: StateStore): Promise<SourceBindings> {
   const kev = options.kev;
   const dir = new SnapshotDirectory(spec.dir, { strict: options.strict === true });
-  if (spec.kind === 'snapshot') await checkSnapshotFolder(dir);
+  if (spec.kind === 'snapshot') await checkSnapshotFolder(dir, options.findings === undefined);
   const manifest = await dir.manifest();
   // The snapshot's own kev.json is part of what was named (--source), so it is read like --kev
   // FILE: required, and refused when it is a link leading out of the folder.
@@ -81,7 +82,7 @@ async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snap
   // As of the capture: snapshot.json's capturedAt, else the newest observation in the findings
   // (read only when no --now overrides it; the read is cached for the report that follows).
   let capturedAt: SourceBindings['capturedAt'] = manifest !== null && manifest.capturedAt !== null ? { at: manifest.capturedAt, basis: 'capturedAt' } : null;
-  if (capturedAt === null && options.now === undefined && options.adapters?.findings === undefined && options.adapters?.clock === undefined) {
+  if (capturedAt === null && options.now === undefined && options.adapters?.findings === undefined && options.findings === undefined && options.adapters?.clock === undefined) {
     let newest = -Infinity;
     for (const f of await dir.findings()) if (f.lastObservedAt > newest) newest = f.lastObservedAt;
     if (Number.isFinite(newest)) capturedAt = { at: newest, basis: 'lastObservedAt' };
@@ -120,7 +121,7 @@ async function preloaded(catalog: FileKevCatalog): Promise<FileKevCatalog> {
  * Assistant is built: for `mcp` and `serve` that is at start, as for `assess`, not at the first
  * request. The messages are those of the first read.
  */
-async function checkSnapshotFolder(dir: SnapshotDirectory): Promise<void> {
+async function checkSnapshotFolder(dir: SnapshotDirectory, needsFindings: boolean): Promise<void> {
   let folder: boolean;
   try {
     folder = (await stat(dir.dir)).isDirectory();
@@ -128,9 +129,10 @@ async function checkSnapshotFolder(dir: SnapshotDirectory): Promise<void> {
     folder = false;
   }
   if (!folder) throw new SourceError('snapshot', null, `snapshot directory ${dir.dir} does not exist or is not a directory`, { code: 'SOURCE_MISSING' });
+  // With --findings, the findings come from elsewhere: the snapshot's own file is not needed.
   for (const [name, how] of [
     [SNAPSHOT_FILES.instances, 'aws ec2 describe-instances --output json'],
-    [SNAPSHOT_FILES.findings, 'aws inspector2 list-findings --output json'],
+    ...(needsFindings ? [[SNAPSHOT_FILES.findings, 'aws inspector2 list-findings --output json'] as const] : []),
   ] as const) {
     if (!(await dir.has(name))) {
       throw new SourceError('snapshot', null, `${name} is required but was not found in the snapshot directory ${dir.dir} (capture it with: ${how} > ${name})`, { code: 'SOURCE_MISSING' });
@@ -204,10 +206,18 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   const store: StateStore = options.patchAdapters?.stateStore ?? (storeSpec ? new LazyStateStore(storeSpec, options.aws ?? {}) : new NoStateStore());
   // A caller that brings every data adapter needs no bundled source at all.
   const src = await sourceBindings(spec, options, policy, store);
+  // --findings: Inspector2's own exports in place of the source's findings.
+  let input: FindingsInputBinding | null = null;
+  try {
+    input = options.findings === undefined ? null : await findingsInputBinding(options.findings, options.aws ?? {});
+  } catch (err) {
+    await src.close();
+    throw err;
+  }
   // --now, else a snapshot's capture time, else the clock; every report says which (asOf).
   const fixedAt = now ?? src.capturedAt?.at;
   const asOf: InstantBasis = clockGiven(options) ? 'clock' : now !== undefined ? 'option' : (src.capturedAt?.basis ?? 'clock');
-  const info: SourceInfo = { ...src.info, asOf };
+  const info: SourceInfo = { ...src.info, ...(input === null ? {} : { label: `${src.info.label} + ${input.label}` }), asOf };
 
   // Acceptances given as an option (a file, a test) count beside those recorded in the store.
   const acceptances: AcceptanceStore = {
@@ -216,7 +226,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
 
   const c = new Container();
   const o = options.adapters ?? {};
-  c.bind(TOKENS.FindingsSource).toConstantValue(o.findings ?? src.adapters.findings);
+  c.bind(TOKENS.FindingsSource).toConstantValue(o.findings ?? input?.source ?? src.adapters.findings);
   c.bind(TOKENS.AssetInventory).toConstantValue(o.assets ?? src.adapters.assets);
   c.bind(TOKENS.PatchCompliance).toConstantValue(o.compliance ?? src.adapters.compliance);
   c.bind(TOKENS.MetricsSource).toConstantValue(o.metrics ?? src.adapters.metrics);
@@ -309,6 +319,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
     const identity = identityKind(options, spec.kind === 'aws', ownStore && storeSpec?.kind === 'dynamodb');
     actors = await actorResolver(options, policy, env, identity, () => awsPrincipal(options.aws ?? {}, storeSpec ?? null));
   } catch (err) {
+    input?.close();
     await src.close();
     throw err;
   }
@@ -316,6 +327,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
     try {
       if (ownStore) await store.close();
     } finally {
+      input?.close();
       await src.close();
     }
   };

@@ -40,6 +40,7 @@ function globalOptions(argv: Record<string, unknown>): GlobalOptions {
     now: str('now'),
     policy: str('policy'),
     kev: str('kev'),
+    findings: str('findings'),
     region: str('region'),
     profile: str('profile'),
     endpointUrl: str('endpoint-url'),
@@ -114,6 +115,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     .option('now', { type: 'string', describe: 'assess as of this instant: an ISO date-time with Z or an offset, or a date (UTC); default a snapshot\'s capture time, else the clock', global: true })
     .option('policy', { type: 'string', describe: 'policy file (JSON) overriding any default', global: true })
     .option('kev', { type: 'string', describe: 'CISA KEV catalog: a JSON file, or a URL to fetch and cache', global: true })
+    .option('findings', { type: 'string', describe: 'findings from Inspector2\'s own exports instead of the source\'s: s3://BUCKET/PREFIX or a file or folder (a findings report, JSON or CSV, gzip or plain, or archived "Inspector2 Finding" events)', global: true })
     .option('region', { type: 'string', describe: 'AWS region (with --source aws)', global: true })
     .option('profile', { type: 'string', describe: 'AWS profile (with --source aws)', global: true })
     .option('endpoint-url', { type: 'string', describe: 'AWS endpoint override, e.g. LocalStack or moto (with --source aws)', global: true })

@@ -10,6 +10,8 @@ export interface GlobalOptions {
   readonly now?: string;
   readonly policy?: string;
   readonly kev?: string;
+  /** Findings from Inspector2's exports (s3://BUCKET/PREFIX, a file or a folder) instead of the source's. */
+  readonly findings?: string;
   readonly region?: string;
   readonly profile?: string;
   readonly endpointUrl?: string;

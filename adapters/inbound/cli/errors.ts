@@ -49,6 +49,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   since: 'since',
   reboot: 'reboot',
   kev: 'kev',
+  findings: 'findings',
   actor: 'actor',
 };
 
