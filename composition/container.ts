@@ -157,7 +157,7 @@ function clockGiven(options: AssistantOptions): boolean {
 
 async function awsBindings(options: AssistantOptions, policy: Policy): Promise<SourceBindings> {
   // Loaded on demand: the AWS SDK is a large graph that the demo and snapshot sources never need.
-  const { createAwsClients, createAwsSources, destroyAwsClients } = await import('../adapters/outbound/aws/index.js');
+  const { createAwsClients, createAwsSources, createS3Client, destroyAwsClients } = await import('../adapters/outbound/aws/index.js');
   const clients = createAwsClients({ ...options.aws });
   // Resolving the region now turns a missing region into one clear error before any call.
   let region: string;
@@ -167,7 +167,8 @@ async function awsBindings(options: AssistantOptions, policy: Policy): Promise<S
     destroyAwsClients(clients);
     throw new ValidationError('region', 'an AWS region', 'region: no AWS region configured; pass --region or set AWS_REGION (or a region in your profile)');
   }
-  const sources = createAwsSources(clients, {});
+  // S3 only for a capture that reads a findings report (snapshot capture --findings-report).
+  const sources = createAwsSources(clients, { s3: () => createS3Client({ ...options.aws }) });
   const maxAgeMs = policy.kev.maxAgeDays * DAY_MS;
   const kev = options.kev && !isUrl(options.kev) ? await preloaded(new FileKevCatalog(options.kev)) : new HttpKevCatalog({ cachePath: kevCachePath(options), maxAgeMs, ...(options.kev ? { url: options.kev } : {}) });
   const capture: SnapshotCapture = {

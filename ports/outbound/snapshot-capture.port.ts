@@ -17,6 +17,12 @@ export interface CaptureProgress {
   readonly message: string;
 }
 
+/** Where Inspector2 writes a findings report, and the KMS key it encrypts it with. */
+export interface FindingsReportTarget {
+  readonly s3Url: string;
+  readonly kmsKeyArn: string;
+}
+
 /** What to capture and where. */
 export interface CaptureRequest {
   /** The snapshot folder to create; it must not exist or be empty. */
@@ -29,6 +35,11 @@ export interface CaptureRequest {
   readonly activity?: { readonly start: Instant; readonly end: Instant } | false;
   /** The KEV feed's JSON text to store as kev.json, or null for none (e.g. HttpKevCatalog.feedText). */
   readonly kevFeed?: () => Promise<string | null>;
+  /**
+   * Read the findings from an Inspector2 findings report (CreateFindingsReport, JSON) written to
+   * `s3Url` (s3://BUCKET/PREFIX) and encrypted with `kmsKeyArn`, instead of paging ListFindings.
+   */
+  readonly findingsReport?: FindingsReportTarget;
   readonly onProgress?: (progress: CaptureProgress) => void;
 }
 

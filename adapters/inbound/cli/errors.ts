@@ -50,6 +50,8 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   reboot: 'reboot',
   kev: 'kev',
   findings: 'findings',
+  findingsReport: 'findings-report',
+  kmsKey: 'kms-key',
   actor: 'actor',
 };
 

@@ -33,7 +33,8 @@ export interface FindingsObject {
 
 /** What one object held: findings as they are (a report), or a finding as of an event. */
 export type InputRecord =
-  | { readonly kind: 'finding'; readonly finding: Finding }
+  /** `raw`: the finding's JSON text as the object holds it (null for a CSV row). */
+  | { readonly kind: 'finding'; readonly finding: Finding; readonly raw: string | null }
   | { readonly kind: 'event'; readonly finding: Finding; readonly at: Instant };
 
 /** The detail-type of the events this reader takes; Inspector2's other events (coverage, scans) are skipped. */
@@ -102,7 +103,7 @@ export async function* readFindingsObject(object: FindingsObject, service: strin
         }
         try {
           const finding = mapReportCsvRow(record.fields, columns);
-          if (finding !== null) yield { kind: 'finding', finding };
+          if (finding !== null) yield { kind: 'finding', finding, raw: null };
         } catch (e) {
           if (e instanceof CsvShapeError) fail(`line ${record.line}: `, e.message, e);
           throw e;
@@ -148,7 +149,7 @@ function recordOf(item: JsonItem, name: string, service: string): InputRecord | 
       return { kind: 'event', finding, at: when };
     }
     const finding = mapFinding(json, '$');
-    return finding === null ? null : { kind: 'finding', finding };
+    return finding === null ? null : { kind: 'finding', finding, raw: item.text };
   } catch (e) {
     if (e instanceof ShapeError) {
       throw new SourceError(service, null, `${name}: the object at ${at}: ${e.jsonPath}: expected ${e.expected}, found ${e.found}`, { code: 'SOURCE_SHAPE', cause: e });

@@ -2,17 +2,21 @@ import { mkdir, mkdtemp, open, readdir, rename, rm, rmdir, writeFile } from 'nod
 import { basename, dirname, join, resolve } from 'node:path';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Reservation } from '@aws-sdk/client-ec2';
-import { isSourceError, sourceWarning, ValidationError } from '../../../domain/errors.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { isSourceError, SourceError, sourceWarning, ValidationError } from '../../../domain/errors.js';
 import { DAY_MS, HOUR_MS } from '../../../domain/time.js';
 import type { Instant } from '../../../domain/time.js';
-import type { CapturedManifest as SnapshotManifest, CaptureRequest, CaptureResult, SnapshotCapture } from '../../../ports/outbound/snapshot-capture.port.js';
+import type { CapturedManifest as SnapshotManifest, CaptureRequest, CaptureResult, FindingsReportTarget, SnapshotCapture } from '../../../ports/outbound/snapshot-capture.port.js';
+import { readFindingsObject } from '../aws-shapes/findings-input.js';
 import { SNAPSHOT_FILES } from '../aws-shapes/snapshot-files.js';
 import type { AwsClients } from './aws-clients.js';
 import { callAws } from './aws-errors.js';
 import { CloudTrailActivityLog } from './cloudtrail-activity-log.js';
 import { CloudWatchMetricsSource } from './cloudwatch-metrics-source.js';
 import { Ec2AssetInventory } from './ec2-asset-inventory.js';
+import { Inspector2FindingsReport, type FindingsReportOptions, type FinishedReport } from './inspector2-findings-report.js';
 import { Inspector2FindingsSource } from './inspector2-findings-source.js';
+import { parseS3Url } from './s3-findings-objects.js';
 import type { Limiter, RequestPacer } from './resilience.js';
 import { createLimiter, mapLimited } from './resilience.js';
 import { SsmPatchCompliance } from './ssm-patch-compliance.js';
@@ -28,6 +32,10 @@ export interface AwsSnapshotCaptureOptions {
   /** CloudTrail's pacer; share the one the live CloudTrailActivityLog uses. */
   readonly cloudTrailPacer?: RequestPacer;
   readonly now?: () => Instant;
+  /** Builds the S3 client a findings report is read with (only when a capture asks for one). */
+  readonly s3?: () => Promise<S3Client>;
+  /** How the wait for a findings report is paced (tests inject a sleeper and a clock). */
+  readonly report?: FindingsReportOptions;
 }
 
 /**
@@ -45,6 +53,8 @@ export class AwsSnapshotCapture implements SnapshotCapture {
   private readonly ssm: SsmPatchCompliance;
   private readonly metrics: CloudWatchMetricsSource;
   private readonly activity: CloudTrailActivityLog;
+  private readonly s3: (() => Promise<S3Client>) | null;
+  private readonly reportOptions: FindingsReportOptions;
 
   constructor(
     private readonly clients: AwsClients,
@@ -57,6 +67,8 @@ export class AwsSnapshotCapture implements SnapshotCapture {
     this.ssm = new SsmPatchCompliance(clients.ssm, { limiter: this.limiter });
     this.metrics = new CloudWatchMetricsSource(clients.cloudwatch, { limiter: this.limiter, now: this.now });
     this.activity = new CloudTrailActivityLog(clients.cloudtrail, options.cloudTrailPacer ? { pacer: options.cloudTrailPacer } : {});
+    this.s3 = options.s3 ?? null;
+    this.reportOptions = options.report ?? {};
   }
 
   /**
@@ -87,8 +99,14 @@ export class AwsSnapshotCapture implements SnapshotCapture {
       }
       await writeJson(join(tmp, SNAPSHOT_FILES.instances), { Reservations: reservations });
 
-      progress({ step: 'findings', message: `reading findings (inspector2:ListFindings) of ${instanceIds.length} instances` });
-      const findingCount = await this.writeFindings(join(tmp, SNAPSHOT_FILES.findings), wanted === null ? undefined : instanceIds);
+      let findingCount: number;
+      if (request.findingsReport !== undefined) {
+        progress({ step: 'findings', message: `exporting findings (inspector2:CreateFindingsReport) of ${instanceIds.length} instances to ${request.findingsReport.s3Url}` });
+        findingCount = await this.writeReportFindings(join(tmp, SNAPSHOT_FILES.findings), wanted === null ? undefined : instanceIds, request.findingsReport, (message) => progress({ step: 'findings', message }));
+      } else {
+        progress({ step: 'findings', message: `reading findings (inspector2:ListFindings) of ${instanceIds.length} instances` });
+        findingCount = await this.writeFindings(join(tmp, SNAPSHOT_FILES.findings), wanted === null ? undefined : instanceIds);
+      }
 
       progress({ step: 'managed-instances', message: 'reading managed instances (ssm:DescribeInstanceInformation)' });
       const info = await secondary(warnings, () => this.ssm.instanceInformation());
@@ -157,6 +175,21 @@ export class AwsSnapshotCapture implements SnapshotCapture {
     }
   }
 
+  // Exports the findings with CreateFindingsReport, waits for the report, and copies it in.
+  private async writeReportFindings(path: string, instanceIds: readonly string[] | undefined, target: FindingsReportTarget, onProgress: (message: string) => void): Promise<number> {
+    const location = parseS3Url(target.s3Url, 'findingsReport');
+    if (this.s3 === null) throw new ValidationError('findingsReport', 'an S3 client', 'findingsReport: this capture has no S3 client to read the report with');
+    const s3 = await this.s3();
+    try {
+      const report = await new Inspector2FindingsReport(this.clients.inspector2, s3, this.reportOptions).run({
+        location, kmsKeyArn: target.kmsKeyArn, ...(instanceIds === undefined ? {} : { instanceIds }), onProgress,
+      });
+      return await writeReportInto(path, report, instanceIds === undefined ? null : new Set(instanceIds));
+    } finally {
+      s3.destroy();
+    }
+  }
+
   // Streams findings to the file a page at a time: a fleet may have 100,000 of them.
   private async writeFindings(path: string, instanceIds: readonly string[] | undefined): Promise<number> {
     const file = await open(path, 'w');
@@ -174,6 +207,37 @@ export class AwsSnapshotCapture implements SnapshotCapture {
     }
     return count;
   }
+}
+
+/**
+ * A findings report's findings (those on the instances wanted, ACTIVE) written into the snapshot's
+ * findings file as the report holds them, one at a time: the report is never held whole.
+ */
+async function writeReportInto(path: string, report: FinishedReport, wanted: ReadonlySet<string> | null): Promise<number> {
+  const file = await open(path, 'w');
+  let count = 0;
+  try {
+    await file.write('{\n  "findings": [');
+    let text = '';
+    for await (const object of report.objects()) {
+      for await (const record of readFindingsObject(object, 's3')) {
+        if (record.kind !== 'finding' || record.raw === null) {
+          throw new SourceError('s3', null, `${object.name}: not a JSON findings report (a capture asks Inspector for JSON)`, { code: 'SOURCE_BAD_INPUT' });
+        }
+        const f = record.finding;
+        if (f.status !== 'ACTIVE' || (wanted !== null && !wanted.has(f.instanceId))) continue;
+        text += `${count++ === 0 ? '' : ','}\n    ${record.raw}`;
+        if (text.length > 1 << 16) {
+          await file.write(text);
+          text = '';
+        }
+      }
+    }
+    await file.write(`${text}${count === 0 ? '' : '\n  '}]\n}\n`);
+  } finally {
+    await file.close();
+  }
+  return count;
 }
 
 /** Reads a secondary source; its SourceError becomes a warning and the result null. */

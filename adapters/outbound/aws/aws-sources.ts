@@ -1,3 +1,4 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Instant } from '../../../domain/time.js';
 import type { AwsClients } from './aws-clients.js';
 import { AwsSnapshotCapture } from './aws-snapshot-capture.js';
@@ -12,6 +13,8 @@ export interface AwsSourcesOptions {
   /** Calls in flight at once across SSM and CloudWatch batches and CloudTrail lookups; default 8. */
   readonly concurrency?: number;
   readonly now?: () => Instant;
+  /** Builds an S3 client, for a capture that reads a findings report. */
+  readonly s3?: () => Promise<S3Client>;
 }
 
 /** Every live AWS adapter over one set of clients. */
@@ -38,6 +41,6 @@ export function createAwsSources(clients: AwsClients, options: AwsSourcesOptions
     patchCompliance: new SsmPatchCompliance(clients.ssm, { limiter }),
     metrics: new CloudWatchMetricsSource(clients.cloudwatch, { limiter, now }),
     activity: new CloudTrailActivityLog(clients.cloudtrail, { pacer }),
-    capture: new AwsSnapshotCapture(clients, { limiter, cloudTrailPacer: pacer, now }),
+    capture: new AwsSnapshotCapture(clients, { limiter, cloudTrailPacer: pacer, now, ...(options.s3 ? { s3: options.s3 } : {}) }),
   };
 }

@@ -2,7 +2,7 @@
  * The live AWS adapters (AWS SDK v3): one per client, the client factory, and the snapshot
  * capture. Composition builds clients with createAwsClients and adapters with createAwsSources.
  */
-export { createAwsClients, destroyAwsClients, DEFAULT_MAX_ATTEMPTS } from './aws-clients.js';
+export { createAwsClients, createS3Client, destroyAwsClients, DEFAULT_MAX_ATTEMPTS } from './aws-clients.js';
 export type { AwsClientOptions, AwsClients, AwsCredentials } from './aws-clients.js';
 export { createAwsSources } from './aws-sources.js';
 export type { AwsSources, AwsSourcesOptions } from './aws-sources.js';
@@ -22,3 +22,7 @@ export { AwsCallRecorder } from './aws-call-recorder.js';
 export { toSourceError } from './aws-errors.js';
 export { createLimiter, RequestPacer } from './resilience.js';
 export type { Limiter } from './resilience.js';
+export { Inspector2FindingsReport, reportCriteria } from './inspector2-findings-report.js';
+export type { FindingsReportOptions, FindingsReportRequest, FinishedReport } from './inspector2-findings-report.js';
+export { parseS3Url, s3FindingsObjects, s3FindingsSource } from './s3-findings-objects.js';
+export type { S3Location } from './s3-findings-objects.js';

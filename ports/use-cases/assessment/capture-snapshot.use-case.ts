@@ -18,6 +18,15 @@ export class CaptureSnapshot {
     if (!this.capture) {
       throw new ValidationError('source', 'aws', `snapshot capture reads a live account: use --source aws (the source is ${this.deps.source.label})`);
     }
+    const report = request.findingsReport;
+    if (report !== undefined) {
+      if (typeof report.s3Url !== 'string' || !/^s3:\/\/[^/]+/.test(report.s3Url)) {
+        throw new ValidationError('findingsReport', 's3://BUCKET/PREFIX', `findingsReport: expected s3://BUCKET/PREFIX, got ${JSON.stringify(report.s3Url)}`);
+      }
+      if (typeof report.kmsKeyArn !== 'string' || !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(report.kmsKeyArn)) {
+        throw new ValidationError('kmsKey', 'a KMS key ARN', `kmsKey: expected the ARN of a KMS key (arn:aws:kms:REGION:ACCOUNT:key/ID) for the findings report (CreateFindingsReport requires one), got ${JSON.stringify(report.kmsKeyArn ?? '')}`);
+      }
+    }
     let instanceIds: string[] | undefined;
     if (request.instances?.length) {
       const assets = await this.deps.assets.listAssets();
@@ -26,6 +35,7 @@ export class CaptureSnapshot {
     return this.capture.capture({
       outDir: request.outDir,
       ...(instanceIds ? { instanceIds } : {}),
+      ...(report ? { findingsReport: report } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     });
   }

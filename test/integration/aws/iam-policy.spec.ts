@@ -10,7 +10,10 @@ import { scheduleSpec } from '../../../domain/patch/schedule.js';
 import { DEFAULT_POLICY } from '../../../domain/policy.js';
 import { BOB } from '../../patch-builders.js';
 import { HOUR_MS } from '../../../domain/time.js';
-import { useMoto } from '../../support/moto.js';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createS3Client } from '../../../adapters/outbound/aws/aws-clients.js';
+import { s3FindingsSource } from '../../../adapters/outbound/aws/s3-findings-objects.js';
+import { MOTO_CREDENTIALS, MOTO_REGION, useMoto } from '../../support/moto.js';
 import { motoClients, runInstances, wireFinding } from './aws-fixtures.js';
 import { REPO_ROOT } from '../../support/paths.js';
 
@@ -64,6 +67,29 @@ describe('docs/iam-policy.json', () => {
     expect([...(read?.Action ?? [])].sort()).to.deep.equal(sent);
     expect(new Set(read?.Action).size).to.equal(read?.Action.length);
     expect(policy.Statement.map((s) => s.Sid).filter((sid) => sid !== 'SreOpsRead').every((sid) => sid === 'SreOpsPatch')).to.equal(true);
+  });
+
+  it('docs/iam-policy-findings-reports.json grants exactly the actions findings reports need (--findings s3://..., snapshot capture --findings-report)', async function () {
+    this.timeout(30_000);
+    const s3 = await createS3Client({ endpointUrl: moto.endpoint, region: MOTO_REGION, credentials: MOTO_CREDENTIALS, maxAttempts: 1 });
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: 'reports' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'reports', Key: 'r/report.json', Body: JSON.stringify({ findings: [wireFinding('i-0aaa000000000001', 1)] }) }));
+      const recorder = new AwsCallRecorder().attach(s3);
+      for await (const _ of s3FindingsSource(s3, { bucket: 'reports', prefix: 'r/' }).listActiveFindings()) void _;
+      // S3's IAM actions are not named after every operation: ListObjectsV2 needs s3:ListBucket.
+      const S3_ACTION: Record<string, string> = { 's3:ListObjectsV2': 's3:ListBucket', 's3:GetObject': 's3:GetObject' };
+      const sent = recorder.actions().map((a) => S3_ACTION[a] ?? a);
+      // moto lacks CreateFindingsReport and GetFindingsReportStatus (the capture's tests mock
+      // them, so they send nothing to record): named here. kms:Decrypt is what S3 asks of the
+      // reader for an object Inspector encrypted with the report's KMS key.
+      const expected = [...sent, 'inspector2:CreateFindingsReport', 'inspector2:GetFindingsReportStatus', 'kms:Decrypt'].sort();
+      const policy = JSON.parse(await readFile(join(REPO_ROOT, 'docs', 'iam-policy-findings-reports.json'), 'utf8')) as { Statement: Statement[] };
+      const reports = policy.Statement.find((s) => s.Sid === 'SreOpsFindingsReports');
+      expect([...(reports?.Action ?? [])].sort()).to.deep.equal(expected);
+    } finally {
+      s3.destroy();
+    }
   });
 
   it('grants exactly the patch actions the runner and the maintenance windows send', async function () {
