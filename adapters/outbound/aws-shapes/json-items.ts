@@ -89,7 +89,7 @@ export async function* jsonItems(chunks: AsyncIterable<Uint8Array>): AsyncGenera
   };
 
   for await (const raw of chunks) {
-    let chunk = raw;
+    let chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     if (first) {
       first = false;
       if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
@@ -102,28 +102,38 @@ export async function* jsonItems(chunks: AsyncIterable<Uint8Array>): AsyncGenera
     const base = offset;
     let captureFrom = 0; // index in the current chunk where the item (or its rest) starts
     const n = chunk.length;
+    // The next quote and backslash at or after the scan, found with indexOf (native) rather than
+    // byte by byte: most of a finding's bytes are inside strings. A raw line break inside a
+    // string is not JSON (the item's parse reports it), so strings are skipped without counting lines.
+    let nextQuote = -1;
+    let nextBackslash = -1;
     for (let i = 0; i < n; i++) {
-      const c = chunk[i] as number;
-      offset = base + i;
       if (inString) {
-        if (escaped) escaped = false;
-        else if (c === BACKSLASH) escaped = true;
-        else if (c === QUOTE) {
+        if (escaped) {
+          escaped = false;
+          continue;
+        }
+        if (nextQuote < i) nextQuote = chunk.indexOf(QUOTE, i) >>> 0;
+        if (nextBackslash < i) nextBackslash = chunk.indexOf(BACKSLASH, i) >>> 0;
+        const stop = Math.min(nextQuote, nextBackslash, n);
+        if (keyBytes !== null) {
+          if (keyBytes.length + (stop - i) <= MAX_KEY_BYTES) for (let j = i; j < stop; j++) keyBytes.push(chunk[j] as number);
+          else keyBytes = null;
+        }
+        i = stop;
+        if (i >= n) break;
+        if (chunk[i] === BACKSLASH) escaped = true;
+        else {
           inString = false;
           if (keyBytes !== null) {
             lastKey = Buffer.from(keyBytes).toString('utf8');
             keyBytes = null;
           }
-        } else if (keyBytes !== null) {
-          if (keyBytes.length < MAX_KEY_BYTES) keyBytes.push(c);
-          else keyBytes = null;
-        }
-        if (c === NEWLINE) {
-          line++;
-          lineStart = base + i + 1;
         }
         continue;
       }
+      const c = chunk[i] as number;
+      offset = base + i;
       if (c === NEWLINE) {
         line++;
         lineStart = base + i + 1;

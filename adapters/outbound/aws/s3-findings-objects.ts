@@ -38,14 +38,14 @@ const EXPECTED = '.json, .json.gz, .jsonl, .csv or .csv.gz objects of an Inspect
  * @throws SourceError when the bucket does not exist, cannot be listed, or holds no such object
  *   under the prefix.
  */
-export async function* s3FindingsObjects(client: S3Client, location: S3Location): AsyncGenerator<FindingsObject> {
+export async function* s3FindingsObjects(client: S3Client, location: S3Location, pageSize?: number): AsyncGenerator<FindingsObject> {
   const where = `s3://${location.bucket}/${location.prefix}`;
   let token: string | undefined;
   let found = 0;
   do {
     let page;
     try {
-      page = await client.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.prefix, ContinuationToken: token }));
+      page = await client.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.prefix, ContinuationToken: token, ...(pageSize === undefined ? {} : { MaxKeys: pageSize }) }));
     } catch (e) {
       if (awsErrorCode(e) === 'NoSuchBucket') {
         throw new SourceError('s3', 'ListObjectsV2', `${where}: no such bucket "${location.bucket}" (NoSuchBucket): check the name and the region`, { code: 'SOURCE_MISSING', cause: e });
@@ -72,7 +72,10 @@ async function openObject(client: S3Client, bucket: string, key: string): Promis
   return body;
 }
 
-/** Findings from the objects under an S3 location (see FindingsInputSource). */
-export function s3FindingsSource(client: S3Client, location: S3Location): FindingsInputSource {
-  return new FindingsInputSource(() => s3FindingsObjects(client, location), 's3');
+/**
+ * Findings from the objects under an S3 location (see FindingsInputSource).
+ * @param pageSize keys per ListObjectsV2 page; default S3's (1,000).
+ */
+export function s3FindingsSource(client: S3Client, location: S3Location, pageSize?: number): FindingsInputSource {
+  return new FindingsInputSource(() => s3FindingsObjects(client, location, pageSize), 's3');
 }

@@ -61,6 +61,12 @@ describe('Findings reports in S3 (moto S3, real @aws-sdk/client-s3)', () => {
     expect(findings.find((f) => f.findingArn.endsWith('csv-1'))).to.deep.include({ severity: 'CRITICAL', lastObservedAt: Date.parse('2024-09-04T16:59:44.476Z') });
   });
 
+  it('follows ListObjectsV2 pages: every object of a prefix listed over several pages is read, in key order', async () => {
+    for (let i = 0; i < 5; i++) await put(`paged/part-${i}.json`, JSON.stringify({ findings: [wireFinding('i-0aaa000000000001', i)] }));
+    const findings = await collect(s3FindingsSource(s3, parseS3Url('s3://reports/paged/', 'findings'), 2).listActiveFindings());
+    expect(findings.map((f) => f.vulnerabilityId)).to.deep.equal(['CVE-2024-6000', 'CVE-2024-6001', 'CVE-2024-6002', 'CVE-2024-6003', 'CVE-2024-6004']);
+  });
+
   it('names a bucket that does not exist, in one line', async () => {
     const err = await collect(s3FindingsSource(s3, parseS3Url('s3://no-such-reports/x/', 'findings')).listActiveFindings()).then(() => null, (e: Error) => e);
     expect(err?.message).to.equal('s3://no-such-reports/x/: no such bucket "no-such-reports" (NoSuchBucket): check the name and the region');
