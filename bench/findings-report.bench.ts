@@ -19,7 +19,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FINDINGS = Number(process.env.SRE_OPS_BENCH_FINDINGS ?? 200_000);
 const DIR = join(ROOT, '.bench-data');
 const FILE = join(DIR, `inspector-report-${FINDINGS}.json.gz`);
-const MAXRSS_HOOK = 'data:text/javascript,process.on("exit",()=>process.stderr.write("MAXRSS_KB "+process.resourceUsage().maxRSS+"\\n"))';
+// Peak RSS and CPU time of the child on exit: CPU time does not depend on the machine's load.
+const MAXRSS_HOOK = 'data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write("MAXRSS_KB "+u.maxRSS+" CPU_US "+(u.userCPUTime+u.systemCPUTime)+"\\n")})';
 const INPUT = new URL('../adapters/outbound/findings-files/local-findings-objects.js', import.meta.url).href;
 
 function finding(i: number): Record<string, unknown> {
@@ -53,7 +54,7 @@ async function generate(): Promise<void> {
   await new Promise<void>((resolve) => out.on('close', () => resolve()));
 }
 
-interface Run { ms: number; maxRssMb: number; out: string }
+interface Run { ms: number; cpuS: number; maxRssMb: number; out: string }
 
 function runNode(code: string): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -66,7 +67,7 @@ function runNode(code: string): Promise<Run> {
     child.on('error', reject);
     child.on('close', (exit) => {
       if (exit !== 0) return reject(new Error(`exit ${exit}: ${err.slice(-2000)}`));
-      resolve({ ms: performance.now() - t0, maxRssMb: Number(/MAXRSS_KB (\d+)/.exec(err)?.[1] ?? NaN) / 1024, out: out.trim() });
+      resolve({ ms: performance.now() - t0, cpuS: Number(/CPU_US (\d+)/.exec(err)?.[1] ?? NaN) / 1e6, maxRssMb: Number(/MAXRSS_KB (\d+)/.exec(err)?.[1] ?? NaN) / 1024, out: out.trim() });
     });
   });
 }
@@ -89,8 +90,10 @@ const parse = await runNode(PARSE);
 const stream = await runNode(STREAM);
 const keep = await runNode(KEEP);
 console.log(`findings report: ${FINDINGS.toLocaleString('en')} findings, ${mb(statSync(FILE).size)} gzip, ${mb(Number(floor.out))} of JSON`);
-console.log(`| measure | wall time | peak RSS |\n| --- | --- | --- |`);
-console.log(`| gunzip only (floor) | ${(floor.ms / 1000).toFixed(2)} s | ${floor.maxRssMb.toFixed(0)} MB |`);
-console.log(`| gunzip, lines, JSON.parse of each finding (parse floor, ${parse.out}) | ${(parse.ms / 1000).toFixed(2)} s | ${parse.maxRssMb.toFixed(0)} MB |`);
-console.log(`| streamed read, findings mapped and passed on (${stream.out}) | ${(stream.ms / 1000).toFixed(2)} s (${(stream.ms / parse.ms).toFixed(2)}x the parse floor) | ${stream.maxRssMb.toFixed(0)} MB |`);
-console.log(`| streamed read, every finding kept (${keep.out}) | ${(keep.ms / 1000).toFixed(2)} s | ${keep.maxRssMb.toFixed(0)} MB |`);
+const row = (name: string, r: Run, extra = ''): void =>
+  console.log(`| ${name} | ${r.cpuS.toFixed(2)} s${extra} | ${(r.ms / 1000).toFixed(2)} s | ${r.maxRssMb.toFixed(0)} MB |`);
+console.log('| measure | CPU time | wall time | peak RSS |\n| --- | --- | --- | --- |');
+row('gunzip only', floor);
+row(`gunzip, lines, JSON.parse of each finding (the parse floor, ${parse.out})`, parse);
+row(`streamed read, findings mapped and passed on (${stream.out})`, stream, ` (${(stream.cpuS / parse.cpuS).toFixed(2)}x the parse floor)`);
+row(`streamed read, every finding kept (${keep.out})`, keep);
