@@ -43,8 +43,21 @@ export const FINDING_EVENT = 'Inspector2 Finding';
 /** Names read as CSV; everything else is read as JSON (a report, list-findings output, events). */
 const CSV_NAME = /\.csv(\.gz)?$/i;
 
-/** Names an input folder or prefix is read for. */
+/** Names an input folder or prefix is read for (see isInputName). */
 export const INPUT_NAME = /\.(json|jsonl|ndjson|csv)(\.gz)?$/i;
+
+/**
+ * Whether an object or file is read as input: a name ending in .json, .jsonl, .ndjson or .csv
+ * (each optionally .gz), or a name with no extension at all (optionally .gz), which is how
+ * Kinesis Data Firehose names what it delivers to S3 (`stream-1-2024-09-04-16-59-44-<uuid>`);
+ * such objects are read as JSON. Anything else (a manifest, a README, `_SUCCESS` markers aside)
+ * is skipped.
+ */
+export function isInputName(key: string): boolean {
+  const base = key.slice(key.lastIndexOf('/') + 1);
+  if (base === '' || base.startsWith('_') || base.startsWith('.')) return false;
+  return INPUT_NAME.test(base) || /^[^.]+(\.gz)?$/i.test(base);
+}
 
 /**
  * The bytes of `chunks`, gunzipped when they start with gzip's magic bytes (1f 8b).

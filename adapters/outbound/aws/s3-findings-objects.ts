@@ -5,7 +5,7 @@
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { SourceError, ValidationError } from '../../../domain/errors.js';
-import { FindingsInputSource, INPUT_NAME, type FindingsObject } from '../aws-shapes/findings-input.js';
+import { FindingsInputSource, isInputName, type FindingsObject } from '../aws-shapes/findings-input.js';
 import { awsErrorCode, callAws, toSourceError } from './aws-errors.js';
 
 /** A bucket and a key prefix. */
@@ -34,7 +34,7 @@ export function parseS3Url(url: string, field: string): S3Location {
 const EXPECTED = '.json, .json.gz, .jsonl, .csv or .csv.gz objects of an Inspector2 findings report or archived "Inspector2 Finding" events';
 
 /**
- * The objects under `location` whose names are findings inputs (INPUT_NAME), in key order.
+ * The objects under `location` whose names are findings inputs (isInputName), in key order.
  * @throws SourceError when the bucket does not exist, cannot be listed, or holds no such object
  *   under the prefix.
  */
@@ -54,7 +54,7 @@ export async function* s3FindingsObjects(client: S3Client, location: S3Location,
     }
     for (const entry of page.Contents ?? []) {
       const key = entry.Key;
-      if (key === undefined || !INPUT_NAME.test(key)) continue;
+      if (key === undefined || !isInputName(key)) continue;
       found++;
       yield { name: `s3://${location.bucket}/${key}`, open: () => openObject(client, location.bucket, key) };
     }

@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SourceError } from '../../../domain/errors.js';
-import { FindingsInputSource, INPUT_NAME, type FindingsObject } from '../aws-shapes/findings-input.js';
+import { FindingsInputSource, isInputName, type FindingsObject } from '../aws-shapes/findings-input.js';
 
 const EXPECTED = '.json, .json.gz, .jsonl, .csv or .csv.gz files of an Inspector2 findings report or archived "Inspector2 Finding" events';
 
@@ -16,7 +16,7 @@ async function* walk(dir: string): AsyncGenerator<string> {
   for (const e of entries) {
     const path = join(dir, e.name);
     if (e.isDirectory()) yield* walk(path);
-    else if (e.isFile() && INPUT_NAME.test(e.name)) yield path;
+    else if (e.isFile() && isInputName(e.name)) yield path;
   }
 }
 

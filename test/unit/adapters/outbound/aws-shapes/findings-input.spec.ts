@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { gzipSync } from 'node:zlib';
 import { csvRecords } from '../../../../../adapters/outbound/aws-shapes/csv-records.js';
-import { FindingsInputSource, readFindingsObject, type FindingsObject } from '../../../../../adapters/outbound/aws-shapes/findings-input.js';
+import { FindingsInputSource, isInputName, readFindingsObject, type FindingsObject } from '../../../../../adapters/outbound/aws-shapes/findings-input.js';
 import { parseInspectorTime } from '../../../../../adapters/outbound/aws-shapes/inspector-time.js';
 import { jsonItems } from '../../../../../adapters/outbound/aws-shapes/json-items.js';
 import { parseTimestamp } from '../../../../../adapters/outbound/aws-shapes/read.js';
@@ -247,6 +247,20 @@ describe('EventBridge "Inspector2 Finding" events as input', () => {
     ]);
     const found: Finding[] = await collect(source(object('events-1.jsonl', utf8(lines)), object('events-2.json', gzipSync(later))).listActiveFindings());
     expect(found.map((f) => [f.findingArn, f.severity])).to.deep.equal([[ARN(1), 'CRITICAL']]);
+  });
+
+  it('reads events as Kinesis Data Firehose delivers them: objects back to back with no separator, in an object with no extension', async () => {
+    const delivered = `${JSON.stringify(event(finding(1)))}${JSON.stringify(event(finding(2, { status: 'CLOSED' })))}${JSON.stringify(event(finding(3)))}`;
+    const name = 'inspector-events-1-2024-09-04-16-59-44-0a1b2c3d-1234-5678-9abc-def012345678';
+    expect(isInputName(`archive/2024/09/04/16/${name}`)).to.equal(true);
+    expect(isInputName(`archive/2024/09/04/16/${name}.gz`)).to.equal(true);
+    const found = await collect(source(object(name, gzipSync(delivered))).listActiveFindings());
+    expect(found.map((f) => f.findingArn)).to.deep.equal([ARN(1), ARN(3)]);
+  });
+
+  it('reads the names of reports and events, and skips manifests, notes and markers', () => {
+    for (const yes of ['r.json', 'r.JSON.GZ', 'e.jsonl', 'e.ndjson.gz', 'r.csv', 'r.csv.gz', 'p/firehose-1-2024-09-04']) expect(isInputName(yes), yes).to.equal(true);
+    for (const no of ['p/manifest.txt', 'p/_SUCCESS', 'p/.hidden', 'p/', 'p/report.json.bak', 'README.md']) expect(isInputName(no), no).to.equal(false);
   });
 
   it('reads the AWS sample event (an EC2 network reachability finding)', async () => {
