@@ -47,7 +47,8 @@ import type { ExploitedCatalogSource } from '../ports/outbound/exploited-catalog
 import type { StateStore } from '../ports/outbound/state-store.port.js';
 import type { SnapshotCapture } from '../ports/outbound/snapshot-capture.port.js';
 import type { InstantBasis, SourceInfo } from '../ports/outbound/source-info.port.js';
-import { checkOptions, loadPolicy, parseNow, parseSource, resolveStateStore, type AssistantOptions, type OutboundAdapters, type SourceSpec } from './config.js';
+import { AWS_REGIONS, isScoped, type Scope } from '../domain/scope.js';
+import { checkOptions, loadPolicy, parseNow, parseSource, resolveAwsScope, resolveStateStore, type AssistantOptions, type OutboundAdapters, type SourceSpec } from './config.js';
 import {
   actorResolver, awsPatchBindings, awsPrincipal, identityKind, demoPatchBindings, LazyStateStore, newUuid, NoStateStore, snapshotPatchBindings, timerSleep, type PatchSourceBindings,
 } from './patching.js';
@@ -154,6 +155,8 @@ function clockGiven(options: AssistantOptions): boolean {
 }
 
 async function awsBindings(options: AssistantOptions, policy: Policy): Promise<SourceBindings> {
+  const scope = resolveAwsScope(options.aws, policy);
+  if (isScoped(scope)) return awsScopeBindings(options, policy, scope);
   // Loaded on demand: the AWS SDK is a large graph that the demo and snapshot sources never need.
   const { createAwsClients, createAwsSources, destroyAwsClients } = await import('../adapters/outbound/aws/index.js');
   const clients = createAwsClients({ ...options.aws });
@@ -181,6 +184,58 @@ async function awsBindings(options: AssistantOptions, policy: Policy): Promise<S
   };
 }
 
+/** The KEV catalog of a live read: --kev FILE (read now), else the CISA feed (or --kev URL), cached. */
+async function liveKev(options: AssistantOptions, policy: Policy): Promise<FileKevCatalog | HttpKevCatalog> {
+  const maxAgeMs = policy.kev.maxAgeDays * DAY_MS;
+  return options.kev && !isUrl(options.kev) ? preloaded(new FileKevCatalog(options.kev)) : new HttpKevCatalog({ cachePath: kevCachePath(options), maxAgeMs, ...(options.kev ? { url: options.kev } : {}) });
+}
+
+/**
+ * An organization scope (docs/organizations.md): every account and region through the assumed
+ * read role; a partition that cannot be read is a warning and the rest stands, marked partial.
+ */
+async function awsScopeBindings(options: AssistantOptions, policy: Policy, scope: Scope): Promise<SourceBindings> {
+  const { createOrganizationScope } = await import('../adapters/outbound/aws/organization-scope.js');
+  const aws = options.aws ?? {};
+  let regions = scope.regions;
+  if (aws.region !== undefined && !(AWS_REGIONS as readonly string[]).includes(aws.region)) {
+    throw new ValidationError('region', 'an AWS region such as eu-west-1', `region: expected an AWS region such as eu-west-1, got ${JSON.stringify(aws.region)}`);
+  }
+  if (regions.length === 0) {
+    const { loadConfiguredRegion } = await import('../adapters/outbound/aws/aws-clients.js');
+    const region = await loadConfiguredRegion(aws);
+    if (region === null) throw new ValidationError('region', 'an AWS region', 'region: no AWS region configured; pass --region or --regions, or set AWS_REGION (or a region in your profile)');
+    regions = [region];
+  }
+  const org = await createOrganizationScope({
+    regions,
+    accounts: scope.accounts,
+    assumeRole: scope.assumeRole,
+    externalId: scope.externalId,
+    ...(aws.profile !== undefined ? { profile: aws.profile } : {}),
+    ...(aws.endpointUrl !== undefined ? { endpointUrl: aws.endpointUrl } : {}),
+    ...(aws.maxAttempts !== undefined ? { maxAttempts: aws.maxAttempts } : {}),
+  });
+  const kev = await liveKev(options, policy);
+  const accounts = scope.accounts === 'org' ? `org (${org.accounts.length} accounts)` : org.accounts.join(',');
+  const label = `aws:${accounts}:${regions.join(',')}`;
+  return {
+    adapters: { findings: org, assets: org, compliance: org, metrics: org, activity: org, catalog: kev },
+    info: { label, notes: [], warnings: () => org.warnings(), gaps: () => org.gaps() },
+    capturedAt: null,
+    // A capture of a scope (ACCOUNT/REGION folders) and patching through the patch role are not built yet.
+    capture: {
+      capture: () => Promise.reject(new ValidationError('source', 'one account and region', 'snapshot capture: capturing an organization scope (--accounts, --regions) is not supported yet; capture each account and region on its own')),
+    },
+    patch: {
+      runner: null,
+      windows: null,
+      unavailable: `source ${label} reads several accounts and regions: patch runs can be requested and approved here, but executing and scheduling across accounts is not supported yet; run them with --source aws for one account and region`,
+    },
+    close: async () => org.close(),
+  };
+}
+
 async function sourceBindings(spec: SourceSpec, options: AssistantOptions, policy: Policy, store: StateStore): Promise<SourceBindings> {
   switch (spec.kind) {
     case 'demo':
@@ -197,6 +252,8 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   const spec = parseSource(options.source);
   const now = parseNow(options.now);
   const policy = await loadPolicy(options);
+  // A malformed scope option is refused whatever the source (it would otherwise be ignored).
+  resolveAwsScope(options.aws, policy);
   const env = options.env ?? process.env;
   const ownStore = options.patchAdapters?.stateStore === undefined;
   // No state store unless one is passed (the CLI and the services pass theirs explicitly).
