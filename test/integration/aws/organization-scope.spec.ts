@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ListFindingsCommand } from '@aws-sdk/client-inspector2';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createAwsClients, type AwsCredentials } from '../../../adapters/outbound/aws/aws-clients.js';
 import { createOrganizationScope, type OrganizationScope } from '../../../adapters/outbound/aws/organization-scope.js';
@@ -113,6 +114,22 @@ describe('organization scope: accounts x regions on moto', function () {
     expect(table.code, table.stderr).to.equal(0);
     expect(table.stdout).to.match(/ACCOUNT +REGION +INSTANCE/);
     expect(table.stdout).to.contain(`by account: ${A} 4, ${B} 4`);
+  });
+
+  it('--accounts org: every ACTIVE account Organizations lists (moto: the management account and one created account)', async () => {
+    const org = new OrganizationsClient({ endpoint: moto.server.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
+    await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    const created = await org.send(new CreateAccountCommand({ AccountName: 'workload', Email: 'workload@example.com' }));
+    const member = created.CreateAccountStatus!.AccountId!;
+    org.destroy();
+    const seeded = await seed(moto.server, [member]);
+
+    const r = await runCli(['assess', '--json', '--source', 'aws', '--endpoint-url', moto.server.endpoint, '--accounts', 'org', '--regions', REGIONS.join(','), '--kev', join(DEMO_FLEET, 'kev.json'), '--now', NOW], MOTO_AWS);
+
+    expect(r.code, r.stderr).to.equal(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.source).to.equal('aws:org (2 accounts):us-east-1,eu-west-1');
+    expect(report.assets.map((a: { instanceId: string; accountId: string; region: string }) => ({ instanceId: a.instanceId, accountId: a.accountId, region: a.region }))).to.have.deep.members(seeded);
   });
 
   it('a Name shared across accounts is ambiguous, each candidate with its account and region', async () => {
