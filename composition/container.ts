@@ -16,6 +16,7 @@ import { NoExploitedCatalog } from '../adapters/outbound/memory/no-catalog.js';
 import {
   SNAPSHOT_FILES, SnapshotActivityLog, SnapshotAssetInventory, SnapshotDirectory, SnapshotFindingsSource, SnapshotMetricsSource, SnapshotPatchCompliance,
 } from '../adapters/outbound/snapshot/index.js';
+import { PartitionedSnapshot, readScopeSnapshot } from '../adapters/outbound/snapshot/partitioned-snapshot.js';
 import { SourceError, ValidationError } from '../domain/errors.js';
 import type { Policy } from '../domain/policy.js';
 import { DAY_MS } from '../domain/time.js';
@@ -69,8 +70,10 @@ interface SourceBindings {
 async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snapshot' }>, options: AssistantOptions, policy: Policy, store: StateStore): Promise<SourceBindings> {
   const kev = options.kev;
   const dir = new SnapshotDirectory(spec.dir, { strict: options.strict === true });
-  if (spec.kind === 'snapshot') await checkSnapshotFolder(dir);
-  const manifest = await dir.manifest();
+  // The capture of an organization scope: ACCOUNT/REGION/ folders under one manifest.
+  const scoped = spec.kind === 'snapshot' ? await readScopeSnapshot(spec.dir, { strict: options.strict === true }) : null;
+  if (spec.kind === 'snapshot' && scoped === null) await checkSnapshotFolder(dir);
+  const manifest = scoped !== null ? { capturedAt: scoped.capturedAt } : await dir.manifest();
   // The snapshot's own kev.json is part of what was named (--source), so it is read like --kev
   // FILE: required, and refused when it is a link leading out of the folder.
   const kevFile = kev ?? (await dir.optionalFile(SNAPSHOT_FILES.kev)) ?? undefined;
@@ -82,12 +85,23 @@ async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snap
   // As of the capture: snapshot.json's capturedAt, else the newest observation in the findings
   // (read only when no --now overrides it; the read is cached for the report that follows).
   let capturedAt: SourceBindings['capturedAt'] = manifest !== null && manifest.capturedAt !== null ? { at: manifest.capturedAt, basis: 'capturedAt' } : null;
-  if (capturedAt === null && options.now === undefined && options.adapters?.findings === undefined && options.adapters?.clock === undefined) {
+  if (capturedAt === null && scoped === null && options.now === undefined && options.adapters?.findings === undefined && options.adapters?.clock === undefined) {
     let newest = -Infinity;
     for (const f of await dir.findings()) if (f.lastObservedAt > newest) newest = f.lastObservedAt;
     if (Number.isFinite(newest)) capturedAt = { at: newest, basis: 'lastObservedAt' };
   }
   const label = demo ? 'demo' : `snapshot:${dir.dir}`;
+  if (scoped !== null) {
+    const fleet = new PartitionedSnapshot(scoped);
+    return {
+      adapters: { findings: fleet, assets: fleet, compliance: fleet, metrics: fleet, activity: fleet, catalog },
+      info: { label, notes: [], warnings: () => fleet.warnings(), gaps: () => ({ partial: scoped.unreadable.length > 0, unreadable: () => false, managedUnknown: () => false }) },
+      capturedAt,
+      capture: null,
+      patch: snapshotPatchBindings(label),
+      close: async () => {},
+    };
+  }
   return {
     adapters: {
       findings: new SnapshotFindingsSource(dir),
@@ -195,7 +209,7 @@ async function liveKev(options: AssistantOptions, policy: Policy): Promise<FileK
  * read role; a partition that cannot be read is a warning and the rest stands, marked partial.
  */
 async function awsScopeBindings(options: AssistantOptions, policy: Policy, scope: Scope): Promise<SourceBindings> {
-  const { createOrganizationScope } = await import('../adapters/outbound/aws/organization-scope.js');
+  const { captureScope, createOrganizationScope } = await import('../adapters/outbound/aws/organization-scope.js');
   const aws = options.aws ?? {};
   let regions = scope.regions;
   if (aws.region !== undefined && !(AWS_REGIONS as readonly string[]).includes(aws.region)) {
@@ -223,9 +237,9 @@ async function awsScopeBindings(options: AssistantOptions, policy: Policy, scope
     adapters: { findings: org, assets: org, compliance: org, metrics: org, activity: org, catalog: kev },
     info: { label, notes: [], warnings: () => org.warnings(), gaps: () => org.gaps() },
     capturedAt: null,
-    // A capture of a scope (ACCOUNT/REGION folders) and patching through the patch role are not built yet.
+    // One ACCOUNT/REGION/ folder per partition under one manifest, kev.json once at the top.
     capture: {
-      capture: () => Promise.reject(new ValidationError('source', 'one account and region', 'snapshot capture: capturing an organization scope (--accounts, --regions) is not supported yet; capture each account and region on its own')),
+      capture: (request) => captureScope(org, { ...request, kevFeed: () => (kev instanceof HttpKevCatalog ? kev.feedText() : readFile(options.kev as string, 'utf8')) }),
     },
     patch: {
       runner: null,

@@ -5,6 +5,8 @@
  * account and region). A partition that cannot be read is named in the warnings and the rest of
  * the answer stands, marked partial (SourceInfo.gaps).
  */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { Asset, ChangeEvent, Finding, InstanceMetrics, ManagedInstance, PatchState } from '../../../domain/fleet-facts.js';
@@ -20,6 +22,9 @@ import type { ScopeGaps } from '../../../ports/outbound/source-info.port.js';
 import { baseCredentials, createAwsClients, destroyAwsClients, DEFAULT_MAX_ATTEMPTS, type AwsClients, type AwsCredentials } from './aws-clients.js';
 import { callAws, toSourceError } from './aws-errors.js';
 import { createAwsSources, type AwsSources } from './aws-sources.js';
+import { assertUsable, moveInto, writeJson } from './aws-snapshot-capture.js';
+import { SNAPSHOT_FILES } from '../aws-shapes/snapshot-files.js';
+import type { CaptureRequest, CaptureResult } from '../../../ports/outbound/snapshot-capture.port.js';
 import type { RawFinding } from './inspector2-findings-source.js';
 import { createLimiter, type Limiter } from './resilience.js';
 
@@ -431,5 +436,111 @@ export async function* mergeLimited<T>(sources: readonly (() => AsyncIterable<T>
     }
   } finally {
     for (const it of iterators.values()) await it.return?.();
+  }
+}
+
+/** The top snapshot.json of a scope's capture: one ACCOUNT/REGION/ folder per partition, each a snapshot of its own. */
+export interface ScopeSnapshotManifest {
+  readonly capturedAt: string;
+  readonly accounts: readonly string[];
+  readonly regions: readonly string[];
+  readonly partitions: readonly { readonly accountId: string; readonly region: string; readonly path: string }[];
+  /** Partitions that could not be captured, with the AWS error. */
+  readonly unreadable: readonly { readonly accountId: string; readonly region: string; readonly error: string }[];
+}
+
+/**
+ * Captures every partition of a scope into OUT/ACCOUNT/REGION/ (today's snapshot format, its own
+ * snapshot.json each) with one snapshot.json at the top listing them, and kev.json once at the
+ * top. Built under a temporary name and renamed at the end. A partition that cannot be captured
+ * is a warning naming it (listed as unreadable in the manifest); the rest is written.
+ * @throws SourceError when no partition could be captured; ValidationError for a bad out folder.
+ */
+export async function captureScope(scope: OrganizationScope, request: CaptureRequest, now: () => Instant = Date.now): Promise<CaptureResult> {
+  const outDir = resolve(request.outDir);
+  await assertUsable(outDir);
+  const capturedAt = now();
+  const progress = request.onProgress ?? (() => undefined);
+  let wanted: Map<ScopePartition, string[]> | null = null;
+  if (request.instanceIds !== undefined) {
+    const assets = await scope.listAssets();
+    wanted = new Map();
+    for (const id of request.instanceIds) {
+      const a = assets.find((x) => x.instanceId === id);
+      const p = a && scope.partitions.find((x) => x.accountId === a.accountId && x.region === a.region);
+      if (p) wanted.set(p, [...(wanted.get(p) ?? []), id]);
+    }
+  }
+  await mkdir(dirname(outDir), { recursive: true });
+  const tmp = await mkdtemp(join(dirname(outDir), `.${basename(outDir)}.partial-`));
+  try {
+    const warnings: string[] = [];
+    const written: { accountId: string; region: string; path: string; result: CaptureResult }[] = [];
+    const unreadable: { accountId: string; region: string; error: string }[] = [];
+    const targets = wanted === null ? scope.partitions : scope.partitions.filter((p) => wanted.has(p));
+    const limiter = createLimiter(4);
+    await Promise.all(targets.map((p) => limiter(async () => {
+      const path = `${p.accountId}/${p.region}`;
+      try {
+        const ids = wanted?.get(p);
+        const result = await p.sources.capture.capture({
+          outDir: join(tmp, p.accountId, p.region),
+          ...(ids ? { instanceIds: ids } : {}),
+          ...(request.metrics !== undefined ? { metrics: request.metrics } : {}),
+          ...(request.activity !== undefined ? { activity: request.activity } : {}),
+          onProgress: (e) => progress({ step: e.step, message: `account ${p.accountId} ${p.region}: ${e.message}` }),
+        });
+        written.push({ accountId: p.accountId, region: p.region, path, result });
+        for (const w of result.warnings) warnings.push(`account ${p.accountId} ${p.region}: ${w}`);
+      } catch (err) {
+        if (!isSourceError(err)) throw err;
+        unreadable.push({ accountId: p.accountId, region: p.region, error: err.message });
+        warnings.push(`account ${p.accountId} ${p.region}: ${sourceWarning(err, null, 'left out of the snapshot')}`);
+        if (written.length === 0 && unreadable.length === targets.length) throw err;
+      }
+    })));
+    if (request.kevFeed !== undefined) {
+      const feed = request.kevFeed;
+      try {
+        const text = await feed();
+        if (text !== null) await writeFile(join(tmp, SNAPSHOT_FILES.kev), text);
+      } catch (err) {
+        if (!isSourceError(err)) throw err;
+        warnings.push(sourceWarning(err, null, 'left out of the snapshot'));
+      }
+    }
+    const order = (a: { accountId: string; region: string }, b: { accountId: string; region: string }): number => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region);
+    written.sort(order);
+    unreadable.sort(order);
+    const manifest: ScopeSnapshotManifest = {
+      capturedAt: new Date(capturedAt).toISOString(),
+      accounts: scope.accounts,
+      regions: [...new Set(scope.partitions.map((p) => p.region))],
+      partitions: written.map(({ accountId, region, path }) => ({ accountId, region, path })),
+      unreadable,
+    };
+    await writeJson(join(tmp, SNAPSHOT_FILES.manifest), manifest);
+    await moveInto(tmp, outDir);
+    progress({ step: 'done', message: `snapshot of ${written.length} accounts and regions written to ${outDir}` });
+    const sum = (pick: (c: CaptureResult['counts']) => number | null): number | null => {
+      const values = written.map((w) => pick(w.result.counts));
+      return values.some((v) => v === null) ? null : values.reduce<number>((t, v) => t + (v ?? 0), 0);
+    };
+    return {
+      outDir,
+      manifest: { capturedAt: manifest.capturedAt, accountId: manifest.accounts.join(','), region: manifest.regions.join(',') },
+      warnings,
+      counts: {
+        instances: sum((c) => c.instances) ?? 0,
+        findings: sum((c) => c.findings) ?? 0,
+        managedInstances: sum((c) => c.managedInstances),
+        patchStates: sum((c) => c.patchStates),
+        metricFiles: sum((c) => c.metricFiles),
+        activityFiles: sum((c) => c.activityFiles),
+      },
+    };
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
   }
 }

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ListFindingsCommand } from '@aws-sdk/client-inspector2';
@@ -70,6 +72,9 @@ async function seed(moto: MotoServer, accounts: readonly string[]): Promise<Seed
 describe('organization scope: accounts x regions on moto', function () {
   this.timeout(180_000);
   const moto = useMoto();
+  let tmp: string;
+  beforeEach(() => (tmp = mkdtempSync(join(tmpdir(), 'sre-ops-org-'))));
+  afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('moto: credentials from AssumeRole into another account act in that account', async () => {
     const credentials = await actAs(moto.server.endpoint, B);
@@ -130,6 +135,34 @@ describe('organization scope: accounts x regions on moto', function () {
     const report = JSON.parse(r.stdout);
     expect(report.source).to.equal('aws:org (2 accounts):us-east-1,eu-west-1');
     expect(report.assets.map((a: { instanceId: string; accountId: string; region: string }) => ({ instanceId: a.instanceId, accountId: a.accountId, region: a.region }))).to.have.deep.members(seeded);
+  });
+
+  it('snapshot capture of the scope: ACCOUNT/REGION folders under one manifest; its assessment equals the live one; one folder alone is a snapshot', async () => {
+    const seeded = await seed(moto.server, [A, B]);
+    const out = join(tmp, 'org-capture');
+    const args = ['--source', 'aws', '--endpoint-url', moto.server.endpoint, '--accounts', `${A},${B}`, '--regions', REGIONS.join(','), '--kev', join(DEMO_FLEET, 'kev.json'), '--now', NOW];
+
+    const live = await runCli(['assess', '--json', ...args], MOTO_AWS);
+    const capture = await runCli(['snapshot', 'capture', '--out', out, '--json', ...args], MOTO_AWS);
+    const offline = await runCli(['assess', '--json', '--source', `snapshot:${out}`, '--now', NOW], MOTO_AWS);
+    const one = await runCli(['assess', '--json', '--source', `snapshot:${join(out, B, 'eu-west-1')}`, '--kev', join(DEMO_FLEET, 'kev.json'), '--now', NOW], MOTO_AWS);
+
+    expect(capture.code, capture.stderr).to.equal(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'snapshot.json'), 'utf8'));
+    expect(manifest.partitions).to.deep.equal([A, B].flatMap((acct) => ['eu-west-1', 'us-east-1'].map((region) => ({ accountId: acct, region, path: `${acct}/${region}` }))));
+    for (const acct of [A, B]) for (const region of REGIONS) expect(existsSync(join(out, acct, region, 'ec2-describe-instances.json')), `${acct}/${region}`).to.equal(true);
+    expect(existsSync(join(out, 'kev.json'))).to.equal(true);
+    expect(JSON.parse(capture.stdout).counts).to.include({ instances: 8, findings: 4 });
+
+    expect(live.code, live.stderr).to.equal(0);
+    expect(offline.code, offline.stderr).to.equal(0);
+    const a = JSON.parse(live.stdout);
+    const b = JSON.parse(offline.stdout);
+    expect(b.assets).to.deep.equal(a.assets);
+    expect(b.summary).to.deep.equal(a.summary);
+
+    expect(one.code, one.stderr).to.equal(0);
+    expect(JSON.parse(one.stdout).assets.map((x: { instanceId: string }) => x.instanceId)).to.have.members(seeded.filter((s) => s.accountId === B && s.region === 'eu-west-1').map((s) => s.instanceId));
   });
 
   it('a Name shared across accounts is ambiguous, each candidate with its account and region', async () => {

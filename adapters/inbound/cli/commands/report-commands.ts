@@ -35,8 +35,9 @@ export const reportCommands: CommandModule = (y, { run }) =>
         if (decisions !== undefined && decisions.length === 0) throw new UsageError(`--decision: expected one or more of ${DECISION_KINDS.join(', ')}, got nothing`);
         const accounts = (args.account as (string | number)[] | undefined)?.flatMap((v) => splitList(String(v)));
         if (accounts !== undefined && accounts.length === 0) throw new UsageError('--account: expected one or more 12-digit AWS account ids, got nothing');
-        // --region filters too where the assets carry their region (--regions/--accounts, a snapshot of a scope).
-        const regions = o.region !== undefined && (o.regions !== undefined || o.accounts !== undefined) ? [o.region] : undefined;
+        // --region filters too where the assets carry their region: an organization read (--regions,
+        // --accounts) or a snapshot (a capture of a scope carries it; a plain one does not).
+        const regions = o.region !== undefined && (o.regions !== undefined || o.accounts !== undefined || o.source?.startsWith('snapshot:') === true) ? [o.region] : undefined;
         const r = await a.assessFleet({ ...(decisions ? { decisions } : {}), ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) });
         return { json: r, human: (s) => renderFleet(r, s), warnings: r.warnings };
       }),
