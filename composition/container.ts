@@ -229,6 +229,7 @@ async function awsScopeBindings(options: AssistantOptions, policy: Policy, scope
     ...(aws.profile !== undefined ? { profile: aws.profile } : {}),
     ...(aws.endpointUrl !== undefined ? { endpointUrl: aws.endpointUrl } : {}),
     ...(aws.maxAttempts !== undefined ? { maxAttempts: aws.maxAttempts } : {}),
+    patchRole: scope.patchRole,
   });
   const kev = await liveKev(options, policy);
   const accounts = scope.accounts === 'org' ? `org (${org.accounts.length} accounts)` : org.accounts.join(',');
@@ -241,10 +242,12 @@ async function awsScopeBindings(options: AssistantOptions, policy: Policy, scope
     capture: {
       capture: (request) => captureScope(org, { ...request, kevFeed: () => (kev instanceof HttpKevCatalog ? kev.feedText() : readFile(options.kev as string, 'utf8')) }),
     },
+    // Runs act in each instance's own account and region through the patch role; schedules
+    // (maintenance windows) across accounts are not built yet.
     patch: {
-      runner: null,
+      runner: org.patchRunner(),
       windows: null,
-      unavailable: `source ${label} reads several accounts and regions: patch runs can be requested and approved here, but executing and scheduling across accounts is not supported yet; run them with --source aws for one account and region`,
+      unavailable: `source ${label} reads several accounts and regions: patch runs execute across them, but schedules (SSM maintenance windows) across accounts are not supported yet; schedule with --source aws for one account and region`,
     },
     close: async () => org.close(),
   };

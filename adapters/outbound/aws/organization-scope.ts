@@ -25,6 +25,10 @@ import { createAwsSources, type AwsSources } from './aws-sources.js';
 import { assertUsable, moveInto, writeJson } from './aws-snapshot-capture.js';
 import { SNAPSHOT_FILES } from '../aws-shapes/snapshot-files.js';
 import type { CaptureRequest, CaptureResult } from '../../../ports/outbound/snapshot-capture.port.js';
+import type { PatchRunner, SentCommand, WaveCommand } from '../../../ports/outbound/patch-runner.port.js';
+import type { InvocationState } from '../../../domain/patch/run.js';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { MAX_INSTANCES_PER_COMMAND, SsmPatchRunner, type SsmPatchRunnerOptions } from './ssm-patch-runner.js';
 import type { RawFinding } from './inspector2-findings-source.js';
 import { createLimiter, type Limiter } from './resilience.js';
 
@@ -150,6 +154,8 @@ export interface OrganizationScopeOptions {
   readonly sts?: STSClient;
   /** Builds a partition's clients (default createAwsClients over the account's credentials). */
   readonly clientsFor?: (accountId: string, region: string, credentials: AwsCredentials) => AwsClients;
+  /** The role NAME assumed in an instance's account to patch it (default SreOpsPatchRole). */
+  readonly patchRole?: string;
   readonly now?: () => Instant;
 }
 
@@ -199,7 +205,15 @@ export async function createOrganizationScope(options: OrganizationScopeOptions)
         partitions.push({ accountId, region, clients, sources: createAwsSources(clients, { limiter, ...(options.now ? { now: options.now } : {}) }) });
       }
     }
-    return new OrganizationScope(partitions, limiters, { width: options.concurrency ?? DEFAULT_SCOPE_CONCURRENCY, sts: ownSts ? sts : null });
+    const patchCreds = new AccountCredentials(sts, { roleName: options.patchRole ?? 'SreOpsPatchRole', externalId: options.externalId, partition: partitionOf(home) });
+    const patchSsm = (accountId: string, region: string): SSMClient => new SSMClient({
+      region,
+      credentials: own ? base : patchCreds.provider(accountId),
+      maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      retryMode: 'adaptive',
+      ...(options.endpointUrl !== undefined ? { endpoint: options.endpointUrl } : {}),
+    });
+    return new OrganizationScope(partitions, limiters, { width: options.concurrency ?? DEFAULT_SCOPE_CONCURRENCY, sts: ownSts ? sts : null, patchSsm });
   } catch (e) {
     if (ownSts) sts.destroy();
     throw e;
@@ -224,8 +238,23 @@ export class OrganizationScope implements AssetInventory, FindingsSource, PatchC
   constructor(
     readonly partitions: readonly ScopePartition[],
     private readonly limiters: ReadonlyMap<string, Limiter>,
-    private readonly options: { readonly width: number; readonly sts: STSClient | null },
+    private readonly options: { readonly width: number; readonly sts: STSClient | null; readonly patchSsm?: (accountId: string, region: string) => SSMClient },
   ) {}
+
+  /** SSM clients with the patch role of each account, built on first use and closed with the scope. */
+  private readonly patchClients = new Map<string, SSMClient>();
+
+  /** Patch runs across the scope's accounts through the patch role (see CrossAccountPatchRunner). */
+  patchRunner(options: SsmPatchRunnerOptions = {}): CrossAccountPatchRunner {
+    const make = this.options.patchSsm;
+    if (make === undefined) throw new Error('invariant: this scope was built without patch clients');
+    return new CrossAccountPatchRunner(this, (accountId, region) => {
+      const key = keyOf(accountId, region);
+      let c = this.patchClients.get(key);
+      if (c === undefined) this.patchClients.set(key, (c = make(accountId, region)));
+      return c;
+    }, options);
+  }
 
   /** The accounts read, in order. */
   get accounts(): string[] {
@@ -248,6 +277,7 @@ export class OrganizationScope implements AssetInventory, FindingsSource, PatchC
 
   close(): void {
     for (const p of this.partitions) destroyAwsClients(p.clients);
+    for (const c of this.patchClients.values()) c.destroy();
     this.options.sts?.destroy();
   }
 
@@ -543,4 +573,99 @@ export async function captureScope(scope: OrganizationScope, request: CaptureReq
     await rm(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/**
+ * Patch runs across accounts: each wave's instances are sent, per (account, region), through SSM
+ * clients holding the patch role's credentials in that account. A command that spans partitions
+ * has a composite id, "ACCOUNT/REGION/COMMAND;ACCOUNT/REGION/COMMAND", which the run records as
+ * any command id. Maintenance windows (schedules) across accounts are not covered.
+ */
+export class CrossAccountPatchRunner implements PatchRunner {
+  readonly simulated = false;
+  readonly maxInstancesPerCommand = MAX_INSTANCES_PER_COMMAND;
+  private readonly runners = new Map<string, SsmPatchRunner>();
+
+  constructor(
+    private readonly scope: OrganizationScope,
+    private readonly ssmFor: (accountId: string, region: string) => SSMClient,
+    private readonly options: SsmPatchRunnerOptions = {},
+  ) {}
+
+  private runner(accountId: string, region: string): SsmPatchRunner {
+    const key = keyOf(accountId, region);
+    let r = this.runners.get(key);
+    if (r === undefined) this.runners.set(key, (r = new SsmPatchRunner(this.ssmFor(accountId, region), this.options)));
+    return r;
+  }
+
+  /** The instances grouped by their partition. @throws SourceError when an instance is in no partition of the scope. */
+  private async groups(instanceIds: readonly string[]): Promise<Map<string, { accountId: string; region: string; ids: string[] }>> {
+    const assets = await this.scope.listAssets();
+    const out = new Map<string, { accountId: string; region: string; ids: string[] }>();
+    for (const id of instanceIds) {
+      const a = assets.find((x) => x.instanceId === id);
+      if (a?.accountId === undefined || a.region === undefined) throw new SourceError('ssm', 'SendCommand', `instance ${id} is in no account and region of the scope`, { code: 'NotInScope' });
+      const key = keyOf(a.accountId, a.region);
+      const g = out.get(key) ?? { accountId: a.accountId, region: a.region, ids: [] };
+      g.ids.push(id);
+      out.set(key, g);
+    }
+    return out;
+  }
+
+  async send(command: WaveCommand): Promise<SentCommand> {
+    const parts: string[] = [];
+    let requestedAt = Number.POSITIVE_INFINITY;
+    for (const g of (await this.groups(command.instanceIds)).values()) {
+      const sent = await this.runner(g.accountId, g.region).send({ ...command, instanceIds: g.ids });
+      parts.push(`${g.accountId}/${g.region}/${sent.commandId}`);
+      requestedAt = Math.min(requestedAt, sent.requestedAt);
+    }
+    return { commandId: parts.join(';'), requestedAt };
+  }
+
+  /**
+   * The command sent with `token` in every partition of the scope. Found in some partitions and
+   * not others (a crash between the sends of one wave), it is refused rather than sent twice or
+   * half: the error names where it was found.
+   */
+  async findSent(token: string, since: Instant): Promise<SentCommand | null> {
+    const found: string[] = [];
+    let requestedAt = Number.POSITIVE_INFINITY;
+    for (const p of this.scope.partitions) {
+      const hit = await this.runner(p.accountId, p.region).findSent(token, since);
+      if (hit) {
+        found.push(`${p.accountId}/${p.region}/${hit.commandId}`);
+        requestedAt = Math.min(requestedAt, hit.requestedAt);
+      }
+    }
+    return found.length === 0 ? null : { commandId: found.join(';'), requestedAt };
+  }
+
+  async invocations(commandId: string, instanceIds: readonly string[]): Promise<readonly InvocationState[]> {
+    const groups = await this.groups(instanceIds);
+    const out: InvocationState[] = [];
+    for (const part of splitCommandId(commandId)) {
+      const g = groups.get(keyOf(part.accountId, part.region));
+      if (g) out.push(...(await this.runner(part.accountId, part.region).invocations(part.commandId, g.ids)));
+    }
+    // An instance whose partition has no part of the command was never sent: pending, as SSM says of one not reached.
+    const seen = new Set(out.map((s) => s.instanceId));
+    for (const id of instanceIds) if (!seen.has(id)) out.push({ instanceId: id, status: 'pending', detail: null });
+    return out;
+  }
+
+  async cancel(commandId: string): Promise<void> {
+    for (const part of splitCommandId(commandId)) await this.runner(part.accountId, part.region).cancel(part.commandId);
+  }
+}
+
+/** "ACCOUNT/REGION/ID;..." into its parts. */
+export function splitCommandId(commandId: string): { accountId: string; region: string; commandId: string }[] {
+  return commandId.split(';').map((part) => {
+    const [accountId, region, ...rest] = part.split('/');
+    if (!accountId || !region || rest.length === 0) throw new SourceError('ssm', null, `command id ${JSON.stringify(commandId)} is not one of an organization scope (ACCOUNT/REGION/ID)`, { code: 'BadCommandId' });
+    return { accountId, region, commandId: rest.join('/') };
+  });
 }

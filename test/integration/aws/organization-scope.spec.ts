@@ -6,6 +6,7 @@ import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ListFindingsCommand } from '@aws-sdk/client-inspector2';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { ListCommandsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createAwsClients, type AwsCredentials } from '../../../adapters/outbound/aws/aws-clients.js';
 import { createOrganizationScope, type OrganizationScope } from '../../../adapters/outbound/aws/organization-scope.js';
@@ -72,6 +73,11 @@ async function seed(moto: MotoServer, accounts: readonly string[]): Promise<Seed
 describe('organization scope: accounts x regions on moto', function () {
   this.timeout(180_000);
   const moto = useMoto();
+  let scope: OrganizationScope | null = null;
+  afterEach(() => {
+    scope?.close();
+    scope = null;
+  });
   let tmp: string;
   beforeEach(() => (tmp = mkdtempSync(join(tmpdir(), 'sre-ops-org-'))));
   afterEach(() => rmSync(tmp, { recursive: true, force: true }));
@@ -187,6 +193,42 @@ describe('organization scope: accounts x regions on moto', function () {
       expect(lines, r.stderr).to.have.length(1);
       expect(lines[0]).to.match(message);
     }
+  });
+
+  it('patching across accounts: one wave over two accounts sends in each through the patch role, and reads back as one command', async () => {
+    const seeded = await seed(moto.server, [A, B]);
+    const targets = [seeded.find((s) => s.accountId === A && s.region === 'us-east-1')!, seeded.find((s) => s.accountId === B && s.region === 'eu-west-1')!];
+    const sts = new STSClient({ endpoint: moto.server.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
+    const assumed = mockClient(sts);
+    const real = new STSClient({ endpoint: moto.server.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
+    // Passes every call to moto; only there to see which roles were assumed.
+    assumed.on(AssumeRoleCommand).callsFake((input) => real.send(new AssumeRoleCommand(input)));
+    const org = await createOrganizationScope({ regions: [...REGIONS], accounts: [A, B], assumeRole: 'SreOpsReadRole', patchRole: 'OpsPatch', externalId: null, endpointUrl: moto.server.endpoint, credentials: MOTO_CREDENTIALS, maxAttempts: 1, sts });
+    scope = org;
+    // moto implements GetCommandInvocation, not ListCommandInvocations.
+    const runner = org.patchRunner({ invocationReads: 'get' });
+    const since = Date.now() - 60_000;
+
+    const sent = await runner.send({ token: 'tok-1', instanceIds: targets.map((t) => t.instanceId), operation: 'Install', rebootOption: 'RebootIfNeeded', snapshotId: 'snap-1', maxConcurrency: '1', maxErrors: '0', alarmName: null });
+
+    const parts = sent.commandId.split(';');
+    expect(parts.map((p) => p.split('/').slice(0, 2).join('/'))).to.deep.equal([`${A}/us-east-1`, `${B}/eu-west-1`]);
+    for (const [i, t] of targets.entries()) {
+      const ssm = new SSMClient({ endpoint: moto.server.endpoint, region: t.region, credentials: await actAs(moto.server.endpoint, t.accountId) });
+      const commands = (await ssm.send(new ListCommandsCommand({}))).Commands ?? [];
+      ssm.destroy();
+      expect(commands.map((c) => ({ id: c.CommandId, comment: c.Comment }))).to.deep.equal([{ id: parts[i]!.split('/')[2], comment: 'tok-1' }]);
+      // moto lists a command with every instance of the reservation it names (its quirk); never one of another account or region.
+      const listed = commands[0]!.InstanceIds ?? [];
+      expect(listed).to.include(t.instanceId);
+      for (const id of listed) expect(seeded.find((s) => s.instanceId === id)).to.deep.include({ accountId: t.accountId, region: t.region });
+    }
+    expect((await runner.findSent('tok-1', since))?.commandId).to.equal(sent.commandId);
+    const states = await runner.invocations(sent.commandId, targets.map((t) => t.instanceId));
+    expect(states.map((s) => s.instanceId)).to.have.members(targets.map((t) => t.instanceId));
+    const roles = assumed.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn);
+    expect(roles).to.include(`arn:aws:iam::${A}:role/OpsPatch`).and.to.include(`arn:aws:iam::${B}:role/OpsPatch`);
+    real.destroy();
   });
 
   describe('an account or region that cannot be read (simulated with aws-sdk-client-mock: moto grants AssumeRole into any role)', () => {
