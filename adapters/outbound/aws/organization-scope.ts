@@ -626,9 +626,10 @@ export class CrossAccountPatchRunner implements PatchRunner {
   }
 
   /**
-   * The command sent with `token` in every partition of the scope. Found in some partitions and
-   * not others (a crash between the sends of one wave), it is refused rather than sent twice or
-   * half: the error names where it was found.
+   * The parts of the command sent with `token`, from every partition of the scope. After a crash
+   * between the sends of one wave, the parts found are returned and nothing is sent again: the
+   * instances of a partition never sent stay pending (see invocations) until the wave times out
+   * and the run halts, naming them. Never a second send.
    */
   async findSent(token: string, since: Instant): Promise<SentCommand | null> {
     const found: string[] = [];
