@@ -37,6 +37,7 @@ const SLOW = [
   'integration/patch/execute-on-moto.spec.js',
   'integration/patch/ssm-patching.spec.js',
   'integration/aws/cli-aws-source.spec.js',
+  'integration/aws/organization-scope.spec.js',
   'integration/patch/dynamodb-state-store.spec.js',
   'integration/slack/slack-bundle.spec.js',
   'integration/teams/teams-bundle.spec.js',

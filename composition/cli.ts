@@ -51,6 +51,11 @@ async function assistantFor(o: GlobalOptions, notice: (line: string) => void): P
       ...(o.profile !== undefined ? { profile: o.profile } : {}),
       ...(o.endpointUrl !== undefined ? { endpointUrl: o.endpointUrl } : {}),
       ...(o.roleArn !== undefined ? { roleArn: o.roleArn } : {}),
+      ...(o.regions !== undefined ? { regions: o.regions } : {}),
+      ...(o.accounts !== undefined ? { accounts: o.accounts } : {}),
+      ...(o.assumeRole !== undefined ? { assumeRole: o.assumeRole } : {}),
+      ...(o.externalId !== undefined ? { externalId: o.externalId } : {}),
+      ...(o.patchRole !== undefined ? { patchRole: o.patchRole } : {}),
     },
   });
 }

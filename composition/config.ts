@@ -12,7 +12,8 @@ import { isValidationError, ValidationError } from '../domain/errors.js';
 import { lineColumn, locateJsonError } from '../adapters/outbound/aws-shapes/json-text.js';
 import type { RiskAcceptance } from '../domain/fleet-facts.js';
 import { editDistance } from '../domain/instance-lookup.js';
-import { DEFAULT_POLICY, resolvePolicy, type Policy } from '../domain/policy.js';
+import { DEFAULT_POLICY, resolvePolicy, scopeOfPolicy, type Policy } from '../domain/policy.js';
+import { resolveScope, type Scope } from '../domain/scope.js';
 import { INSTANT_EXPECTED, parseInstant, type Instant } from '../domain/time.js';
 import type { CoreDependencies } from '../ports/use-cases/shared/core-dependencies.js';
 import type { MaintenanceWindows } from '../ports/outbound/maintenance-window.port.js';
@@ -29,6 +30,16 @@ export interface AwsOptions {
   readonly roleArn?: string;
   /** Attempts per call, adaptive retry (default 5). */
   readonly maxAttempts?: number;
+  /** Organization scope (docs/organizations.md): regions to read; default the configured region alone. */
+  readonly regions?: readonly string[];
+  /** Account ids, or "org" (Organizations ListAccounts, ACTIVE only); default the caller's own account. */
+  readonly accounts?: readonly string[] | 'org';
+  /** Role NAME assumed in each account of `accounts`; default SreOpsReadRole. */
+  readonly assumeRole?: string;
+  /** External id for those roles' trust policies. */
+  readonly externalId?: string;
+  /** Role NAME assumed in an instance's account to patch it; default SreOpsPatchRole. */
+  readonly patchRole?: string;
 }
 
 /** Outbound adapters a caller may replace (typed against the ports). */
@@ -192,7 +203,28 @@ const OPTION_KEYS = Object.keys({
   source: true, policy: true, policyFile: true, kev: true, now: true, strict: true, aws: true, findings: true, adapters: true, cacheDir: true, acceptances: true,
   stateStore: true, patchAdapters: true, actor: true, identity: true, localUser: true, via: true, env: true,
 } satisfies Record<keyof AssistantOptions, true>);
-const AWS_KEYS = Object.keys({ region: true, profile: true, endpointUrl: true, roleArn: true, maxAttempts: true } satisfies Record<keyof AwsOptions, true>);
+const AWS_KEYS = Object.keys({
+  region: true, profile: true, endpointUrl: true, roleArn: true, maxAttempts: true, regions: true, accounts: true, assumeRole: true, externalId: true, patchRole: true,
+} satisfies Record<keyof AwsOptions, true>);
+
+/**
+ * The organization scope: the policy's scope section, then the options key by key.
+ * @throws ValidationError naming aws.KEY (the CLI shows the flag: --regions, --accounts, ...).
+ */
+export function resolveAwsScope(aws: AwsOptions | undefined, policy: Policy): Scope {
+  const o = aws ?? {};
+  return resolveScope(
+    {
+      ...scopeOfPolicy(policy),
+      ...(o.regions !== undefined ? { regions: o.regions } : {}),
+      ...(o.accounts !== undefined ? { accounts: o.accounts } : {}),
+      ...(o.assumeRole !== undefined ? { assumeRole: o.assumeRole } : {}),
+      ...(o.externalId !== undefined ? { externalId: o.externalId } : {}),
+      ...(o.patchRole !== undefined ? { patchRole: o.patchRole } : {}),
+    },
+    { regions: 'aws.regions', accounts: 'aws.accounts', assumeRole: 'aws.assumeRole', externalId: 'aws.externalId', patchRole: 'aws.patchRole' },
+  );
+}
 const STATE_KEYS: Readonly<Record<string, readonly string[]>> = { sqlite: ['kind', 'path'], dynamodb: ['kind', 'table', 'region', 'endpointUrl'] };
 
 function refuseUnknown(given: object, known: readonly string[], prefix: string): void {

@@ -16,6 +16,7 @@ import { NoExploitedCatalog } from '../adapters/outbound/memory/no-catalog.js';
 import {
   SNAPSHOT_FILES, SnapshotActivityLog, SnapshotAssetInventory, SnapshotDirectory, SnapshotFindingsSource, SnapshotMetricsSource, SnapshotPatchCompliance,
 } from '../adapters/outbound/snapshot/index.js';
+import { PartitionedSnapshot, readScopeSnapshot } from '../adapters/outbound/snapshot/partitioned-snapshot.js';
 import { SourceError, ValidationError } from '../domain/errors.js';
 import type { Policy } from '../domain/policy.js';
 import { DAY_MS } from '../domain/time.js';
@@ -47,7 +48,8 @@ import type { ExploitedCatalogSource } from '../ports/outbound/exploited-catalog
 import type { StateStore } from '../ports/outbound/state-store.port.js';
 import type { SnapshotCapture } from '../ports/outbound/snapshot-capture.port.js';
 import type { InstantBasis, SourceInfo } from '../ports/outbound/source-info.port.js';
-import { checkOptions, loadPolicy, parseNow, parseSource, resolveStateStore, type AssistantOptions, type OutboundAdapters, type SourceSpec } from './config.js';
+import { AWS_REGIONS, isScoped, type Scope } from '../domain/scope.js';
+import { checkOptions, loadPolicy, parseNow, parseSource, resolveAwsScope, resolveStateStore, type AssistantOptions, type OutboundAdapters, type SourceSpec } from './config.js';
 import {
   actorResolver, awsPatchBindings, awsPrincipal, identityKind, demoPatchBindings, LazyStateStore, newUuid, NoStateStore, snapshotPatchBindings, timerSleep, type PatchSourceBindings,
 } from './patching.js';
@@ -69,8 +71,10 @@ interface SourceBindings {
 async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snapshot' }>, options: AssistantOptions, policy: Policy, store: StateStore): Promise<SourceBindings> {
   const kev = options.kev;
   const dir = new SnapshotDirectory(spec.dir, { strict: options.strict === true });
-  if (spec.kind === 'snapshot') await checkSnapshotFolder(dir, options.findings === undefined);
-  const manifest = await dir.manifest();
+  // The capture of an organization scope: ACCOUNT/REGION/ folders under one manifest.
+  const scoped = spec.kind === 'snapshot' ? await readScopeSnapshot(spec.dir, { strict: options.strict === true }) : null;
+  if (spec.kind === 'snapshot' && scoped === null) await checkSnapshotFolder(dir, options.findings === undefined);
+  const manifest = scoped !== null ? { capturedAt: scoped.capturedAt } : await dir.manifest();
   // The snapshot's own kev.json is part of what was named (--source), so it is read like --kev
   // FILE: required, and refused when it is a link leading out of the folder.
   const kevFile = kev ?? (await dir.optionalFile(SNAPSHOT_FILES.kev)) ?? undefined;
@@ -82,12 +86,23 @@ async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snap
   // As of the capture: snapshot.json's capturedAt, else the newest observation in the findings
   // (read only when no --now overrides it; the read is cached for the report that follows).
   let capturedAt: SourceBindings['capturedAt'] = manifest !== null && manifest.capturedAt !== null ? { at: manifest.capturedAt, basis: 'capturedAt' } : null;
-  if (capturedAt === null && options.now === undefined && options.adapters?.findings === undefined && options.findings === undefined && options.adapters?.clock === undefined) {
+  if (capturedAt === null && scoped === null && options.now === undefined && options.adapters?.findings === undefined && options.findings === undefined && options.adapters?.clock === undefined) {
     let newest = -Infinity;
     for (const f of await dir.findings()) if (f.lastObservedAt > newest) newest = f.lastObservedAt;
     if (Number.isFinite(newest)) capturedAt = { at: newest, basis: 'lastObservedAt' };
   }
   const label = demo ? 'demo' : `snapshot:${dir.dir}`;
+  if (scoped !== null) {
+    const fleet = new PartitionedSnapshot(scoped);
+    return {
+      adapters: { findings: fleet, assets: fleet, compliance: fleet, metrics: fleet, activity: fleet, catalog },
+      info: { label, notes: [], warnings: () => fleet.warnings(), gaps: () => ({ partial: scoped.unreadable.length > 0, unreadable: () => false, managedUnknown: () => false }) },
+      capturedAt,
+      capture: null,
+      patch: snapshotPatchBindings(label),
+      close: async () => {},
+    };
+  }
   return {
     adapters: {
       findings: new SnapshotFindingsSource(dir),
@@ -156,6 +171,8 @@ function clockGiven(options: AssistantOptions): boolean {
 }
 
 async function awsBindings(options: AssistantOptions, policy: Policy): Promise<SourceBindings> {
+  const scope = resolveAwsScope(options.aws, policy);
+  if (isScoped(scope)) return awsScopeBindings(options, policy, scope);
   // Loaded on demand: the AWS SDK is a large graph that the demo and snapshot sources never need.
   const { createAwsClients, createAwsSources, createS3Client, destroyAwsClients } = await import('../adapters/outbound/aws/index.js');
   const clients = createAwsClients({ ...options.aws });
@@ -184,6 +201,61 @@ async function awsBindings(options: AssistantOptions, policy: Policy): Promise<S
   };
 }
 
+/** The KEV catalog of a live read: --kev FILE (read now), else the CISA feed (or --kev URL), cached. */
+async function liveKev(options: AssistantOptions, policy: Policy): Promise<FileKevCatalog | HttpKevCatalog> {
+  const maxAgeMs = policy.kev.maxAgeDays * DAY_MS;
+  return options.kev && !isUrl(options.kev) ? preloaded(new FileKevCatalog(options.kev)) : new HttpKevCatalog({ cachePath: kevCachePath(options), maxAgeMs, ...(options.kev ? { url: options.kev } : {}) });
+}
+
+/**
+ * An organization scope (docs/organizations.md): every account and region through the assumed
+ * read role; a partition that cannot be read is a warning and the rest stands, marked partial.
+ */
+async function awsScopeBindings(options: AssistantOptions, policy: Policy, scope: Scope): Promise<SourceBindings> {
+  const { captureScope, createOrganizationScope } = await import('../adapters/outbound/aws/organization-scope.js');
+  const aws = options.aws ?? {};
+  let regions = scope.regions;
+  if (aws.region !== undefined && !(AWS_REGIONS as readonly string[]).includes(aws.region)) {
+    throw new ValidationError('region', 'an AWS region such as eu-west-1', `region: expected an AWS region such as eu-west-1, got ${JSON.stringify(aws.region)}`);
+  }
+  if (regions.length === 0) {
+    const { loadConfiguredRegion } = await import('../adapters/outbound/aws/aws-clients.js');
+    const region = await loadConfiguredRegion(aws);
+    if (region === null) throw new ValidationError('region', 'an AWS region', 'region: no AWS region configured; pass --region or --regions, or set AWS_REGION (or a region in your profile)');
+    regions = [region];
+  }
+  const org = await createOrganizationScope({
+    regions,
+    accounts: scope.accounts,
+    assumeRole: scope.assumeRole,
+    externalId: scope.externalId,
+    ...(aws.profile !== undefined ? { profile: aws.profile } : {}),
+    ...(aws.endpointUrl !== undefined ? { endpointUrl: aws.endpointUrl } : {}),
+    ...(aws.maxAttempts !== undefined ? { maxAttempts: aws.maxAttempts } : {}),
+    patchRole: scope.patchRole,
+  });
+  const kev = await liveKev(options, policy);
+  const accounts = scope.accounts === 'org' ? `org (${org.accounts.length} accounts)` : org.accounts.join(',');
+  const label = `aws:${accounts}:${regions.join(',')}`;
+  return {
+    adapters: { findings: org, assets: org, compliance: org, metrics: org, activity: org, catalog: kev },
+    info: { label, notes: [], warnings: () => org.warnings(), gaps: () => org.gaps() },
+    capturedAt: null,
+    // One ACCOUNT/REGION/ folder per partition under one manifest, kev.json once at the top.
+    capture: {
+      capture: (request) => captureScope(org, { ...request, kevFeed: () => (kev instanceof HttpKevCatalog ? kev.feedText() : readFile(options.kev as string, 'utf8')) }),
+    },
+    // Runs act in each instance's own account and region through the patch role; schedules
+    // (maintenance windows) across accounts are not built yet.
+    patch: {
+      runner: org.patchRunner(),
+      windows: null,
+      unavailable: `source ${label} reads several accounts and regions: patch runs execute across them, but schedules (SSM maintenance windows) across accounts are not supported yet; schedule with --source aws for one account and region`,
+    },
+    close: async () => org.close(),
+  };
+}
+
 async function sourceBindings(spec: SourceSpec, options: AssistantOptions, policy: Policy, store: StateStore): Promise<SourceBindings> {
   switch (spec.kind) {
     case 'demo':
@@ -200,6 +272,8 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   const spec = parseSource(options.source);
   const now = parseNow(options.now);
   const policy = await loadPolicy(options);
+  // A malformed scope option is refused whatever the source (it would otherwise be ignored).
+  resolveAwsScope(options.aws, policy);
   const env = options.env ?? process.env;
   const ownStore = options.patchAdapters?.stateStore === undefined;
   // No state store unless one is passed (the CLI and the services pass theirs explicitly).

@@ -323,7 +323,10 @@ export async function startHttpServer(
 }
 
 /** The Assistant options of a server process (the same names as the CLI's global options). */
-export function assistantOptionsFrom(o: Partial<Pick<GlobalOptions, 'source' | 'policy' | 'kev' | 'now' | 'region' | 'profile' | 'endpointUrl' | 'roleArn' | 'state'>>, env: Env = process.env): AssistantOptions {
+export function assistantOptionsFrom(
+  o: Partial<Pick<GlobalOptions, 'source' | 'policy' | 'kev' | 'now' | 'region' | 'profile' | 'endpointUrl' | 'roleArn' | 'state' | 'regions' | 'accounts' | 'assumeRole' | 'externalId' | 'patchRole'>>,
+  env: Env = process.env,
+): AssistantOptions {
   return {
     ...(o.source !== undefined ? { source: o.source } : {}),
     ...(o.policy !== undefined ? { policyFile: o.policy } : {}),
@@ -336,6 +339,12 @@ export function assistantOptionsFrom(o: Partial<Pick<GlobalOptions, 'source' | '
       ...(o.profile !== undefined ? { profile: o.profile } : {}),
       ...(o.endpointUrl !== undefined ? { endpointUrl: o.endpointUrl } : {}),
       ...(o.roleArn !== undefined ? { roleArn: o.roleArn } : {}),
+      // The organization scope (docs/organizations.md); a policy's scope section serves as well.
+      ...(o.regions !== undefined ? { regions: o.regions } : {}),
+      ...(o.accounts !== undefined ? { accounts: o.accounts } : {}),
+      ...(o.assumeRole !== undefined ? { assumeRole: o.assumeRole } : {}),
+      ...(o.externalId !== undefined ? { externalId: o.externalId } : {}),
+      ...(o.patchRole !== undefined ? { patchRole: o.patchRole } : {}),
     },
   };
 }

@@ -80,6 +80,13 @@ export interface Asset {
   /** aws:autoscaling:groupName tag. */
   readonly autoScalingGroup: string | null;
   readonly launchTime: Instant | null;
+  /**
+   * The AWS account and region the instance lives in, set by an organization-scope read (and a
+   * snapshot of one): the asset's identity is then (accountId, region, instanceId). Absent on a
+   * read of one account and region.
+   */
+  readonly accountId?: string;
+  readonly region?: string;
 }
 
 /** SSM DescribeInstanceInformation, one instance. */

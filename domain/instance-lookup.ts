@@ -18,6 +18,12 @@ export function editDistance(a: string, b: string): number {
   return prev[n] ?? 0;
 }
 
+/** ", account 111122223333 eu-west-1" when the asset carries its account and region. */
+function where(a: Asset): string {
+  const parts = [...(a.accountId ? [`account ${a.accountId}`] : []), ...(a.region ? [a.region] : [])];
+  return parts.length === 0 ? '' : `, ${parts.join(' ')}`;
+}
+
 /**
  * Finds one instance by id (exact) or by Name tag (exact, then case-insensitive).
  * @throws NotFoundError with up to five near matches (by edit distance or prefix).
@@ -31,7 +37,8 @@ export function findInstance(assets: readonly Asset[], query: string): Asset {
   if (byName.length === 0) byName = assets.filter((a) => a.name !== null && a.name.toLowerCase() === q.toLowerCase());
   if (byName.length === 1) return byName[0] as Asset;
   if (byName.length > 1) {
-    throw new AmbiguousError('instance', q, byName.map((a) => `${a.instanceId} (${a.name})`).sort());
+    // Across accounts the same name is common (web-1 in prod and in staging): each candidate says where it lives.
+    throw new AmbiguousError('instance', q, byName.map((a) => `${a.instanceId} (${a.name}${where(a)})`).sort());
   }
   const lower = q.toLowerCase();
   const scored = assets

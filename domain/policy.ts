@@ -6,6 +6,7 @@ import { MISSIONS } from './vocabulary.js';
 import { ROLES, type Role } from './access/actor.js';
 import { ValidationError } from './errors.js';
 import { INSTANT_EXPECTED, parseInstant } from './time.js';
+import { DEFAULT_PATCH_ROLE, DEFAULT_READ_ROLE, ORG_ACCOUNTS, resolveScope, type ScopeRequest } from './scope.js';
 
 export type Mission = (typeof MISSIONS)[number];
 
@@ -115,6 +116,19 @@ export interface Policy {
     /** Robust z-score (median / MAD) above which a point is an anomaly. */
     readonly anomalyThreshold: number;
   };
+  /**
+   * The organization scope of a live read (domain/scope.ts): command-line and library options
+   * override it key by key. Empty lists: the configured region, the caller's own account.
+   */
+  readonly scope: {
+    readonly regions: readonly string[];
+    /** Account ids, or ["org"] (also written "org"): every ACTIVE account of the organization. */
+    readonly accounts: readonly string[];
+    readonly assumeRole: string;
+    /** Empty: none. */
+    readonly externalId: string;
+    readonly patchRole: string;
+  };
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -191,6 +205,7 @@ export const DEFAULT_POLICY: Policy = {
   },
   kev: { maxAgeDays: 7 },
   metrics: { anomalyThreshold: 3.5 },
+  scope: { regions: [], accounts: [], assumeRole: DEFAULT_READ_ROLE, externalId: '', patchRole: DEFAULT_PATCH_ROLE },
 };
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -214,7 +229,10 @@ function isPlainObject(v: unknown): v is Record<string, Json> {
 export function resolvePolicy(override: unknown, base: Policy = DEFAULT_POLICY): Policy {
   if (override === undefined || override === null) return base;
   if (!isPlainObject(override)) throw new ValidationError('(policy)', 'a JSON object', `policy: expected a JSON object, got ${kind(override)}`);
-  const merged = mergeInto(base as unknown as Json, override, '') as unknown as Policy;
+  // `"accounts": "org"` reads better than ["org"]; both are taken.
+  const scope = override.scope;
+  if (isPlainObject(scope) && scope.accounts === ORG_ACCOUNTS) override = { ...override, scope: { ...scope, accounts: [ORG_ACCOUNTS] } };
+  const merged = mergeInto(base as unknown as Json, override as Json, '') as unknown as Policy;
   checkInvariants(merged);
   return merged;
 }
@@ -328,6 +346,7 @@ function checkInvariants(p: Policy): void {
   if (!(p.kev.maxAgeDays > 0)) fail('kev.maxAgeDays', 'a number of days above 0', p.kev.maxAgeDays);
   if (!(p.metrics.anomalyThreshold > 0)) fail('metrics.anomalyThreshold', 'a number above 0', p.metrics.anomalyThreshold);
   checkPatchOperations(p);
+  scopeOfPolicy(p);
 }
 
 function checkRoles(roles: readonly Role[], path: string): void {
@@ -353,4 +372,27 @@ function checkPatchOperations(p: Policy): void {
   if (!Number.isInteger(v.minPoints) || v.minPoints < 1) fail('verification.minPoints', 'a whole number of points, 1 or more', v.minPoints);
   if (!(v.waveTimeoutMinutes > 0)) fail('verification.waveTimeoutMinutes', 'a number of minutes above 0', v.waveTimeoutMinutes);
   if (!(v.pollSeconds > 0 && v.pollSeconds <= 3600)) fail('verification.pollSeconds', 'a number of seconds above 0, at most 3600', v.pollSeconds);
+}
+
+/**
+ * The policy's scope section as a scope request: empty lists and an empty external id are "not
+ * set", so options given on the command line or to the library decide.
+ * @throws ValidationError naming scope.KEY.
+ */
+export function scopeOfPolicy(p: Policy): ScopeRequest {
+  const s = p.scope;
+  const request: ScopeRequest = {
+    ...(s.regions.length > 0 ? { regions: s.regions } : {}),
+    ...(s.accounts.length > 0 ? { accounts: s.accounts } : {}),
+    ...(s.assumeRole !== DEFAULT_READ_ROLE ? { assumeRole: s.assumeRole } : {}),
+    ...(s.externalId !== '' ? { externalId: s.externalId } : {}),
+    ...(s.patchRole !== DEFAULT_PATCH_ROLE ? { patchRole: s.patchRole } : {}),
+  };
+  try {
+    resolveScope(request, { regions: 'scope.regions', accounts: 'scope.accounts', assumeRole: 'scope.assumeRole', externalId: 'scope.externalId', patchRole: 'scope.patchRole' });
+  } catch (e) {
+    if (e instanceof ValidationError) throw new ValidationError(e.field, e.expected, `policy ${e.message}`);
+    throw e;
+  }
+  return request;
 }

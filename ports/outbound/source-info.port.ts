@@ -1,3 +1,18 @@
+import type { Asset } from '../../domain/fleet-facts.js';
+
+/**
+ * What an organization-scope read could not read (an account that denied the role, a disabled
+ * region): asked after the reads. The rest of the answer stands, marked partial.
+ */
+export interface ScopeGaps {
+  /** Some account or region could not be read: the report is partial (the warnings name them). */
+  readonly partial: boolean;
+  /** The asset's findings could not be read in full: it is left out, not shown as clean. */
+  readonly unreadable: (asset: Asset) => boolean;
+  /** The asset's SSM state could not be read: its managed state is unknown, not "unmanaged". */
+  readonly managedUnknown: (asset: Asset) => boolean;
+}
+
 /**
  * Which instant the reports are assessed as of: `option` (--now, or `now` in the library options),
  * `capturedAt` (the snapshot's snapshot.json), `lastObservedAt` (a snapshot without a capture
@@ -17,6 +32,8 @@ export interface SourceInfo {
    * adds them after its reads, so it carries those of the files it used.
    */
   readonly warnings?: () => readonly string[];
+  /** What a read of several accounts and regions could not read; absent for one account and region. */
+  readonly gaps?: () => ScopeGaps;
   /** Where the reports' instant comes from; absent means the clock. */
   readonly asOf?: InstantBasis;
 }

@@ -15,6 +15,7 @@ import { EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor, messageFor } from './erro
 import { writeJson } from './json-output.js';
 import { Style } from './terminal.js';
 import { CLAIM_NAME, CLAIM_NAME_RULE } from '../../../domain/access/actor.js';
+import { ORG_ACCOUNTS, splitList } from '../../../domain/scope.js';
 
 export type { CliEnvironment, GlobalOptions } from './command-context.js';
 
@@ -32,6 +33,29 @@ function checkedActor(argv: Record<string, unknown>): string | undefined {
   return v;
 }
 
+/** --regions and --accounts as lists ("org" alone for the organization); the roles as typed. The core validates them. */
+function scopeOptions(str: (k: string) => string | undefined): Pick<GlobalOptions, 'regions' | 'accounts' | 'assumeRole' | 'externalId' | 'patchRole'> {
+  const list = (flag: string): string[] | undefined => {
+    const v = str(flag);
+    if (v === undefined) return undefined;
+    const items = splitList(v);
+    if (items.length === 0) throw new UsageError(`--${flag}: expected a comma-separated list, got ${JSON.stringify(v)}`);
+    return items;
+  };
+  const regions = list('regions');
+  const accounts = list('accounts');
+  const assumeRole = str('assume-role');
+  const externalId = str('external-id');
+  const patchRole = str('patch-role');
+  return {
+    ...(regions !== undefined ? { regions } : {}),
+    ...(accounts !== undefined ? { accounts: accounts.length === 1 && accounts[0] === ORG_ACCOUNTS ? ORG_ACCOUNTS : accounts } : {}),
+    ...(assumeRole !== undefined ? { assumeRole } : {}),
+    ...(externalId !== undefined ? { externalId } : {}),
+    ...(patchRole !== undefined ? { patchRole } : {}),
+  };
+}
+
 function globalOptions(argv: Record<string, unknown>): GlobalOptions {
   const str = (k: string): string | undefined => (typeof argv[k] === 'string' ? (argv[k] as string) : undefined);
   return {
@@ -45,6 +69,7 @@ function globalOptions(argv: Record<string, unknown>): GlobalOptions {
     profile: str('profile'),
     endpointUrl: str('endpoint-url'),
     roleArn: str('role-arn'),
+    ...scopeOptions(str),
     actor: checkedActor(argv),
     state: str('state'),
     yes: argv.yes === true,
@@ -120,6 +145,11 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     .option('profile', { type: 'string', describe: 'AWS profile (with --source aws)', global: true })
     .option('endpoint-url', { type: 'string', describe: 'AWS endpoint override, e.g. LocalStack or moto (with --source aws)', global: true })
     .option('role-arn', { type: 'string', describe: 'role to assume (with --source aws)', global: true })
+    .option('regions', { type: 'string', describe: 'read these regions, e.g. eu-west-1,us-east-1 (with --source aws; --region then filters the reports)', global: true })
+    .option('accounts', { type: 'string', describe: 'read these AWS accounts (12-digit ids, comma-separated) or org (every ACTIVE account of the organization), through --assume-role', global: true })
+    .option('assume-role', { type: 'string', describe: 'role NAME assumed in each account of --accounts (default SreOpsReadRole)', global: true })
+    .option('external-id', { type: 'string', describe: 'external id the member accounts\' roles require', global: true })
+    .option('patch-role', { type: 'string', describe: 'role NAME assumed in an instance\'s account to patch it (default SreOpsPatchRole)', global: true })
     .option('actor', { type: 'string', describe: 'claim to be this name (roles from the policy): recorded as "NAME, claimed by YOU"; counts as a second approver on the demo source only', global: true })
     .option('state', { type: 'string', describe: 'state file for patch runs, acceptances and audit (default ~/.config/sre-ops-assistant/state.db)', global: true })
     .option('strict', { type: 'boolean', default: false, describe: 'exit 1 instead of warning when a snapshot file was cut short (it still has a next token)', global: true })

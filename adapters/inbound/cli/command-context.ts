@@ -16,6 +16,12 @@ export interface GlobalOptions {
   readonly profile?: string;
   readonly endpointUrl?: string;
   readonly roleArn?: string;
+  /** Organization scope: --regions r1,r2, --accounts ID,ID|org, --assume-role, --external-id, --patch-role. */
+  readonly regions?: readonly string[];
+  readonly accounts?: readonly string[] | 'org';
+  readonly assumeRole?: string;
+  readonly externalId?: string;
+  readonly patchRole?: string;
   /** Act as this named actor (roles from the policy file) instead of the OS user. */
   readonly actor?: string;
   /** The state file (SQLite) for patch runs, acceptances and the audit log. */

@@ -45,9 +45,17 @@ export function renderFleet(r: FleetReport, s: Style): string {
   const counts = DECISION_KINDS.filter((d) => sum.byDecision[d] > 0).map((d) => `${sum.byDecision[d]} ${decision(s, d)}`).join(', ');
   let out = header(s, 'Fleet risk', r);
   out += `${count(sum.assets, 'instance')}, ${count(sum.findings, 'active finding')} (${sum.bySsvc.act} act, ${sum.bySsvc.attend} attend), ${sum.overdue} overdue${sum.accepted ? `, ${sum.accepted} risk-accepted` : ''}\n`;
-  out += `${counts || 'no instances'}\n\n`;
+  out += `${counts || 'no instances'}\n`;
+  const byAccount = Object.entries(sum.byAccount ?? {});
+  if (byAccount.length > 1) out += `by account: ${byAccount.sort(([a], [b]) => a.localeCompare(b)).map(([id, n]) => `${id} ${n}`).join(', ')}\n`;
+  if (r.partial) out += `${s.paint('yellow', 'partial')}: an account or region could not be read (see the warnings)\n`;
+  out += '\n';
+  // Where an instance lives is shown once the report spans more than one account or region.
+  const several = (key: 'accountId' | 'region'): boolean => new Set(r.assets.map((a) => a[key]).filter((v) => v !== undefined)).size > 1;
   out += table(r.assets, [
     { header: 'RISK', cell: (a) => score(a.riskScore), align: 'right' },
+    ...(several('accountId') ? [{ header: 'ACCOUNT', cell: (a: AssetReport) => a.accountId ?? '-' }] : []),
+    ...(several('region') ? [{ header: 'REGION', cell: (a: AssetReport) => a.region ?? '-' }] : []),
     { header: 'INSTANCE', cell: (a) => a.instanceId },
     { header: 'NAME', cell: (a) => a.name ?? '-', max: 24 },
     { header: 'ENV', cell: (a) => a.environment ?? '-', max: 12 },

@@ -54,6 +54,8 @@ export function registerReadTools(server: McpServer, assistant: Assistant, log: 
         ...(decisions.length ? { decisions } : {}),
         ...(missions.length ? { missions } : {}),
         ...(args.exposed !== undefined ? { exposed: args.exposed } : {}),
+        ...(args.account !== undefined ? { accounts: list<string>(args.account) } : {}),
+        ...(args.region !== undefined ? { regions: list<string>(args.region) } : {}),
       });
       const value = fleetOut(r, args);
       const top = value.assets.slice(0, 3).map((a) => `${label(a)} ${a.decision} ${a.riskScore}`);
@@ -62,6 +64,8 @@ export function registerReadTools(server: McpServer, assistant: Assistant, log: 
         value,
         summary:
           `${s.assets} assets match (${counts(s.byDecision)}), ${s.findings} findings (${s.overdue} overdue).` +
+          (s.byAccount ? ` By account: ${counts(s.byAccount)}.` : '') +
+          (r.partial ? ' PARTIAL: an account or region could not be read.' : '') +
           (top.length ? ` Riskiest: ${top.join('; ')}.` : '') +
           tail(value.page, value.warnings),
       };

@@ -11,6 +11,7 @@ import {
   TIMELINES, WAVE_STAGES,
 } from '../../../domain/vocabulary.js';
 import { PATCHED_DECISIONS } from '../../../domain/patch/waves.js';
+import { AWS_REGIONS } from '../../../domain/scope.js';
 import type { InstantBasis } from '../../../ports/outbound/source-info.port.js';
 
 /** Defaults and ceilings of every list a tool returns. */
@@ -56,6 +57,8 @@ export const AssessFleetInput = z.strictObject({
   decision: oneOrMany(Decision).optional().describe('only assets with this patch decision (or any of these)'),
   mission: oneOrMany(MissionEnum).optional().describe('only assets with this SSVC mission (or any of these)'),
   exposed: z.boolean().optional().describe('only exposed (true) or only unexposed (false) assets'),
+  account: oneOrMany(z.string().regex(/^\d{12}$/, 'account: a 12-digit AWS account id')).optional().describe('only assets in this AWS account (or any of these); an organization read'),
+  region: oneOrMany(z.enum(AWS_REGIONS)).optional().describe('only assets in this region (or any of these); an organization read'),
   limit: limit(LIMITS.assets, 'assets', 'highest risk first'),
   offset,
   findingsPerAsset: z.number().int().min(0).max(LIMITS.topFindings.max).default(LIMITS.topFindings.default)
@@ -162,6 +165,8 @@ export type FindingDetailOut = z.infer<typeof FindingDetail>;
 
 const AssetCore = z.object({
   instanceId: z.string(),
+  accountId: z.string().optional().describe('the AWS account the instance lives in (an organization read)'),
+  region: z.string().optional().describe('its region (an organization read)'),
   name: z.string().nullable(),
   environment: z.string().nullable(),
   mission: MissionEnum,
@@ -182,6 +187,7 @@ const Summary = z.object({
   bySsvc: z.record(Ssvc, Count),
   overdue: Count,
   accepted: Count,
+  byAccount: z.record(z.string(), Count).optional().describe('assets per AWS account (an organization read)'),
 });
 
 export const AssessFleetOutput = z.object({
@@ -192,6 +198,7 @@ export const AssessFleetOutput = z.object({
   assets: z.array(AssetCore.extend({ findingCount: Count, acceptedCount: Count, topFindings: z.array(FindingBrief) })),
   page: Page,
   warnings: z.array(z.string()),
+  partial: z.literal(true).optional().describe('an account or region could not be read: the warnings name it, the rest stands'),
 });
 export type AssessFleetOut = z.infer<typeof AssessFleetOutput>;
 

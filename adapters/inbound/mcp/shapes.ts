@@ -77,6 +77,8 @@ export function findingDetail(f: FindingReport): FindingDetailOut {
 function assetCore(a: AssetReport) {
   return {
     instanceId: a.instanceId,
+    ...(a.accountId !== undefined ? { accountId: a.accountId } : {}),
+    ...(a.region !== undefined ? { region: a.region } : {}),
     name: a.name,
     environment: a.environment,
     mission: a.mission,
@@ -97,7 +99,7 @@ export function fleetOut(r: FleetReport, req: PageRequest & { findingsPerAsset: 
     generatedAt: r.generatedAt,
     asOf: r.asOf,
     source: r.source,
-    summary: { ...r.summary, byDecision: { ...r.summary.byDecision }, bySsvc: { ...r.summary.bySsvc } },
+    summary: { ...r.summary, byDecision: { ...r.summary.byDecision }, bySsvc: { ...r.summary.bySsvc }, ...(r.summary.byAccount ? { byAccount: { ...r.summary.byAccount } } : {}) },
     assets: items.map((a) => ({
       ...assetCore(a),
       findingCount: a.findings.length,
@@ -106,6 +108,7 @@ export function fleetOut(r: FleetReport, req: PageRequest & { findingsPerAsset: 
     })),
     page: p,
     warnings: [...r.warnings],
+    ...(r.partial ? { partial: true as const } : {}),
   };
 }
 

@@ -148,3 +148,18 @@ function shareOne(provider: CredentialProvider): CredentialProvider {
     return pending;
   };
 }
+
+/**
+ * The region the SDK would use without --region: AWS_REGION, then the profile's; null when none.
+ */
+export async function loadConfiguredRegion(options: Pick<AwsClientOptions, 'region' | 'profile'>): Promise<string | null> {
+  if (options.region !== undefined) return options.region;
+  const probe = new STSClient({ ...(options.profile !== undefined ? { profile: options.profile } : {}), credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } });
+  try {
+    return await probe.config.region();
+  } catch {
+    return null;
+  } finally {
+    probe.destroy();
+  }
+}

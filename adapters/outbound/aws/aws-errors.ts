@@ -6,7 +6,7 @@
 import { isSourceError, SourceError } from '../../../domain/errors.js';
 
 /** The AWS services this tool reads, named as their IAM action prefix. */
-export type AwsService = 'inspector2' | 'ec2' | 'ssm' | 'cloudwatch' | 'cloudtrail' | 'sts' | 's3';
+export type AwsService = 'inspector2' | 'ec2' | 'ssm' | 'cloudwatch' | 'cloudtrail' | 'sts' | 's3' | 'organizations';
 
 // Error codes meaning "the caller may not do this", across the JSON and query protocols.
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess', 'AuthorizationError']);

@@ -259,11 +259,12 @@ function keepInstances(reservations: Reservation[], wanted: ReadonlySet<string> 
 }
 
 // Date values serialize through Date.prototype.toJSON: ISO 8601 in UTC.
-async function writeJson(path: string, value: unknown): Promise<void> {
+export async function writeJson(path: string, value: unknown): Promise<void> {
   await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-async function assertUsable(outDir: string): Promise<void> {
+/** Refuses an out folder that is a file or not empty. @throws ValidationError naming out. */
+export async function assertUsable(outDir: string): Promise<void> {
   let entries: string[];
   try {
     entries = await readdir(outDir);
@@ -275,7 +276,8 @@ async function assertUsable(outDir: string): Promise<void> {
   if (entries.length > 0) throw new ValidationError('out', 'a new or empty folder', `${outDir} is not empty; choose a new folder for the snapshot`);
 }
 
-async function moveInto(tmp: string, outDir: string): Promise<void> {
+/** Renames the finished temporary folder onto the (absent or empty) out folder. */
+export async function moveInto(tmp: string, outDir: string): Promise<void> {
   // rename() cannot replace a directory; an empty one (checked before the capture) goes first.
   await rmdir(outDir).catch((e: NodeJS.ErrnoException) => {
     if (e.code !== 'ENOENT') throw e;

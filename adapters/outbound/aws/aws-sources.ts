@@ -6,12 +6,14 @@ import { CloudTrailActivityLog, LOOKUP_EVENTS_PER_SECOND } from './cloudtrail-ac
 import { CloudWatchMetricsSource } from './cloudwatch-metrics-source.js';
 import { Ec2AssetInventory } from './ec2-asset-inventory.js';
 import { Inspector2FindingsSource } from './inspector2-findings-source.js';
-import { createLimiter, RequestPacer } from './resilience.js';
+import { createLimiter, RequestPacer, type Limiter } from './resilience.js';
 import { SsmPatchCompliance } from './ssm-patch-compliance.js';
 
 export interface AwsSourcesOptions {
   /** Calls in flight at once across SSM and CloudWatch batches and CloudTrail lookups; default 8. */
   readonly concurrency?: number;
+  /** A limiter to use instead of one of `concurrency` (an organization read shares one per account). */
+  readonly limiter?: Limiter;
   readonly now?: () => Instant;
   /** Builds an S3 client, for a capture that reads a findings report. */
   readonly s3?: () => Promise<S3Client>;
@@ -32,7 +34,7 @@ export interface AwsSources {
  * pacer, so the limits hold for the process as a whole (the assessment and a capture alike).
  */
 export function createAwsSources(clients: AwsClients, options: AwsSourcesOptions = {}): AwsSources {
-  const limiter = createLimiter(options.concurrency ?? 8);
+  const limiter = options.limiter ?? createLimiter(options.concurrency ?? 8);
   const pacer = new RequestPacer({ perSecond: LOOKUP_EVENTS_PER_SECOND });
   const now = options.now ?? Date.now;
   return {

@@ -9,4 +9,8 @@ export interface AssessFleetRequest {
   readonly decisions?: readonly DecisionKind[];
   readonly missions?: readonly Mission[];
   readonly exposed?: boolean;
+  /** Keep only assets in these AWS accounts (12-digit ids; assets that carry no account are left out). */
+  readonly accounts?: readonly string[];
+  /** Keep only assets in these regions (assets that carry no region are left out). */
+  readonly regions?: readonly string[];
 }

@@ -38,6 +38,10 @@ export interface FindingReport {
 
 export interface AssetReport {
   readonly instanceId: string;
+  /** The AWS account the instance lives in: present on an organization read (--accounts, --regions) and its capture. */
+  readonly accountId?: string;
+  /** The instance's region, present with accountId. */
+  readonly region?: string;
   readonly name: string | null;
   readonly state: string;
   readonly environment: string | null;
@@ -64,6 +68,8 @@ export interface FleetSummary {
   readonly bySsvc: Readonly<Record<SsvcOutcome, number>>;
   readonly overdue: number;
   readonly accepted: number;
+  /** Assets per AWS account, when the assets carry their account (an organization read). */
+  readonly byAccount?: Readonly<Record<string, number>>;
 }
 
 export interface FleetReport {
@@ -75,4 +81,6 @@ export interface FleetReport {
   readonly assets: readonly AssetReport[];
   readonly summary: FleetSummary;
   readonly warnings: readonly string[];
+  /** true when an account or region of the scope could not be read: the warnings name it, the rest stands. */
+  readonly partial?: true;
 }

@@ -1,6 +1,7 @@
 import { DECISION_KINDS } from '../../../domain/vocabulary.js';
 import { ValidationError } from '../../../domain/errors.js';
 import { toIso } from '../../../domain/time.js';
+import { AWS_REGIONS } from '../../../domain/scope.js';
 import type { CoreDependencies } from '../shared/core-dependencies.js';
 import { assessFleet, resolveInstance } from './fleet-reader.js';
 import { asOfOf, summarize, toAssetReport } from './fleet-report.mapper.js';
@@ -18,12 +19,13 @@ export class AssessFleet {
     for (const d of request.decisions ?? []) {
       if (!DECISION_KINDS.includes(d)) throw new ValidationError('decision', `one of ${DECISION_KINDS.join(', ')}`, `decision: expected one of ${DECISION_KINDS.join(', ')}, got "${d}"`);
     }
+    checkPlaceFilters(request);
     const only = request.instance ? [(await resolveInstance(this.deps, request.instance)).asset] : undefined;
     const fleet = await assessFleet(this.deps, only);
     const envTags = this.deps.policy.tags.environment;
     const assets = fleet.assets.map((a) => toAssetReport(a, fleet.now, envTags));
     return filterFleet(
-      { generatedAt: toIso(fleet.now) as string, asOf: asOfOf(this.deps.source), source: this.deps.source.label, assets, summary: summarize(assets), warnings: fleet.warnings },
+      { generatedAt: toIso(fleet.now) as string, asOf: asOfOf(this.deps.source), source: this.deps.source.label, assets, summary: summarize(assets), warnings: fleet.warnings, ...(fleet.partial ? { partial: true } : {}) },
       request,
     );
   }
@@ -37,6 +39,21 @@ export function filterFleet(report: FleetReport, request: Omit<AssessFleetReques
   const assets = report.assets
     .filter((a) => !request.decisions?.length || request.decisions.includes(a.decision))
     .filter((a) => !request.missions?.length || request.missions.includes(a.mission))
-    .filter((a) => request.exposed === undefined || a.exposed === request.exposed);
+    .filter((a) => request.exposed === undefined || a.exposed === request.exposed)
+    .filter((a) => !request.accounts?.length || (a.accountId !== undefined && request.accounts.includes(a.accountId)))
+    .filter((a) => !request.regions?.length || (a.region !== undefined && request.regions.includes(a.region)));
   return assets.length === report.assets.length ? report : { ...report, assets, summary: summarize(assets) };
+}
+
+/**
+ * The account and region filters: 12-digit account ids, known regions.
+ * @throws ValidationError naming account or region.
+ */
+export function checkPlaceFilters(request: Pick<AssessFleetRequest, 'accounts' | 'regions'>): void {
+  for (const a of request.accounts ?? []) {
+    if (!/^\d{12}$/.test(a)) throw new ValidationError('account', 'a 12-digit AWS account id', `account: expected a 12-digit AWS account id, got ${JSON.stringify(a)}`);
+  }
+  for (const r of request.regions ?? []) {
+    if (!(AWS_REGIONS as readonly string[]).includes(r)) throw new ValidationError('region', 'an AWS region such as eu-west-1', `region: expected an AWS region such as eu-west-1, got ${JSON.stringify(r)}`);
+  }
 }

@@ -18,6 +18,8 @@ export interface FleetAssessment {
   readonly managed: ReadonlyMap<string, ManagedInstance> | null;
   readonly patchStates: ReadonlyMap<string, PatchState>;
   readonly warnings: readonly string[];
+  /** Some account or region of an organization scope could not be read (the warnings name it). */
+  readonly partial: boolean;
 }
 
 /** Loads the inventory and resolves what a person typed to one instance. */
@@ -59,19 +61,23 @@ export async function assessFleet(deps: CoreDependencies, only?: readonly Asset[
   for (const [id, list] of grouped) if (!known.has(id)) orphanFindings += list.length;
   if (orphanFindings > 0) warnings.push(`${orphanFindings} findings are on instances not in the inventory (terminated?) and were left out`);
 
-  const assessed = assets.map((asset) =>
+  // An organization read that could not read a whole account or region: its assets are left out
+  // (no findings read is not the same as no findings), its SSM state stays unknown.
+  const gaps = deps.source.gaps?.() ?? null;
+  const readable = gaps === null ? assets : assets.filter((a) => !gaps.unreadable(a));
+  const assessed = readable.map((asset) =>
     assessAsset(
       {
         asset,
         findings: grouped.get(asset.instanceId) ?? [],
-        managedInstance: managed === null ? undefined : (managed.get(asset.instanceId) ?? null),
+        managedInstance: managed === null || gaps?.managedUnknown(asset) === true ? undefined : (managed.get(asset.instanceId) ?? null),
         patchState: patchStates.get(asset.instanceId) ?? null,
       },
       ctx,
     ),
   );
   assessed.sort(compareAssessments);
-  return { now, assets: assessed, managed, patchStates, warnings };
+  return { now, assets: assessed, managed, patchStates, warnings, partial: gaps?.partial === true };
 }
 
 async function groupFindings(deps: CoreDependencies, instanceIds?: readonly string[]): Promise<Map<string, Finding[]>> {

@@ -62,6 +62,9 @@ function environmentOf(tags: Readonly<Record<string, string>>, keys: readonly st
 export function toAssetReport(a: AssetAssessment, now: Instant, environmentTags: readonly string[]): AssetReport {
   return {
     instanceId: a.asset.instanceId,
+    // Where the instance lives, when the source knows (an organization read, a capture of one).
+    ...(a.asset.accountId !== undefined ? { accountId: a.asset.accountId } : {}),
+    ...(a.asset.region !== undefined ? { region: a.asset.region } : {}),
     name: a.asset.name,
     state: a.asset.state,
     environment: environmentOf(a.asset.tags, environmentTags),
@@ -87,7 +90,9 @@ export function summarize(assets: readonly AssetReport[]): FleetSummary {
   let findings = 0;
   let overdue = 0;
   let accepted = 0;
+  const byAccount: Record<string, number> = {};
   for (const a of assets) {
+    if (a.accountId !== undefined) byAccount[a.accountId] = (byAccount[a.accountId] ?? 0) + 1;
     byDecision[a.decision]++;
     findings += a.findings.length;
     accepted += a.accepted.length;
@@ -96,5 +101,5 @@ export function summarize(assets: readonly AssetReport[]): FleetSummary {
       if (f.overdue) overdue++;
     }
   }
-  return { assets: assets.length, findings, byDecision, bySsvc, overdue, accepted };
+  return { assets: assets.length, findings, byDecision, bySsvc, overdue, accepted, ...(Object.keys(byAccount).length > 0 ? { byAccount } : {}) };
 }

@@ -4,6 +4,7 @@ import type { DecisionKind } from '../../../../domain/patch/decision.js';
 import { instancePositional, type CommandModule } from '../command-context.js';
 import { UsageError } from '../errors.js';
 import { nonEmpty, wholeNumberOption } from '../options.js';
+import { splitList } from '../../../../domain/scope.js';
 import { renderActivity, renderCompliance, renderFindings, renderFleet, renderInstance, renderMetrics, renderPlan } from '../render.js';
 
 /** --hours as typed (see options.ts); the use cases check the range again for every other caller. */
@@ -17,7 +18,8 @@ export const reportCommands: CommandModule = (y, { run }) =>
       (c) =>
         c
           .option('instance', { type: 'string', describe: 'only this instance (id or Name tag), in detail', coerce: nonEmpty('instance', 'an instance id or Name tag') })
-          .option('decision', { type: 'string', array: true, choices: DECISION_KINDS, describe: 'only instances with this decision' }),
+          .option('decision', { type: 'string', array: true, choices: DECISION_KINDS, describe: 'only instances with this decision' })
+          .option('account', { type: 'string', array: true, describe: 'only instances in this AWS account (12 digits; an organization read or its capture)' }),
       run(async (a, args, o) => {
         if (typeof args.instance === 'string') {
           if (o.json) {
@@ -31,7 +33,12 @@ export const reportCommands: CommandModule = (y, { run }) =>
         const decisions = args.decision as DecisionKind[] | undefined;
         // "--decision" with nothing after it would filter nothing, silently.
         if (decisions !== undefined && decisions.length === 0) throw new UsageError(`--decision: expected one or more of ${DECISION_KINDS.join(', ')}, got nothing`);
-        const r = await a.assessFleet(decisions ? { decisions } : {});
+        const accounts = (args.account as (string | number)[] | undefined)?.flatMap((v) => splitList(String(v)));
+        if (accounts !== undefined && accounts.length === 0) throw new UsageError('--account: expected one or more 12-digit AWS account ids, got nothing');
+        // --region filters too where the assets carry their region: an organization read (--regions,
+        // --accounts) or a snapshot (a capture of a scope carries it; a plain one does not).
+        const regions = o.region !== undefined && (o.regions !== undefined || o.accounts !== undefined || o.source?.startsWith('snapshot:') === true) ? [o.region] : undefined;
+        const r = await a.assessFleet({ ...(decisions ? { decisions } : {}), ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) });
         return { json: r, human: (s) => renderFleet(r, s), warnings: r.warnings };
       }),
     )

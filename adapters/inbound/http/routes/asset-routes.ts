@@ -1,6 +1,7 @@
 /** The fleet and one instance: assessment, findings, metrics, activity. */
 import { DECISION_KINDS, DEFAULT_LOOKBACK_HOURS, MAX_LOOKBACK_HOURS, MIN_SEVERITY_NAMES } from '../../../../domain/vocabulary.js';
 import { z } from 'zod';
+import { AWS_REGIONS } from '../../../../domain/scope.js';
 import type { FleetReport } from '../../../../ports/inbound/assessment/fleet-report.port.js';
 import { booleanParam, wholeNumber } from '../query-params.js';
 import { route, type Route } from '../route.js';
@@ -22,6 +23,8 @@ const fleetQuery = z.strictObject({
   decision: z.array(oneOf(DECISION_KINDS)).optional().describe('only these decisions (repeat the parameter or separate with commas)'),
   mission: z.array(missionSchema).optional().describe('only these missions: low, medium, high'),
   exposed: booleanParam().optional().describe('only exposed (true) or unexposed (false) instances'),
+  account: z.array(z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id')).optional().describe('only instances in these AWS accounts (an organization read; repeat or separate with commas)'),
+  region: z.array(oneOf(AWS_REGIONS)).optional().describe('only instances in these regions (an organization read; repeat or separate with commas)'),
   limit: wholeNumber(1, 1000).default(100).describe('assets per page'),
   offset: wholeNumber(0).default(0).describe('assets to skip'),
 });
@@ -68,6 +71,8 @@ export function assetRoutes({ assistant }: RouteDeps): Route[] {
           ...(query.decision ? { decisions: query.decision } : {}),
           ...(query.mission ? { missions: query.mission } : {}),
           ...(query.exposed !== undefined ? { exposed: query.exposed } : {}),
+          ...(query.account ? { accounts: query.account } : {}),
+          ...(query.region ? { regions: query.region } : {}),
         });
         return { body: pageOf(report, query.offset, query.limit) };
       },

@@ -62,6 +62,8 @@ const _finding: SameShape<typeof findingReportSchema, FindingReport> = true;
 export const assetReportSchema = z
   .strictObject({
     instanceId: z.string(),
+    accountId: z.string().regex(/^\d{12}$/).optional().describe('the AWS account the instance lives in (an organization read: accounts or regions in scope)'),
+    region: z.string().optional().describe('the region the instance lives in, present with accountId'),
     name: nullableString,
     state: z.string().describe('pending, running, shutting-down, terminated, stopping, stopped (open: AWS may add values)'),
     environment: nullableString,
@@ -90,10 +92,14 @@ const summarySchema = z
     bySsvc: z.record(ssvcSchema, z.int().min(0)),
     overdue: z.int().min(0),
     accepted: z.int().min(0),
+    byAccount: z.record(z.string(), z.int().min(0)).optional().describe('assets per AWS account, when the assets carry their account'),
   })
   .register(responseSchemas, { id: 'FleetSummary' });
 
-const fleetFields = { ...header, assets: z.array(assetReportSchema), summary: summarySchema, warnings };
+const fleetFields = {
+  ...header, assets: z.array(assetReportSchema), summary: summarySchema, warnings,
+  partial: z.literal(true).optional().describe('an account or region of the scope could not be read: the warnings name it, the rest of the answer stands'),
+};
 const _fleetReportSchema = z.strictObject(fleetFields);
 const _fleet: SameShape<typeof _fleetReportSchema, FleetReport> = true;
 
