@@ -18,6 +18,16 @@ const MINUTE_MS = 60_000;
 /** A command may be found at SSM slightly before the intent's timestamp (clock skew between hosts). */
 const LOOKUP_SKEW_MS = 5 * MINUTE_MS;
 
+/** The key of a run's executor lease in the store (LeaseStore). */
+export function executionLeaseKey(runId: string): string {
+  return `patch-run:${runId}`;
+}
+
+/** How long an executor's lease holds without renewal: a dead executor's run is taken up after this. */
+export function executionLeaseMs(pollSeconds: number): number {
+  return Math.max(2 * MINUTE_MS, 4 * pollSeconds * 1000);
+}
+
 type Say = (wave: number | null, instanceId: string | null, message: string) => void;
 
 /** One execution: who, as which lease holder, reporting where, and what this process did itself. */
@@ -61,7 +71,7 @@ export class ExecutePatchRun {
 
   /** How long a lease holds without renewal: a dead executor's run can be resumed after this. */
   private get leaseMs(): number {
-    return Math.max(2 * MINUTE_MS, 4 * this.d.core.policy.verification.pollSeconds * 1000);
+    return executionLeaseMs(this.d.core.policy.verification.pollSeconds);
   }
 
   /**
@@ -70,6 +80,19 @@ export class ExecutePatchRun {
    *   SourceError (SSM refused or unreachable: the run stays resumable).
    */
   async execute(actor: Actor, runId: string, onProgress: (p: RunProgress) => void = () => {}): Promise<PatchRunReport> {
+    return (await this.drive(actor, runId, onProgress, null)) as PatchRunReport;
+  }
+
+  /**
+   * What the service's executor calls: drives the run as `holder` (one per task), like execute,
+   * but answers null, writing nothing, when another executor holds the run (its lease in the
+   * store, or the run's own lease): that one drives it.
+   */
+  async driveAs(actor: Actor, runId: string, holder: string, onProgress: (p: RunProgress) => void = () => {}): Promise<PatchRunReport | null> {
+    return this.drive(actor, runId, onProgress, holder);
+  }
+
+  private async drive(actor: Actor, runId: string, onProgress: (p: RunProgress) => void, workerHolder: string | null): Promise<PatchRunReport | null> {
     const say: Say = (wave, instanceId, message) => onProgress({ runId, wave, instanceId, message });
     await authorizeAudited(this.d, actor, 'execute', 'patch-run.execute', runId);
     let run = await loadRun(this.d, runId);
@@ -78,16 +101,35 @@ export class ExecutePatchRun {
       return toRunReport(run, this.d.clock.now());
     }
     const runner = await this.checkRunner(actor, run);
-    const x: Execution = { actor, holder: `${actor.id}/${this.d.newId()}`, runner, say, intended: new Set(), announced: new Set() };
-    run = await this.begin(x, run);
+    const x: Execution = { actor, holder: workerHolder ?? `${actor.id}/${this.d.newId()}`, runner, say, intended: new Set(), announced: new Set() };
+    if (!(await this.lease(x, run, workerHolder !== null))) return null;
     try {
+      run = await this.begin(x, run);
       while (!isRunTerminal(run)) run = await this.step(x, run);
     } catch (err) {
       await this.release(x, runId);
       throw err;
     }
+    await this.d.store.releaseLease(executionLeaseKey(runId), x.holder).catch(() => undefined);
     say(null, null, `run ${run.status}${run.haltReason ? `: ${run.haltReason}` : ''}`);
     return toRunReport(run, this.d.clock.now());
+  }
+
+  /**
+   * Takes the run's lease in the store (LeaseStore), so two executors never drive one run. When
+   * another holds it (or the run's own lease, written by an executor of an older version): the
+   * service's executor (quiet) leaves it alone; a person's `run` is refused, saying by whom.
+   */
+  private async lease(x: Execution, run: PatchRun, quiet: boolean): Promise<boolean> {
+    const now = this.d.clock.now();
+    const runLeaseHeld = run.lease !== null && run.lease.holder !== x.holder && run.lease.until > now;
+    const taken = runLeaseHeld ? null : await this.d.store.acquireLease(executionLeaseKey(run.id), x.holder, now, this.leaseMs);
+    if (taken) return true;
+    if (quiet) return false;
+    const held = runLeaseHeld ? run.lease?.until : (await this.d.store.heldLease(executionLeaseKey(run.id), now))?.expiresAt;
+    const err = new ConflictError('IN_PROGRESS', `run ${run.id} is being executed by another process until at least ${toIso(held ?? now)}; follow it with "run ${run.id} --watch", or retry after then if that process died`);
+    await audit(this.d, x.actor, run.status === 'approved' ? 'patch-run.start' : 'patch-run.resume', run.id, 'failed', err.message);
+    throw err;
   }
 
   private async checkRunner(actor: Actor, run: PatchRun): Promise<PatchRunner> {
@@ -162,6 +204,9 @@ export class ExecutePatchRun {
    */
   private async save(x: Execution, next: PatchRun): Promise<PatchRun> {
     const now = this.d.clock.now();
+    if (!isRunTerminal(next) && !(await this.d.store.acquireLease(executionLeaseKey(next.id), x.holder, now, this.leaseMs))) {
+      throw new ConflictError('IN_PROGRESS', `run ${next.id} was taken over by another executor (this one's lease lapsed); this one stops`);
+    }
     const renewed = next.lease?.holder === x.holder ? { ...next, lease: { holder: x.holder, until: now + this.leaseMs } } : next;
     try {
       return await this.d.store.updateRun(renewed);
@@ -327,7 +372,8 @@ export class ExecutePatchRun {
    * already says about the run is read first, so entries written by any version are not repeated.
    */
   private async catchUpAudit(actor: Actor, run: PatchRun): Promise<void> {
-    if (run.waves.every((w) => w.sends.length === 0)) return;
+    // Never started (requested, approved, rejected, cancelled before the start): nothing to catch up.
+    if (run.currentWave === null) return;
     const entries = await this.d.store.listAudit({ target: run.id, limit: 100_000 });
     const said = (action: string, text: string | null): boolean => entries.some((e) => e.action === action && e.result !== 'denied' && (text === null || (e.detail ?? '').includes(text)));
     const late = ' (entry written on resume: the process stopped before writing it)';
@@ -357,6 +403,7 @@ export class ExecutePatchRun {
   /** Drops this process's lease after a failure, so a retry need not wait for it to expire. */
   private async release(x: Execution, runId: string): Promise<void> {
     try {
+      await this.d.store.releaseLease(executionLeaseKey(runId), x.holder);
       const run = await loadRun(this.d, runId);
       if (run.lease?.holder === x.holder) await this.d.store.updateRun({ ...run, lease: null });
     } catch {
