@@ -4,6 +4,7 @@ import type { PatchRunRequest, PatchRunReport, PatchRunStatus, RunProgress } fro
 import type { AcceptRiskRequest, AcceptanceReport } from './acceptances/acceptances.port.js';
 import type { AuditEntryReport, AuditVerificationReport } from './audit/audit.port.js';
 import type { ScheduleRequest, ScheduleReport } from './patching/schedules.port.js';
+import type { PatchExecutor, PatchExecutorOptions } from './patching/patch-executor.port.js';
 
 /** Patch operations, every one taking the actor and checking authorization itself. */
 export interface PatchOperations {
@@ -26,4 +27,6 @@ export interface PatchOperations {
   schedulePatching(actor: Actor, request: ScheduleRequest): Promise<ScheduleReport>;
   listSchedules(actor: Actor): Promise<readonly ScheduleReport[]>;
   cancelSchedule(actor: Actor, windowId: string): Promise<ScheduleReport>;
+  /** The service's executor over this assistant's store and source (`sre-ops serve --executor`); not started. */
+  patchExecutor?(options: PatchExecutorOptions): PatchExecutor;
 }
