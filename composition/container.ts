@@ -102,6 +102,9 @@ async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snap
       label,
       notes: demo ? ['demo fleet: synthetic data, assessed as of its capture time unless --now is given'] : [],
       warnings: () => dir.warnings(),
+      // Where the snapshot was captured: runs requested on it record it per instance (the demo's
+      // runs are simulated and never execute elsewhere).
+      ...(demo ? {} : { scope: async () => ({ accountId: manifest?.accountId ?? null, region: manifest?.region ?? null }) }),
     },
     capturedAt,
     capture: null,
@@ -177,11 +180,29 @@ async function awsBindings(options: AssistantOptions, policy: Policy): Promise<S
   };
   return {
     adapters: { findings: sources.findings, assets: sources.assets, compliance: sources.patchCompliance, metrics: sources.metrics, activity: sources.activity, catalog: kev },
-    info: { label: `aws:${region}`, notes: [] },
+    info: { label: `aws:${region}`, notes: [], scope: liveScope(options, region) },
     capturedAt: null,
     capture,
     patch: await awsPatchBindings(clients.ssm),
     close: async () => destroyAwsClients(clients),
+  };
+}
+
+/**
+ * The account and region a live source reads: the account of the role the sources assume
+ * (--role-arn), else of the base credentials (STS GetCallerIdentity, asked once, when a run is
+ * first requested or executed).
+ */
+function liveScope(options: AssistantOptions, region: string): () => Promise<{ accountId: string | null; region: string | null }> {
+  let account: Promise<string | null> | null = null;
+  const accountOf = (arn: string): string | null => /^arn:[^:]+:[^:]*::(\d{12}):/.exec(arn)?.[1] ?? null;
+  return async () => {
+    const roleArn = options.aws?.roleArn;
+    account ??= roleArn !== undefined ? Promise.resolve(accountOf(roleArn)) : awsPrincipal(options.aws ?? {}, null).then(accountOf, () => {
+      account = null;
+      return null;
+    });
+    return { accountId: await account, region };
   };
 }
 

@@ -29,6 +29,9 @@ export interface InstanceRunReport {
   readonly status: InstanceRunStatus;
   /** Why it failed, regressed or was skipped. */
   readonly detail: string | null;
+  /** The AWS account and region it was in when requested: the run executes with a live source there. */
+  readonly accountId?: string | null;
+  readonly region?: string | null;
 }
 
 export interface WaveReport {

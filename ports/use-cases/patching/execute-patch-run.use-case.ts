@@ -2,7 +2,7 @@ import type { Actor } from '../../../domain/access/actor.js';
 import { ConflictError, isSourceError, ValidationError } from '../../../domain/errors.js';
 import type { InstanceMetrics, PatchState } from '../../../domain/fleet-facts.js';
 import {
-  activeWave, beginVerification, completeWave, isRunTerminal, recordInvocations, recordSendIntent, recordSent, startRun, takeLease,
+  activeWave, beginVerification, completeWave, haltRun, instancesChanged, isRunTerminal, recordInvocations, recordSendIntent, recordSent, startRun, takeLease,
   timeOutWave, waveCommandsDone, type PatchRun, type RunWave, type WaveSend,
 } from '../../../domain/patch/run.js';
 import { verifyInstance } from '../../../domain/patch/run-verification.js';
@@ -13,6 +13,7 @@ import type { PatchDependencies } from './patch-dependencies.js';
 import { audit, authorizeAudited } from '../shared/audited.js';
 import { isStale, loadRun } from './run-records.js';
 import { toRunReport } from '../shared/operation-reports.mapper.js';
+import { sourceScope } from './request-patch-run.use-case.js';
 
 const MINUTE_MS = 60_000;
 /** A command may be found at SSM slightly before the intent's timestamp (clock skew between hosts). */
@@ -104,6 +105,11 @@ export class ExecutePatchRun {
     const x: Execution = { actor, holder: workerHolder ?? `${actor.id}/${this.d.newId()}`, runner, say, intended: new Set(), announced: new Set() };
     if (!(await this.lease(x, run, workerHolder !== null))) return null;
     try {
+      run = await this.checkInstances(x, run);
+      if (isRunTerminal(run)) {
+        await this.d.store.releaseLease(executionLeaseKey(runId), x.holder);
+        return toRunReport(run, this.d.clock.now());
+      }
       run = await this.begin(x, run);
       while (!isRunTerminal(run)) run = await this.step(x, run);
     } catch (err) {
@@ -133,18 +139,53 @@ export class ExecutePatchRun {
   }
 
   private async checkRunner(actor: Actor, run: PatchRun): Promise<PatchRunner> {
-    const here = this.d.core.source.label;
-    let problem: ValidationError | null = null;
-    if (run.source !== here) {
-      problem = new ValidationError('source', run.source, `run ${run.id} was planned on source ${run.source}; it executes only there (this is ${here})`);
-    } else if (!this.d.runner) {
-      problem = new ValidationError('source', 'a source that can send patch commands (aws, or the simulated demo)', this.d.unavailable);
-    }
+    const problem = await this.runnerProblem(run);
     if (problem) {
       await audit(this.d, actor, 'patch-run.execute', run.id, 'failed', problem.message);
       throw problem;
     }
     return this.d.runner as PatchRunner;
+  }
+
+  /**
+   * Why this process cannot execute the run, or null. A run executes on the source it was planned
+   * on, or, when every instance records its account and region (runs record them from the source's
+   * identity), with a live source of that account and region: a run requested and approved on a
+   * snapshot executes with `--source aws` (or the service) there.
+   */
+  async runnerProblem(run: PatchRun): Promise<ValidationError | null> {
+    const here = this.d.core.source.label;
+    if (!this.d.runner) return new ValidationError('source', 'a source that can send patch commands (aws, or the simulated demo)', this.d.unavailable);
+    if (run.source === here) return null;
+    const instances = run.waves.flatMap((w) => w.instances);
+    const located = !run.simulated && !this.d.runner.simulated && instances.every((i) => i.accountId && i.region);
+    if (!located) {
+      return new ValidationError('source', run.source, `run ${run.id} was planned on source ${run.source}; it executes only there (this is ${here})`);
+    }
+    const scope = await sourceScope(this.d);
+    const elsewhere = instances.filter((i) => i.accountId !== scope?.accountId || i.region !== scope?.region);
+    if (elsewhere.length === 0) return null;
+    const where = `account ${scope?.accountId ?? 'unknown'}, region ${scope?.region ?? 'unknown'}`;
+    const first = elsewhere[0] as (typeof elsewhere)[number];
+    return new ValidationError('source', `account ${first.accountId ?? ''}, region ${first.region ?? ''}`,
+      `run ${run.id}: ${label(first)} is in account ${first.accountId ?? '?'}, region ${first.region ?? '?'}${elsewhere.length > 1 ? ` (and ${elsewhere.length - 1} more instance${elsewhere.length > 2 ? 's' : ''} elsewhere)` : ''}; this source (${here}) is ${where}: execute it with a live source there`);
+  }
+
+  /**
+   * A run executing on another source than it was planned on (a snapshot's run on the live
+   * account) first checks that its instances are still the ones planned: one gone, replaced,
+   * renamed or moved to another account halts the run, naming which, before anything is sent.
+   */
+  private async checkInstances(x: Execution, run: PatchRun): Promise<PatchRun> {
+    if (run.source === this.d.core.source.label) return run;
+    const assets = await this.d.core.assets.listAssets();
+    const problems = instancesChanged(run, assets.map((a) => ({ instanceId: a.instanceId, name: a.name, accountId: (a as { accountId?: string | null }).accountId ?? null })));
+    if (problems.length === 0) return run;
+    const reason = `instances changed since run ${run.id} was planned on ${run.source}: ${problems.join('; ')}`;
+    const halted = await this.d.store.updateRun(haltRun(run, reason, this.d.clock.now()));
+    await audit(this.d, x.actor, 'patch-run.halt', run.id, 'failed', reason, `${run.id}|halt`);
+    x.say(null, null, `run halted: ${reason}`);
+    return halted;
   }
 
   /** Starts an approved run, or takes over a running one whose lease is free. */

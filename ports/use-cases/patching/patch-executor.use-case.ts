@@ -81,7 +81,7 @@ export class RunPatchExecutor implements PatchExecutor {
   private async mayTake(run: PatchRun): Promise<boolean> {
     const now = this.d.clock.now();
     if (run.status === 'approved' && approvalMissing(run, now)) return false;
-    if (run.source !== this.d.core.source.label) return false;
+    if (run.source !== this.d.core.source.label && (await this.executeRun.runnerProblem(run)) !== null) return false;
     if (run.lease && run.lease.holder !== this.o.holder && run.lease.until > now) return false;
     const held = await this.d.store.heldLease(executionLeaseKey(run.id), now);
     return held === null || held.holder === this.o.holder;

@@ -10,13 +10,17 @@ import type { AssetAssessment } from '../../../domain/asset-assessment.js';
 import { assessFleet } from '../assessment/fleet-reader.js';
 import type { PatchRunReport, PatchRunRequest } from '../../inbound/patching/patch-runs.port.js';
 import type { PatchDependencies } from './patch-dependencies.js';
+import type { SourceScope } from '../../outbound/source-info.port.js';
 import { audited } from '../shared/audited.js';
 import { newRunId } from './run-records.js';
 import { toRunReport } from '../shared/operation-reports.mapper.js';
 
-function target(a: AssetAssessment, d: PatchDependencies): RunTarget {
+function target(a: AssetAssessment, d: PatchDependencies, scope: SourceScope | null): RunTarget {
   const policy = d.core.policy;
+  // An asset that knows its own account and region (an organization-wide source) wins over the source's.
+  const own = a.asset as { accountId?: string | null; region?: string | null };
   return {
+    ...(scope ? { accountId: own.accountId ?? scope.accountId, region: own.region ?? scope.region } : {}),
     instanceId: a.asset.instanceId,
     name: a.asset.name,
     production: isProduction(a.asset, a.mission, policy),
@@ -104,6 +108,7 @@ export class RequestPatchRun {
     }
     const now = this.d.clock.now();
     const id = this.d.newId();
+    const scope = await sourceScope(this.d);
     return newPatchRun({
       id: newRunId(now, id),
       source: core.source.label,
@@ -111,7 +116,7 @@ export class RequestPatchRun {
       actor,
       now,
       snapshotId: this.d.newId(),
-      targets: chosen.map((a) => target(a, this.d)),
+      targets: chosen.map((a) => target(a, this.d, scope)),
       groupSizes: autoScalingGroupSizes(assets, core.policy),
       dryRun: r.dryRun,
       reboot: r.reboot,
@@ -119,6 +124,15 @@ export class RequestPatchRun {
       idempotencyKey: r.idempotencyKey,
       policy: core.policy,
     });
+  }
+}
+
+/** The source's account and region, or null when it does not say (or cannot be asked now). */
+export async function sourceScope(d: PatchDependencies): Promise<SourceScope | null> {
+  try {
+    return (await d.core.source.scope?.()) ?? null;
+  } catch {
+    return null;
   }
 }
 
