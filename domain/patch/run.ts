@@ -109,8 +109,20 @@ export interface ExecutionLease {
   readonly until: Instant;
 }
 
+/** Where a run was requested in chat: its progress is posted back there, wave by wave. */
+export interface ProgressThread {
+  /** "slack", "teams". */
+  readonly platform: string;
+  /** The channel or conversation. */
+  readonly channel: string;
+  /** The thread (Slack: the ts of the message to answer under); null: the channel itself. */
+  readonly thread: string | null;
+}
+
 export interface PatchRun {
   readonly id: string;
+  /** Where the run was requested in chat, for its progress; absent when not requested in chat. */
+  readonly progressThread?: ProgressThread;
   /** The data source the run was planned on ("demo", "aws:eu-west-1"); it executes only there. */
   readonly source: string;
   /** Planned where no patch can be sent (the demo): executing it sends nothing to AWS. */
@@ -173,6 +185,7 @@ export interface NewRunInput {
   readonly reason: string | null;
   readonly idempotencyKey: string | null;
   readonly policy: Policy;
+  readonly progressThread?: ProgressThread | null;
 }
 
 function isTerminal(status: RunStatus): boolean {
@@ -249,6 +262,7 @@ export function newPatchRun(input: NewRunInput): PatchRun {
   const why = approvalNeed(input.targets, input.dryRun);
   return {
     id: input.id,
+    ...(input.progressThread ? { progressThread: input.progressThread } : {}),
     source: input.source,
     simulated: input.simulated,
     status: why ? 'requested' : 'approved',

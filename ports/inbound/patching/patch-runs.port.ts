@@ -22,6 +22,12 @@ export interface PatchRunRequest {
   readonly reason?: string;
 }
 
+/** What a surface knows besides the request itself. */
+export interface RequestOptions {
+  /** The chat thread the request came from: the service's executor posts the run's progress there. */
+  readonly progressThread?: { readonly platform: string; readonly channel: string; readonly thread: string | null } | null;
+}
+
 export interface InstanceRunReport {
   readonly instanceId: string;
   readonly name: string | null;

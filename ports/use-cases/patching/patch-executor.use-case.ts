@@ -1,12 +1,21 @@
 import type { Actor } from '../../../domain/access/actor.js';
 import { approvalMissing, type PatchRun } from '../../../domain/patch/run.js';
 import type { PatchExecutor, PatchExecutorOptions } from '../../inbound/patching/patch-executor.port.js';
-import type { RunProgress } from '../../inbound/patching/patch-runs.port.js';
+import type { PatchRunReport, RunProgress } from '../../inbound/patching/patch-runs.port.js';
 import { executionLeaseKey, executionLeaseMs, type ExecutePatchRun } from './execute-patch-run.use-case.js';
 import type { PatchDependencies } from './patch-dependencies.js';
 
 /** The identity the service's executor acts (and is audited) as: it may execute, nothing else. */
 export const EXECUTOR_ACTOR: Actor = { id: 'sre-ops-executor', roles: ['operator'], via: 'executor' };
+
+/** The last word of a run in its chat thread: the outcome, and each instance's result and evidence. */
+export function finalReport(r: PatchRunReport): string {
+  const lines = [`${r.id} ${r.status}${r.haltReason ? `: ${r.haltReason}` : ''}`];
+  for (const w of r.waves) {
+    for (const i of w.instances) lines.push(`wave ${w.number}: ${i.name ? `${i.name} (${i.instanceId})` : i.instanceId} ${i.status}${i.detail ? `: ${i.detail}` : ''}`);
+  }
+  return lines.join('\n');
+}
 
 /** Runs an executor may have to drive: approved ones, and ones a dead executor left unfinished. */
 const DRIVABLE = ['approved', 'running', 'verifying'] as const;
@@ -47,9 +56,16 @@ export class RunPatchExecutor implements PatchExecutor {
     for (const run of runs) {
       if (this.inFlight.has(run.id) || !(await this.mayTake(run))) continue;
       taken.push(run.id);
+      const post = this.poster(run);
       const drive = this.executeRun
-        .driveAs(this.actor, run.id, this.o.holder, (p: RunProgress) => this.o.onProgress?.(p))
-        .then(() => undefined, (err: unknown) => this.o.onError?.(run.id, err))
+        .driveAs(this.actor, run.id, this.o.holder, (p: RunProgress) => {
+          this.o.onProgress?.(p);
+          // The thread gets the run's and the waves' steps; the instances come in the final report.
+          if (p.instanceId === null) post(`${run.id}: ${p.message}`);
+        })
+        .then((report) => {
+          if (report) post(finalReport(report));
+        }, (err: unknown) => this.o.onError?.(run.id, err))
         .finally(() => this.inFlight.delete(run.id));
       this.inFlight.set(run.id, drive);
     }
@@ -75,6 +91,17 @@ export class RunPatchExecutor implements PatchExecutor {
         this.o.onError?.(run.id, err);
       }
     }
+  }
+
+  /** Posts to the chat thread the run was requested in, in order, never failing the run. */
+  private poster(run: PatchRun): (text: string) => void {
+    const thread = run.progressThread;
+    const poster = this.d.progressPoster;
+    if (!thread || !poster) return () => {};
+    let chain = Promise.resolve();
+    return (text) => {
+      chain = chain.then(() => poster.post(thread, text)).catch((err: unknown) => this.o.onError?.(run.id, err));
+    };
   }
 
   /** Whether this executor should try the run now (driveAs checks again, atomically). */

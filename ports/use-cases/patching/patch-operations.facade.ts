@@ -43,7 +43,7 @@ export interface PatchUseCases {
 /** The PatchOperations facade over the patch use cases. */
 export function patchOperationsFrom(u: PatchUseCases): PatchOperationsImpl {
   return {
-    requestPatchRun: (a, r) => u.request.execute(a, r),
+    requestPatchRun: (a, r, o) => u.request.execute(a, r, o),
     previewPatchRun: (a, r) => u.request.preview(a, r),
     approvePatchRun: (a, id, c) => u.approve.execute(a, id, c),
     rejectPatchRun: (a, id, r) => u.reject.execute(a, id, r),
