@@ -42,6 +42,7 @@ const SLOW = [
   'integration/slack/slack-bundle.spec.js',
   'integration/teams/teams-bundle.spec.js',
   'integration/http/dockerfile.spec.js',
+  'integration/http/executor-process.spec.js',
   'integration/patch/patch-demo-cli.spec.js',
   'integration/mcp/mcp-stdio.spec.js',
   'integration/http/console-browser.spec.js',

@@ -18,6 +18,7 @@ import { INSTANT_EXPECTED, parseInstant, type Instant } from '../domain/time.js'
 import type { CoreDependencies } from '../ports/use-cases/shared/core-dependencies.js';
 import type { MaintenanceWindows } from '../ports/outbound/maintenance-window.port.js';
 import type { PatchRunner, Sleeper } from '../ports/outbound/patch-runner.port.js';
+import type { RunProgressPoster } from '../ports/outbound/run-progress-poster.port.js';
 import type { StateStore } from '../ports/outbound/state-store.port.js';
 
 /** Live AWS settings, the way AWS tools take them. */
@@ -53,6 +54,11 @@ export interface PatchAdapters {
   readonly maintenanceWindows: MaintenanceWindows;
   /** How the executor waits between polls; default a timer. */
   readonly sleep: Sleeper;
+  /**
+   * Where the executor posts the progress of runs requested in chat; default Slack's Web API
+   * when SLACK_BOT_TOKEN is set (SRE_OPS_SLACK_API_URL overrides its base URL), else nowhere.
+   */
+  readonly progressPoster: RunProgressPoster;
 }
 
 /**

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Container, type ResolutionContext } from 'inversify';
 import { FixedClock, SystemClock } from '../adapters/outbound/clock/system-clock.js';
 import { HttpKevCatalog } from '../adapters/outbound/kev/http-kev-catalog.js';
+import { SlackProgressPoster } from '../adapters/outbound/chat/slack-progress-poster.js';
 import { FileKevCatalog } from '../adapters/outbound/kev/file-kev-catalog.js';
 import { NoExploitedCatalog } from '../adapters/outbound/memory/no-catalog.js';
 import {
@@ -43,6 +44,7 @@ import { RequestPatchRun } from '../ports/use-cases/patching/request-patch-run.u
 import { RevokeAcceptance } from '../ports/use-cases/acceptances/revoke-acceptance.use-case.js';
 import { SchedulePatching } from '../ports/use-cases/patching/schedule-patching.use-case.js';
 import { ViewPatchRuns } from '../ports/use-cases/patching/view-patch-runs.use-case.js';
+import { RunPatchExecutor } from '../ports/use-cases/patching/patch-executor.use-case.js';
 import type { AcceptanceStore } from '../ports/outbound/acceptance-store.port.js';
 import type { ExploitedCatalogSource } from '../ports/outbound/exploited-catalog.port.js';
 import type { StateStore } from '../ports/outbound/state-store.port.js';
@@ -103,6 +105,8 @@ async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snap
       close: async () => {},
     };
   }
+  // An ordinary snapshot (one account and region): its manifest says where it was captured.
+  const single = manifest as Awaited<ReturnType<typeof dir.manifest>>;
   return {
     adapters: {
       findings: new SnapshotFindingsSource(dir),
@@ -116,6 +120,9 @@ async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snap
       label,
       notes: demo ? ['demo fleet: synthetic data, assessed as of its capture time unless --now is given'] : [],
       warnings: () => dir.warnings(),
+      // Where the snapshot was captured: runs requested on it record it per instance (the demo's
+      // runs are simulated and never execute elsewhere).
+      ...(demo ? {} : { scope: async () => ({ accountId: single?.accountId ?? null, region: single?.region ?? null }) }),
     },
     capturedAt,
     capture: null,
@@ -193,7 +200,7 @@ async function awsBindings(options: AssistantOptions, policy: Policy): Promise<S
   };
   return {
     adapters: { findings: sources.findings, assets: sources.assets, compliance: sources.patchCompliance, metrics: sources.metrics, activity: sources.activity, catalog: kev },
-    info: { label: `aws:${region}`, notes: [] },
+    info: { label: `aws:${region}`, notes: [], scope: liveScope(options, region) },
     capturedAt: null,
     capture,
     patch: await awsPatchBindings(clients.ssm),
@@ -253,6 +260,24 @@ async function awsScopeBindings(options: AssistantOptions, policy: Policy, scope
       unavailable: `source ${label} reads several accounts and regions: patch runs execute across them, but schedules (SSM maintenance windows) across accounts are not supported yet; schedule with --source aws for one account and region`,
     },
     close: async () => org.close(),
+  };
+}
+
+/**
+ * The account and region a live source reads: the account of the role the sources assume
+ * (--role-arn), else of the base credentials (STS GetCallerIdentity, asked once, when a run is
+ * first requested or executed).
+ */
+function liveScope(options: AssistantOptions, region: string): () => Promise<{ accountId: string | null; region: string | null }> {
+  let account: Promise<string | null> | null = null;
+  const accountOf = (arn: string): string | null => /^arn:[^:]+:[^:]*::(\d{12}):/.exec(arn)?.[1] ?? null;
+  return async () => {
+    const roleArn = options.aws?.roleArn;
+    account ??= roleArn !== undefined ? Promise.resolve(accountOf(roleArn)) : awsPrincipal(options.aws ?? {}, null).then(accountOf, () => {
+      account = null;
+      return null;
+    });
+    return { accountId: await account, region };
   };
 }
 
@@ -353,6 +378,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
       clock: o.clock ?? new SystemClock(),
       sleep: pa.sleep ?? timerSleep,
       newId: newUuid,
+      progressPoster: pa.progressPoster ?? (env.SLACK_BOT_TOKEN ? new SlackProgressPoster({ token: env.SLACK_BOT_TOKEN, ...(env.SRE_OPS_SLACK_API_URL ? { baseUrl: env.SRE_OPS_SLACK_API_URL } : {}) }) : null),
     }))
     .inSingletonScope();
   useCase(TOKENS.RequestPatchRun, TOKENS.PatchDependencies, (d) => new RequestPatchRun(d));
@@ -386,6 +412,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
         schedule: ctx.get(TOKENS.SchedulePatching),
         schedules: ctx.get(TOKENS.ListSchedules),
         unschedule: ctx.get(TOKENS.CancelSchedule),
+        executor: (eo) => new RunPatchExecutor(ctx.get(TOKENS.PatchDependencies), ctx.get(TOKENS.ExecutePatchRun), eo),
       }),
     )
     .inSingletonScope();

@@ -5,7 +5,9 @@
  * environment, builds the Assistant and the HTTP app, listens, and on SIGTERM drains as ECS
  * expects: stop accepting, finish what is in flight (at most 25 s), exit 0.
  */
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { realpathSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
@@ -23,6 +25,7 @@ import { createHttpLogger, type Logger } from '../adapters/inbound/http/logger.j
 import type { CliServices, GlobalOptions } from '../adapters/inbound/cli/command-context.js';
 import { DomainError, isValidationError, ValidationError } from '../domain/errors.js';
 import type { Assistant } from '../ports/inbound/assistant.port.js';
+import type { PatchExecutor } from '../ports/inbound/patching/patch-executor.port.js';
 import { stateStoreFromEnv, type AssistantOptions } from './config.js';
 import { createAssistant } from './index.js';
 
@@ -41,6 +44,10 @@ export interface ServerSettings {
   readonly drainMs: number;
   readonly trustProxy: boolean;
   readonly logLevel: string;
+  /** Run the patch executor in this process (--executor, SRE_OPS_EXECUTOR): approved runs are driven here. */
+  readonly executor?: boolean;
+  /** How often the executor looks for runs nobody drives (SRE_OPS_EXECUTOR_EVERY_SECONDS, default 30). */
+  readonly executorEveryMs?: number;
   /** The web console's settings (docs/console.md); absent: defaults (random session secret, no ALB OIDC). */
   readonly console?: ConsoleSettings;
 }
@@ -92,6 +99,7 @@ export interface ServerFlags {
   readonly host?: string;
   readonly apiKeysFile?: string;
   readonly insecureNoAuth?: boolean;
+  readonly executor?: boolean;
 }
 
 export const DEFAULT_PORT = 8000;
@@ -158,6 +166,8 @@ export async function resolveSettings(flags: ServerFlags, env: Env): Promise<Ser
     trustProxy: /^(1|true|yes)$/i.test(env.SRE_OPS_TRUST_PROXY ?? ''),
     logLevel,
     console: resolveConsoleSettings(env),
+    executor: flags.executor === true || /^(1|true|yes)$/i.test(env.SRE_OPS_EXECUTOR ?? ''),
+    executorEveryMs: wholeNumber('SRE_OPS_EXECUTOR_EVERY_SECONDS', env.SRE_OPS_EXECUTOR_EVERY_SECONDS, 30, 1, 3600) * 1000,
   };
 }
 
@@ -383,12 +393,35 @@ export async function runHttpService(
     notice(`\n  !!! ${warning} !!!\n`);
   }
   notice(`sre-ops serve: ${assistant.source} on ${running.url} (${settings.insecureNoAuth ? 'NO AUTH' : `${settings.keys.length} API key(s) from ${settings.keysFrom}`}); SIGTERM or Ctrl-C drains and stops`);
+  const executor = settings.executor === true ? startPatchExecutor(assistant, settings, logger, notice) : null;
   const signal = await stopped;
   try {
+    // Takes up no more runs; runs being driven stop with the process, and their leases lapse so
+    // that another task resumes them where their records stop.
+    await executor?.stop();
     await running.shutdown(signal);
   } finally {
     await assistant.close();
   }
+}
+
+/**
+ * Starts the patch executor of this process (docs/patching.md, "The executor"): one holder per
+ * process, progress and failures as JSON log lines.
+ */
+export function startPatchExecutor(assistant: Assistant, settings: Pick<ServerSettings, 'executorEveryMs'>, logger: Logger, notice: (line: string) => void): PatchExecutor | null {
+  if (!assistant.patchExecutor) return null;
+  const holder = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+  const executor = assistant.patchExecutor({
+    holder,
+    everyMs: settings.executorEveryMs ?? 30_000,
+    onProgress: (p) => logger.info({ runId: p.runId, wave: p.wave, instanceId: p.instanceId, executor: holder }, p.message),
+    onError: (runId, err) => logger.warn({ runId, executor: holder, err: err instanceof Error ? err.message : String(err) }, 'patch run not driven to its end; it stays resumable'),
+  });
+  executor.start();
+  logger.info({ executor: holder, everyMs: settings.executorEveryMs }, 'patch executor started');
+  notice(`patch executor: drives approved runs on ${assistant.source} (holder ${holder})`);
+  return executor;
 }
 
 type Service = NonNullable<CliServices[string]>;
@@ -410,6 +443,7 @@ export function serveService(deps: {
         ...(typeof args.host === 'string' ? { host: args.host } : {}),
         ...(typeof args.apiKeys === 'string' ? { apiKeysFile: args.apiKeys } : {}),
         insecureNoAuth: args.insecureNoAuth === true,
+        executor: args.executor === true,
       },
       deps.env,
     );
@@ -445,7 +479,7 @@ export async function main(argv: readonly string[], env: Env, stderr: (line: str
       args: [...argv],
       strict: true,
       options: {
-        port: { type: 'string' }, host: { type: 'string' }, 'api-keys': { type: 'string' }, 'insecure-no-auth': { type: 'boolean' },
+        port: { type: 'string' }, host: { type: 'string' }, 'api-keys': { type: 'string' }, 'insecure-no-auth': { type: 'boolean' }, executor: { type: 'boolean' },
         source: { type: 'string' }, policy: { type: 'string' }, kev: { type: 'string' }, now: { type: 'string' },
       },
     });
@@ -455,6 +489,7 @@ export async function main(argv: readonly string[], env: Env, stderr: (line: str
         ...(values.host !== undefined ? { host: values.host } : {}),
         ...(values['api-keys'] !== undefined ? { apiKeysFile: values['api-keys'] } : {}),
         insecureNoAuth: values['insecure-no-auth'] === true,
+        executor: values.executor === true,
       },
       env,
     );

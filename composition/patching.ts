@@ -16,6 +16,7 @@ import type { AcceptanceRecord } from '../domain/patch/acceptance.js';
 import type { PatchRun } from '../domain/patch/run.js';
 import type { Policy } from '../domain/policy.js';
 import type { ActorResolver } from '../ports/inbound/assistant.port.js';
+import type { Lease } from '../ports/outbound/lease-store.port.js';
 import type { MaintenanceWindows } from '../ports/outbound/maintenance-window.port.js';
 import type { PatchRunner, SentCommand, SimulatedCommandLog, Sleeper } from '../ports/outbound/patch-runner.port.js';
 import type { AuditFilter, IdempotencyClaim, IdempotentRun, RunFilter, StateStore } from '../ports/outbound/state-store.port.js';
@@ -194,6 +195,15 @@ export class LazyStateStore implements StateStore {
   async findSimulatedCommand(token: string): Promise<SentCommand | null> {
     return this.absent() ? null : (await this.store()).findSimulatedCommand(token);
   }
+  async acquireLease(key: string, holder: string, now: number, ttlMs: number): Promise<Lease | null> {
+    return (await this.store()).acquireLease(key, holder, now, ttlMs);
+  }
+  async releaseLease(key: string, holder: string): Promise<void> {
+    if (!this.absent()) await (await this.store()).releaseLease(key, holder);
+  }
+  async heldLease(key: string, now: number): Promise<Lease | null> {
+    return this.absent() ? null : (await this.store()).heldLease(key, now);
+  }
   async close(): Promise<void> {
     if (this.opened) await (await this.opened).close();
   }
@@ -247,6 +257,13 @@ export class NoStateStore implements StateStore {
     return this.refuse();
   }
   async findSimulatedCommand(): Promise<null> {
+    return null;
+  }
+  async acquireLease(): Promise<never> {
+    return this.refuse();
+  }
+  async releaseLease(): Promise<void> {}
+  async heldLease(): Promise<null> {
     return null;
   }
   async close(): Promise<void> {}

@@ -36,8 +36,9 @@ export const TERMINAL_STATUSES: readonly RunStatus[] = ['rejected', 'succeeded',
 export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   requested: ['approved', 'rejected', 'cancelled'],
   // approved → approved: a fresh approval after the previous one expired.
-  approved: ['approved', 'running', 'rejected', 'cancelled'],
-  running: ['verifying', 'cancelled'],
+  // approved / running → halted: its instances are gone or changed identity since it was planned.
+  approved: ['approved', 'running', 'rejected', 'cancelled', 'halted'],
+  running: ['verifying', 'cancelled', 'halted'],
   verifying: ['running', 'succeeded', 'halted', 'failed', 'cancelled'],
   rejected: [],
   succeeded: [],
@@ -58,6 +59,13 @@ export interface RunInstance {
   readonly status: InstanceStatus;
   /** Why it failed, regressed or was skipped; or what verification noted. */
   readonly detail: string | null;
+  /**
+   * The AWS account and region the instance was in when the run was requested (from the source's
+   * identity, or the asset's own once assets carry them): the run executes with a live source
+   * there, whatever source it was planned on. Absent on runs stored before they were recorded.
+   */
+  readonly accountId?: string | null;
+  readonly region?: string | null;
 }
 
 /**
@@ -101,8 +109,20 @@ export interface ExecutionLease {
   readonly until: Instant;
 }
 
+/** Where a run was requested in chat: its progress is posted back there, wave by wave. */
+export interface ProgressThread {
+  /** "slack", "teams". */
+  readonly platform: string;
+  /** The channel or conversation. */
+  readonly channel: string;
+  /** The thread (Slack: the ts of the message to answer under); null: the channel itself. */
+  readonly thread: string | null;
+}
+
 export interface PatchRun {
   readonly id: string;
+  /** Where the run was requested in chat, for its progress; absent when not requested in chat. */
+  readonly progressThread?: ProgressThread;
   /** The data source the run was planned on ("demo", "aws:eu-west-1"); it executes only there. */
   readonly source: string;
   /** Planned where no patch can be sent (the demo): executing it sends nothing to AWS. */
@@ -145,6 +165,9 @@ export interface RunTarget {
   readonly decision: DecisionKind | null;
   readonly riskScore: number;
   readonly autoScalingGroup: string | null;
+  /** Where the instance is (see RunInstance); absent when the source does not know. */
+  readonly accountId?: string | null;
+  readonly region?: string | null;
 }
 
 export interface NewRunInput {
@@ -162,6 +185,7 @@ export interface NewRunInput {
   readonly reason: string | null;
   readonly idempotencyKey: string | null;
   readonly policy: Policy;
+  readonly progressThread?: ProgressThread | null;
 }
 
 function isTerminal(status: RunStatus): boolean {
@@ -217,7 +241,11 @@ export function newPatchRun(input: NewRunInput): PatchRun {
   const byId = new Map(input.targets.map((t) => [t.instanceId, t]));
   const instance = (id: string): RunInstance => {
     const t = byId.get(id) as RunTarget;
-    return { instanceId: t.instanceId, name: t.name, production: t.production, decision: t.decision, status: 'pending', detail: null };
+    return {
+      instanceId: t.instanceId, name: t.name, production: t.production, decision: t.decision, status: 'pending', detail: null,
+      ...(t.accountId !== undefined ? { accountId: t.accountId } : {}),
+      ...(t.region !== undefined ? { region: t.region } : {}),
+    };
   };
   let waves: RunWave[];
   const empty = { status: 'pending' as const, sends: [], startedAt: null, completedAt: null, verifiedAt: null };
@@ -234,6 +262,7 @@ export function newPatchRun(input: NewRunInput): PatchRun {
   const why = approvalNeed(input.targets, input.dryRun);
   return {
     id: input.id,
+    ...(input.progressThread ? { progressThread: input.progressThread } : {}),
     source: input.source,
     simulated: input.simulated,
     status: why ? 'requested' : 'approved',
@@ -330,6 +359,48 @@ export function cancelRun(run: PatchRun, actor: Actor, now: Instant): PatchRun {
       : w,
   );
   return { ...run, status: 'cancelled', waves, lease: null, cancelledBy: actorLabel(actor), haltReason: `cancelled by ${actorLabel(actor)}`, updatedAt: now };
+}
+
+/**
+ * Halts a run before or between its sends because what it was planned on no longer holds (an
+ * instance gone, replaced, or moved to another account): nothing more is sent; `reason` says which.
+ */
+export function haltRun(run: PatchRun, reason: string, now: Instant): PatchRun {
+  moveTo(run, 'halted', 'be halted');
+  const waves = run.waves.map((w): RunWave => (w.status === 'pending' || w.status === 'running' ? { ...w, status: 'halted', instances: w.instances.map((i) => (isInstanceDone(i.status) ? i : { ...i, status: 'skipped', detail: reason })) } : w));
+  return { ...run, status: 'halted', waves, haltReason: reason, lease: null, updatedAt: now };
+}
+
+/** An instance of a run as a live source sees it now (null: not there). */
+export interface InstanceNow {
+  readonly instanceId: string;
+  readonly name: string | null;
+  readonly accountId?: string | null;
+}
+
+/**
+ * What changed since the run was planned, for each of its unfinished instances, or [] when
+ * nothing did: gone (no instance with its id), replaced (gone, and its Name now on another id),
+ * renamed (its id now carries another Name), moved (another account than recorded).
+ */
+export function instancesChanged(run: PatchRun, now: readonly InstanceNow[]): string[] {
+  const byId = new Map(now.map((a) => [a.instanceId, a]));
+  const problems: string[] = [];
+  for (const w of run.waves) {
+    for (const i of w.instances) {
+      if (isInstanceDone(i.status)) continue;
+      const a = byId.get(i.instanceId);
+      if (!a) {
+        const successor = i.name ? now.find((x) => x.name === i.name) : undefined;
+        problems.push(successor ? `${label(i)} was replaced: ${i.name} is now ${successor.instanceId}` : `${label(i)} is no longer there`);
+      } else if (i.name !== null && a.name !== i.name) {
+        problems.push(`${label(i)} changed identity: it is now named ${a.name ?? '(no Name tag)'}`);
+      } else if (i.accountId && a.accountId && a.accountId !== i.accountId) {
+        problems.push(`${label(i)} moved from account ${i.accountId} to ${a.accountId}`);
+      }
+    }
+  }
+  return problems;
 }
 
 /** Command ids of the current wave that are (or may be) still running at SSM. */

@@ -77,6 +77,9 @@ export class ServiceStack extends Stack {
         SRE_OPS_TRUST_PROXY: 'true',
         // The console trusts x-amzn-oidc-data signed by this load balancer only (docs/console.md).
         ...(props.albSignerArn ? { SRE_OPS_ALB_SIGNER_ARN: props.albSignerArn, SRE_OPS_OIDC_IDENTITY_CLAIM: config.consoleOidc?.identityClaim ?? 'email' } : {}),
+        // Every task also runs the patch executor (docs/patching.md, "The executor"): approved runs
+        // are driven here, one task per run by leases in the state table, however long they take.
+        SRE_OPS_EXECUTOR: '1',
       },
       secrets: { SRE_OPS_API_KEYS: EcsSecret.fromSecretsManager(apiKeys) },
     });

@@ -1,13 +1,14 @@
 /** A use-case contract: what a surface sends and gets back (implementation: ports/use-cases/). */
 import type { Actor } from '../../domain/access/actor.js';
-import type { PatchRunRequest, PatchRunReport, PatchRunStatus, RunProgress } from './patching/patch-runs.port.js';
+import type { PatchRunRequest, PatchRunReport, PatchRunStatus, RequestOptions, RunProgress } from './patching/patch-runs.port.js';
 import type { AcceptRiskRequest, AcceptanceReport } from './acceptances/acceptances.port.js';
 import type { AuditEntryReport, AuditVerificationReport } from './audit/audit.port.js';
 import type { ScheduleRequest, ScheduleReport } from './patching/schedules.port.js';
+import type { PatchExecutor, PatchExecutorOptions } from './patching/patch-executor.port.js';
 
 /** Patch operations, every one taking the actor and checking authorization itself. */
 export interface PatchOperations {
-  requestPatchRun(actor: Actor, request: PatchRunRequest): Promise<PatchRunReport>;
+  requestPatchRun(actor: Actor, request: PatchRunRequest, options?: RequestOptions): Promise<PatchRunReport>;
   /** What requestPatchRun would create (waves, approval need), storing nothing. */
   previewPatchRun?(actor: Actor, request: PatchRunRequest): Promise<PatchRunReport>;
   approvePatchRun(actor: Actor, runId: string, comment?: string): Promise<PatchRunReport>;
@@ -26,4 +27,6 @@ export interface PatchOperations {
   schedulePatching(actor: Actor, request: ScheduleRequest): Promise<ScheduleReport>;
   listSchedules(actor: Actor): Promise<readonly ScheduleReport[]>;
   cancelSchedule(actor: Actor, windowId: string): Promise<ScheduleReport>;
+  /** The service's executor over this assistant's store and source (`sre-ops serve --executor`); not started. */
+  patchExecutor?(options: PatchExecutorOptions): PatchExecutor;
 }

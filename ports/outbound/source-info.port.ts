@@ -36,4 +36,14 @@ export interface SourceInfo {
   readonly gaps?: () => ScopeGaps;
   /** Where the reports' instant comes from; absent means the clock. */
   readonly asOf?: InstantBasis;
+  /**
+   * The AWS account and region the source reads (a live account: STS and the configured region;
+   * a snapshot: its snapshot.json), null where unknown. Runs record it per instance.
+   */
+  readonly scope?: () => Promise<SourceScope>;
+}
+
+export interface SourceScope {
+  readonly accountId: string | null;
+  readonly region: string | null;
 }

@@ -4,6 +4,7 @@ import type { AcceptanceRecord } from '../../domain/patch/acceptance.js';
 import type { PatchRun, RunStatus } from '../../domain/patch/run.js';
 import type { Instant } from '../../domain/time.js';
 import type { AcceptanceStore } from './acceptance-store.port.js';
+import type { LeaseStore } from './lease-store.port.js';
 import type { SimulatedCommandLog } from './patch-runner.port.js';
 
 /** Which runs to list. */
@@ -44,9 +45,10 @@ export interface IdempotentRun {
  * reads again and retries or gives up.
  *
  * Also the demo's SimulatedCommandLog (its simulated sends, by token; first write wins), and the core's AcceptanceStore: `listAcceptances` returns every stored acceptance (expired
- * and revoked ones too; the domain ignores those by their `until`).
+ * and revoked ones too; the domain ignores those by their `until`), and the executors' leases
+ * (LeaseStore: one executor drives a run at a time).
  */
-export interface StateStore extends AcceptanceStore, SimulatedCommandLog {
+export interface StateStore extends AcceptanceStore, SimulatedCommandLog, LeaseStore {
   /**
    * Stores a new run at version 1. With a claim, the key is taken in the same atomic write; when
    * the key is already taken, nothing is written and the run that holds it is returned with

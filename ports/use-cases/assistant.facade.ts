@@ -26,6 +26,9 @@ function notConfigured(): Required<PatchOperations> {
     requestPatchRun: refuse, previewPatchRun: refuse, approvePatchRun: refuse, rejectPatchRun: refuse, cancelPatchRun: refuse,
     getPatchRun: refuse, listPatchRuns: refuse, executePatchRun: refuse, acceptRisk: refuse, listAcceptances: refuse,
     revokeAcceptance: refuse, listAudit: refuse, verifyAudit: refuse, schedulePatching: refuse, listSchedules: refuse, cancelSchedule: refuse,
+    patchExecutor: () => {
+      throw new ValidationError('stateStore', 'a configured state store', NOT_CONFIGURED);
+    },
   };
 }
 

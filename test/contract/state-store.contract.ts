@@ -228,6 +228,54 @@ export function stateStoreContract(make: () => Promise<StoreFixture>): void {
     });
   });
 
+  describe('leases (one executor drives a run at a time)', () => {
+    const KEY = 'patch-run:r-1';
+
+    it('takes a free lease, refuses another holder while it lasts, renews for its holder', async () => {
+      const a = await f.store.acquireLease(KEY, 'task-a', T0, 2 * MINUTE);
+
+      expect(a).to.deep.equal({ key: KEY, holder: 'task-a', expiresAt: T0 + 2 * MINUTE });
+      expect(await f.store.acquireLease(KEY, 'task-b', T0 + MINUTE, 2 * MINUTE)).to.equal(null);
+      expect(await f.store.heldLease(KEY, T0 + MINUTE)).to.deep.equal(a);
+      const renewed = await f.store.acquireLease(KEY, 'task-a', T0 + MINUTE, 2 * MINUTE);
+      expect(renewed?.expiresAt).to.equal(T0 + 3 * MINUTE);
+      // Still held at the first expiry, because it was renewed.
+      expect(await f.store.acquireLease(KEY, 'task-b', T0 + 2 * MINUTE, 2 * MINUTE)).to.equal(null);
+      expect(await f.store.heldLease('patch-run:other', T0)).to.equal(null);
+    });
+
+    it('a lease that lapsed (its holder died) is taken by another holder, and the old one cannot renew it', async () => {
+      await f.store.acquireLease(KEY, 'task-a', T0, 2 * MINUTE);
+
+      expect(await f.store.heldLease(KEY, T0 + 2 * MINUTE)).to.equal(null);
+      const b = await f.store.acquireLease(KEY, 'task-b', T0 + 2 * MINUTE, 2 * MINUTE);
+
+      expect(b?.holder).to.equal('task-b');
+      expect(await f.store.acquireLease(KEY, 'task-a', T0 + 3 * MINUTE, 2 * MINUTE)).to.equal(null);
+      expect((await (await f.second()).heldLease(KEY, T0 + 3 * MINUTE))?.holder).to.equal('task-b');
+    });
+
+    it('a release by its holder frees it at once; a release by anyone else changes nothing', async () => {
+      await f.store.acquireLease(KEY, 'task-a', T0, 2 * MINUTE);
+
+      await f.store.releaseLease(KEY, 'task-b');
+      expect((await f.store.heldLease(KEY, T0))?.holder).to.equal('task-a');
+      await f.store.releaseLease(KEY, 'task-a');
+      expect(await f.store.heldLease(KEY, T0)).to.equal(null);
+      expect((await f.store.acquireLease(KEY, 'task-b', T0, 2 * MINUTE))?.holder).to.equal('task-b');
+      await f.store.releaseLease('patch-run:never-taken', 'task-a');
+    });
+
+    it('two handles racing for a free lease: exactly one gets it', async () => {
+      const other = await f.second();
+      const results = await Promise.all(Array.from({ length: 6 }, (_, k) => (k % 2 ? other : f.store).acquireLease(KEY, `task-${k}`, T0, 2 * MINUTE)));
+
+      const winners = results.filter((r) => r !== null);
+      expect(winners).to.have.length(1);
+      expect((await f.store.heldLease(KEY, T0))?.holder).to.equal(winners[0]?.holder);
+    });
+  });
+
   describe('audit log', () => {
     it('appends entries and lists them newest first, by target and since an instant, up to a limit', async () => {
       for (let k = 0; k < 6; k++) {

@@ -8,6 +8,7 @@ import { chainAuditEntry, plainAuditEntry, type AuditChainHead, type ChainedAudi
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import type { AcceptanceRecord } from '../../domain/patch/acceptance.js';
 import type { PatchRun } from '../../domain/patch/run.js';
+import type { Lease } from '../../ports/outbound/lease-store.port.js';
 import type { SentCommand } from '../../ports/outbound/patch-runner.port.js';
 import type { AuditFilter, IdempotencyClaim, IdempotentRun, RunFilter, StateStore } from '../../ports/outbound/state-store.port.js';
 
@@ -117,6 +118,22 @@ export class MemoryStateStore implements StateStore {
   async findSimulatedCommand(token: string): Promise<SentCommand | null> {
     const held = this.simulated.get(token);
     return held ? copy(held) : null;
+  }
+
+  readonly leases = new Map<string, Lease>();
+  async acquireLease(key: string, holder: string, now: number, ttlMs: number): Promise<Lease | null> {
+    const held = this.leases.get(key);
+    if (held && held.holder !== holder && held.expiresAt > now) return null;
+    const lease = { key, holder, expiresAt: now + ttlMs };
+    this.leases.set(key, lease);
+    return { ...lease };
+  }
+  async releaseLease(key: string, holder: string): Promise<void> {
+    if (this.leases.get(key)?.holder === holder) this.leases.delete(key);
+  }
+  async heldLease(key: string, now: number): Promise<Lease | null> {
+    const held = this.leases.get(key);
+    return held && held.expiresAt > now ? { ...held } : null;
   }
 
   async close(): Promise<void> {}

@@ -85,6 +85,13 @@ describe('infra 3. service', () => {
     expect(container().StopTimeout).to.be.greaterThan(Number(env.SRE_OPS_DRAIN_SECONDS));
   });
 
+  it('runs the patch executor in every task, its leases in the state table the task may write', () => {
+    const env = Object.fromEntries(container().Environment.map((e) => [e.Name, e.Value]));
+
+    expect(env.SRE_OPS_EXECUTOR).to.equal('1');
+    expect(env.SRE_OPS_STATE_TABLE).to.not.equal(undefined);
+  });
+
   it('logs to /ecs/sre-ops-assistant and takes its API keys from Secrets Manager, its source from AWS', () => {
     const t = synthesized().templates.service;
     const c = container();

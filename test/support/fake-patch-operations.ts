@@ -7,7 +7,7 @@ import { ForbiddenError, NotFoundError } from '../../domain/errors.js';
 import type { Assistant } from '../../ports/inbound/assistant.port.js';
 import type { AcceptanceReport, AcceptRiskRequest } from '../../ports/inbound/acceptances/acceptances.port.js';
 import type { PatchOperations } from '../../ports/inbound/patch-operations.port.js';
-import type { PatchRunReport, PatchRunRequest, RunProgress } from '../../ports/inbound/patching/patch-runs.port.js';
+import type { PatchRunReport, PatchRunRequest, RunProgress, RequestOptions } from '../../ports/inbound/patching/patch-runs.port.js';
 
 type Call = { readonly method: string; readonly actor: Actor; readonly args: readonly unknown[] };
 
@@ -47,8 +47,9 @@ export class FakePatchOperations implements PatchOperations {
     return next;
   }
 
-  async requestPatchRun(actor: Actor, request: PatchRunRequest): Promise<PatchRunReport> {
-    this.log('requestPatchRun', actor, request);
+  async requestPatchRun(actor: Actor, request: PatchRunRequest, options?: RequestOptions): Promise<PatchRunReport> {
+    if (options === undefined) this.log('requestPatchRun', actor, request);
+    else this.log('requestPatchRun', actor, request, options);
     need(actor, ['operator', 'admin'], 'request a patch run');
     const existing = request.idempotencyKey ? this.keys.get(request.idempotencyKey) : undefined;
     if (existing) return this.get(existing);

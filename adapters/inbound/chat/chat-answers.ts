@@ -36,6 +36,8 @@ export interface AnswerContext {
   readonly idempotencyKey: string | null;
   /** Recorded with a patch request, e.g. "requested in Slack #ops". */
   readonly reason: string | null;
+  /** Where the request came from: the service's executor posts the run's progress there. */
+  readonly progressThread?: { readonly platform: string; readonly channel: string; readonly thread: string | null } | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -76,7 +78,7 @@ export async function answerCommand(assistant: Assistant, actor: Actor, command:
           reboot: command.reboot,
           ...(ctx.idempotencyKey !== null ? { idempotencyKey: ctx.idempotencyKey } : {}),
           ...(ctx.reason !== null ? { reason: ctx.reason } : {}),
-        }),
+        }, ...(ctx.progressThread ? [{ progressThread: ctx.progressThread }] : [])),
       };
     case 'status':
       return { kind: 'run', run: await assistant.getPatchRun(actor, command.runId) };

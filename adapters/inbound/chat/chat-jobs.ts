@@ -13,7 +13,7 @@ import type { Policy } from '../../../domain/policy.js';
 import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import type { PatchRunReport, RunProgress } from '../../../ports/inbound/patching/patch-runs.port.js';
 import type { DeferredJob, DeferredWork, JsonValue } from '../../../ports/outbound/deferred-work.port.js';
-import { answerCommand, awaitsApproval, readyToExecute, type ChatAnswer } from './chat-answers.js';
+import { answerCommand, awaitsApproval, readyToExecute, type AnswerContext, type ChatAnswer } from './chat-answers.js';
 import type { ChatCommand } from './chat-command.js';
 import { answerDocument, problemDocument, runDocument, type ChatDoc, type Markup, type Surface } from './chat-documents.js';
 import { describeError, type ChatProblem } from './chat-errors.js';
@@ -49,7 +49,7 @@ export interface ChatJobSurface<U extends ChatUser, C extends ChatCommandJob<U>,
   /** Runs a job's work where it can write (Teams: inside the conversation). */
   within(job: C | D | E, work: (target: T) => Promise<void>): Promise<void>;
   /** The idempotency key and recorded reason of a command's patch request. */
-  commandContext(job: C): { readonly idempotencyKey: string; readonly reason: string };
+  commandContext(job: C): { readonly idempotencyKey: string; readonly reason: string; readonly progressThread?: AnswerContext['progressThread'] };
   /** Delivers a command's answer (null when the command failed and `doc` is the problem). */
   answered(target: T, job: C, answer: ChatAnswer | null, doc: ChatDoc): Promise<void>;
   /** Replaces the run's message; `final` allows a fallback route when it cannot be edited. */

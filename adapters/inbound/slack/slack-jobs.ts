@@ -28,10 +28,12 @@ export class SlackJobs extends ChatJobRunner<SlackUser, CommandJob, DecisionJob,
     return work('message' in job ? job.message : { channelId: job.channelId, ts: null, responseUrl: job.responseUrl });
   }
 
-  commandContext(p: CommandJob): { idempotencyKey: string; reason: string } {
+  commandContext(p: CommandJob): { idempotencyKey: string; reason: string; progressThread?: { platform: string; channel: string; thread: string | null } } {
     return {
       idempotencyKey: `slack:${p.triggerId}`,
       reason: `requested in Slack by ${p.user.name ?? p.user.id}${p.channelName ? ` in #${p.channelName}` : ''}`,
+      // A slash command has no message to thread under: the service's executor posts in the channel.
+      ...(p.channelId ? { progressThread: { platform: 'slack', channel: p.channelId, thread: null } } : {}),
     };
   }
 

@@ -4,7 +4,8 @@
  * Items (pk, sk): a run `RUN#<id>`/`RUN`, an idempotency key `IDEMPOTENCY#<key>`/`IDEMPOTENCY`,
  * an acceptance `ACCEPTANCE#<id>`/`ACCEPTANCE`, an audit entry `AUDIT#<id>`/`AUDIT`, the audit
  * chain's head `AUDITHEAD`/`AUDITHEAD` (seq and hash of the last entry), a demo's simulated
- * command `SIMULATED#<token>`/`SIMULATED`. Each carries
+ * command `SIMULATED#<token>`/`SIMULATED`, an executor's lease `LEASE#<key>`/`LEASE` (holder,
+ * expiresAt; taken and released by conditional PutItem, so no other permission). Each carries
  * its JSON in `body`, a `version` (runs, acceptances), and `gsi1pk` (its kind) / `gsi1sk` (time,
  * then id) so the `gsi1` index lists a kind newest first. Gets are strongly consistent; lists read
  * the index, which may lag a write by a moment (DynamoDB indexes are eventually consistent).
@@ -24,6 +25,7 @@ import { chainAuditEntry, plainAuditEntry, type AuditChainHead, type ChainedAudi
 import { ConflictError, NotFoundError, SourceError } from '../../../domain/errors.js';
 import type { AcceptanceRecord } from '../../../domain/patch/acceptance.js';
 import type { PatchRun } from '../../../domain/patch/run.js';
+import type { Lease } from '../../../ports/outbound/lease-store.port.js';
 import type { SentCommand } from '../../../ports/outbound/patch-runner.port.js';
 import type { AuditFilter, IdempotencyClaim, IdempotentRun, RunFilter, StateStore } from '../../../ports/outbound/state-store.port.js';
 
@@ -37,6 +39,7 @@ const ACCEPTANCE = 'ACCEPTANCE';
 const AUDIT = 'AUDIT';
 const AUDIT_HEAD = 'AUDITHEAD';
 const SIMULATED = 'SIMULATED';
+const LEASE = 'LEASE';
 /** Appends that lose the race for the head this many times in a row give up with a conflict. */
 const AUDIT_RETRIES = 20;
 
@@ -379,6 +382,44 @@ export class DynamoDbStateStore implements StateStore {
   async findSimulatedCommand(token: string): Promise<SentCommand | null> {
     const item = await this.get(key(SIMULATED, token));
     return item ? { commandId: str(item, 'commandId'), requestedAt: num(item, 'requestedAt') } : null;
+  }
+
+  async acquireLease(k: string, holder: string, now: number, ttlMs: number): Promise<Lease | null> {
+    const expiresAt = now + ttlMs;
+    try {
+      await call('PutItem', () => this.client.send(new PutItemCommand({
+        TableName: this.table,
+        Item: { ...key(LEASE, k), holder: s(holder), expiresAt: n(expiresAt) },
+        // Free, ours (a renewal), or lapsed.
+        ConditionExpression: 'attribute_not_exists(pk) OR holder = :holder OR expiresAt <= :now',
+        ExpressionAttributeValues: { ':holder': s(holder), ':now': n(now) },
+      })));
+    } catch (err) {
+      if (conditionFailed(err)) return null;
+      throw err;
+    }
+    return { key: k, holder, expiresAt };
+  }
+
+  async releaseLease(k: string, holder: string): Promise<void> {
+    try {
+      // A put of a lapsed lease rather than a delete: the store needs no dynamodb:DeleteItem.
+      await call('PutItem', () => this.client.send(new PutItemCommand({
+        TableName: this.table,
+        Item: { ...key(LEASE, k), holder: s(holder), expiresAt: n(0) },
+        ConditionExpression: 'holder = :holder',
+        ExpressionAttributeValues: { ':holder': s(holder) },
+      })));
+    } catch (err) {
+      if (!conditionFailed(err)) throw err;
+    }
+  }
+
+  async heldLease(k: string, now: number): Promise<Lease | null> {
+    const item = await this.get(key(LEASE, k));
+    if (!item) return null;
+    const expiresAt = num(item, 'expiresAt');
+    return expiresAt > now ? { key: k, holder: str(item, 'holder'), expiresAt } : null;
   }
 
   async close(): Promise<void> {

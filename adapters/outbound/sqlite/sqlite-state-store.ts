@@ -18,6 +18,7 @@ import { chainAuditEntry, plainAuditEntry, type AuditChainHead, type ChainedAudi
 import { ConflictError, NotFoundError } from '../../../domain/errors.js';
 import type { AcceptanceRecord } from '../../../domain/patch/acceptance.js';
 import type { PatchRun } from '../../../domain/patch/run.js';
+import type { Lease } from '../../../ports/outbound/lease-store.port.js';
 import type { SentCommand } from '../../../ports/outbound/patch-runner.port.js';
 import type { AuditFilter, IdempotencyClaim, IdempotentRun, RunFilter, StateStore } from '../../../ports/outbound/state-store.port.js';
 
@@ -57,6 +58,11 @@ CREATE TABLE IF NOT EXISTS simulated_commands (
   token TEXT PRIMARY KEY,
   command_id TEXT NOT NULL,
   requested_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS leases (
+  key TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS audit_head (
   one INTEGER PRIMARY KEY CHECK (one = 1),
@@ -296,6 +302,23 @@ export class SqliteStateStore implements StateStore {
   async findSimulatedCommand(token: string): Promise<SentCommand | null> {
     const row = this.db.prepare('SELECT command_id, requested_at FROM simulated_commands WHERE token = ?').get(token) as { command_id: string; requested_at: number } | undefined;
     return row ? { commandId: row.command_id, requestedAt: row.requested_at } : null;
+  }
+
+  async acquireLease(key: string, holder: string, now: number, ttlMs: number): Promise<Lease | null> {
+    // One statement, so atomic: a new row, or the old one taken over when it is ours or lapsed.
+    const changed = this.db.prepare(`INSERT INTO leases (key, holder, expires_at) VALUES (?, ?, ?)
+      ON CONFLICT (key) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+      WHERE leases.holder = excluded.holder OR leases.expires_at <= ?`).run(key, holder, now + ttlMs, now).changes;
+    return changed === 1 ? { key, holder, expiresAt: now + ttlMs } : null;
+  }
+
+  async releaseLease(key: string, holder: string): Promise<void> {
+    this.db.prepare('DELETE FROM leases WHERE key = ? AND holder = ?').run(key, holder);
+  }
+
+  async heldLease(key: string, now: number): Promise<Lease | null> {
+    const row = this.db.prepare('SELECT holder, expires_at FROM leases WHERE key = ? AND expires_at > ?').get(key, now) as { holder: string; expires_at: number } | undefined;
+    return row ? { key, holder: row.holder, expiresAt: row.expires_at } : null;
   }
 
   async close(): Promise<void> {

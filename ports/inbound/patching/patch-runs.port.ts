@@ -22,6 +22,12 @@ export interface PatchRunRequest {
   readonly reason?: string;
 }
 
+/** What a surface knows besides the request itself. */
+export interface RequestOptions {
+  /** The chat thread the request came from: the service's executor posts the run's progress there. */
+  readonly progressThread?: { readonly platform: string; readonly channel: string; readonly thread: string | null } | null;
+}
+
 export interface InstanceRunReport {
   readonly instanceId: string;
   readonly name: string | null;
@@ -29,6 +35,9 @@ export interface InstanceRunReport {
   readonly status: InstanceRunStatus;
   /** Why it failed, regressed or was skipped. */
   readonly detail: string | null;
+  /** The AWS account and region it was in when requested: the run executes with a live source there. */
+  readonly accountId?: string | null;
+  readonly region?: string | null;
 }
 
 export interface WaveReport {

@@ -2,7 +2,7 @@ import type { Actor } from '../../../domain/access/actor.js';
 import { ConflictError, isSourceError, ValidationError } from '../../../domain/errors.js';
 import type { InstanceMetrics, PatchState } from '../../../domain/fleet-facts.js';
 import {
-  activeWave, beginVerification, completeWave, isRunTerminal, recordInvocations, recordSendIntent, recordSent, startRun, takeLease,
+  activeWave, beginVerification, completeWave, haltRun, instancesChanged, isRunTerminal, recordInvocations, recordSendIntent, recordSent, startRun, takeLease,
   timeOutWave, waveCommandsDone, type PatchRun, type RunWave, type WaveSend,
 } from '../../../domain/patch/run.js';
 import { verifyInstance } from '../../../domain/patch/run-verification.js';
@@ -13,10 +13,21 @@ import type { PatchDependencies } from './patch-dependencies.js';
 import { audit, authorizeAudited } from '../shared/audited.js';
 import { isStale, loadRun } from './run-records.js';
 import { toRunReport } from '../shared/operation-reports.mapper.js';
+import { sourceScope } from './request-patch-run.use-case.js';
 
 const MINUTE_MS = 60_000;
 /** A command may be found at SSM slightly before the intent's timestamp (clock skew between hosts). */
 const LOOKUP_SKEW_MS = 5 * MINUTE_MS;
+
+/** The key of a run's executor lease in the store (LeaseStore). */
+export function executionLeaseKey(runId: string): string {
+  return `patch-run:${runId}`;
+}
+
+/** How long an executor's lease holds without renewal: a dead executor's run is taken up after this. */
+export function executionLeaseMs(pollSeconds: number): number {
+  return Math.max(2 * MINUTE_MS, 4 * pollSeconds * 1000);
+}
 
 type Say = (wave: number | null, instanceId: string | null, message: string) => void;
 
@@ -61,7 +72,7 @@ export class ExecutePatchRun {
 
   /** How long a lease holds without renewal: a dead executor's run can be resumed after this. */
   private get leaseMs(): number {
-    return Math.max(2 * MINUTE_MS, 4 * this.d.core.policy.verification.pollSeconds * 1000);
+    return executionLeaseMs(this.d.core.policy.verification.pollSeconds);
   }
 
   /**
@@ -70,6 +81,19 @@ export class ExecutePatchRun {
    *   SourceError (SSM refused or unreachable: the run stays resumable).
    */
   async execute(actor: Actor, runId: string, onProgress: (p: RunProgress) => void = () => {}): Promise<PatchRunReport> {
+    return (await this.drive(actor, runId, onProgress, null)) as PatchRunReport;
+  }
+
+  /**
+   * What the service's executor calls: drives the run as `holder` (one per task), like execute,
+   * but answers null, writing nothing, when another executor holds the run (its lease in the
+   * store, or the run's own lease): that one drives it.
+   */
+  async driveAs(actor: Actor, runId: string, holder: string, onProgress: (p: RunProgress) => void = () => {}): Promise<PatchRunReport | null> {
+    return this.drive(actor, runId, onProgress, holder);
+  }
+
+  private async drive(actor: Actor, runId: string, onProgress: (p: RunProgress) => void, workerHolder: string | null): Promise<PatchRunReport | null> {
     const say: Say = (wave, instanceId, message) => onProgress({ runId, wave, instanceId, message });
     await authorizeAudited(this.d, actor, 'execute', 'patch-run.execute', runId);
     let run = await loadRun(this.d, runId);
@@ -78,31 +102,90 @@ export class ExecutePatchRun {
       return toRunReport(run, this.d.clock.now());
     }
     const runner = await this.checkRunner(actor, run);
-    const x: Execution = { actor, holder: `${actor.id}/${this.d.newId()}`, runner, say, intended: new Set(), announced: new Set() };
-    run = await this.begin(x, run);
+    const x: Execution = { actor, holder: workerHolder ?? `${actor.id}/${this.d.newId()}`, runner, say, intended: new Set(), announced: new Set() };
+    if (!(await this.lease(x, run, workerHolder !== null))) return null;
     try {
+      run = await this.checkInstances(x, run);
+      if (isRunTerminal(run)) {
+        await this.d.store.releaseLease(executionLeaseKey(runId), x.holder);
+        return toRunReport(run, this.d.clock.now());
+      }
+      run = await this.begin(x, run);
       while (!isRunTerminal(run)) run = await this.step(x, run);
     } catch (err) {
       await this.release(x, runId);
       throw err;
     }
+    await this.d.store.releaseLease(executionLeaseKey(runId), x.holder).catch(() => undefined);
     say(null, null, `run ${run.status}${run.haltReason ? `: ${run.haltReason}` : ''}`);
     return toRunReport(run, this.d.clock.now());
   }
 
+  /**
+   * Takes the run's lease in the store (LeaseStore), so two executors never drive one run. When
+   * another holds it (or the run's own lease, written by an executor of an older version): the
+   * service's executor (quiet) leaves it alone; a person's `run` is refused, saying by whom.
+   */
+  private async lease(x: Execution, run: PatchRun, quiet: boolean): Promise<boolean> {
+    const now = this.d.clock.now();
+    const runLeaseHeld = run.lease !== null && run.lease.holder !== x.holder && run.lease.until > now;
+    const taken = runLeaseHeld ? null : await this.d.store.acquireLease(executionLeaseKey(run.id), x.holder, now, this.leaseMs);
+    if (taken) return true;
+    if (quiet) return false;
+    const held = runLeaseHeld ? run.lease?.until : (await this.d.store.heldLease(executionLeaseKey(run.id), now))?.expiresAt;
+    const err = new ConflictError('IN_PROGRESS', `run ${run.id} is being executed by another process until at least ${toIso(held ?? now)}; follow it with "run ${run.id} --watch", or retry after then if that process died`);
+    await audit(this.d, x.actor, run.status === 'approved' ? 'patch-run.start' : 'patch-run.resume', run.id, 'failed', err.message);
+    throw err;
+  }
+
   private async checkRunner(actor: Actor, run: PatchRun): Promise<PatchRunner> {
-    const here = this.d.core.source.label;
-    let problem: ValidationError | null = null;
-    if (run.source !== here) {
-      problem = new ValidationError('source', run.source, `run ${run.id} was planned on source ${run.source}; it executes only there (this is ${here})`);
-    } else if (!this.d.runner) {
-      problem = new ValidationError('source', 'a source that can send patch commands (aws, or the simulated demo)', this.d.unavailable);
-    }
+    const problem = await this.runnerProblem(run);
     if (problem) {
       await audit(this.d, actor, 'patch-run.execute', run.id, 'failed', problem.message);
       throw problem;
     }
     return this.d.runner as PatchRunner;
+  }
+
+  /**
+   * Why this process cannot execute the run, or null. A run executes on the source it was planned
+   * on, or, when every instance records its account and region (runs record them from the source's
+   * identity), with a live source of that account and region: a run requested and approved on a
+   * snapshot executes with `--source aws` (or the service) there.
+   */
+  async runnerProblem(run: PatchRun): Promise<ValidationError | null> {
+    const here = this.d.core.source.label;
+    if (!this.d.runner) return new ValidationError('source', 'a source that can send patch commands (aws, or the simulated demo)', this.d.unavailable);
+    if (run.source === here) return null;
+    const instances = run.waves.flatMap((w) => w.instances);
+    const located = !run.simulated && !this.d.runner.simulated && instances.every((i) => i.accountId && i.region);
+    if (!located) {
+      return new ValidationError('source', run.source, `run ${run.id} was planned on source ${run.source}; it executes only there (this is ${here})`);
+    }
+    const scope = await sourceScope(this.d);
+    const elsewhere = instances.filter((i) => i.accountId !== scope?.accountId || i.region !== scope?.region);
+    if (elsewhere.length === 0) return null;
+    const where = `account ${scope?.accountId ?? 'unknown'}, region ${scope?.region ?? 'unknown'}`;
+    const first = elsewhere[0] as (typeof elsewhere)[number];
+    return new ValidationError('source', `account ${first.accountId ?? ''}, region ${first.region ?? ''}`,
+      `run ${run.id}: ${label(first)} is in account ${first.accountId ?? '?'}, region ${first.region ?? '?'}${elsewhere.length > 1 ? ` (and ${elsewhere.length - 1} more instance${elsewhere.length > 2 ? 's' : ''} elsewhere)` : ''}; this source (${here}) is ${where}: execute it with a live source there`);
+  }
+
+  /**
+   * A run executing on another source than it was planned on (a snapshot's run on the live
+   * account) first checks that its instances are still the ones planned: one gone, replaced,
+   * renamed or moved to another account halts the run, naming which, before anything is sent.
+   */
+  private async checkInstances(x: Execution, run: PatchRun): Promise<PatchRun> {
+    if (run.source === this.d.core.source.label) return run;
+    const assets = await this.d.core.assets.listAssets();
+    const problems = instancesChanged(run, assets.map((a) => ({ instanceId: a.instanceId, name: a.name, accountId: (a as { accountId?: string | null }).accountId ?? null })));
+    if (problems.length === 0) return run;
+    const reason = `instances changed since run ${run.id} was planned on ${run.source}: ${problems.join('; ')}`;
+    const halted = await this.d.store.updateRun(haltRun(run, reason, this.d.clock.now()));
+    await audit(this.d, x.actor, 'patch-run.halt', run.id, 'failed', reason, `${run.id}|halt`);
+    x.say(null, null, `run halted: ${reason}`);
+    return halted;
   }
 
   /** Starts an approved run, or takes over a running one whose lease is free. */
@@ -162,6 +245,9 @@ export class ExecutePatchRun {
    */
   private async save(x: Execution, next: PatchRun): Promise<PatchRun> {
     const now = this.d.clock.now();
+    if (!isRunTerminal(next) && !(await this.d.store.acquireLease(executionLeaseKey(next.id), x.holder, now, this.leaseMs))) {
+      throw new ConflictError('IN_PROGRESS', `run ${next.id} was taken over by another executor (this one's lease lapsed); this one stops`);
+    }
     const renewed = next.lease?.holder === x.holder ? { ...next, lease: { holder: x.holder, until: now + this.leaseMs } } : next;
     try {
       return await this.d.store.updateRun(renewed);
@@ -327,7 +413,8 @@ export class ExecutePatchRun {
    * already says about the run is read first, so entries written by any version are not repeated.
    */
   private async catchUpAudit(actor: Actor, run: PatchRun): Promise<void> {
-    if (run.waves.every((w) => w.sends.length === 0)) return;
+    // Never started (requested, approved, rejected, cancelled before the start): nothing to catch up.
+    if (run.currentWave === null) return;
     const entries = await this.d.store.listAudit({ target: run.id, limit: 100_000 });
     const said = (action: string, text: string | null): boolean => entries.some((e) => e.action === action && e.result !== 'denied' && (text === null || (e.detail ?? '').includes(text)));
     const late = ' (entry written on resume: the process stopped before writing it)';
@@ -357,6 +444,7 @@ export class ExecutePatchRun {
   /** Drops this process's lease after a failure, so a retry need not wait for it to expire. */
   private async release(x: Execution, runId: string): Promise<void> {
     try {
+      await this.d.store.releaseLease(executionLeaseKey(runId), x.holder);
       const run = await loadRun(this.d, runId);
       if (run.lease?.holder === x.holder) await this.d.store.updateRun({ ...run, lease: null });
     } catch {

@@ -3,6 +3,7 @@ import type { Clock } from '../../outbound/clock.port.js';
 import type { MaintenanceWindows } from '../../outbound/maintenance-window.port.js';
 import type { PatchRunner, Sleeper } from '../../outbound/patch-runner.port.js';
 import type { StateStore } from '../../outbound/state-store.port.js';
+import type { RunProgressPoster } from '../../outbound/run-progress-poster.port.js';
 import type { CoreDependencies } from '../shared/core-dependencies.js';
 
 export interface PatchDependencies {
@@ -23,4 +24,6 @@ export interface PatchDependencies {
   readonly sleep: Sleeper;
   /** A random unique id (a UUID): run, acceptance and audit ids are made from it. */
   readonly newId: () => string;
+  /** Where the executor posts progress of runs requested in chat; absent: nowhere. */
+  readonly progressPoster?: RunProgressPoster | null;
 }

@@ -14,6 +14,8 @@ import { RequestPatchRun } from './request-patch-run.use-case.js';
 import { RevokeAcceptance } from '../acceptances/revoke-acceptance.use-case.js';
 import { SchedulePatching } from './schedule-patching.use-case.js';
 import { ViewPatchRuns } from './view-patch-runs.use-case.js';
+import { RunPatchExecutor } from './patch-executor.use-case.js';
+import type { PatchExecutor, PatchExecutorOptions } from '../../inbound/patching/patch-executor.port.js';
 
 /** PatchOperations with every optional method present. */
 export type PatchOperationsImpl = Required<PatchOperations>;
@@ -34,12 +36,14 @@ export interface PatchUseCases {
   readonly schedule: SchedulePatching;
   readonly schedules: ListSchedules;
   readonly unschedule: CancelSchedule;
+  /** Builds the service's executor (not started). */
+  readonly executor: (options: PatchExecutorOptions) => PatchExecutor;
 }
 
 /** The PatchOperations facade over the patch use cases. */
 export function patchOperationsFrom(u: PatchUseCases): PatchOperationsImpl {
   return {
-    requestPatchRun: (a, r) => u.request.execute(a, r),
+    requestPatchRun: (a, r, o) => u.request.execute(a, r, o),
     previewPatchRun: (a, r) => u.request.preview(a, r),
     approvePatchRun: (a, id, c) => u.approve.execute(a, id, c),
     rejectPatchRun: (a, id, r) => u.reject.execute(a, id, r),
@@ -55,6 +59,7 @@ export function patchOperationsFrom(u: PatchUseCases): PatchOperationsImpl {
     schedulePatching: (a, r) => u.schedule.execute(a, r),
     listSchedules: (a) => u.schedules.execute(a),
     cancelSchedule: (a, id) => u.unschedule.execute(a, id),
+    patchExecutor: (o) => u.executor(o),
   };
 }
 
@@ -65,5 +70,6 @@ export function createPatchOperations(d: PatchDependencies): PatchOperationsImpl
     view: new ViewPatchRuns(d), run: new ExecutePatchRun(d), accept: new AcceptRisk(d), acceptances: new ListAcceptances(d),
     revoke: new RevokeAcceptance(d), auditLog: new ListAudit(d), auditChain: new VerifyAudit(d), schedule: new SchedulePatching(d), schedules: new ListSchedules(d),
     unschedule: new CancelSchedule(d),
+    executor: (o) => new RunPatchExecutor(d, new ExecutePatchRun(d), o),
   });
 }

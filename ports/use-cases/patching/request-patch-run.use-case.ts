@@ -3,20 +3,24 @@ import { authorize } from '../../../domain/access/authorize.js';
 import { ConflictError, ValidationError } from '../../../domain/errors.js';
 import type { Asset } from '../../../domain/fleet-facts.js';
 import { findInstance } from '../../../domain/instance-lookup.js';
-import { newPatchRun, type PatchRun, type RunTarget } from '../../../domain/patch/run.js';
+import { newPatchRun, type PatchRun, type ProgressThread, type RunTarget } from '../../../domain/patch/run.js';
 import { checkRunRequest, requestFingerprint, type CheckedRunRequest } from '../../../domain/patch/run-request.js';
 import { autoScalingGroupOf, autoScalingGroupSizes, isProduction } from '../../../domain/patch/waves.js';
 import type { AssetAssessment } from '../../../domain/asset-assessment.js';
 import { assessFleet } from '../assessment/fleet-reader.js';
-import type { PatchRunReport, PatchRunRequest } from '../../inbound/patching/patch-runs.port.js';
+import type { PatchRunReport, PatchRunRequest, RequestOptions } from '../../inbound/patching/patch-runs.port.js';
 import type { PatchDependencies } from './patch-dependencies.js';
+import type { SourceScope } from '../../outbound/source-info.port.js';
 import { audited } from '../shared/audited.js';
 import { newRunId } from './run-records.js';
 import { toRunReport } from '../shared/operation-reports.mapper.js';
 
-function target(a: AssetAssessment, d: PatchDependencies): RunTarget {
+function target(a: AssetAssessment, d: PatchDependencies, scope: SourceScope | null): RunTarget {
   const policy = d.core.policy;
+  // An asset that knows its own account and region (an organization-wide source) wins over the source's.
+  const own = a.asset as { accountId?: string | null; region?: string | null };
   return {
+    ...(scope || own.accountId ? { accountId: own.accountId ?? scope?.accountId ?? null, region: own.region ?? scope?.region ?? null } : {}),
     instanceId: a.asset.instanceId,
     name: a.asset.name,
     production: isProduction(a.asset, a.mission, policy),
@@ -40,7 +44,7 @@ export class RequestPatchRun {
   constructor(private readonly d: PatchDependencies) {}
 
   /** @throws ForbiddenError, ValidationError, NotFoundError / AmbiguousError (an instance), ConflictError (key reused). */
-  async execute(actor: Actor, request: PatchRunRequest): Promise<PatchRunReport> {
+  async execute(actor: Actor, request: PatchRunRequest, options: RequestOptions = {}): Promise<PatchRunReport> {
     const what = request.fromPlan ? 'plan' : (request.instances ?? []).join(', ') || 'no instances';
     return audited(this.d, actor, 'patch-run.request', what, async () => {
       authorize(actor, 'request');
@@ -50,7 +54,7 @@ export class RequestPatchRun {
         const replay = await this.replay(checked.idempotencyKey, fingerprint);
         if (replay) return replay;
       }
-      const run = await this.build(actor, checked);
+      const run = await this.build(actor, checked, options.progressThread ?? null);
       const stored = await this.d.store.createRun(run, checked.idempotencyKey === null ? null : { key: checked.idempotencyKey, fingerprint });
       if (!stored.created) {
         // Another request with the same key won the race: answer as a replay of it.
@@ -82,7 +86,7 @@ export class RequestPatchRun {
     return { value: toRunReport(held.run, this.d.clock.now()), target: held.run.id, detail: `replay of idempotency key "${key}": no new run` };
   }
 
-  private async build(actor: Actor, r: CheckedRunRequest): Promise<PatchRun> {
+  private async build(actor: Actor, r: CheckedRunRequest, progressThread: ProgressThread | null = null): Promise<PatchRun> {
     const core = this.d.core;
     const assets = await core.assets.listAssets();
     let chosen: readonly AssetAssessment[];
@@ -104,6 +108,7 @@ export class RequestPatchRun {
     }
     const now = this.d.clock.now();
     const id = this.d.newId();
+    const scope = await sourceScope(this.d);
     return newPatchRun({
       id: newRunId(now, id),
       source: core.source.label,
@@ -111,14 +116,24 @@ export class RequestPatchRun {
       actor,
       now,
       snapshotId: this.d.newId(),
-      targets: chosen.map((a) => target(a, this.d)),
+      targets: chosen.map((a) => target(a, this.d, scope)),
       groupSizes: autoScalingGroupSizes(assets, core.policy),
       dryRun: r.dryRun,
       reboot: r.reboot,
       reason: r.reason,
       idempotencyKey: r.idempotencyKey,
       policy: core.policy,
+      progressThread,
     });
+  }
+}
+
+/** The source's account and region, or null when it does not say (or cannot be asked now). */
+export async function sourceScope(d: PatchDependencies): Promise<SourceScope | null> {
+  try {
+    return (await d.core.source.scope?.()) ?? null;
+  } catch {
+    return null;
   }
 }
 

@@ -20,7 +20,11 @@ function waveReport(w: RunWave): WaveReport {
     commandIds,
     sentAt: sentAt.length ? toIso(Math.min(...sentAt)) : null,
     verifiedAt: toIso(w.verifiedAt),
-    instances: w.instances.map((i) => ({ instanceId: i.instanceId, name: i.name, production: i.production, status: i.status, detail: i.detail })),
+    instances: w.instances.map((i) => ({
+      instanceId: i.instanceId, name: i.name, production: i.production, status: i.status, detail: i.detail,
+      ...(i.accountId !== undefined ? { accountId: i.accountId } : {}),
+      ...(i.region !== undefined ? { region: i.region } : {}),
+    })),
   };
 }
 

@@ -169,6 +169,8 @@ describe('Slack Lambda handler (API Gateway events, signed requests, loopback Sl
     expect(runId).to.equal('run-1');
     expect(allText(posted!.body)).to.include('needs approval').and.include(`<@${REQUESTER}>`).and.include('<!subteam^S0APPROVE>');
     expect(h.ops.called('requestPatchRun')[0]!.args[0]).to.deep.include({ instances: ['web-1', 'web-2'], dryRun: false, reboot: 'if-needed' });
+    // The channel it was requested in: the service's executor posts the run's progress there.
+    expect(h.ops.called('requestPatchRun')[0]!.args[1]).to.deep.equal({ progressThread: { platform: 'slack', channel: 'C0001', thread: null } });
 
     // 2. The requester clicks Approve: refused, nothing approved, the message untouched.
     const clickUrl = `${h.slack.url}/hooks/actions/1`;

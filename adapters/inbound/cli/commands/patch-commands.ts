@@ -39,12 +39,19 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Follows a run another process executes, printing what changes, until it ends. */
-async function watch(ctx: CommandContext, a: Assistant, id: string, intervalMs: number): Promise<PatchRunReport> {
+/**
+ * Follows a run another process executes (the service's executor, another terminal), printing
+ * what changes wave by wave until it ends: lines on stderr, or with --json one JSON object a line
+ * on stdout ({ runId, status, currentWave, message }), the final report as the last line.
+ */
+async function watch(ctx: CommandContext, a: Assistant, id: string, intervalMs: number, json = false): Promise<PatchRunReport> {
   let last: PatchRunReport | null = null;
   for (;;) {
     const r = await a.getPatchRun(a.actor, id);
-    for (const line of progressBetween(last, r)) ctx.notice(`[${r.id}] ${line}`);
+    for (const line of progressBetween(last, r)) {
+      if (json) ctx.io.stdout.write(`${JSON.stringify({ runId: r.id, status: r.status, currentWave: r.currentWave, message: line })}\n`);
+      else ctx.notice(`[${r.id}] ${line}`);
+    }
     last = r;
     if (TERMINAL.includes(r.status)) return r;
     await sleep(intervalMs);
@@ -52,9 +59,9 @@ async function watch(ctx: CommandContext, a: Assistant, id: string, intervalMs: 
 }
 
 /** A halted, failed, cancelled or rejected run ends the command with exit 1, after its report. */
-function outcome(ctx: CommandContext, r: PatchRunReport, o: GlobalOptions): CommandResult {
+function outcome(ctx: CommandContext, r: PatchRunReport, o: GlobalOptions, lines = false): CommandResult {
   if (r.status === 'succeeded' || !TERMINAL.includes(r.status)) return runResult(r);
-  if (o.json) ctx.io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+  if (o.json) ctx.io.stdout.write(`${JSON.stringify(r, null, lines ? undefined : 2)}\n`);
   else ctx.io.stdout.write(renderRun(r, Style.for(ctx.io.stdout, ctx.io.env)));
   throw new CommandFailed(`run ${r.id} ${r.status}${r.haltReason ? `: ${r.haltReason}` : ''}`);
 }
@@ -123,7 +130,7 @@ export const patchCommands: CommandModule = (y, ctx) => {
     }))
     .command(
       'run <run>',
-      'execute (or resume) a run wave by wave, progress on stderr; --watch follows one running elsewhere',
+      'execute (or resume) a run wave by wave, progress on stderr; --watch follows one running elsewhere (the service\'s executor), with --json as JSON lines',
       (c) =>
         c
           .positional('run', { type: 'string', demandOption: true })
@@ -131,7 +138,7 @@ export const patchCommands: CommandModule = (y, ctx) => {
           .option('interval', { type: 'number', default: 5, hidden: true, describe: 'seconds between reads with --watch' }),
       run(async (a, args, o) => {
         const id = String(args.run);
-        if (args.watch === true) return outcome(ctx, await watch(ctx, a, id, Math.max(0.01, Number(args.interval)) * 1000), o);
+        if (args.watch === true) return outcome(ctx, await watch(ctx, a, id, Math.max(0.01, Number(args.interval)) * 1000, o.json === true), o, true);
         const r0 = await a.getPatchRun(a.actor, id);
         if (TERMINAL.includes(r0.status)) return outcome(ctx, r0, o);
         await confirmed(ctx, `Execute run ${id} as ${a.actor.id}: ${runSummary(r0)}?`, o);

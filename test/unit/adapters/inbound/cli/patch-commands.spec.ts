@@ -147,6 +147,30 @@ describe('CLI patch commands (in process, over the real composition and a tempor
     expect(r.stderr).to.include(`[${run.id}] run succeeded`);
   });
 
+  it('run --watch --json follows the run the service\'s executor drives, one JSON object a line, the final report last', async () => {
+    const run = await requested('ci-runner', 'worker-staging');
+    const service = await createAssistant({
+      source: `snapshot:${DEMO_FLEET}`, stateStore: { kind: 'sqlite', path: join(dir, 'state.db') }, via: 'http', now: '2026-11-20T12:00:00Z',
+      patchAdapters: { patchRunner: runner, sleep: () => new Promise((resolve) => setTimeout(resolve, 5)) },
+    });
+    const executor = service.patchExecutor?.({ holder: 'task-a' });
+
+    const watching = cli('run', run.id, '--watch', '--json', '--interval', '0.01');
+    expect(await executor?.tick()).to.deep.equal([run.id]);
+    await executor?.idle();
+    const r = await watching;
+    await service.close();
+
+    expect(r.code, r.stderr).to.equal(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const final = lines.at(-1) as unknown as PatchRunReport;
+    expect(final).to.deep.include({ id: run.id, status: 'succeeded' });
+    expect(lines.slice(0, -1).every((l) => l.runId === run.id && typeof l.message === 'string')).to.equal(true);
+    expect(lines.slice(0, -1).map((l) => l.message)).to.include('run succeeded (wave 2/2)');
+    const audit = JSON.parse((await cli('audit', '--json', '--target', run.id)).stdout) as { entries: { action: string; actor: string }[] };
+    expect(audit.entries.find((e) => e.action === 'patch-run.start')?.actor).to.equal('sre-ops-executor');
+  });
+
   it('accept, acceptances, revoke and audit, as JSON', async () => {
     const accepted = await cli('accept', 'CVE-2024-6387', '--fleet', '--until', new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10), '--reason', 'sshd not exposed', '--yes', '--json', '--actor', 'bob');
     const a = JSON.parse(accepted.stdout) as { id: string };

@@ -68,6 +68,8 @@ export interface Harness {
   onSleep: (() => Promise<void>) | null;
   /** Builds another set of use cases over the same store and runner: a second process. */
   another(store?: StateStore): PatchOperationsImpl;
+  /** The dependencies of such a process (to build other use cases over them). */
+  deps(store?: StateStore): PatchDependencies;
 }
 
 export function harness(options: { world?: Partial<FakeWorld>; runner?: FakePatchRunner | null; windows?: MaintenanceWindows | null; source?: string } = {}): Harness {
@@ -89,6 +91,7 @@ export function harness(options: { world?: Partial<FakeWorld>; runner?: FakePatc
     metrics: {},
     onSleep: null,
     another: (s) => createPatchOperations(make(s ?? store)),
+    deps: (s) => make(s ?? store),
   };
   const core: CoreDependencies = {
     ...deps,
