@@ -86,11 +86,13 @@ async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snap
     : kev === undefined ? new FileKevCatalog(kevFile) : await preloaded(new FileKevCatalog(kevFile));
   const demo = spec.kind === 'demo';
   // As of the capture: snapshot.json's capturedAt, else the newest observation in the findings
-  // (read only when no --now overrides it; the read is cached for the report that follows).
+  // (read only when no --now overrides it).
   let capturedAt: SourceBindings['capturedAt'] = manifest !== null && manifest.capturedAt !== null ? { at: manifest.capturedAt, basis: 'capturedAt' } : null;
   if (capturedAt === null && scoped === null && options.now === undefined && options.adapters?.findings === undefined && options.findings === undefined && options.adapters?.clock === undefined) {
     let newest = -Infinity;
-    for (const f of await dir.findings()) if (f.lastObservedAt > newest) newest = f.lastObservedAt;
+    // Streamed (a second read of the file, for a snapshot without snapshot.json): holding every
+    // finding for the report that follows would cost far more than reading the file again.
+    for await (const f of dir.streamFindings()) if (f.lastObservedAt > newest) newest = f.lastObservedAt;
     if (Number.isFinite(newest)) capturedAt = { at: newest, basis: 'lastObservedAt' };
   }
   const label = demo ? 'demo' : `snapshot:${dir.dir}`;

@@ -208,3 +208,26 @@ export interface AssetAssessment {
   /** Findings present but not counted (suppressed, closed, accepted). */
   readonly excluded: readonly FindingAssessment[];
 }
+
+/**
+ * The resident form of an asset's assessment, for a fleet held whole: everything about the asset
+ * (score, reasons, decision) kept, its findings' assessments (the per-finding reasons and due
+ * texts, most of the memory) not. `findings` and `excluded` are rebuilt by `detail` when read,
+ * from the same facts by the same rules, so they are equal to the ones dropped.
+ */
+export function residentAssessment(full: AssetAssessment, detail: () => AssetAssessment): AssetAssessment {
+  const resident = {
+    asset: full.asset,
+    mission: full.mission,
+    exposed: full.exposed,
+    managed: full.managed,
+    managedInstance: full.managedInstance,
+    patchState: full.patchState,
+    riskScore: full.riskScore,
+    reasons: full.reasons,
+    decision: full.decision,
+  };
+  Object.defineProperty(resident, 'findings', { enumerable: true, get: () => detail().findings });
+  Object.defineProperty(resident, 'excluded', { enumerable: true, get: () => detail().excluded });
+  return resident as AssetAssessment;
+}

@@ -6,7 +6,7 @@ import type { InstanceReport } from './assessment/assess-instance.port.js';
 import type { FindingsReport } from './assessment/list-findings.port.js';
 import type { PlanReport } from './patching/plan-patches.port.js';
 import type { ActivityReport } from './reports/report-activity.port.js';
-import type { FleetReport } from './assessment/fleet-report.port.js';
+import type { FleetReport, FleetReportStream } from './assessment/fleet-report.port.js';
 import type { CaptureSnapshotRequest } from './assessment/capture-snapshot.port.js';
 import type { CaptureResult } from '../outbound/snapshot-capture.port.js';
 import type { ComplianceReport } from './reports/summarize-compliance.port.js';
@@ -36,6 +36,11 @@ export interface Assistant extends PatchOperations, ActorResolver {
   readonly policy: Policy;
   /** Every instance ranked by risk, with its patch decision and findings. */
   assessFleet(request?: AssessFleetRequest): Promise<FleetReport>;
+  /**
+   * The same report with each asset's report built when read, for a surface that writes it out
+   * as it goes (see FleetReportStream). Optional: a surface falls back to assessFleet without it.
+   */
+  streamFleet?(request?: AssessFleetRequest): Promise<FleetReportStream>;
   /** One instance by id or Name tag. @throws NotFoundError (with near matches) / AmbiguousError. */
   assessInstance(instance: string): Promise<InstanceReport>;
   /** Active findings on one instance, highest risk first, optionally at or above a severity. */

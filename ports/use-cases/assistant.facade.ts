@@ -59,6 +59,7 @@ export function assistantFrom(
     source: deps.source.label,
     policy: deps.policy,
     assessFleet: (r) => u.assessFleet.execute(r),
+    streamFleet: (r) => u.assessFleet.stream(r),
     assessInstance: (i) => u.assessInstance.execute(i),
     listFindings: (r) => u.listFindings.execute(r),
     planPatches: () => u.planPatches.execute(),

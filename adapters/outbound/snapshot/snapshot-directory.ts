@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { SourceError, ValidationError } from '../../../domain/errors.js';
@@ -8,6 +9,7 @@ import {
   parseJsonText, parseTimestamp, ShapeError,
 } from '../aws-shapes/index.js';
 import { findMember, MalformedJson, topLevelArray } from './json-array-elements.js';
+import { ArrayMemberScanner } from './json-stream-elements.js';
 import { SNAPSHOT_FILES } from '../aws-shapes/snapshot-files.js';
 
 export { SNAPSHOT_FILES };
@@ -33,6 +35,12 @@ export interface SnapshotManifest {
 }
 
 const SERVICE = 'snapshot';
+
+/** Bytes read at a time when a findings file is streamed. */
+const STREAM_CHUNK = 4 << 20;
+
+/** Above this size a broken findings file is not read whole to say where it is broken. */
+const WHOLE_FILE_LIMIT = 256 << 20;
 
 /** How a snapshot is read. */
 export interface SnapshotDirectoryOptions {
@@ -93,15 +101,90 @@ export class SnapshotDirectory {
   }
 
   /**
-   * inspector2-list-findings.json: findings on EC2 instances, every status. Parsed one finding at
-   * a time (see json-array-elements.ts), so a file of 100,000 findings is never one parsed tree.
+   * inspector2-list-findings.json: findings on EC2 instances, every status, all of them in one
+   * list, read once and cached. A report reads them with streamFindings instead, which holds none.
    */
   findings(): Promise<readonly Finding[]> {
-    return this.onceBytes(SNAPSHOT_FILES.findings, true, (bytes, file) => {
-      const { findings, nextToken } = mapFindingsBytes(bytes, file);
-      if (nextToken) this.truncated(file);
-      return findings;
-    }) as Promise<readonly Finding[]>;
+    let p = this.cache.get(SNAPSHOT_FILES.findings) as Promise<readonly Finding[]> | undefined;
+    if (p === undefined) {
+      p = (async () => {
+        const out: Finding[] = [];
+        for await (const f of this.streamFindings()) out.push(f);
+        return out;
+      })();
+      this.cache.set(SNAPSHOT_FILES.findings, p);
+    }
+    return p;
+  }
+
+  /**
+   * inspector2-list-findings.json, streamed: the file is read in chunks and each finding parsed,
+   * mapped and handed over on its own (see json-stream-elements.ts), so memory does not grow with
+   * the file and no raw finding outlives its mapping. Read again on every call.
+   * @throws SourceError when the file is missing or is not valid JSON; ShapeError (naming the file)
+   *   when a finding has the wrong shape.
+   */
+  async *streamFindings(): AsyncGenerator<Finding> {
+    const name = SNAPSHOT_FILES.findings;
+    const file = this.pathOf(name);
+    try {
+      yield* this.scanFindings(name, file);
+    } catch (e) {
+      if (e instanceof ShapeError) throw e.inFile(SERVICE, file);
+      throw e;
+    }
+  }
+
+  private async *scanFindings(name: string, file: string): AsyncGenerator<Finding> {
+    await this.checkInside(name, file);
+    if (!(await this.has(name))) await this.read(name, file, true); // throws the error that says what is missing
+    let nextToken = false;
+    const scan = new ArrayMemberScanner('findings', (member, text) => {
+      if (NEXT_TOKEN_KEYS.includes(member) && hasNextToken({ [member]: JSON.parse(text) })) nextToken = true;
+    });
+    let elements = 0;
+    let yielded = 0;
+    const mapOne = (text: string): Finding | null => {
+      const i = elements++;
+      return mapFinding(JSON.parse(text), scan.bare ? `$[${i}]` : `$.findings[${i}]`);
+    };
+    try {
+      for await (const chunk of createReadStream(file, { highWaterMark: STREAM_CHUNK })) {
+        scan.push(chunk as Buffer);
+        for (let t = scan.next(); t !== null; t = scan.next()) {
+          const f = mapOne(t);
+          if (f !== null) {
+            yielded++;
+            yield f;
+          }
+        }
+      }
+      scan.end();
+      for (let t = scan.next(); t !== null; t = scan.next()) {
+        const f = mapOne(t);
+        if (f !== null) {
+          yielded++;
+          yield f;
+        }
+      }
+      const doc = scan.result();
+      if (doc.member.kind === 'absent') throw new ShapeError(SERVICE, null, '$.findings', 'an array', 'nothing');
+      if (doc.member.kind === 'other') throw new ShapeError(SERVICE, null, '$.findings', 'an array', describeValue(JSON.parse(doc.member.text)));
+    } catch (e) {
+      if (!(e instanceof ShapeError || e instanceof MalformedJson || e instanceof SyntaxError)) throw e;
+      // The whole-file path names the line and column of broken JSON (and reports it before any
+      // shape problem). It costs the file's size in memory, on this path only, and so is not taken
+      // for a file too large to hold.
+      if ((await stat(file)).size > WHOLE_FILE_LIMIT) {
+        if (e instanceof ShapeError) throw e;
+        throw new SourceError(SERVICE, null, `${file} is not valid JSON: ${e.message} (after ${elements} findings)`, { cause: e });
+      }
+      const whole = mapFindingsBytes((await this.read(name, file, true)) as Buffer, file);
+      // Reached only when the scan was stricter than JSON itself: carry on where it stopped.
+      for (const f of whole.findings.slice(yielded)) yield f;
+      nextToken = whole.nextToken;
+    }
+    if (nextToken) this.truncated(file);
   }
 
   /** ssm-describe-instance-information.json by instance id, or null when the file is absent. */

@@ -4,15 +4,15 @@ import type { SnapshotDirectory } from './snapshot-directory.js';
 
 /**
  * Findings from `inspector2-list-findings.json` (required): ACTIVE findings on EC2 instances,
- * optionally only those on the given instances.
+ * optionally only those on the given instances. The file is streamed on every call: nothing of it
+ * stays in memory between reports.
  */
 export class SnapshotFindingsSource implements FindingsSource {
   constructor(private readonly snapshot: SnapshotDirectory) {}
 
   async *listActiveFindings(filter?: FindingsFilter): AsyncIterable<Finding> {
-    const findings = await this.snapshot.findings();
     const only = filter?.instanceIds === undefined ? null : new Set(filter.instanceIds);
-    for (const f of findings) {
+    for await (const f of this.snapshot.streamFindings()) {
       if (f.status !== 'ACTIVE') continue;
       if (only !== null && !only.has(f.instanceId)) continue;
       yield f;

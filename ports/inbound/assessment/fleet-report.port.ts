@@ -84,3 +84,23 @@ export interface FleetReport {
   /** true when an account or region of the scope could not be read: the warnings name it, the rest stands. */
   readonly partial?: true;
 }
+
+/**
+ * A FleetReport whose assets are built one at a time as they are read, for surfaces that stream
+ * the report out (the CLI's `assess --json`): the full reports of all assets never exist at once.
+ * Written member by member in this order, it is byte for byte the FleetReport of the same request.
+ */
+export interface FleetReportStream {
+  readonly generatedAt: string;
+  readonly asOf: InstantBasis;
+  readonly source: string;
+  /** How many assets `assets` yields. */
+  readonly count: number;
+  /** The assets, highest risk first; each report is built when reached. Iterate once. */
+  readonly assets: Iterable<AssetReport>;
+  /** The summary of the assets yielded so far: the whole fleet's once `assets` is exhausted. */
+  readonly summary: () => FleetSummary;
+  readonly warnings: readonly string[];
+  /** As FleetReport.partial. */
+  readonly partial?: true;
+}

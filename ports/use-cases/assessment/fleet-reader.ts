@@ -3,9 +3,10 @@
  * Required sources (inventory, findings) fail the call; secondary ones (SSM, KEV) degrade to
  * warnings. Shared by the assess, findings and plan use cases so they agree on every number.
  */
-import type { Asset, Finding, ManagedInstance, PatchState } from '../../../domain/fleet-facts.js';
+import type { Asset, ManagedInstance, PatchState } from '../../../domain/fleet-facts.js';
 import { findInstance } from '../../../domain/instance-lookup.js';
-import { assessAsset, compareAssessments, type AssessmentContext } from '../../../domain/asset-assessment.js';
+import { assessAsset, compareAssessments, residentAssessment, type AssessmentContext, type AssetInput } from '../../../domain/asset-assessment.js';
+import { FindingTable } from '../../../domain/finding-table.js';
 import { indexAcceptances } from '../../../domain/risk/acceptance-index.js';
 import type { AssetAssessment } from '../../../domain/asset-assessment.js';
 import type { Instant } from '../../../domain/time.js';
@@ -58,34 +59,46 @@ export async function assessFleet(deps: CoreDependencies, only?: readonly Asset[
   const ctx: AssessmentContext = { catalog: loaded?.catalog ?? null, acceptances, now, policy: deps.policy, acceptanceIndex: indexAcceptances(acceptances, now) };
   const known = new Set(ids);
   let orphanFindings = 0;
-  for (const [id, list] of grouped) if (!known.has(id)) orphanFindings += list.length;
+  for (const [id, list] of grouped.rows) if (!known.has(id)) orphanFindings += list.length;
   if (orphanFindings > 0) warnings.push(`${orphanFindings} findings are on instances not in the inventory (terminated?) and were left out`);
 
   // An organization read that could not read a whole account or region: its assets are left out
   // (no findings read is not the same as no findings), its SSM state stays unknown.
   const gaps = deps.source.gaps?.() ?? null;
   const readable = gaps === null ? assets : assets.filter((a) => !gaps.unreadable(a));
-  const assessed = readable.map((asset) =>
-    assessAsset(
-      {
-        asset,
-        findings: grouped.get(asset.instanceId) ?? [],
-        managedInstance: managed === null || gaps?.managedUnknown(asset) === true ? undefined : (managed.get(asset.instanceId) ?? null),
-        patchState: patchStates.get(asset.instanceId) ?? null,
-      },
-      ctx,
-    ),
-  );
+  const inputOf = (asset: Asset): AssetInput => ({
+    asset,
+    findings: (grouped.rows.get(asset.instanceId) ?? []).map((row) => grouped.table.get(row)),
+    managedInstance: managed === null || gaps?.managedUnknown(asset) === true ? undefined : (managed.get(asset.instanceId) ?? null),
+    patchState: patchStates.get(asset.instanceId) ?? null,
+  });
+  // Each asset is scored, then only its resident form is kept; its findings' assessments are
+  // rebuilt from the compact rows when a report reads them (the last one is kept, as a report
+  // reads an asset's findings and excluded findings one after the other).
+  let last: { asset: Asset; detail: AssetAssessment } | null = null;
+  const detailOf = (asset: Asset): AssetAssessment => {
+    if (last?.asset !== asset) last = { asset, detail: assessAsset(inputOf(asset), ctx) };
+    return last.detail;
+  };
+  const assessed = readable.map((asset) => residentAssessment(assessAsset(inputOf(asset), ctx), () => detailOf(asset)));
   assessed.sort(compareAssessments);
   return { now, assets: assessed, managed, patchStates, warnings, partial: gaps?.partial === true };
 }
 
-async function groupFindings(deps: CoreDependencies, instanceIds?: readonly string[]): Promise<Map<string, Finding[]>> {
-  const byInstance = new Map<string, Finding[]>();
+/** The fleet's findings in their compact form (see FindingTable), with each instance's rows. */
+interface GroupedFindings {
+  readonly table: FindingTable;
+  readonly rows: ReadonlyMap<string, readonly number[]>;
+}
+
+async function groupFindings(deps: CoreDependencies, instanceIds?: readonly string[]): Promise<GroupedFindings> {
+  const table = new FindingTable();
+  const rows = new Map<string, number[]>();
   for await (const f of deps.findings.listActiveFindings(instanceIds ? { instanceIds } : {})) {
-    const list = byInstance.get(f.instanceId);
-    if (list) list.push(f);
-    else byInstance.set(f.instanceId, [f]);
+    const row = table.add(f);
+    const list = rows.get(f.instanceId);
+    if (list) list.push(row);
+    else rows.set(f.instanceId, [row]);
   }
-  return byInstance;
+  return { table, rows };
 }

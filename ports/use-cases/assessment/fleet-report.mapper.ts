@@ -84,22 +84,38 @@ export function toAssetReport(a: AssetAssessment, now: Instant, environmentTags:
   };
 }
 
-export function summarize(assets: readonly AssetReport[]): FleetSummary {
-  const byDecision = Object.fromEntries(DECISION_KINDS.map((d) => [d, 0])) as Record<DecisionKind, number>;
-  const bySsvc = Object.fromEntries(SSVC_OUTCOMES.map((s) => [s, 0])) as Record<SsvcOutcome, number>;
-  let findings = 0;
-  let overdue = 0;
-  let accepted = 0;
-  const byAccount: Record<string, number> = {};
-  for (const a of assets) {
-    if (a.accountId !== undefined) byAccount[a.accountId] = (byAccount[a.accountId] ?? 0) + 1;
-    byDecision[a.decision]++;
-    findings += a.findings.length;
-    accepted += a.accepted.length;
+/** Counts a fleet summary one asset at a time, so assets streamed out need not be held. */
+export class FleetTally {
+  private readonly byDecision = Object.fromEntries(DECISION_KINDS.map((d) => [d, 0])) as Record<DecisionKind, number>;
+  private readonly bySsvc = Object.fromEntries(SSVC_OUTCOMES.map((s) => [s, 0])) as Record<SsvcOutcome, number>;
+  private readonly byAccount: Record<string, number> = {};
+  private assets = 0;
+  private findings = 0;
+  private overdue = 0;
+  private accepted = 0;
+
+  add(a: AssetReport): void {
+    this.assets++;
+    if (a.accountId !== undefined) this.byAccount[a.accountId] = (this.byAccount[a.accountId] ?? 0) + 1;
+    this.byDecision[a.decision]++;
+    this.findings += a.findings.length;
+    this.accepted += a.accepted.length;
     for (const f of a.findings) {
-      bySsvc[f.ssvc]++;
-      if (f.overdue) overdue++;
+      this.bySsvc[f.ssvc]++;
+      if (f.overdue) this.overdue++;
     }
   }
-  return { assets: assets.length, findings, byDecision, bySsvc, overdue, accepted, ...(Object.keys(byAccount).length > 0 ? { byAccount } : {}) };
+
+  summary(): FleetSummary {
+    return {
+      assets: this.assets, findings: this.findings, byDecision: { ...this.byDecision }, bySsvc: { ...this.bySsvc }, overdue: this.overdue, accepted: this.accepted,
+      ...(Object.keys(this.byAccount).length > 0 ? { byAccount: { ...this.byAccount } } : {}),
+    };
+  }
+}
+
+export function summarize(assets: readonly AssetReport[]): FleetSummary {
+  const tally = new FleetTally();
+  for (const a of assets) tally.add(a);
+  return tally.summary();
 }

@@ -2,6 +2,8 @@
 import { DECISION_KINDS, DEFAULT_LOOKBACK_HOURS, MAX_LOOKBACK_HOURS } from '../../../../domain/vocabulary.js';
 import type { DecisionKind } from '../../../../domain/patch/decision.js';
 import { instancePositional, type CommandModule } from '../command-context.js';
+import type { Assistant } from '../../../../ports/inbound/assistant.port.js';
+import type { AssessFleetRequest } from '../../../../ports/inbound/assessment/assess-fleet.port.js';
 import { UsageError } from '../errors.js';
 import { nonEmpty, wholeNumberOption } from '../options.js';
 import { splitList } from '../../../../domain/scope.js';
@@ -9,6 +11,17 @@ import { renderActivity, renderCompliance, renderFindings, renderFleet, renderIn
 
 /** --hours as typed (see options.ts); the use cases check the range again for every other caller. */
 export const hoursOption = wholeNumberOption('hours', 1, MAX_LOOKBACK_HOURS, `look back this many hours (1 to ${MAX_LOOKBACK_HOURS})`, DEFAULT_LOOKBACK_HOURS);
+
+/**
+ * The fleet report for --json, streamed: each asset's report is built when the writer reaches it
+ * (json-output.ts), and the summary, which follows the assets, is counted as they go by. The
+ * members are those of FleetReport, in its order, so the bytes are the same.
+ */
+async function fleetJson(a: Assistant, request: AssessFleetRequest): Promise<unknown> {
+  if (a.streamFleet === undefined) return a.assessFleet(request);
+  const s = await a.streamFleet(request);
+  return { generatedAt: s.generatedAt, asOf: s.asOf, source: s.source, assets: s.assets, summary: s.summary, warnings: s.warnings, ...(s.partial ? { partial: true } : {}) };
+}
 
 export const reportCommands: CommandModule = (y, { run }) =>
   y
@@ -24,8 +37,7 @@ export const reportCommands: CommandModule = (y, { run }) =>
         if (typeof args.instance === 'string') {
           if (o.json) {
             // --json keeps the fleet contract (assets[] and summary) with the one instance.
-            const r = await a.assessFleet({ instance: args.instance });
-            return { json: r, human: () => '' };
+            return { json: await fleetJson(a, { instance: args.instance }), human: () => '' };
           }
           const r = await a.assessInstance(args.instance);
           return { json: r, human: (s) => renderInstance(r, s), warnings: r.warnings };
@@ -38,7 +50,9 @@ export const reportCommands: CommandModule = (y, { run }) =>
         // --region filters too where the assets carry their region: an organization read (--regions,
         // --accounts) or a snapshot (a capture of a scope carries it; a plain one does not).
         const regions = o.region !== undefined && (o.regions !== undefined || o.accounts !== undefined || o.source?.startsWith('snapshot:') === true) ? [o.region] : undefined;
-        const r = await a.assessFleet({ ...(decisions ? { decisions } : {}), ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) });
+        const request: AssessFleetRequest = { ...(decisions ? { decisions } : {}), ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) };
+        if (o.json) return { json: await fleetJson(a, request), human: () => '' };
+        const r = await a.assessFleet(request);
         return { json: r, human: (s) => renderFleet(r, s), warnings: r.warnings };
       }),
     )

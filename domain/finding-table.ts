@@ -1,0 +1,244 @@
+/**
+ * The compact resident form of many findings. A mapped Finding object costs about 1.5 KB on the
+ * heap (its own copies of the title, ids, CVSS vectors and package names); a fleet of a million
+ * findings cannot be held that way. A FindingTable keeps one row per finding instead:
+ *
+ * - numbers in Float64Array columns (observation instants, scores, EPSS), NaN for null;
+ * - everything that repeats across findings (type, severity, status, title, advisory ids, the
+ *   related ids, the CVSS records, the package list, the reachability details) as an index into an
+ *   interning table, so each distinct value exists once whatever the number of findings;
+ * - the finding ARN, the one value unique per finding, as an interned prefix and its own suffix.
+ *
+ * `get(row)` builds the Finding back on demand: every field equal to what was added (deep equal),
+ * the repeating parts shared between the findings that have them (they are read-only). A row costs
+ * about 150 bytes plus the ARN suffix. Columns grow in fixed blocks, so nothing is over-allocated by
+ * more than one block. No reason, no report text and no raw Inspector JSON is kept: those are
+ * rebuilt from these facts when printed.
+ */
+import type { Cvss, Finding, VulnerablePackage } from './fleet-facts.js';
+
+const BLOCK_BITS = 14;
+const BLOCK = 1 << BLOCK_BITS;
+const MASK = BLOCK - 1;
+
+// Float64 columns, per row.
+const F_INSPECTOR = 0;
+const F_EPSS = 1;
+const F_EXPLOIT_AT = 2;
+const F_FIRST = 3;
+const F_LAST = 4;
+const F_WIDTH = 5;
+
+// Uint32 columns, per row (indexes into interning tables; 0 stands for null where null is allowed).
+const U_INSTANCE = 0;
+const U_TYPE = 1;
+const U_SEVERITY = 2;
+const U_STATUS = 3;
+const U_TITLE = 4;
+const U_VULN = 5;
+const U_RELATED = 6;
+const U_ADJUSTED = 7;
+const U_CVSS = 8;
+const U_PACKAGES = 9;
+const U_REACH = 10;
+const U_ARN_PREFIX = 11;
+/** fixAvailable (2 bits) and exploitAvailable (1 bit). */
+const U_FLAGS = 12;
+const U_WIDTH = 13;
+
+const FIX: readonly Finding['fixAvailable'][] = ['YES', 'NO', 'PARTIAL'];
+
+/** Each distinct value once; index 0 is reserved for null. */
+class Interner<T> {
+  private readonly ids = new Map<string, number>();
+  readonly values: (T | null)[] = [null];
+
+  /** The index of `value` (added when new); `key` identifies it (the value itself for strings). */
+  idOf(key: string, value: T): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(value);
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+
+  get size(): number {
+    return this.values.length - 1;
+  }
+}
+
+/** A string interner: the key is the string itself. */
+class Strings extends Interner<string> {
+  of(s: string | null): number {
+    return s === null ? 0 : this.idOf(s, s);
+  }
+  at(id: number): string | null {
+    return this.values[id] ?? null;
+  }
+}
+
+function num(v: number | null): number {
+  return v === null ? NaN : v;
+}
+
+function orNull(v: number): number | null {
+  return Number.isNaN(v) ? null : v;
+}
+
+function cvssKey(c: Cvss): string {
+  return `${c.baseScore}\u0000${c.scoringVector}\u0000${c.version}`;
+}
+
+/** Flat copies: a row never holds a reference to the object it was read from. */
+function copyCvss(c: Cvss): Cvss {
+  return { baseScore: c.baseScore, scoringVector: c.scoringVector, version: c.version };
+}
+
+/** Many findings in compact rows (see the file's comment). Append-only. */
+export class FindingTable implements Iterable<Finding> {
+  private readonly f64: Float64Array[] = [];
+  private readonly u32: Uint32Array[] = [];
+  private readonly suffixes: string[] = [];
+  private rows = 0;
+
+  private readonly strings = new Strings();
+  private readonly related = new Interner<readonly string[]>();
+  // adjustedCvss and cvss[] are interned apart: the assessment tells them apart by identity
+  // (which record the CVSS was read from), so an adjusted record is never shared with a cvss[] one.
+  private readonly adjusted = new Interner<Cvss>();
+  private readonly cvss = new Interner<readonly Cvss[]>();
+  private readonly packages = new Interner<readonly VulnerablePackage[]>();
+  private readonly reach = new Interner<NonNullable<Finding['networkReachability']>>();
+
+  /** How many findings the table holds. */
+  get size(): number {
+    return this.rows;
+  }
+
+  /** How many distinct strings are interned (titles, ids, package names, ARN prefixes ...). */
+  get distinctStrings(): number {
+    return this.strings.size;
+  }
+
+  /**
+   * Adds a finding; returns its row. Nothing of `f` is retained: its strings are interned and its
+   * nested objects copied once per distinct value.
+   */
+  add(f: Finding): number {
+    const row = this.rows;
+    const block = row >>> BLOCK_BITS;
+    if (block === this.f64.length) {
+      this.f64.push(new Float64Array(BLOCK * F_WIDTH));
+      this.u32.push(new Uint32Array(BLOCK * U_WIDTH));
+    }
+    const d = this.f64[block] as Float64Array;
+    const u = this.u32[block] as Uint32Array;
+    const fo = (row & MASK) * F_WIDTH;
+    const uo = (row & MASK) * U_WIDTH;
+    d[fo + F_INSPECTOR] = num(f.inspectorScore);
+    d[fo + F_EPSS] = num(f.epss);
+    d[fo + F_EXPLOIT_AT] = num(f.lastKnownExploitAt);
+    d[fo + F_FIRST] = f.firstObservedAt;
+    d[fo + F_LAST] = f.lastObservedAt;
+
+    const s = this.strings;
+    u[uo + U_INSTANCE] = s.of(f.instanceId);
+    u[uo + U_TYPE] = s.of(f.type);
+    u[uo + U_SEVERITY] = s.of(f.severity);
+    u[uo + U_STATUS] = s.of(f.status);
+    u[uo + U_TITLE] = s.of(f.title);
+    u[uo + U_VULN] = s.of(f.vulnerabilityId);
+    u[uo + U_RELATED] = f.relatedVulnerabilities.length === 0 ? 0
+      : this.related.idOf(f.relatedVulnerabilities.join('\u0000'), f.relatedVulnerabilities.map((id) => s.at(s.of(id)) as string));
+    u[uo + U_ADJUSTED] = f.adjustedCvss === null ? 0 : this.adjusted.idOf(cvssKey(f.adjustedCvss), copyCvss(f.adjustedCvss));
+    u[uo + U_CVSS] = f.cvss.length === 0 ? 0 : this.cvss.idOf(f.cvss.map(cvssKey).join('\u0001'), f.cvss.map(copyCvss));
+    u[uo + U_PACKAGES] = f.packages.length === 0 ? 0
+      : this.packages.idOf(
+        f.packages.map((p) => `${p.name}\u0000${p.version}\u0000${p.fixedInVersion}`).join('\u0001'),
+        f.packages.map((p) => ({ name: s.at(s.of(p.name)) as string, version: s.at(s.of(p.version)), fixedInVersion: s.at(s.of(p.fixedInVersion)) })),
+      );
+    const r = f.networkReachability;
+    u[uo + U_REACH] = r === null ? 0
+      : this.reach.idOf(`${r.openPortRange?.begin}\u0000${r.openPortRange?.end}\u0000${r.protocol}`, {
+        openPortRange: r.openPortRange === null ? null : { begin: r.openPortRange.begin, end: r.openPortRange.end },
+        protocol: r.protocol,
+      });
+    // The ARN's account, region and "finding/" repeat; only the id after the last "/" is unique.
+    const cut = f.findingArn.lastIndexOf('/') + 1;
+    u[uo + U_ARN_PREFIX] = s.of(f.findingArn.slice(0, cut));
+    this.suffixes.push(flat(f.findingArn.slice(cut)));
+    u[uo + U_FLAGS] = FIX.indexOf(f.fixAvailable) | (f.exploitAvailable ? 4 : 0);
+    this.rows++;
+    return row;
+  }
+
+  /** The instance id of a row, without building the finding. */
+  instanceIdOf(row: number): string {
+    this.check(row);
+    return this.strings.at((this.u32[row >>> BLOCK_BITS] as Uint32Array)[(row & MASK) * U_WIDTH + U_INSTANCE] as number) as string;
+  }
+
+  /** The status of a row, without building the finding. */
+  statusOf(row: number): string {
+    this.check(row);
+    return this.strings.at((this.u32[row >>> BLOCK_BITS] as Uint32Array)[(row & MASK) * U_WIDTH + U_STATUS] as number) as string;
+  }
+
+  /** lastObservedAt of a row, without building the finding. */
+  lastObservedAtOf(row: number): number {
+    this.check(row);
+    return (this.f64[row >>> BLOCK_BITS] as Float64Array)[(row & MASK) * F_WIDTH + F_LAST] as number;
+  }
+
+  /** The finding of `row`, built from its row (deep equal to the one added). */
+  get(row: number): Finding {
+    this.check(row);
+    const d = this.f64[row >>> BLOCK_BITS] as Float64Array;
+    const u = this.u32[row >>> BLOCK_BITS] as Uint32Array;
+    const fo = (row & MASK) * F_WIDTH;
+    const uo = (row & MASK) * U_WIDTH;
+    const s = this.strings;
+    const flags = u[uo + U_FLAGS] as number;
+    const exploitAt = orNull(d[fo + F_EXPLOIT_AT] as number);
+    return {
+      findingArn: (s.at(u[uo + U_ARN_PREFIX] as number) ?? '') + (this.suffixes[row] as string),
+      type: s.at(u[uo + U_TYPE] as number) as string,
+      severity: s.at(u[uo + U_SEVERITY] as number) as string,
+      status: s.at(u[uo + U_STATUS] as number) as string,
+      title: s.at(u[uo + U_TITLE] as number),
+      instanceId: s.at(u[uo + U_INSTANCE] as number) as string,
+      vulnerabilityId: s.at(u[uo + U_VULN] as number),
+      relatedVulnerabilities: this.related.values[u[uo + U_RELATED] as number] ?? [],
+      inspectorScore: orNull(d[fo + F_INSPECTOR] as number),
+      adjustedCvss: this.adjusted.values[u[uo + U_ADJUSTED] as number] ?? null,
+      cvss: this.cvss.values[u[uo + U_CVSS] as number] ?? [],
+      epss: orNull(d[fo + F_EPSS] as number),
+      exploitAvailable: (flags & 4) !== 0,
+      lastKnownExploitAt: exploitAt,
+      fixAvailable: FIX[flags & 3] as Finding['fixAvailable'],
+      packages: this.packages.values[u[uo + U_PACKAGES] as number] ?? [],
+      firstObservedAt: d[fo + F_FIRST] as number,
+      lastObservedAt: d[fo + F_LAST] as number,
+      networkReachability: this.reach.values[u[uo + U_REACH] as number] ?? null,
+    };
+  }
+
+  /** Every finding, in the order added. */
+  *[Symbol.iterator](): Iterator<Finding> {
+    for (let row = 0; row < this.rows; row++) yield this.get(row);
+  }
+
+  private check(row: number): void {
+    if (!Number.isInteger(row) || row < 0 || row >= this.rows) throw new RangeError(`FindingTable: no row ${row} (size ${this.rows})`);
+  }
+}
+
+/**
+ * A copy of `s` that holds no reference to a larger string: a slice of a long string may keep the
+ * whole parent alive (V8 sliced strings), here the full ARN next to its suffix.
+ */
+function flat(s: string): string {
+  return s.length > 12 ? (JSON.parse(JSON.stringify(s)) as string) : s;
+}
