@@ -34,6 +34,7 @@ const SLOW = [
   'integration/cli-errors.spec.js',
   'integration/cli-noise.spec.js',
   'integration/cli-findings-input.spec.js',
+  'integration/cli-json-contract.spec.js',
   'integration/patch/execute-on-moto.spec.js',
   'integration/patch/ssm-patching.spec.js',
   'integration/aws/cli-aws-source.spec.js',

@@ -85,7 +85,6 @@ export class ArrayMemberScanner {
   private i = 0;
   private eof = false;
   private phase: Phase = 'start';
-  private first = true;
   private isBare = false;
   private member: StreamedDocument['member'] = { kind: 'absent' };
 
@@ -101,11 +100,6 @@ export class ArrayMemberScanner {
   constructor(private readonly key: string, private readonly visit?: (name: string, text: string) => void) {}
 
   push(chunk: Buffer): void {
-    if (this.first) {
-      this.first = false;
-      if (chunk.length >= 2 && chunk[0] === 0xff && chunk[1] === 0xfe) throw new Utf16Json('UTF-16 document');
-      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
-    }
     this.b = this.i >= this.b.length ? chunk : Buffer.concat([this.b.subarray(this.i), chunk]);
     this.i = 0;
   }
@@ -134,6 +128,15 @@ export class ArrayMemberScanner {
       const c = b[i];
       switch (this.phase) {
         case 'start':
+          // A byte order mark: UTF-8's is skipped, UTF-16's refused (possibly cut across chunks).
+          if (c === 0xef || c === 0xff) {
+            if (b.length - i < (c === 0xef ? 3 : 2)) return this.needMore();
+            if (c === 0xff && b[i + 1] === 0xfe) throw new Utf16Json('UTF-16 document');
+            if (c === 0xef && b[i + 1] === 0xbb && b[i + 2] === 0xbf) {
+              this.i = i + 3;
+              break;
+            }
+          }
           if (c === LBRACE) this.phase = 'firstMember';
           else if (c === LBRACKET) {
             this.isBare = true;
