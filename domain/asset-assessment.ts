@@ -212,7 +212,8 @@ export interface AssetAssessment {
 /**
  * The resident form of an asset's assessment, for a fleet held whole: everything about the asset
  * (score, reasons, decision) kept, its findings' assessments (the per-finding reasons and due
- * texts, most of the memory) not. `findings` and `excluded` are rebuilt by `detail` when read,
+ * texts, most of the memory) not. `findings`, `excluded` and the decision's `drivers` are rebuilt
+ * by `detail` when read,
  * from the same facts by the same rules, so they are equal to the ones dropped.
  */
 export function residentAssessment(full: AssetAssessment, detail: () => AssetAssessment): AssetAssessment {
@@ -225,8 +226,10 @@ export function residentAssessment(full: AssetAssessment, detail: () => AssetAss
     patchState: full.patchState,
     riskScore: full.riskScore,
     reasons: full.reasons,
-    decision: full.decision,
+    // The decision without its drivers (finding assessments): rebuilt when read, like findings.
+    decision: { ...full.decision },
   };
+  Object.defineProperty(resident.decision, 'drivers', { enumerable: true, get: () => detail().decision.drivers });
   Object.defineProperty(resident, 'findings', { enumerable: true, get: () => detail().findings });
   Object.defineProperty(resident, 'excluded', { enumerable: true, get: () => detail().excluded });
   return resident as AssetAssessment;
