@@ -97,7 +97,7 @@ export class SnapshotDirectory {
 
   /** ec2-describe-instances.json, every instance of every reservation, terminated included. */
   instances(): Promise<readonly Asset[]> {
-    return this.once(SNAPSHOT_FILES.instances, true, (json) => mapDescribeInstances(json, '$')) as Promise<readonly Asset[]>;
+    return this.onceBytes(SNAPSHOT_FILES.instances, true, (bytes, file) => mapInstancesBytes(bytes, file, () => this.truncated(file))) as Promise<readonly Asset[]>;
   }
 
   /**
@@ -421,6 +421,34 @@ function mapFindingsBytes(bytes: Buffer, file: string): FindingsFile {
     }
   }
   return mapFindingsFile(parseJsonText(decodeJsonBytes(bytes), file, SERVICE));
+}
+
+// ec2-describe-instances.json one reservation at a time: a large inventory (70 MB at 25,000
+// instances) is never one parsed tree, which would cost some 15 KB per instance at its peak.
+// Anything unexpected takes the whole-document path, whose errors name the line and column or the
+// exact JSON path.
+function mapInstancesBytes(bytes: Buffer, file: string, onNextToken: () => void): Asset[] {
+  try {
+    let nextToken = false;
+    const scan = new ArrayMemberScanner('Reservations', (name, text) => {
+      if (NEXT_TOKEN_KEYS.includes(name) && hasNextToken({ [name]: JSON.parse(text) })) nextToken = true;
+    });
+    scan.push(bytes);
+    scan.end();
+    const out: Asset[] = [];
+    for (let t = scan.next(); t !== null; t = scan.next()) {
+      for (const a of mapDescribeInstances({ Reservations: [JSON.parse(t)] }, '$')) out.push(a);
+    }
+    const doc = scan.result();
+    if (doc.bare || doc.member.kind !== 'array') throw new MalformedJson('Reservations is not an array');
+    if (nextToken) onNextToken();
+    return out;
+  } catch (e) {
+    if (!(e instanceof ShapeError || e instanceof MalformedJson || e instanceof SyntaxError)) throw e;
+  }
+  const json = parseJsonText(decodeJsonBytes(bytes), file, SERVICE);
+  if (hasNextToken(json)) onNextToken();
+  return mapDescribeInstances(json, '$');
 }
 
 function skipSpaces(b: Uint8Array): number {

@@ -3,7 +3,8 @@
  * findings built back from a FindingTable equal the ones read, and every asset's report (the JSON
  * contract of assess --json) is the same whether assessed from them or from the ones read.
  */
-import { expect } from 'chai';
+import { expect, use } from 'chai';
+import chaiAsPromised from 'chai-as-promised';
 import { assessAsset, compareAssessments } from '../../../../../domain/asset-assessment.js';
 import { DEFAULT_POLICY } from '../../../../../domain/policy.js';
 import { FindingTable } from '../../../../../domain/finding-table.js';
@@ -12,6 +13,8 @@ import { SnapshotDirectory } from '../../../../../adapters/outbound/snapshot/sna
 import { FileKevCatalog } from '../../../../../adapters/outbound/kev/file-kev-catalog.js';
 import { toAssetReport } from '../../../../../ports/use-cases/assessment/fleet-report.mapper.js';
 import { demoFleet, fixture } from './fixtures.js';
+
+use(chaiAsPromised);
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 
@@ -40,4 +43,26 @@ describe('the compact form of findings on the demo fleet and the fixtures', () =
       expect(await reports(dir, back)).to.deep.equal(await reports(dir, read));
     });
   }
+});
+
+describe('the inventory read one reservation at a time', () => {
+  it('maps the demo fleet and the fixtures as the whole-document parse does, next token included', async () => {
+    const { readFile, mkdtemp, writeFile, copyFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { mapDescribeInstances } = await import('../../../../../adapters/outbound/aws-shapes/index.js');
+    for (const path of [demoFleet(), fixture('minimal'), fixture('issue-12')]) {
+      const whole = mapDescribeInstances(JSON.parse(await readFile(join(path, 'ec2-describe-instances.json'), 'utf8')), '$');
+      expect(await new SnapshotDirectory(path).instances()).to.deep.equal(whole);
+    }
+    // A next token after the reservations (where the AWS CLI writes it) still marks the file partial.
+    const dir = await mkdtemp(join(tmpdir(), 'sre-ops-inventory-'));
+    const raw = JSON.parse(await readFile(join(fixture('minimal'), 'ec2-describe-instances.json'), 'utf8')) as object;
+    await writeFile(join(dir, 'ec2-describe-instances.json'), JSON.stringify({ ...raw, NextToken: 'more' }));
+    await copyFile(join(fixture('minimal'), 'inspector2-list-findings.json'), join(dir, 'inspector2-list-findings.json'));
+    const partial = new SnapshotDirectory(dir);
+    expect((await partial.instances()).length).to.be.above(0);
+    expect(partial.warnings()).to.have.length(1);
+    await expect(new SnapshotDirectory(dir, { strict: true }).instances()).to.be.rejectedWith('still carries a next token');
+  });
 });
