@@ -26,7 +26,7 @@ COPY adapters ./adapters
 COPY composition ./composition
 # --keep-names: error classes take their name from the class (new.target.name), which bundling would otherwise rename.
 # The bundle sits in dist/composition/ like tsc's output, so the paths it resolves (../../examples/demo-fleet, ../../package.json) hold.
-RUN npx esbuild composition/http-server.ts --bundle --platform=node --format=esm --target=node22 --keep-names --sourcemap --log-level=warning --outfile=dist/composition/http-server.mjs --banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" $(node -p "const p = require('./package.json'); Object.keys({ ...p.dependencies, ...p.optionalDependencies }).map((d) => '--external:' + d).join(' ')")
+RUN npx esbuild composition/http-server.ts composition/assessment-worker.ts --bundle --platform=node --format=esm --target=node22 --keep-names --sourcemap --log-level=warning --outdir=dist/composition --out-extension:.js=.mjs --banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" $(node -p "const p = require('./package.json'); Object.keys({ ...p.dependencies, ...p.optionalDependencies }).map((d) => '--external:' + d).join(' ')")
 
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
 WORKDIR /app
@@ -41,7 +41,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY examples/demo-fleet ./examples/demo-fleet
-COPY --from=build /app/dist/composition/http-server.mjs /app/dist/composition/http-server.mjs.map ./dist/composition/
+COPY --from=build /app/dist/composition/http-server.mjs /app/dist/composition/http-server.mjs.map /app/dist/composition/assessment-worker.mjs /app/dist/composition/assessment-worker.mjs.map ./dist/composition/
 # Files stay root-owned and read-only to the process; the official image's "node" user (uid 1000) runs it.
 USER node
 EXPOSE 8000

@@ -28,6 +28,7 @@ import type { Assistant } from '../ports/inbound/assistant.port.js';
 import type { PatchExecutor } from '../ports/inbound/patching/patch-executor.port.js';
 import { stateStoreFromEnv, type AssistantOptions } from './config.js';
 import { createAssistant } from './index.js';
+import { offloadReads } from './offloaded-assistant.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -50,6 +51,8 @@ export interface ServerSettings {
   readonly executorEveryMs?: number;
   /** The web console's settings (docs/console.md); absent: defaults (random session secret, no ALB OIDC). */
   readonly console?: ConsoleSettings;
+  /** Assessments on a worker thread (SRE_OPS_ASSESSMENT_WORKER, default on; "off" runs them on the event loop). */
+  readonly assessmentWorker: boolean;
 }
 
 /** SRE_OPS_SESSION_SECRET, SRE_OPS_SESSION_HOURS and the ALB OIDC variables, checked. */
@@ -120,6 +123,21 @@ function wholeNumber(name: string, raw: string | number | undefined, fallback: n
   return n;
 }
 
+function assessmentWorkerSetting(raw: string | undefined): boolean {
+  const v = raw?.trim().toLowerCase() ?? '';
+  if (v === '' || v === 'on' || v === 'true' || v === '1') return true;
+  if (v === 'off' || v === 'false' || v === '0') return false;
+  throw new ValidationError('SRE_OPS_ASSESSMENT_WORKER', 'on or off', `SRE_OPS_ASSESSMENT_WORKER: expected on or off, got "${raw}"`);
+}
+
+/**
+ * The service's Assistant: `main` for everything, its reads on a worker thread built from
+ * `options` (see offloaded-assistant.ts) unless the setting is off.
+ */
+export function serviceAssistant(main: Assistant, options: AssistantOptions, settings: Pick<ServerSettings, 'assessmentWorker'>): Assistant {
+  return settings.assessmentWorker ? offloadReads(main, { options }) : main;
+}
+
 /**
  * Resolves the settings: a flag wins over its environment variable, which wins over the default.
  * Keys come from --api-keys FILE, else SRE_OPS_API_KEYS; both hold a JSON array of
@@ -168,6 +186,7 @@ export async function resolveSettings(flags: ServerFlags, env: Env): Promise<Ser
     console: resolveConsoleSettings(env),
     executor: flags.executor === true || /^(1|true|yes)$/i.test(env.SRE_OPS_EXECUTOR ?? ''),
     executorEveryMs: wholeNumber('SRE_OPS_EXECUTOR_EVERY_SECONDS', env.SRE_OPS_EXECUTOR_EVERY_SECONDS, 30, 1, 3600) * 1000,
+    assessmentWorker: assessmentWorkerSetting(env.SRE_OPS_ASSESSMENT_WORKER),
   };
 }
 
@@ -448,7 +467,8 @@ export function serveService(deps: {
       deps.env,
     );
     const logger = createHttpLogger({ level: settings.logLevel });
-    const assistant = await deps.createAssistant(options, notice);
+    const main = await deps.createAssistant(options, notice);
+    const assistant = serviceAssistant(main, { ...assistantOptionsFrom(options, deps.env), ...(options.strict === true ? { strict: true } : {}), ...(options.actor !== undefined ? { actor: options.actor } : {}) }, settings);
     await runHttpService(settings, { assistant, logger, version: deps.version, notice });
   };
 }
@@ -497,10 +517,11 @@ export async function main(argv: readonly string[], env: Env, stderr: (line: str
     const pick = (flag: string | undefined, name: string): string | undefined => flag ?? (env[name]?.trim() || undefined);
     const source = pick(values.source, 'SRE_OPS_SOURCE');
     if (source === undefined) stderr('no SRE_OPS_SOURCE: serving the bundled demo fleet (synthetic data)');
-    const assistant = await createAssistant(assistantOptionsFrom({
+    const options = assistantOptionsFrom({
       source, policy: pick(values.policy, 'SRE_OPS_POLICY'), kev: pick(values.kev, 'SRE_OPS_KEV'), now: pick(values.now, 'SRE_OPS_NOW'),
       endpointUrl: pick(undefined, 'SRE_OPS_ENDPOINT_URL'), roleArn: pick(undefined, 'SRE_OPS_ROLE_ARN'),
-    }, env));
+    }, env);
+    const assistant = serviceAssistant(await createAssistant(options), options, settings);
     await runHttpService(settings, { assistant, logger, version: await packageVersion(), notice: stderr });
     return 0;
   } catch (err) {

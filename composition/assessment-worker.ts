@@ -1,0 +1,99 @@
+/**
+ * The worker thread of the HTTP service (see offloaded-assistant.ts): it builds its own Assistant
+ * from the same options as the main thread and answers the read calls the main thread sends it,
+ * so that a fleet assessment (parsing every finding, scoring, ranking) never runs on the thread
+ * that answers /health.
+ *
+ * Protocol: the main thread posts `{ id, method, args }`; the worker answers `{ id, ok: true,
+ * value }` or `{ id, ok: false, error }`, the error as plain data (see toWireError), since a
+ * structured clone keeps only an Error's message and name.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { isDomainError } from '../domain/errors.js';
+import type { AssistantOptions } from './config.js';
+
+export interface WorkerRequest {
+  readonly id: number;
+  readonly method: string;
+  readonly args: readonly unknown[];
+}
+
+/** An error as data: its name, message, stack and own fields (code, field, suggestions ...). */
+export interface WireError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly domain: boolean;
+  readonly fields: Record<string, unknown>;
+}
+
+export type WorkerResponse =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: WireError }
+  | { readonly id: -1; readonly ok: false; readonly error: WireError };
+
+export interface WorkerData {
+  readonly options: AssistantOptions;
+  /**
+   * The module whose `createAssistant(options)` builds the worker's Assistant; default the
+   * package's own (composition/index). Tests name one with a deliberately slow source.
+   */
+  readonly factory?: string;
+  /** Passed to the factory's createAssistant as its second argument (cloned; a SharedArrayBuffer is shared). */
+  readonly factoryData?: unknown;
+}
+
+export function toWireError(err: unknown): WireError {
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err), domain: false, fields: {} };
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(err)) {
+    if (k === 'cause') continue;
+    try {
+      fields[k] = v === undefined ? v : JSON.parse(JSON.stringify(v));
+    } catch {
+      // a field that is not data (a client, a cycle) stays behind
+    }
+  }
+  return { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}), domain: isDomainError(err), fields };
+}
+
+async function serve(): Promise<void> {
+  const port = parentPort;
+  if (!port) return;
+  const data = workerData as WorkerData;
+  let assistant: Record<string, unknown>;
+  try {
+    // A literal import for the default, so that a bundler (the Dockerfile's esbuild) inlines it.
+    const factory = (data.factory ? await import(data.factory) : await import('./index.js')) as { createAssistant(o: AssistantOptions, extra?: unknown): Promise<unknown> };
+    assistant = (await factory.createAssistant(data.options, data.factoryData)) as Record<string, unknown>;
+  } catch (err) {
+    port.postMessage({ id: -1, ok: false, error: toWireError(err) } satisfies WorkerResponse);
+    return;
+  }
+  port.on('message', (msg: WorkerRequest | 'close') => {
+    if (msg === 'close') {
+      void (async () => {
+        try {
+          await (assistant.close as () => Promise<void>).call(assistant);
+        } finally {
+          port.close();
+        }
+      })();
+      return;
+    }
+    void (async () => {
+      let answer: WorkerResponse;
+      try {
+        const fn = assistant[msg.method];
+        if (typeof fn !== 'function') throw new Error(`invariant: the Assistant has no method ${msg.method}`);
+        answer = { id: msg.id, ok: true, value: await (fn as (...a: unknown[]) => Promise<unknown>).apply(assistant, [...msg.args]) };
+      } catch (err) {
+        answer = { id: msg.id, ok: false, error: toWireError(err) };
+      }
+      port.postMessage(answer);
+    })();
+  });
+  port.postMessage('ready');
+}
+
+await serve();
