@@ -270,6 +270,8 @@ export async function startHttpServer(
       });
     },
   });
+  // The first fleet assessment starts now, not with the first client; /ready says when it is done.
+  app.warm();
   const server: Server = createServer(app.callback());
   // Behind a load balancer, idle connections must outlive its idle timeout (ALB: 60 s), or it
   // reuses a socket the server just closed and answers 502.

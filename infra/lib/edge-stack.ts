@@ -110,8 +110,12 @@ export class EdgeStack extends Stack {
       targetType: TargetType.IP,
       // The app finishes in-flight requests within 25 s of SIGTERM; the load balancer drains no longer.
       deregistrationDelay: Duration.seconds(SERVICE_DRAIN_SECONDS),
+      // /ready, not /health: a task takes traffic once its first fleet assessment is cached (it
+      // warms at start), and stops taking it while it drains. It stays 200 once warm, whatever the
+      // source does (a stale answer is served; see docs/http-api.md). The container's own
+      // HEALTHCHECK (liveness) probes /health.
       healthCheck: {
-        path: '/health',
+        path: '/ready',
         healthyHttpCodes: '200',
         interval: Duration.seconds(15),
         timeout: Duration.seconds(5),

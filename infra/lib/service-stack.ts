@@ -2,7 +2,7 @@
  * The HTTP service on ECS Fargate, built from the project's Dockerfile (`cdk synth` only stages
  * the build context; the image is built and pushed by `cdk deploy`): 0.25 vCPU and 512 MiB,
  * two tasks in the private subnets, scaling from 1 to 10 on CPU and memory, registered in the
- * edge stack's target group (health check /health, 25 s deregistration delay).
+ * edge stack's target group (health check /ready: in service once warm; 25 s deregistration delay).
  *
  * Stopping a task: ECS deregisters it, the load balancer drains for 25 s, then SIGTERM; the app
  * finishes its in-flight requests within 25 s and exits 0; SIGKILL only after the 30 s stop timeout.
@@ -108,7 +108,9 @@ export class ServiceStack extends Stack {
       securityGroups: [props.securityGroup],
       assignPublicIp: false,
       circuitBreaker: { rollback: true },
-      healthCheckGracePeriod: Duration.seconds(60),
+      // The target group checks /ready, which turns 200 once the first fleet assessment is cached:
+      // the grace covers that warm-up on a large fleet (see docs/infrastructure.md).
+      healthCheckGracePeriod: Duration.seconds(300),
     });
     this.service.attachToApplicationTargetGroup(props.targetGroup);
 

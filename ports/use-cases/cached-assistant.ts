@@ -36,6 +36,16 @@ export interface AssistantCacheOptions {
   readonly clock: Clock;
   /** Most answers kept; the oldest is dropped first (default 500). Bounds memory under many distinct queries. */
   readonly maxEntries?: number;
+  /**
+   * Stale-while-revalidate: once a request has an answer, an expired one is still served at once
+   * while one fresh answer is computed in the background (one flight per request; callers never
+   * wait for it). A failed refresh keeps the stale answer and is tried again on the next call.
+   * After an invalidating write nothing stale is served: the next call waits for a fresh answer.
+   * Default off (every call after the TTL waits, as before).
+   */
+  readonly staleWhileRevalidate?: boolean;
+  /** Told of a background refresh that failed (the stale answer is still served). */
+  readonly onRefreshError?: (method: string, err: unknown) => void;
 }
 
 export interface AssistantCacheStats {
@@ -51,6 +61,14 @@ export interface AssistantCacheControl {
   /** Forgets every answer; calls in flight finish but are not stored. */
   invalidateCache(): void;
   cacheStats(): AssistantCacheStats;
+  /**
+   * When the upstream call that produced this answer (or the whole report a filtered one was cut
+   * from) started, by the cache's clock; undefined for an object the cache did not hand out.
+   * Its age is what a client's `Age` header says.
+   */
+  answeredAt(answer: unknown): number | undefined;
+  /** Whether the whole-fleet assessment has been answered at least once (the cache is warm). */
+  isWarm(): boolean;
 }
 
 export type CachedAssistant<A extends Assistant> = A & AssistantCacheControl;
@@ -58,10 +76,16 @@ export type CachedAssistant<A extends Assistant> = A & AssistantCacheControl;
 export const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
 
 interface Entry {
-  readonly promise: Promise<unknown>;
+  /** The answer handed out: the last good one, or the first flight's. */
+  promise: Promise<unknown>;
   /** When the answer arrived; null while in flight. The TTL runs from the answer, not the call. */
   storedAt: number | null;
+  /** A background refresh in flight (stale-while-revalidate), at most one. */
+  refreshing: Promise<unknown> | null;
 }
+
+/** When each answer's upstream call started (see answeredAt); entries go with their answer. */
+const answerTimes = new WeakMap<object, number>();
 
 /**
  * A key that is the same for equal requests: object keys sorted, and arrays of scalars sorted
@@ -96,6 +120,8 @@ function derivedReport(whole: FleetReport, filters: Omit<AssessFleetRequest, 'in
   let report = byFilter.get(key);
   if (!report) {
     report = filterFleet(whole, filters);
+    const at = answerTimes.get(whole);
+    if (at !== undefined) answerTimes.set(report, at);
     if (byFilter.size >= 64) byFilter.delete(byFilter.keys().next().value as string);
     byFilter.set(key, report);
   }
@@ -121,7 +147,20 @@ export function cachedAssistant<A extends Assistant>(inner: A, options: Assistan
   let hits = 0;
   let misses = 0;
 
+  const swr = options.staleWhileRevalidate === true;
+  let warm = false;
+  const WHOLE_FLEET = requestKey('assessFleet', [{}]);
   const fresh = (e: Entry): boolean => e.storedAt === null || options.clock.now() - e.storedAt < ttlMs;
+
+  /** Calls upstream; the answer is stamped with the call's start (see answeredAt). */
+  const flight = (key: string, fn: (...args: unknown[]) => Promise<unknown>, args: unknown[]): Promise<unknown> => {
+    const startedAt = options.clock.now();
+    return fn.apply(inner, args).then((value) => {
+      if (value !== null && typeof value === 'object') answerTimes.set(value, startedAt);
+      if (key === WHOLE_FLEET) warm = true;
+      return value;
+    });
+  };
 
   const read = (method: string, fn: (...args: unknown[]) => Promise<unknown>, args: unknown[]): Promise<unknown> => {
     const key = requestKey(method, args);
@@ -130,9 +169,31 @@ export function cachedAssistant<A extends Assistant>(inner: A, options: Assistan
       hits++;
       return hit.promise;
     }
+    if (hit && swr && hit.storedAt !== null && ttlMs > 0) {
+      // Stale: served at once; one refresh in the background replaces it when it succeeds.
+      hits++;
+      if (!hit.refreshing) {
+        misses++;
+        const refresh = flight(key, fn, args);
+        hit.refreshing = refresh;
+        refresh.then(
+          () => {
+            if (entries.get(key) !== hit) return;
+            hit.promise = refresh;
+            hit.storedAt = options.clock.now();
+            hit.refreshing = null;
+          },
+          (err: unknown) => {
+            if (entries.get(key) === hit) hit.refreshing = null;
+            options.onRefreshError?.(method, err);
+          },
+        );
+      }
+      return hit.promise;
+    }
     misses++;
-    const promise = fn.apply(inner, args);
-    const entry: Entry = { promise, storedAt: null };
+    const promise = flight(key, fn, args);
+    const entry: Entry = { promise, storedAt: null, refreshing: null };
     // Re-inserting moves the key to the end, so the first key is always the oldest.
     entries.delete(key);
     entries.set(key, entry);
@@ -154,13 +215,15 @@ export function cachedAssistant<A extends Assistant>(inner: A, options: Assistan
   const control: AssistantCacheControl = {
     invalidateCache: () => entries.clear(),
     cacheStats: () => ({ hits, misses, entries: entries.size }),
+    answeredAt: (answer) => (answer !== null && typeof answer === 'object' ? answerTimes.get(answer) : undefined),
+    isWarm: () => warm,
   };
   const reads = new Set<string>(CACHED_READS);
   const writes = new Set<string>(INVALIDATING_WRITES);
 
   return new Proxy(inner, {
     get(target, prop, receiver) {
-      if (prop === 'invalidateCache' || prop === 'cacheStats') return control[prop];
+      if (prop === 'invalidateCache' || prop === 'cacheStats' || prop === 'answeredAt' || prop === 'isWarm') return control[prop];
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function' || typeof prop !== 'string') return value;
       const fn = value as (...args: unknown[]) => Promise<unknown>;

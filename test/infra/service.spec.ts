@@ -72,12 +72,12 @@ describe('infra 3. service', () => {
     }
   });
 
-  it('health-checks /health and drains for 25 s, in step with the app and within the stop timeout', () => {
+  it('health-checks /ready (in service once warm) and drains for 25 s, in step with the app and within the stop timeout', () => {
     const tg = onlyResource(synthesized().templates.edge, 'AWS::ElasticLoadBalancingV2::TargetGroup').Properties;
     const attributes = Object.fromEntries((tg.TargetGroupAttributes as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]));
     const env = Object.fromEntries(container().Environment.map((e) => [e.Name, e.Value]));
 
-    expect(tg).to.include({ HealthCheckPath: '/health', Port: 8000, Protocol: 'HTTP', TargetType: 'ip' });
+    expect(tg).to.include({ HealthCheckPath: '/ready', Port: 8000, Protocol: 'HTTP', TargetType: 'ip' });
     expect(tg.Matcher).to.deep.equal({ HttpCode: '200' });
     const delay = Number(attributes['deregistration_delay.timeout_seconds']);
     expect(delay).to.be.at.most(25);

@@ -52,8 +52,12 @@ export interface HttpAppOptions {
   /** Wall clock for rate limits, cache ages and readiness (default Date.now). Tests pass a fake. */
   readonly clock?: Clock;
   readonly limits?: Partial<HttpLimits>;
-  /** Fleet assessment cache; false: none (the caller caches, or tests want every call upstream). */
-  readonly cache?: { readonly ttlMs?: number; readonly maxEntries?: number } | false;
+  /**
+   * Fleet assessment cache; false: none (the caller caches, or tests want every call upstream).
+   * staleWhileRevalidate (default true): an expired answer is served at once while a fresh one is
+   * computed in the background (see cachedAssistant).
+   */
+  readonly cache?: { readonly ttlMs?: number; readonly maxEntries?: number; readonly staleWhileRevalidate?: boolean } | false;
   readonly readiness?: ReadinessOptions;
   /** Reported by /health and the document. */
   readonly version?: string;
@@ -82,6 +86,12 @@ export interface HttpApp {
   callback(): RequestListener;
   /** From now on /ready answers 503 and every answer closes its connection: the process is stopping. */
   startDraining(): void;
+  /**
+   * Starts the first fleet assessment (the server calls it at start), so that /ready turns 200
+   * once it is answered and the first client does not wait for it. A failure is logged; /ready
+   * tries again.
+   */
+  warm(): void;
   readonly draining: boolean;
 }
 
@@ -101,8 +111,17 @@ function jsonBytes(body: unknown): Buffer {
   return bytes;
 }
 
+/**
+ * How old a cached answer is: `Age` (whole seconds since its assessment started) and
+ * `X-Assessment-Generated-At` (that instant), for answers the cache handed out.
+ */
+export function freshnessHeaders(answeredAt: number | undefined, now: number): Record<string, string> {
+  if (answeredAt === undefined) return {};
+  return { Age: String(Math.max(0, Math.floor((now - answeredAt) / 1000))), 'X-Assessment-Generated-At': new Date(answeredAt).toISOString() };
+}
+
 /** Runs one route: parses its inputs, calls its handler, writes its answer. */
-function dispatch(r: Route, validateResponses: boolean): Middleware<HttpState> {
+function dispatch(r: Route, validateResponses: boolean, freshness: (answer: unknown) => Record<string, string>): Middleware<HttpState> {
   const query = r.query ?? (r.scope === null ? undefined : z.strictObject({}));
   const bodyOptional = r.body !== undefined && r.body.safeParse({}).success;
   return async (ctx) => {
@@ -117,6 +136,7 @@ function dispatch(r: Route, validateResponses: boolean): Middleware<HttpState> {
     ctx.status = result.status ?? r.response.status;
     ctx.body = jsonBytes(result.body);
     ctx.type = 'application/json; charset=utf-8';
+    ctx.set(freshness(result.answer ?? result.body));
     if (result.headers) ctx.set(result.headers);
   };
 }
@@ -153,7 +173,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   const assistant: Assistant & Partial<AssistantCacheControl> =
     options.cache === false
       ? options.assistant
-      : cachedAssistant(options.assistant, { clock, ttlMs: options.cache?.ttlMs ?? DEFAULT_CACHE_TTL_MS, ...(options.cache?.maxEntries ? { maxEntries: options.cache.maxEntries } : {}) });
+      : cachedAssistant(options.assistant, {
+        clock,
+        ttlMs: options.cache?.ttlMs ?? DEFAULT_CACHE_TTL_MS,
+        ...(options.cache?.maxEntries ? { maxEntries: options.cache.maxEntries } : {}),
+        staleWhileRevalidate: options.cache?.staleWhileRevalidate ?? true,
+        onRefreshError: (method, err) => options.logger.warn({ err, method }, 'cache refresh failed: serving the last answer'),
+      });
   let draining = false;
   const deps: RouteDeps = {
     assistant,
@@ -191,7 +217,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     ];
     if (r.scope !== null) chain.push(accessControl(r.scope, access));
     if (r.body) chain.push(jsonBody(limits.bodyBytes));
-    chain.push(dispatch(r, options.validateResponses === true));
+    chain.push(dispatch(r, options.validateResponses === true, (answer) => freshnessHeaders(assistant.answeredAt?.(answer), clock.now())));
     router.register(routerPath(r.path), [r.method], chain);
   }
 
@@ -227,6 +253,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     callback: () => koa.callback(),
     startDraining: () => {
       draining = true;
+    },
+    warm: () => {
+      void deps.readiness.probe().then((r) => {
+        if (!r.ready && !r.timedOut) options.logger.warn({ reason: r.reason }, 'warming the cache failed: /ready answers 503 and tries again');
+      });
     },
     get draining() {
       return draining;

@@ -42,6 +42,8 @@ export interface RouteInput<P, Q, B, A> {
 export interface RouteResult {
   readonly status?: number;
   readonly body: unknown;
+  /** The (cached) answer the body was cut from, when it is not the body itself: its age goes in the headers. */
+  readonly answer?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
 }
 

@@ -74,7 +74,7 @@ export function assetRoutes({ assistant }: RouteDeps): Route[] {
           ...(query.account ? { accounts: query.account } : {}),
           ...(query.region ? { regions: query.region } : {}),
         });
-        return { body: pageOf(report, query.offset, query.limit) };
+        return { body: pageOf(report, query.offset, query.limit), answer: report };
       },
     }),
     route({
