@@ -5,6 +5,7 @@
  * composition root's: see composition/http-server.ts.
  */
 import type { RequestListener } from 'node:http';
+import { Readable } from 'node:stream';
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import { z } from 'zod';
@@ -129,12 +130,14 @@ function dispatch(r: Route, validateResponses: boolean, freshness: (answer: unkn
     const q = query ? parseInput(query, 'query', normalizeQuery(query, ctx.query)) : undefined;
     const body = r.body ? parseInput(r.body, 'body', ctx.state.body ?? (bodyOptional ? {} : undefined)) : undefined;
     const result = await r.handle({ params, query: q, body, actor: ctx.state.principal?.actor ?? null, ctx });
+    // Checked (and then sent) whole when validating; else a streamed answer is written piece by piece.
+    const whole = result.stream && validateResponses ? Buffer.from([...result.stream()].join('')) : undefined;
     if (validateResponses) {
-      const check = r.response.schema.safeParse(result.body);
+      const check = r.response.schema.safeParse(whole ? JSON.parse(whole.toString('utf8')) : result.body);
       if (!check.success) throw new Error(`answer of ${r.method} ${r.path} does not match its documented schema: ${z.prettifyError(check.error)}`);
     }
     ctx.status = result.status ?? r.response.status;
-    ctx.body = jsonBytes(result.body);
+    ctx.body = whole ?? (result.stream ? Readable.from(result.stream(), { objectMode: false }) : jsonBytes(result.body));
     ctx.type = 'application/json; charset=utf-8';
     ctx.set(freshness(result.answer ?? result.body));
     if (result.headers) ctx.set(result.headers);
@@ -187,6 +190,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     version: options.version ?? '0.0.0',
     startedAt: performance.now(),
     isDraining: () => draining,
+    answeredAt: (answer) => assistant.answeredAt?.(answer),
   };
 
   // The document lists the document's own route, so that route reads it once it is built.

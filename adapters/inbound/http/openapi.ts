@@ -37,6 +37,7 @@ const ERROR_TEXT: Readonly<Record<ErrorStatus, string>> = {
   403: 'the key lacks the scope, or the actor the role, this needs',
   404: 'no such instance (details.suggestions lists near matches) or record',
   409: 'a Name tag on several instances (details.candidates), or a record changed meanwhile',
+  410: 'the cursor belongs to an assessment that has been replaced (CURSOR_EXPIRED): start again without cursor',
   413: 'request body too large',
   415: 'request body is not application/json',
   422: 'refused by a rule of the core (e.g. approving your own run, a run in the wrong state)',

@@ -10,4 +10,6 @@ export interface RouteDeps {
   /** performance.now() at start, for uptime. */
   readonly startedAt: number;
   readonly isDraining: () => boolean;
+  /** When the cache's answer started (its generation, for cursors); absent without a cache. */
+  readonly answeredAt?: (answer: unknown) => number | undefined;
 }

@@ -26,7 +26,7 @@ export type HttpContext = ParameterizedContext<HttpState>;
 export type HttpMethod = 'GET' | 'POST';
 
 /** Error statuses a route may add to the ones every route of its kind documents. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 501 | 502 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 501 | 502 | 503;
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -44,6 +44,11 @@ export interface RouteResult {
   readonly body: unknown;
   /** The (cached) answer the body was cut from, when it is not the body itself: its age goes in the headers. */
   readonly answer?: unknown;
+  /**
+   * The body as JSON text in pieces, written as they come (a large list, item by item) instead of
+   * `body`. With validateResponses the pieces are joined and checked like any body.
+   */
+  readonly stream?: () => Iterable<string>;
   readonly headers?: Readonly<Record<string, string>>;
 }
 

@@ -32,7 +32,7 @@ describe('HTTP API: read routes on the demo fleet (real server, real requests)',
     expect(r.headers.get('content-type')).to.match(/^application\/json/);
     expect(body.generatedAt).to.equal('2026-11-20T12:00:00.000Z');
     expect(body.assets).to.have.length(5);
-    expect(body.page).to.deep.equal({ offset: 0, limit: 5, total: body.summary.assets, nextOffset: 5 });
+    expect(body.page).to.deep.include({ offset: 0, limit: 5, total: body.summary.assets, nextOffset: 5 });
     expect(body.summary.assets).to.be.greaterThan(5);
     const scores = body.assets.map((a) => a.riskScore);
     expect(scores).to.deep.equal([...scores].sort((x, y) => y - x));

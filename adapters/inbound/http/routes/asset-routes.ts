@@ -1,12 +1,14 @@
 /** The fleet and one instance: assessment, findings, metrics, activity. */
+import { ValidationError } from '../../../../domain/errors.js';
 import { DECISION_KINDS, DEFAULT_LOOKBACK_HOURS, MAX_LOOKBACK_HOURS, MIN_SEVERITY_NAMES } from '../../../../domain/vocabulary.js';
 import { z } from 'zod';
 import { AWS_REGIONS } from '../../../../domain/scope.js';
-import type { FleetReport } from '../../../../ports/inbound/assessment/fleet-report.port.js';
+import type { AssetReport } from '../../../../ports/inbound/assessment/fleet-report.port.js';
+import { decodeCursor, encodeCursor, filterDigest, jsonInPieces, nextLink } from '../paging.js';
 import { booleanParam, wholeNumber } from '../query-params.js';
 import { route, type Route } from '../route.js';
 import type { RouteDeps } from '../route-deps.js';
-import { activityReportSchema, assetPageSchema, findingsReportSchema, instanceReportSchema, metricsReportSchema, missionSchema } from '../schemas/report-schemas.js';
+import { activityReportSchema, assetPageSchema, findingsPageSchema, instanceReportSchema, metricsReportSchema, missionSchema } from '../schemas/report-schemas.js';
 import { oneOf } from '../schemas/registry.js';
 
 
@@ -25,56 +27,96 @@ const fleetQuery = z.strictObject({
   exposed: booleanParam().optional().describe('only exposed (true) or unexposed (false) instances'),
   account: z.array(z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id')).optional().describe('only instances in these AWS accounts (an organization read; repeat or separate with commas)'),
   region: z.array(oneOf(AWS_REGIONS)).optional().describe('only instances in these regions (an organization read; repeat or separate with commas)'),
+  include: z.array(z.enum(['findings'])).optional().describe('findings: full assets with their findings instead of summaries'),
   limit: wholeNumber(1, 1000).default(100).describe('assets per page'),
-  offset: wholeNumber(0).default(0).describe('assets to skip'),
+  cursor: z.string().max(512).optional().describe('page.nextCursor of the previous page'),
+  offset: wholeNumber(0).optional().describe('assets to skip (instead of cursor)'),
 });
+
+/** An asset without its findings: the most urgent one in short, and counts. */
+export function assetSummary(a: AssetReport): Record<string, unknown> {
+  const { findings, accepted, ...rest } = a;
+  const top = findings[0];
+  const bySeverity: Record<string, number> = {};
+  let overdue = 0;
+  for (const f of findings) {
+    bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+    if (f.overdue) overdue++;
+  }
+  return {
+    ...rest,
+    topFinding: top
+      ? { findingArn: top.findingArn, vulnerabilityId: top.vulnerabilityId, title: top.title, severity: top.severity, riskScore: top.riskScore, ssvc: top.ssvc, inKev: top.inKev, dueBy: top.dueBy, overdue: top.overdue, fixAvailable: top.fixAvailable }
+      : null,
+    findingCounts: { active: findings.length, accepted: accepted.length, overdue, bySeverity },
+  };
+}
+
+/** The generation a cursor is tied to: when the cached answer started, else its generatedAt. */
+function generationOf(deps: RouteDeps, answer: { readonly generatedAt: string }): string {
+  const at = deps.answeredAt?.(answer);
+  return at !== undefined ? String(at) : answer.generatedAt;
+}
+
+/** Where a page starts: the cursor's position (checked against generation and filters), else offset, else 0. */
+function startOf(query: { cursor?: string | undefined; offset?: number | undefined }, generation: string, filters: string): number {
+  if (query.cursor !== undefined && query.offset !== undefined) {
+    throw new ValidationError('query.offset', 'either cursor or offset', 'query.offset: expected either cursor or offset, not both');
+  }
+  if (query.cursor !== undefined) return decodeCursor(query.cursor, generation, filters);
+  return query.offset ?? 0;
+}
+
+const FINDINGS_PAGE = 500;
 
 const SOURCE_ERRORS = [502, 503] as const;
 const INSTANCE_ERRORS = [404, 409, 502, 503] as const;
 
-/**
- * Pages of one report, so the same page of the same (cached) report is the same object and its
- * serialized JSON is reused (see dispatch). Dropped with the report; at most 32 pages each.
- */
-const pages = new WeakMap<FleetReport, Map<string, unknown>>();
-
-function pageOf(report: FleetReport, offset: number, limit: number): unknown {
-  let byPage = pages.get(report);
-  if (!byPage) pages.set(report, (byPage = new Map()));
-  const key = `${offset}:${limit}`;
-  let page = byPage.get(key);
-  if (page === undefined) {
-    const total = report.assets.length;
-    const end = offset + limit;
-    page = { ...report, assets: report.assets.slice(offset, end), page: { offset, limit, total, nextOffset: end < total ? end : null } };
-    if (byPage.size >= 32) byPage.delete(byPage.keys().next().value as string);
-    byPage.set(key, page);
-  }
-  return page;
-}
-
-export function assetRoutes({ assistant }: RouteDeps): Route[] {
+export function assetRoutes(deps: RouteDeps): Route[] {
+  const { assistant } = deps;
   return [
     route({
       method: 'GET',
       path: '/v1/assets',
       operationId: 'listAssets',
       tag: 'assets',
-      summary: 'Every instance ranked by risk, with its patch decision and findings; filtered and paged',
-      description: '`summary` counts every asset that matched the filters; `assets` holds one page of them, highest risk first.',
+      summary: 'Every instance ranked by risk, with its patch decision; filtered and paged by cursor',
+      description: '`summary` counts every asset that matched the filters; `assets` holds one page of them, highest risk first: '
+        + 'summaries (top finding, counts, decision, score) unless `include=findings`. Follow `page.next` (or pass `page.nextCursor` as `cursor`); '
+        + 'a cursor from an assessment the cache has since replaced answers 410 CURSOR_EXPIRED. The answer is written asset by asset.',
       scope: 'read',
       query: fleetQuery,
       response: { status: 200, schema: assetPageSchema, description: 'one page of the ranked fleet' },
-      errors: [...SOURCE_ERRORS],
-      handle: async ({ query }) => {
-        const report = await assistant.assessFleet({
+      errors: [...SOURCE_ERRORS, 410],
+      handle: async ({ query, ctx }) => {
+        const filters = {
           ...(query.decision ? { decisions: query.decision } : {}),
           ...(query.mission ? { missions: query.mission } : {}),
           ...(query.exposed !== undefined ? { exposed: query.exposed } : {}),
           ...(query.account ? { accounts: query.account } : {}),
           ...(query.region ? { regions: query.region } : {}),
-        });
-        return { body: pageOf(report, query.offset, query.limit), answer: report };
+        };
+        const report = await assistant.assessFleet(filters);
+        const full = query.include?.includes('findings') === true;
+        const generation = generationOf(deps, report);
+        const digest = filterDigest({ ...filters, full });
+        const offset = startOf(query, generation, digest);
+        const total = report.assets.length;
+        const end = Math.min(offset + query.limit, total);
+        const nextCursor = end < total ? encodeCursor({ g: generation, o: end, f: digest }) : null;
+        const page = { offset, limit: query.limit, total, nextOffset: end < total ? end : null, nextCursor, next: nextCursor ? nextLink(ctx.path, query, nextCursor) : null };
+        function* items(): Generator<unknown> {
+          for (let i = offset; i < end; i++) {
+            const a = report.assets[i] as AssetReport;
+            yield full ? a : assetSummary(a);
+          }
+        }
+        return {
+          body: undefined,
+          stream: () => jsonInPieces(report as unknown as Record<string, unknown>, 'assets', items(), { page }),
+          answer: report,
+          ...(page.next ? { headers: { Link: `<${page.next}>; rel="next"` } } : {}),
+        };
       },
     }),
     route({
@@ -95,17 +137,33 @@ export function assetRoutes({ assistant }: RouteDeps): Route[] {
       path: '/v1/assets/{instance}/findings',
       operationId: 'listFindings',
       tag: 'assets',
-      summary: 'Active findings on one instance, highest risk first',
+      summary: 'Active findings on one instance, highest risk first; paged by cursor',
+      description: `At most \`limit\` findings (default ${FINDINGS_PAGE}); follow \`page.next\`. The answer is written finding by finding.`,
       scope: 'read',
       params: instanceParams,
       query: z.strictObject({
         minSeverity: z.enum(MIN_SEVERITY_NAMES).optional().describe('only findings at or above this severity'),
+        limit: wholeNumber(1, 5000).default(FINDINGS_PAGE).describe('findings per page'),
+        cursor: z.string().max(512).optional().describe('page.nextCursor of the previous page'),
       }),
-      response: { status: 200, schema: findingsReportSchema, description: 'the findings' },
-      errors: [...INSTANCE_ERRORS],
-      handle: async ({ params, query }) => ({
-        body: await assistant.listFindings({ instance: params.instance, ...(query.minSeverity ? { minSeverity: query.minSeverity } : {}) }),
-      }),
+      response: { status: 200, schema: findingsPageSchema, description: 'one page of the findings' },
+      errors: [...INSTANCE_ERRORS, 410],
+      handle: async ({ params, query, ctx }) => {
+        const report = await assistant.listFindings({ instance: params.instance, ...(query.minSeverity ? { minSeverity: query.minSeverity } : {}) });
+        const generation = generationOf(deps, report);
+        const digest = filterDigest({ instance: report.instanceId, minSeverity: query.minSeverity ?? null });
+        const offset = startOf({ cursor: query.cursor }, generation, digest);
+        const total = report.findings.length;
+        const end = Math.min(offset + query.limit, total);
+        const nextCursor = end < total ? encodeCursor({ g: generation, o: end, f: digest }) : null;
+        const page = { limit: query.limit, total, nextCursor, next: nextCursor ? nextLink(ctx.path, query, nextCursor) : null };
+        return {
+          body: undefined,
+          stream: () => jsonInPieces(report as unknown as Record<string, unknown>, 'findings', report.findings.slice(offset, end), { page }),
+          answer: report,
+          ...(page.next ? { headers: { Link: `<${page.next}>; rel="next"` } } : {}),
+        };
+      },
     }),
     route({
       method: 'GET',

@@ -103,14 +103,54 @@ const fleetFields = {
 const _fleetReportSchema = z.strictObject(fleetFields);
 const _fleet: SameShape<typeof _fleetReportSchema, FleetReport> = true;
 
-/** GET /v1/assets: the fleet report with one page of assets; `summary` counts every asset that matched. */
+/** The most urgent finding of an asset, in short (the full one: `?include=findings` or the findings route). */
+const topFindingSchema = z
+  .strictObject({
+    findingArn: z.string(),
+    vulnerabilityId: nullableString,
+    title: nullableString,
+    severity: findingReportSchema.shape.severity,
+    riskScore: z.number(),
+    ssvc: ssvcSchema,
+    inKev: z.boolean(),
+    dueBy: isoInstant.nullable(),
+    overdue: z.boolean(),
+    fixAvailable: z.enum(['YES', 'NO', 'PARTIAL']),
+  })
+  .register(responseSchemas, { id: 'TopFinding' });
+
+/** An asset without its findings: the default item of GET /v1/assets. */
+export const assetSummarySchema = z
+  .strictObject({
+    ...assetReportSchema.omit({ findings: true, accepted: true }).shape,
+    topFinding: topFindingSchema.nullable().describe('the highest-risk active finding; null when none'),
+    findingCounts: z.strictObject({
+      active: z.int().min(0),
+      accepted: z.int().min(0),
+      overdue: z.int().min(0),
+      bySeverity: z.record(z.string(), z.int().min(0)).describe('active findings per severity (only severities present)'),
+    }),
+  })
+  .register(responseSchemas, { id: 'AssetSummary' });
+
+const pageFields = {
+  limit: z.int().min(1),
+  total: z.int().min(0).describe('items that matched the filters'),
+  nextCursor: nullableString.describe('pass as ?cursor= for the next page; null on the last. Valid for this assessment only (410 after a refresh)'),
+  next: nullableString.describe('the path and query of the next page; null on the last'),
+};
+
+/**
+ * GET /v1/assets: the fleet report with one page of assets (summaries, or full assets with
+ * `?include=findings`); `summary` counts every asset that matched.
+ */
 export const assetPageSchema = z
   .strictObject({
     ...fleetFields,
+    assets: z.array(z.union([assetSummarySchema, assetReportSchema])).describe('summaries by default; full assets (with findings) with ?include=findings'),
     page: z.strictObject({
       offset: z.int().min(0),
-      limit: z.int().min(1),
-      total: z.int().min(0).describe('assets that matched the filters'),
+      ...pageFields,
       nextOffset: z.int().min(0).nullable().describe('offset of the next page; null on the last'),
     }),
   })
@@ -131,6 +171,11 @@ export const findingsReportSchema = z
   })
   .register(responseSchemas, { id: 'FindingsReport' });
 const _findings: SameShape<typeof findingsReportSchema, FindingsReport> = true;
+
+/** GET /v1/assets/{instance}/findings: the findings report with one page of findings. */
+export const findingsPageSchema = z
+  .strictObject({ ...findingsReportSchema.shape, page: z.strictObject(pageFields) })
+  .register(responseSchemas, { id: 'FindingsPage' });
 
 const plannedSchema = z
   .strictObject({
