@@ -31,6 +31,9 @@ import { sha256Hex } from '../adapters/inbound/http/api-keys.js';
 import { createHttpApp } from '../adapters/inbound/http/http-app.js';
 import { createHttpLogger } from '../adapters/inbound/http/logger.js';
 import { createAssistant } from '../composition/index.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateSyntheticSnapshot } from '../scripts/generate-demo-fleet.js';
 
 const SECONDS = Number(process.env.SRE_OPS_BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.SRE_OPS_BENCH_CONNECTIONS ?? 10);
@@ -196,5 +199,104 @@ async function main(): Promise<void> {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Issue 17: a large fleet. `node dist/bench/http.bench.js fleet` (SRE_OPS_BENCH_FLEET_FINDINGS,
+// default 200,000 at 80 a instance; SRE_OPS_BENCH_FLEET_SECONDS, default 40; SRE_OPS_BENCH_TTL_SECONDS,
+// default 8). For the worker on and off, a child process serves a bare Koa app and the service
+// over a synthetic snapshot; the service starts its first assessment at once (warm start), and
+// its cache expires every TTL. /health is paced at 50 req/s on both for the whole window
+// (warm-up included), while /v1/assets is asked every second (each expiry starts a refresh).
+// Then the default /v1/assets page and a page of 1,000 full assets, and the child's peak RSS.
+
+const FLEET_FINDINGS = Number(process.env.SRE_OPS_BENCH_FLEET_FINDINGS ?? 200_000);
+const FLEET_INSTANCES = Math.max(1, Math.round(FLEET_FINDINGS / 80));
+const FLEET_SECONDS = Number(process.env.SRE_OPS_BENCH_FLEET_SECONDS ?? 40);
+const TTL_SECONDS = Number(process.env.SRE_OPS_BENCH_TTL_SECONDS ?? 8);
+const FLEET_DIR = fileURLToPath(new URL(`${import.meta.url.endsWith('.ts') ? '../' : '../../'}.bench-data/snapshot-${FLEET_INSTANCES}-${FLEET_FINDINGS}/`, import.meta.url));
+
+interface FleetPorts { bare: number; api: number }
+
+async function serveFleet(): Promise<void> {
+  const { offloadReads } = await import('../composition/offloaded-assistant.js');
+  const worker = process.env.SRE_OPS_ASSESSMENT_WORKER !== 'off';
+  const bare = new Koa();
+  bare.use(async (ctx) => {
+    ctx.body = { hello: 'world' };
+  });
+  const options = { source: `snapshot:${FLEET_DIR}`, now: '2026-11-20T12:00:00Z', stateStore: { kind: 'sqlite' as const, path: ':memory:' } };
+  const main = await createAssistant(options);
+  const assistant = worker ? offloadReads(main, { options }) : main;
+  const keys = [{ name: 'bench', sha256: sha256Hex(KEY), scopes: ['read' as const] }];
+  const logger = createHttpLogger({ destination: pino.destination({ dest: '/dev/null', sync: false }) });
+  const api = createHttpApp({ assistant, keys, logger, cache: { ttlMs: TTL_SECONDS * 1000 }, limits: { perSecond: 1e9, burst: 1e9, perDay: 1e12 } });
+  api.warm();
+  const ports: FleetPorts = { bare: await listen(createServer(bare.callback())), api: await listen(createServer(api.callback())) };
+  process.send?.(ports);
+  process.on('message', () => process.send?.({ maxRssMb: process.resourceUsage().maxRSS / 1024, warm: api.assistant.isWarm?.() ?? false }));
+}
+
+async function timedGet(url: string): Promise<{ ms: number; bytes: number; status: number }> {
+  const t0 = performance.now();
+  const r = await fetch(url, { headers: { 'x-api-key': KEY } });
+  const bytes = (await r.arrayBuffer()).byteLength;
+  return { ms: Math.round(performance.now() - t0), bytes, status: r.status };
+}
+
+async function fleetRun(worker: boolean): Promise<string> {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve-fleet'], {
+    execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, SRE_OPS_ASSESSMENT_WORKER: worker ? 'on' : 'off' },
+  });
+  try {
+    const ports = await new Promise<FleetPorts>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as FleetPorts));
+      child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
+    });
+    const base = (p: number): string => `http://127.0.0.1:${p}`;
+    const t0 = performance.now();
+    let firstAnswerMs: number | null = null;
+    let assetsAsked = 0;
+    const stop = { now: false };
+    const poller = (async () => {
+      while (!stop.now) {
+        const r = await timedGet(`${base(ports.api)}/ready`);
+        if (r.status === 200 && firstAnswerMs === null) firstAnswerMs = Math.round(performance.now() - t0);
+        if (firstAnswerMs !== null) {
+          await timedGet(`${base(ports.api)}/v1/assets`);
+          assetsAsked++;
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    })();
+    const [health, bare] = await Promise.all([paced(`${base(ports.api)}/health`, 50, FLEET_SECONDS), paced(`${base(ports.bare)}/`, 50, FLEET_SECONDS)]);
+    stop.now = true;
+    await poller;
+    const page = await timedGet(`${base(ports.api)}/v1/assets`);
+    const full = await timedGet(`${base(ports.api)}/v1/assets?include=findings&limit=1000`);
+    const stats = await new Promise<{ maxRssMb: number }>((resolve) => {
+      child.once('message', (m) => resolve(m as { maxRssMb: number }));
+      child.send('stats');
+    });
+    return `${(worker ? 'worker' : 'event loop').padEnd(11)} ${`${health.p50}/${health.p99}/${health.max}`.padStart(20)} ${`${bare.p50}/${bare.p99}/${bare.max}`.padStart(18)} ` +
+      `${String(firstAnswerMs ?? 'never').padStart(9)} ${String(assetsAsked).padStart(6)} ${`${(page.bytes / 1024).toFixed(0)} KiB ${page.ms} ms`.padStart(16)} ` +
+      `${`${(full.bytes / 1048576).toFixed(1)} MiB ${full.ms} ms`.padStart(18)} ${stats.maxRssMb.toFixed(0).padStart(8)}`;
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+async function fleetMain(): Promise<void> {
+  if (!existsSync(join(FLEET_DIR, 'inspector2-list-findings.json'))) {
+    console.log(`generating a synthetic snapshot: ${FLEET_INSTANCES} instances, ${FLEET_FINDINGS} findings -> ${FLEET_DIR}`);
+    await generateSyntheticSnapshot(FLEET_DIR, { instances: FLEET_INSTANCES, findings: FLEET_FINDINGS });
+  }
+  console.log(`\n${FLEET_FINDINGS} findings on ${FLEET_INSTANCES} instances; /health and bare Koa paced at 50 req/s for ${FLEET_SECONDS} s from start (warm-up included), ` +
+    `cache TTL ${TTL_SECONDS} s, /v1/assets asked every second; node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`${'assess on'.padEnd(11)} ${'/health p50/p99/max'.padStart(20)} ${'bare p50/p99/max'.padStart(18)} ${'ready ms'.padStart(9)} ${'assets'.padStart(6)} ${'default page'.padStart(16)} ${'1,000 full assets'.padStart(18)} ${'RSS MiB'.padStart(8)}`);
+  for (const worker of [true, false]) console.log(await fleetRun(worker));
+  console.log('(latencies in ms from the planned send time; goal: /health p99 under 50 ms)');
+}
+
 if (process.argv.includes('--serve')) await serve();
+else if (process.argv.includes('--serve-fleet')) await serveFleet();
+else if (process.argv.includes('fleet')) await fleetMain();
 else await main();

@@ -4,6 +4,7 @@
  */
 import { isAbsolute, join } from 'node:path';
 import type { Node } from 'constructs';
+import { DEFAULT_FLEET_FINDINGS, taskSizeFor } from './task-size.js';
 
 export interface InfraConfig {
   /** The service's name, e.g. sre-ops.example.com; the API answers at api.<domainName>. */
@@ -37,6 +38,8 @@ export interface InfraConfig {
   readonly policyFile: string;
   /** The web console behind the load balancer's OIDC authentication (docs/console.md); absent: no listener rule. */
   readonly consoleOidc?: ConsoleOidcConfig;
+  /** Active findings the service is sized for (docs/infrastructure.md, "Task size"); default 100,000. */
+  readonly fleetFindings: number;
 }
 
 /** Context `consoleOidc`: the identity provider the load balancer signs people in with for /console. */
@@ -189,7 +192,15 @@ export function readConfig(node: Node, repoRoot: string): InfraConfig {
     return isAbsolute(v) ? v : join(repoRoot, v);
   };
 
+  const fleetRaw: unknown = node.tryGetContext('fleetFindings');
+  const fleetFindings = fleetRaw === undefined || fleetRaw === null || fleetRaw === '' ? DEFAULT_FLEET_FINDINGS : Number(fleetRaw);
+  if (!Number.isInteger(fleetFindings) || fleetFindings < 1) {
+    throw new Error(`context fleetFindings: expected a whole number of findings such as 200000, got ${JSON.stringify(fleetRaw)}`);
+  }
+  taskSizeFor(fleetFindings);
+
   return {
+    fleetFindings,
     domainName,
     hostedZoneId,
     hostedZoneName,

@@ -1,7 +1,8 @@
 /**
  * The HTTP service on ECS Fargate, built from the project's Dockerfile (`cdk synth` only stages
- * the build context; the image is built and pushed by `cdk deploy`): 0.25 vCPU and 512 MiB,
- * two tasks in the private subnets, scaling from 1 to 10 on CPU and memory, registered in the
+ * the build context; the image is built and pushed by `cdk deploy`): sized from the fleet
+ * (context fleetFindings, the table in task-size.ts; 0.5 vCPU and 2 GiB for 100,000 findings)
+ * with Node's heap limit at 75 % of the task's memory, two tasks in the private subnets, scaling from 1 to 10 on CPU and memory, registered in the
  * edge stack's target group (health check /ready: in service once warm; 25 s deregistration delay).
  *
  * Stopping a task: ECS deregisters it, the load balancer drains for 25 s, then SIGTERM; the app
@@ -22,6 +23,7 @@ import { acknowledge, logRetention, PROJECT, removalPolicy, SERVICE_DRAIN_SECOND
 import type { InfraConfig } from './config.js';
 import type { DataStack } from './data-stack.js';
 import { dockerContext } from './paths.js';
+import { heapLimitMiB, taskSizeFor, type TaskSize } from './task-size.js';
 
 /** Never sent to Docker: dependencies are installed in the image, build output and caches are local. */
 export const IMAGE_EXCLUDES = ['node_modules', '.git', '.bench-data', 'cdk.out', 'dist/cdk.out', 'dist/lambda', 'dist/lambda-sourcemaps', 'coverage', '*.tgz'];
@@ -35,6 +37,8 @@ export interface ServiceStackProps extends StackProps {
   readonly data: DataStack;
   /** With the console behind ALB OIDC: the load balancer whose signed identity header the service trusts. */
   readonly albSignerArn?: string;
+  /** CPU and memory of the task; default from config.fleetFindings (see task-size.ts). */
+  readonly taskSize?: TaskSize;
 }
 
 export class ServiceStack extends Stack {
@@ -52,9 +56,10 @@ export class ServiceStack extends Stack {
       retention: logRetention(config.production),
       removalPolicy: removalPolicy(config.production),
     });
+    const size = props.taskSize ?? taskSizeFor(config.fleetFindings);
     this.taskDefinition = new FargateTaskDefinition(this, 'Task', {
-      cpu: 256,
-      memoryLimitMiB: 512,
+      cpu: size.cpu,
+      memoryLimitMiB: size.memoryMiB,
       runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64, operatingSystemFamily: OperatingSystemFamily.LINUX },
     });
     // The root file system is read-only; the KEV feed cache goes to a task-local scratch volume.
@@ -68,6 +73,8 @@ export class ServiceStack extends Stack {
       stopTimeout: Duration.seconds(30),
       environment: {
         NODE_ENV: 'production',
+        // The heap from the task's memory, not the host's (see task-size.ts).
+        NODE_OPTIONS: `--max-old-space-size=${heapLimitMiB(size.memoryMiB)}`,
         SRE_OPS_SOURCE: 'aws',
         SRE_OPS_CACHE_DIR: '/tmp/sre-ops-assistant',
         SRE_OPS_STATE_TABLE: props.data.table.tableName,

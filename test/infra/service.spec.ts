@@ -25,10 +25,12 @@ function container(): ContainerDefinition {
 describe('infra 3. service', () => {
   useSynth();
 
-  it('runs one Fargate task of 0.25 vCPU and 512 MiB, listening on 8000', () => {
+  it('runs one Fargate task sized for the default fleet (100,000 findings: 0.5 vCPU, 2 GiB), heap at 75 %, listening on 8000', () => {
     const task = onlyResource(synthesized().templates.service, 'AWS::ECS::TaskDefinition').Properties;
+    const env = Object.fromEntries(container().Environment.map((e) => [e.Name, e.Value]));
 
-    expect(task).to.include({ Cpu: '256', Memory: '512', NetworkMode: 'awsvpc' });
+    expect(task).to.include({ Cpu: '512', Memory: '2048', NetworkMode: 'awsvpc' });
+    expect(env.NODE_OPTIONS).to.equal('--max-old-space-size=1536');
     expect(task.RequiresCompatibilities).to.deep.equal(['FARGATE']);
     expect(container().PortMappings).to.deep.equal([{ ContainerPort: 8000, Protocol: 'tcp' }]);
   });
