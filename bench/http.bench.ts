@@ -202,8 +202,8 @@ async function main(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Issue 17: a large fleet. `node dist/bench/http.bench.js fleet` (SRE_OPS_BENCH_FLEET_FINDINGS,
 // default 200,000 at 80 a instance; SRE_OPS_BENCH_FLEET_SECONDS, default 40; SRE_OPS_BENCH_TTL_SECONDS,
-// default 8). For the worker on and off, a child process serves a bare Koa app and the service
-// over a synthetic snapshot; the service starts its first assessment at once (warm start), and
+// default 8). For the worker on and off, child processes serve a bare Koa app and the service
+// over a synthetic snapshot (the bare app in a process of its own); the service starts its first assessment at once (warm start), and
 // its cache expires every TTL. /health is paced at 50 req/s on both for the whole window
 // (warm-up included), while /v1/assets is asked every second (each expiry starts a refresh).
 // Then the default /v1/assets page and a page of 1,000 full assets, and the child's peak RSS.
@@ -216,13 +216,27 @@ const FLEET_DIR = fileURLToPath(new URL(`${import.meta.url.endsWith('.ts') ? '..
 
 interface FleetPorts { bare: number; api: number }
 
-async function serveFleet(): Promise<void> {
-  const { offloadReads } = await import('../composition/offloaded-assistant.js');
-  const worker = process.env.SRE_OPS_ASSESSMENT_WORKER !== 'off';
+function forkServer(flag: string, env: NodeJS.ProcessEnv): { child: ChildProcess; port: Promise<Record<string, number>> } {
+  const child = fork(fileURLToPath(import.meta.url), [flag], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
+  const port = new Promise<Record<string, number>>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as Record<string, number>));
+    child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
+  });
+  return { child, port };
+}
+
+/** The bare Koa app in a process of its own, so that a stalled service does not stall it. */
+async function serveBare(): Promise<void> {
   const bare = new Koa();
   bare.use(async (ctx) => {
     ctx.body = { hello: 'world' };
   });
+  process.send?.({ bare: await listen(createServer(bare.callback())) });
+}
+
+async function serveFleet(): Promise<void> {
+  const { offloadReads } = await import('../composition/offloaded-assistant.js');
+  const worker = process.env.SRE_OPS_ASSESSMENT_WORKER !== 'off';
   const options = { source: `snapshot:${FLEET_DIR}`, now: '2026-11-20T12:00:00Z', stateStore: { kind: 'sqlite' as const, path: ':memory:' } };
   const main = await createAssistant(options);
   const assistant = worker ? offloadReads(main, { options }) : main;
@@ -230,8 +244,7 @@ async function serveFleet(): Promise<void> {
   const logger = createHttpLogger({ destination: pino.destination({ dest: '/dev/null', sync: false }) });
   const api = createHttpApp({ assistant, keys, logger, cache: { ttlMs: TTL_SECONDS * 1000 }, limits: { perSecond: 1e9, burst: 1e9, perDay: 1e12 } });
   api.warm();
-  const ports: FleetPorts = { bare: await listen(createServer(bare.callback())), api: await listen(createServer(api.callback())) };
-  process.send?.(ports);
+  process.send?.({ api: await listen(createServer(api.callback())) });
   process.on('message', () => process.send?.({ maxRssMb: process.resourceUsage().maxRSS / 1024, warm: api.assistant.isWarm?.() ?? false }));
 }
 
@@ -243,14 +256,11 @@ async function timedGet(url: string): Promise<{ ms: number; bytes: number; statu
 }
 
 async function fleetRun(worker: boolean): Promise<string> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve-fleet'], {
-    execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, SRE_OPS_ASSESSMENT_WORKER: worker ? 'on' : 'off' },
-  });
+  const bareServer = forkServer('--serve-bare', process.env);
+  const service = forkServer('--serve-fleet', { ...process.env, SRE_OPS_ASSESSMENT_WORKER: worker ? 'on' : 'off' });
+  const child = service.child;
   try {
-    const ports = await new Promise<FleetPorts>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as FleetPorts));
-      child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
-    });
+    const ports: FleetPorts = { bare: (await bareServer.port).bare as number, api: (await service.port).api as number };
     const base = (p: number): string => `http://127.0.0.1:${p}`;
     const t0 = performance.now();
     let firstAnswerMs: number | null = null;
@@ -281,6 +291,7 @@ async function fleetRun(worker: boolean): Promise<string> {
       `${`${(full.bytes / 1048576).toFixed(1)} MiB ${full.ms} ms`.padStart(18)} ${stats.maxRssMb.toFixed(0).padStart(8)}`;
   } finally {
     child.kill('SIGTERM');
+    bareServer.child.kill('SIGTERM');
   }
 }
 
@@ -298,5 +309,6 @@ async function fleetMain(): Promise<void> {
 
 if (process.argv.includes('--serve')) await serve();
 else if (process.argv.includes('--serve-fleet')) await serveFleet();
+else if (process.argv.includes('--serve-bare')) await serveBare();
 else if (process.argv.includes('fleet')) await fleetMain();
 else await main();

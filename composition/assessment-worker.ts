@@ -27,8 +27,18 @@ export interface WireError {
   readonly fields: Record<string, unknown>;
 }
 
+/**
+ * A large answer (a fleet report's assets, a findings report's findings) crosses in parts: the
+ * answer with that list empty and `chunked`, then one part per acknowledgement from the main
+ * thread. Copying a part in costs the main thread a few milliseconds, and it acknowledges on a
+ * later turn of its event loop, so requests are served between parts instead of waiting for the
+ * whole report to be copied at once.
+ */
+export const PART_SIZE = 200;
+
 export type WorkerResponse =
-  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: true; readonly value: unknown; readonly chunked?: { readonly key: string; readonly total: number } }
+  | { readonly id: number; readonly part: readonly unknown[]; readonly done: boolean }
   | { readonly id: number; readonly ok: false; readonly error: WireError }
   | { readonly id: -1; readonly ok: false; readonly error: WireError };
 
@@ -39,6 +49,8 @@ export interface WorkerData {
    * package's own (composition/index). Tests name one with a deliberately slow source.
    */
   readonly factory?: string;
+  /** Items per part of a large answer (default PART_SIZE; tests use a small one). */
+  readonly partSize?: number;
   /** Passed to the factory's createAssistant as its second argument (cloned; a SharedArrayBuffer is shared). */
   readonly factoryData?: unknown;
 }
@@ -70,7 +82,23 @@ async function serve(): Promise<void> {
     port.postMessage({ id: -1, ok: false, error: toWireError(err) } satisfies WorkerResponse);
     return;
   }
-  port.on('message', (msg: WorkerRequest | 'close') => {
+  const partSize = data.partSize ?? PART_SIZE;
+  /** Lists still to send, by call id. */
+  const outgoing = new Map<number, { readonly items: readonly unknown[]; next: number }>();
+  const sendPart = (id: number): void => {
+    const out = outgoing.get(id);
+    if (!out) return;
+    const part = out.items.slice(out.next, out.next + partSize);
+    out.next += part.length;
+    const done = out.next >= out.items.length;
+    if (done) outgoing.delete(id);
+    port.postMessage({ id, part, done } satisfies WorkerResponse);
+  };
+  port.on('message', (msg: WorkerRequest | 'close' | { readonly ack: number }) => {
+    if (typeof msg === 'object' && 'ack' in msg) {
+      sendPart(msg.ack);
+      return;
+    }
     if (msg === 'close') {
       void (async () => {
         try {
@@ -86,7 +114,15 @@ async function serve(): Promise<void> {
       try {
         const fn = assistant[msg.method];
         if (typeof fn !== 'function') throw new Error(`invariant: the Assistant has no method ${msg.method}`);
-        answer = { id: msg.id, ok: true, value: await (fn as (...a: unknown[]) => Promise<unknown>).apply(assistant, [...msg.args]) };
+        const value = await (fn as (...a: unknown[]) => Promise<unknown>).apply(assistant, [...msg.args]);
+        const key = value !== null && typeof value === 'object' ? ['assets', 'findings'].find((k) => Array.isArray((value as Record<string, unknown>)[k])) : undefined;
+        const items = key ? ((value as Record<string, unknown>)[key] as unknown[]) : [];
+        if (key && items.length > partSize) {
+          outgoing.set(msg.id, { items, next: 0 });
+          answer = { id: msg.id, ok: true, value: { ...(value as Record<string, unknown>), [key]: [] }, chunked: { key, total: items.length } };
+        } else {
+          answer = { id: msg.id, ok: true, value };
+        }
       } catch (err) {
         answer = { id: msg.id, ok: false, error: toWireError(err) };
       }

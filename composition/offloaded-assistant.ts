@@ -24,6 +24,8 @@ export interface OffloadOptions {
   readonly factory?: string;
   /** See WorkerData.factoryData (tests). */
   readonly factoryData?: unknown;
+  /** See WorkerData.partSize (tests). */
+  readonly partSize?: number;
 }
 
 /** The Assistant with its reads on a worker thread, and a handle to stop the worker. */
@@ -53,7 +55,7 @@ function workerUrl(): URL {
 class AssessmentWorker {
   private worker: Worker | null = null;
   private ready: Promise<void> | null = null;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; partial?: { value: Record<string, unknown>; list: unknown[] } }>();
   private nextId = 1;
 
   constructor(private readonly data: WorkerData) {}
@@ -65,12 +67,26 @@ class AssessmentWorker {
     this.ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (msg: WorkerResponse | 'ready') => {
         if (msg === 'ready') return resolve();
-        if (msg.id === -1) return reject(msg.ok ? new Error('invariant') : fromWireError(msg.error));
+        if (msg.id === -1) return reject('error' in msg ? fromWireError(msg.error) : new Error('invariant: the worker failed to start'));
         const waiter = this.pending.get(msg.id);
         if (!waiter) return;
+        // Asks for the next part on a later turn of the loop (see PART_SIZE).
+        const ack = (): void => void setImmediate(() => this.worker === worker && worker.postMessage({ ack: msg.id }));
+        if ('part' in msg) {
+          if (!waiter.partial) return;
+          for (const item of msg.part) waiter.partial.list.push(item);
+          if (!msg.done) return ack();
+          this.pending.delete(msg.id);
+          return waiter.resolve(waiter.partial.value);
+        }
+        if (msg.ok && msg.chunked) {
+          const value = msg.value as Record<string, unknown>;
+          waiter.partial = { value, list: value[msg.chunked.key] as unknown[] };
+          return ack();
+        }
         this.pending.delete(msg.id);
-        if (msg.ok) waiter.resolve(msg.value);
-        else waiter.reject(fromWireError(msg.error));
+        if ('error' in msg) waiter.reject(fromWireError(msg.error));
+        else waiter.resolve(msg.value);
       });
       const fail = (err: Error): void => {
         if (this.worker !== worker) return;
@@ -119,7 +135,7 @@ class AssessmentWorker {
  * stops the worker, then closes `inner`.
  */
 export function offloadReads<A extends Assistant>(inner: A, offload: OffloadOptions): OffloadedAssistant<A> {
-  const worker = new AssessmentWorker({ options: offload.options, ...(offload.factory ? { factory: offload.factory } : {}), ...(offload.factoryData !== undefined ? { factoryData: offload.factoryData } : {}) });
+  const worker = new AssessmentWorker({ options: offload.options, ...(offload.factory ? { factory: offload.factory } : {}), ...(offload.factoryData !== undefined ? { factoryData: offload.factoryData } : {}), ...(offload.partSize ? { partSize: offload.partSize } : {}) });
   const reads = new Set<string>(CACHED_READS);
   return new Proxy(inner, {
     get(target, prop, receiver) {

@@ -75,6 +75,24 @@ describe('HTTP service: assessments off the event loop (issue 17)', function () 
     expect(order).to.deep.equal(['health', 'openapi', 'assets']);
   });
 
+  it('a large answer crosses the thread in parts and arrives whole: the same report as in process', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'sre-ops-offload-parts-'));
+    const options = { source: `snapshot:${DEMO_FLEET}`, now: NOW, stateStore: { kind: 'sqlite' as const, path: join(dir2, 'state.db') } };
+    const local = await createAssistant(options);
+    const parted = offloadReads(await createAssistant(options), { options, partSize: 3 });
+    try {
+      const direct = await local.assessFleet();
+      expect(direct.assets.length, 'more assets than a part').to.be.greaterThan(3);
+      expect(await parted.assessFleet()).to.deep.equal(JSON.parse(JSON.stringify(direct)));
+      const findings = await local.listFindings({ instance: direct.assets[0]!.instanceId });
+      expect(await parted.listFindings({ instance: direct.assets[0]!.instanceId })).to.deep.equal(JSON.parse(JSON.stringify(findings)));
+    } finally {
+      await parted.close();
+      await local.close();
+      rmSync(dir2, { recursive: true, force: true });
+    }
+  });
+
   it('carries the worker\'s domain errors across the thread: an unknown instance is a 404 with suggestions', async () => {
     Atomics.store(gate, RELEASE, 1);
     const res = await server.get('/v1/assets/web-l', 'reader');
