@@ -28,13 +28,20 @@ export interface WireError {
 }
 
 /**
- * A large answer (a fleet report's assets, a findings report's findings) crosses in parts: the
+ * A large answer (a fleet report's assets, a findings report's findings) crosses in parts of
+ * about PART_SIZE findings (an asset weighs its findings): the
  * answer with that list empty and `chunked`, then one part per acknowledgement from the main
  * thread. Copying a part in costs the main thread a few milliseconds, and it acknowledges on a
  * later turn of its event loop, so requests are served between parts instead of waiting for the
  * whole report to be copied at once.
  */
-export const PART_SIZE = 200;
+export const PART_SIZE = 1000;
+
+/** What an item weighs towards PART_SIZE: an asset its findings (and one), anything else one. */
+function weight(item: unknown): number {
+  const r = item as { findings?: unknown[]; accepted?: unknown[] } | null;
+  return 1 + (Array.isArray(r?.findings) ? r.findings.length : 0) + (Array.isArray(r?.accepted) ? r.accepted.length : 0);
+}
 
 export type WorkerResponse =
   | { readonly id: number; readonly ok: true; readonly value: unknown; readonly chunked?: { readonly key: string; readonly total: number } }
@@ -88,8 +95,10 @@ async function serve(): Promise<void> {
   const sendPart = (id: number): void => {
     const out = outgoing.get(id);
     if (!out) return;
-    const part = out.items.slice(out.next, out.next + partSize);
-    out.next += part.length;
+    let end = out.next;
+    for (let w = 0; end < out.items.length && (end === out.next || w + weight(out.items[end]) <= partSize); end++) w += weight(out.items[end]);
+    const part = out.items.slice(out.next, end);
+    out.next = end;
     const done = out.next >= out.items.length;
     if (done) outgoing.delete(id);
     port.postMessage({ id, part, done } satisfies WorkerResponse);
@@ -117,7 +126,7 @@ async function serve(): Promise<void> {
         const value = await (fn as (...a: unknown[]) => Promise<unknown>).apply(assistant, [...msg.args]);
         const key = value !== null && typeof value === 'object' ? ['assets', 'findings'].find((k) => Array.isArray((value as Record<string, unknown>)[k])) : undefined;
         const items = key ? ((value as Record<string, unknown>)[key] as unknown[]) : [];
-        if (key && items.length > partSize) {
+        if (key && items.reduce((w: number, i) => w + weight(i), 0) > partSize) {
           outgoing.set(msg.id, { items, next: 0 });
           answer = { id: msg.id, ok: true, value: { ...(value as Record<string, unknown>), [key]: [] }, chunked: { key, total: items.length } };
         } else {
