@@ -20,6 +20,7 @@ import type { MaintenanceWindows } from '../ports/outbound/maintenance-window.po
 import type { PatchRunner, Sleeper } from '../ports/outbound/patch-runner.port.js';
 import type { RunProgressPoster } from '../ports/outbound/run-progress-poster.port.js';
 import type { StateStore } from '../ports/outbound/state-store.port.js';
+import type { HistoryStore } from '../ports/outbound/history-store.port.js';
 
 /** Live AWS settings, the way AWS tools take them. */
 export interface AwsOptions {
@@ -59,6 +60,8 @@ export interface PatchAdapters {
    * when SLACK_BOT_TOKEN is set (SRE_OPS_SLACK_API_URL overrides its base URL), else nowhere.
    */
   readonly progressPoster: RunProgressPoster;
+  /** Replaces the history of assessments (default: beside the state store, else in memory; the caller closes it). */
+  readonly historyStore: HistoryStore;
 }
 
 /**
