@@ -49,6 +49,7 @@ const SLOW = [
   'integration/mcp/mcp-stdio.spec.js',
   'integration/http/console-browser.spec.js',
   'integration/history/dynamodb-history-store.spec.js',
+  'integration/notify/alerts.spec.js',
   'infra/',
 ];
 

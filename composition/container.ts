@@ -61,6 +61,7 @@ import { historyStoreFor } from './history.js';
 import { RecordAssessment } from '../ports/use-cases/history/record-assessment.use-case.js';
 import { SummarizeTrend } from '../ports/use-cases/history/summarize-trend.use-case.js';
 import { WhatChanged } from '../ports/use-cases/history/what-changed.use-case.js';
+import { NotifyChanges } from '../ports/use-cases/history/notify-changes.use-case.js';
 
 /** Source-specific adapters, before any caller override. */
 interface SourceBindings {
@@ -431,6 +432,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   useCase(TOKENS.RecordAssessment, TOKENS.HistoryDependencies, (d) => new RecordAssessment(d));
   useCase(TOKENS.WhatChanged, TOKENS.HistoryDependencies, (d) => new WhatChanged(d));
   useCase(TOKENS.SummarizeTrend, TOKENS.HistoryDependencies, (d) => new SummarizeTrend(d));
+  useCase(TOKENS.NotifyChanges, TOKENS.HistoryDependencies, (d) => new NotifyChanges(d, options.notifiers ?? [], options.notificationLinks ?? []));
   let actors: Awaited<ReturnType<typeof actorResolver>>;
   try {
     const identity = identityKind(options, spec.kind === 'aws', ownStore && storeSpec?.kind === 'dynamodb');
@@ -466,6 +468,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
           recordAssessment: (report, origin) => ctx.get(TOKENS.RecordAssessment).execute(report, origin ?? 'library'),
           changes: (request) => ctx.get(TOKENS.WhatChanged).execute(request),
           trend: (request) => ctx.get(TOKENS.SummarizeTrend).execute(request),
+          alertOnChanges: (report, origin) => ctx.get(TOKENS.NotifyChanges).execute(report, origin ?? 'collector'),
         },
       }, close),
     )

@@ -49,6 +49,7 @@ import type { HistoryDependencies } from '../ports/use-cases/history/history-dep
 import type { RecordAssessment } from '../ports/use-cases/history/record-assessment.use-case.js';
 import type { SummarizeTrend } from '../ports/use-cases/history/summarize-trend.use-case.js';
 import type { WhatChanged } from '../ports/use-cases/history/what-changed.use-case.js';
+import type { NotifyChanges } from '../ports/use-cases/history/notify-changes.use-case.js';
 
 /** A typed service identifier: `ServiceIdentifier<T>` in the form that lets Inversify infer `T`. */
 export type Token<T> = AbstractNewable<T>;
@@ -99,5 +100,6 @@ export const TOKENS = {
   RecordAssessment: token<RecordAssessment>('RecordAssessment'),
   WhatChanged: token<WhatChanged>('WhatChanged'),
   SummarizeTrend: token<SummarizeTrend>('SummarizeTrend'),
+  NotifyChanges: token<NotifyChanges>('NotifyChanges'),
   Assistant: token<Assistant>('Assistant'),
 } as const;

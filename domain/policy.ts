@@ -133,6 +133,8 @@ export interface Policy {
   readonly history: {
     /** Recorded assessments (and posted-alert records) older than this are pruned. */
     readonly retentionDays: number;
+    /** The collector records an assessment at most this often (it still compares and alerts every run). */
+    readonly minIntervalMinutes: number;
   };
   /** What `changes`, the alerts and the digest report. */
   readonly changes: {
@@ -223,7 +225,7 @@ export const DEFAULT_POLICY: Policy = {
   kev: { maxAgeDays: 7 },
   metrics: { anomalyThreshold: 3.5 },
   scope: { regions: [], accounts: [], assumeRole: DEFAULT_READ_ROLE, externalId: '', patchRole: DEFAULT_PATCH_ROLE },
-  history: { retentionDays: 90 },
+  history: { retentionDays: 90, minIntervalMinutes: 60 },
   changes: { dueSoonDays: 3 },
   digest: { time: '', timeZone: '' },
 };
@@ -383,6 +385,8 @@ export function isTimeZone(zone: string): boolean {
 function checkHistory(p: Policy): void {
   const r = p.history.retentionDays;
   if (!Number.isInteger(r) || r < 1 || r > 3650) fail('history.retentionDays', 'a whole number of days from 1 to 3650', r);
+  const m = p.history.minIntervalMinutes;
+  if (!Number.isInteger(m) || m < 0 || m > 24 * 60) fail('history.minIntervalMinutes', 'a whole number of minutes from 0 to 1440', m);
   const d = p.changes.dueSoonDays;
   if (!Number.isInteger(d) || d < 0 || d > 90) fail('changes.dueSoonDays', 'a whole number of days from 0 to 90', d);
   const { time, timeZone } = p.digest;

@@ -139,6 +139,18 @@ export interface TrendReport {
   readonly warnings: readonly string[];
 }
 
+/** What one alerting pass did (the collector's, after each assessment). */
+export interface AlertReport {
+  /** The alerts the changes since the newest recorded assessment call for. */
+  readonly alerts: readonly { readonly key: string; readonly kind: AlertKind; readonly text: string }[];
+  /** Keys posted by this pass; the others had been posted before (by this or another process). */
+  readonly posted: readonly string[];
+  /** Channels that failed, with why; when all fail the alerts are released and tried again next pass. */
+  readonly failures: readonly string[];
+  /** The id of the assessment recorded, or null when policy history.minIntervalMinutes had not passed. */
+  readonly recorded: string | null;
+}
+
 /** The history of assessments and what changed: part of the Assistant. */
 export interface AssessmentHistory {
   /** Stores an assessment in the history (compactly) and prunes the ones past the retention. */
@@ -147,4 +159,10 @@ export interface AssessmentHistory {
   changes(request?: ChangesRequest): Promise<ChangesReport>;
   /** Per-day counts from the history. @throws ValidationError naming days. */
   trend(request?: TrendRequest): Promise<TrendReport>;
+  /**
+   * Compares an assessment with the newest recorded one, posts the alerts it calls for to the
+   * configured channels (once each, across processes) and records it (at most once per
+   * policy history.minIntervalMinutes).
+   */
+  alertOnChanges(report: FleetReport, origin?: HistoryOrigin): Promise<AlertReport>;
 }
