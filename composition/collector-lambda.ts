@@ -18,7 +18,7 @@ import type { Assistant } from '../ports/inbound/assistant.port.js';
 import type { FleetReport } from '../ports/inbound/assessment/fleet-report.port.js';
 import type { ComplianceReport } from '../ports/inbound/reports/summarize-compliance.port.js';
 import type { FleetFigures, MetricsPublisher } from '../ports/outbound/metrics-publisher.port.js';
-import type { AlertReport } from '../ports/inbound/history/history.port.js';
+import type { AlertReport, DigestReport } from '../ports/inbound/history/history.port.js';
 import { notificationLinksFromEnv, notifiersFromEnv } from './notify.js';
 import { stateStoreFromEnv } from './config.js';
 import { createAssistant } from './index.js';
@@ -86,14 +86,42 @@ export function createCollectorHandler(deps: CollectorDependencies): (event?: un
   };
 }
 
-/** The Lambda entry point (dist/lambda/collector/index.mjs after `npm run bundle`). */
-export const handler = createCollectorHandler({
-  assistant: async () =>
-    createAssistant({
-      source: process.env.SRE_OPS_SOURCE ?? 'aws',
-      stateStore: stateStoreFromEnv(process.env),
-      notifiers: await notifiersFromEnv(process.env),
-      notificationLinks: notificationLinksFromEnv(process.env),
-    }),
+/** The EventBridge Scheduler's digest event ({"kind": "digest"}, infra/lib/monitoring-stack.ts). */
+export function isDigestEvent(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && (event as { kind?: unknown }).kind === 'digest';
+}
+
+/** The digest run: posts the last 24 hours' changes to the channels, once a day. */
+export function createDigestHandler(deps: Pick<CollectorDependencies, 'assistant' | 'log'>): () => Promise<DigestReport> {
+  const log = deps.log ?? ((line: string) => console.log(line));
+  return async () => {
+    const a = await deps.assistant();
+    const report = await a.sendDigest();
+    log(JSON.stringify({ message: report.posted ? 'digest posted' : 'digest not posted', ...report }));
+    return report;
+  };
+}
+
+const assistantFromEnv = async (): Promise<Assistant> =>
+  createAssistant({
+    source: process.env.SRE_OPS_SOURCE ?? 'aws',
+    stateStore: stateStoreFromEnv(process.env),
+    notifiers: await notifiersFromEnv(process.env),
+    notificationLinks: notificationLinksFromEnv(process.env),
+  });
+
+const collect = createCollectorHandler({
+  assistant: assistantFromEnv,
   publisher: () => new CloudWatchMetricsPublisher(new CloudWatchClient({}), { namespace: process.env.SRE_OPS_METRICS_NAMESPACE || undefined }),
 });
+let digestAssistant: Promise<Assistant> | null = null;
+const digest = createDigestHandler({
+  assistant: () =>
+    (digestAssistant ??= assistantFromEnv().catch((err: unknown) => {
+      digestAssistant = null;
+      throw err;
+    })),
+});
+
+/** The Lambda entry point (dist/lambda/collector/index.mjs after `npm run bundle`): the 5-minute run, or the daily digest. */
+export const handler = async (event?: unknown): Promise<CollectorResult | DigestReport> => (isDigestEvent(event) ? digest() : collect(event));

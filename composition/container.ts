@@ -62,6 +62,7 @@ import { RecordAssessment } from '../ports/use-cases/history/record-assessment.u
 import { SummarizeTrend } from '../ports/use-cases/history/summarize-trend.use-case.js';
 import { WhatChanged } from '../ports/use-cases/history/what-changed.use-case.js';
 import { NotifyChanges } from '../ports/use-cases/history/notify-changes.use-case.js';
+import { SendDigest } from '../ports/use-cases/history/send-digest.use-case.js';
 
 /** Source-specific adapters, before any caller override. */
 interface SourceBindings {
@@ -432,6 +433,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   useCase(TOKENS.RecordAssessment, TOKENS.HistoryDependencies, (d) => new RecordAssessment(d));
   useCase(TOKENS.WhatChanged, TOKENS.HistoryDependencies, (d) => new WhatChanged(d));
   useCase(TOKENS.SummarizeTrend, TOKENS.HistoryDependencies, (d) => new SummarizeTrend(d));
+  c.bind(TOKENS.SendDigest).toDynamicValue((ctx) => new SendDigest(ctx.get(TOKENS.HistoryDependencies), ctx.get(TOKENS.WhatChanged), options.notifiers ?? [], options.notificationLinks ?? [])).inSingletonScope();
   useCase(TOKENS.NotifyChanges, TOKENS.HistoryDependencies, (d) => new NotifyChanges(d, options.notifiers ?? [], options.notificationLinks ?? []));
   let actors: Awaited<ReturnType<typeof actorResolver>>;
   try {
@@ -468,6 +470,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
           recordAssessment: (report, origin) => ctx.get(TOKENS.RecordAssessment).execute(report, origin ?? 'library'),
           changes: (request) => ctx.get(TOKENS.WhatChanged).execute(request),
           trend: (request) => ctx.get(TOKENS.SummarizeTrend).execute(request),
+          sendDigest: () => ctx.get(TOKENS.SendDigest).execute(),
           alertOnChanges: (report, origin) => ctx.get(TOKENS.NotifyChanges).execute(report, origin ?? 'collector'),
         },
       }, close),

@@ -50,6 +50,7 @@ import type { RecordAssessment } from '../ports/use-cases/history/record-assessm
 import type { SummarizeTrend } from '../ports/use-cases/history/summarize-trend.use-case.js';
 import type { WhatChanged } from '../ports/use-cases/history/what-changed.use-case.js';
 import type { NotifyChanges } from '../ports/use-cases/history/notify-changes.use-case.js';
+import type { SendDigest } from '../ports/use-cases/history/send-digest.use-case.js';
 
 /** A typed service identifier: `ServiceIdentifier<T>` in the form that lets Inversify infer `T`. */
 export type Token<T> = AbstractNewable<T>;
@@ -101,5 +102,6 @@ export const TOKENS = {
   WhatChanged: token<WhatChanged>('WhatChanged'),
   SummarizeTrend: token<SummarizeTrend>('SummarizeTrend'),
   NotifyChanges: token<NotifyChanges>('NotifyChanges'),
+  SendDigest: token<SendDigest>('SendDigest'),
   Assistant: token<Assistant>('Assistant'),
 } as const;

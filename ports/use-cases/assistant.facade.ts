@@ -27,6 +27,9 @@ const NO_HISTORY: AssessmentHistory = {
   trend: async () => {
     throw new ValidationError('history', 'a history store', 'history: this assistant keeps no history of assessments');
   },
+  sendDigest: async () => {
+    throw new ValidationError('history', 'a history store', 'history: this assistant keeps no history of assessments');
+  },
   alertOnChanges: async () => {
     throw new ValidationError('history', 'a history store', 'history: this assistant keeps no history of assessments');
   },

@@ -151,6 +151,17 @@ export interface AlertReport {
   readonly recorded: string | null;
 }
 
+/** What one digest did. */
+export interface DigestReport {
+  /** The UTC day it is for (one digest a day: a second call that day posts nothing). */
+  readonly day: string;
+  readonly posted: boolean;
+  /** Channels it went to. */
+  readonly channels: readonly string[];
+  readonly failures: readonly string[];
+  readonly counts: ChangeCounts;
+}
+
 /** The history of assessments and what changed: part of the Assistant. */
 export interface AssessmentHistory {
   /** Stores an assessment in the history (compactly) and prunes the ones past the retention. */
@@ -165,4 +176,6 @@ export interface AssessmentHistory {
    * policy history.minIntervalMinutes).
    */
   alertOnChanges(report: FleetReport, origin?: HistoryOrigin): Promise<AlertReport>;
+  /** Posts the daily digest (the last 24 hours) to the configured channels, once a day. */
+  sendDigest(): Promise<DigestReport>;
 }

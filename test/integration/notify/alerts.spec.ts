@@ -108,6 +108,29 @@ describe('alerts: posted once to Slack, Teams and SNS (loopback stand-ins, moto)
     expect(sink.to('/sns')).to.have.length(1);
   });
 
+  it('posts the daily digest once a day: counts, what changed, due soon, overdue, with the buttons', async () => {
+    await pass(1);
+    await pass(2);
+    const before = slack.to('/api/chat.postMessage').length;
+    const a = await collector(2);
+    try {
+      const digest = await a.sendDigest();
+      const again = await a.sendDigest();
+
+      expect(digest).to.deep.include({ day: '2026-11-22', posted: true, failures: [] });
+      expect(digest.channels).to.have.length(4);
+      expect(again.posted).to.equal(false);
+    } finally {
+      await a.close();
+    }
+    const posts = slack.to('/api/chat.postMessage').slice(before);
+    expect(posts).to.have.length(1);
+    const blocks = JSON.stringify(posts[0]?.body.blocks);
+    expect(blocks).to.include('SRE ops daily digest (2026-11-22)').and.match(/Newly overdue\* \(2\)/).and.match(/Resolved\* \(1\)/).and.include('Open the plan');
+    const card = JSON.stringify(bot.to('/v3/conversations/').at(-1)?.body);
+    expect(card).to.include('SRE ops daily digest').and.include('Action.OpenUrl');
+  });
+
   it('gives the alerts back when every channel fails, so the next pass posts them', async () => {
     await pass(1);
     env = { ...env, SRE_OPS_NOTIFY: 'slack:C0ALERTS', SLACK_API_URL: `${slack.url}/down` };
