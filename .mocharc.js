@@ -48,6 +48,8 @@ const SLOW = [
   'integration/patch/patch-demo-cli.spec.js',
   'integration/mcp/mcp-stdio.spec.js',
   'integration/http/console-browser.spec.js',
+  'integration/history/dynamodb-history-store.spec.js',
+  'integration/notify/alerts.spec.js',
   'infra/',
 ];
 

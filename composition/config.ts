@@ -20,6 +20,8 @@ import type { MaintenanceWindows } from '../ports/outbound/maintenance-window.po
 import type { PatchRunner, Sleeper } from '../ports/outbound/patch-runner.port.js';
 import type { RunProgressPoster } from '../ports/outbound/run-progress-poster.port.js';
 import type { StateStore } from '../ports/outbound/state-store.port.js';
+import type { HistoryStore } from '../ports/outbound/history-store.port.js';
+import type { NotificationLink, Notifier } from '../ports/outbound/notifier.port.js';
 
 /** Live AWS settings, the way AWS tools take them. */
 export interface AwsOptions {
@@ -59,6 +61,8 @@ export interface PatchAdapters {
    * when SLACK_BOT_TOKEN is set (SRE_OPS_SLACK_API_URL overrides its base URL), else nowhere.
    */
   readonly progressPoster: RunProgressPoster;
+  /** Replaces the history of assessments (default: beside the state store, else in memory; the caller closes it). */
+  readonly historyStore: HistoryStore;
 }
 
 /**
@@ -140,6 +144,13 @@ export interface AssistantOptions {
   readonly localUser?: string;
   /** The surface of `actor`, for the audit log; default "library". */
   readonly via?: Actor['via'];
+  /**
+   * Where alerts go (Slack, Teams, SNS: see composition/notify.ts and docs/history.md); default
+   * none. The collector passes the channels of SRE_OPS_NOTIFY.
+   */
+  readonly notifiers?: readonly Notifier[];
+  /** Buttons under alerts and digests (open the plan, request a run). */
+  readonly notificationLinks?: readonly NotificationLink[];
   /** Environment read for XDG_CONFIG_HOME (the default SQLite path); default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -207,7 +218,7 @@ export function checkEndpointUrl(url: unknown, field: string): void {
 // Records over the option types, so a new option that is not listed here fails to compile.
 const OPTION_KEYS = Object.keys({
   source: true, policy: true, policyFile: true, kev: true, now: true, strict: true, aws: true, findings: true, adapters: true, cacheDir: true, acceptances: true,
-  stateStore: true, patchAdapters: true, actor: true, identity: true, localUser: true, via: true, env: true,
+  stateStore: true, patchAdapters: true, actor: true, identity: true, localUser: true, via: true, env: true, notifiers: true, notificationLinks: true,
 } satisfies Record<keyof AssistantOptions, true>);
 const AWS_KEYS = Object.keys({
   region: true, profile: true, endpointUrl: true, roleArn: true, maxAttempts: true, regions: true, accounts: true, assumeRole: true, externalId: true, patchRole: true,

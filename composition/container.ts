@@ -57,6 +57,12 @@ import {
 } from './patching.js';
 import { findingsInputBinding, type FindingsInputBinding } from './findings-input.js';
 import { TOKENS, type Token } from './tokens.js';
+import { historyStoreFor } from './history.js';
+import { RecordAssessment } from '../ports/use-cases/history/record-assessment.use-case.js';
+import { SummarizeTrend } from '../ports/use-cases/history/summarize-trend.use-case.js';
+import { WhatChanged } from '../ports/use-cases/history/what-changed.use-case.js';
+import { NotifyChanges } from '../ports/use-cases/history/notify-changes.use-case.js';
+import { SendDigest } from '../ports/use-cases/history/send-digest.use-case.js';
 
 /** Source-specific adapters, before any caller override. */
 interface SourceBindings {
@@ -306,6 +312,8 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   // No state store unless one is passed (the CLI and the services pass theirs explicitly).
   const storeSpec = resolveStateStore(options.stateStore, env);
   const store: StateStore = options.patchAdapters?.stateStore ?? (storeSpec ? new LazyStateStore(storeSpec, options.aws ?? {}) : new NoStateStore());
+  const ownHistory = options.patchAdapters?.historyStore === undefined;
+  const history = options.patchAdapters?.historyStore ?? historyStoreFor(storeSpec, options.aws ?? {});
   // A caller that brings every data adapter needs no bundled source at all.
   const src = await sourceBindings(spec, options, policy, store);
   // --findings: Inspector2's own exports in place of the source's findings.
@@ -418,6 +426,15 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
       }),
     )
     .inSingletonScope();
+  c.bind(TOKENS.HistoryStore).toConstantValue(history);
+  c.bind(TOKENS.HistoryDependencies)
+    .toDynamicValue((ctx) => ({ core: ctx.get(TOKENS.CoreDependencies), history: ctx.get(TOKENS.HistoryStore), newId: newUuid }))
+    .inSingletonScope();
+  useCase(TOKENS.RecordAssessment, TOKENS.HistoryDependencies, (d) => new RecordAssessment(d));
+  useCase(TOKENS.WhatChanged, TOKENS.HistoryDependencies, (d) => new WhatChanged(d));
+  useCase(TOKENS.SummarizeTrend, TOKENS.HistoryDependencies, (d) => new SummarizeTrend(d));
+  c.bind(TOKENS.SendDigest).toDynamicValue((ctx) => new SendDigest(ctx.get(TOKENS.HistoryDependencies), ctx.get(TOKENS.WhatChanged), options.notifiers ?? [], options.notificationLinks ?? [])).inSingletonScope();
+  useCase(TOKENS.NotifyChanges, TOKENS.HistoryDependencies, (d) => new NotifyChanges(d, options.notifiers ?? [], options.notificationLinks ?? []));
   let actors: Awaited<ReturnType<typeof actorResolver>>;
   try {
     const identity = identityKind(options, spec.kind === 'aws', ownStore && storeSpec?.kind === 'dynamodb');
@@ -430,6 +447,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   const close = async (): Promise<void> => {
     try {
       if (ownStore) await store.close();
+      if (ownHistory) await history.close();
     } finally {
       input?.close();
       await src.close();
@@ -448,6 +466,13 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
         captureSnapshot: ctx.get(TOKENS.CaptureSnapshot),
         patch: ctx.get(TOKENS.PatchOperations),
         actors,
+        history: {
+          recordAssessment: (report, origin) => ctx.get(TOKENS.RecordAssessment).execute(report, origin ?? 'library'),
+          changes: (request) => ctx.get(TOKENS.WhatChanged).execute(request),
+          trend: (request) => ctx.get(TOKENS.SummarizeTrend).execute(request),
+          sendDigest: () => ctx.get(TOKENS.SendDigest).execute(),
+          alertOnChanges: (report, origin) => ctx.get(TOKENS.NotifyChanges).execute(report, origin ?? 'collector'),
+        },
       }, close),
     )
     .inSingletonScope();

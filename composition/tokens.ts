@@ -44,6 +44,13 @@ import type { MetricsSource } from '../ports/outbound/metrics-source.port.js';
 import type { PatchCompliance } from '../ports/outbound/patch-compliance.port.js';
 import type { SourceInfo } from '../ports/outbound/source-info.port.js';
 import type { StateStore } from '../ports/outbound/state-store.port.js';
+import type { HistoryStore } from '../ports/outbound/history-store.port.js';
+import type { HistoryDependencies } from '../ports/use-cases/history/history-dependencies.js';
+import type { RecordAssessment } from '../ports/use-cases/history/record-assessment.use-case.js';
+import type { SummarizeTrend } from '../ports/use-cases/history/summarize-trend.use-case.js';
+import type { WhatChanged } from '../ports/use-cases/history/what-changed.use-case.js';
+import type { NotifyChanges } from '../ports/use-cases/history/notify-changes.use-case.js';
+import type { SendDigest } from '../ports/use-cases/history/send-digest.use-case.js';
 
 /** A typed service identifier: `ServiceIdentifier<T>` in the form that lets Inversify infer `T`. */
 export type Token<T> = AbstractNewable<T>;
@@ -89,5 +96,12 @@ export const TOKENS = {
   ListSchedules: token<ListSchedules>('ListSchedules'),
   CancelSchedule: token<CancelSchedule>('CancelSchedule'),
   PatchOperations: token<PatchOperationsImpl>('PatchOperations'),
+  HistoryStore: token<HistoryStore>('HistoryStore'),
+  HistoryDependencies: token<HistoryDependencies>('HistoryDependencies'),
+  RecordAssessment: token<RecordAssessment>('RecordAssessment'),
+  WhatChanged: token<WhatChanged>('WhatChanged'),
+  SummarizeTrend: token<SummarizeTrend>('SummarizeTrend'),
+  NotifyChanges: token<NotifyChanges>('NotifyChanges'),
+  SendDigest: token<SendDigest>('SendDigest'),
   Assistant: token<Assistant>('Assistant'),
 } as const;

@@ -129,6 +129,25 @@ export interface Policy {
     readonly externalId: string;
     readonly patchRole: string;
   };
+  /** The history of assessments (docs/history.md). */
+  readonly history: {
+    /** Recorded assessments (and posted-alert records) older than this are pruned. */
+    readonly retentionDays: number;
+    /** The collector records an assessment at most this often (it still compares and alerts every run). */
+    readonly minIntervalMinutes: number;
+  };
+  /** What `changes`, the alerts and the digest report. */
+  readonly changes: {
+    /** "Due soon" and "acceptance expiring" look this many days ahead. */
+    readonly dueSoonDays: number;
+  };
+  /** The daily digest of changes. Both empty: no digest. */
+  readonly digest: {
+    /** Local time of day, HH:MM (24 hours). */
+    readonly time: string;
+    /** An IANA time zone (Europe/Berlin, UTC); required with a time. */
+    readonly timeZone: string;
+  };
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -206,6 +225,9 @@ export const DEFAULT_POLICY: Policy = {
   kev: { maxAgeDays: 7 },
   metrics: { anomalyThreshold: 3.5 },
   scope: { regions: [], accounts: [], assumeRole: DEFAULT_READ_ROLE, externalId: '', patchRole: DEFAULT_PATCH_ROLE },
+  history: { retentionDays: 90, minIntervalMinutes: 60 },
+  changes: { dueSoonDays: 3 },
+  digest: { time: '', timeZone: '' },
 };
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -347,6 +369,33 @@ function checkInvariants(p: Policy): void {
   if (!(p.metrics.anomalyThreshold > 0)) fail('metrics.anomalyThreshold', 'a number above 0', p.metrics.anomalyThreshold);
   checkPatchOperations(p);
   scopeOfPolicy(p);
+  checkHistory(p);
+}
+
+/** An IANA time zone the runtime knows (Intl is part of the language, not I/O). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone.trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+function checkHistory(p: Policy): void {
+  const r = p.history.retentionDays;
+  if (!Number.isInteger(r) || r < 1 || r > 3650) fail('history.retentionDays', 'a whole number of days from 1 to 3650', r);
+  const m = p.history.minIntervalMinutes;
+  if (!Number.isInteger(m) || m < 0 || m > 24 * 60) fail('history.minIntervalMinutes', 'a whole number of minutes from 0 to 1440', m);
+  const d = p.changes.dueSoonDays;
+  if (!Number.isInteger(d) || d < 0 || d > 90) fail('changes.dueSoonDays', 'a whole number of days from 0 to 90', d);
+  const { time, timeZone } = p.digest;
+  if (time !== '' && !/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) fail('digest.time', 'a local time HH:MM such as "08:30"', time);
+  if (time !== '' && timeZone === '') {
+    throw new ValidationError('digest.timeZone', 'an IANA time zone', `policy digest.timeZone: the digest time ${time} has no time zone; add one such as "Europe/Berlin" or "UTC"`);
+  }
+  if (timeZone !== '' && !isTimeZone(timeZone)) fail('digest.timeZone', 'an IANA time zone such as "Europe/Berlin" or "UTC"', timeZone);
+  if (timeZone !== '' && time === '') fail('digest.time', 'a local time HH:MM with digest.timeZone', time);
 }
 
 function checkRoles(roles: readonly Role[], path: string): void {

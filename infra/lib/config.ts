@@ -40,6 +40,10 @@ export interface InfraConfig {
   readonly consoleOidc?: ConsoleOidcConfig;
   /** Active findings the service is sized for (docs/infrastructure.md, "Task size"); default 100,000. */
   readonly fleetFindings: number;
+  /** The daily digest: local time HH:MM and its IANA time zone (both or neither); null: no digest schedule. */
+  readonly digest: { readonly time: string; readonly timeZone: string } | null;
+  /** Where alerts and digests go (SRE_OPS_NOTIFY: slack:..., teams:..., teams-webhook:..., sns:...); empty: nowhere. */
+  readonly notify: string;
 }
 
 /** Context `consoleOidc`: the identity provider the load balancer signs people in with for /console. */
@@ -199,8 +203,23 @@ export function readConfig(node: Node, repoRoot: string): InfraConfig {
   }
   taskSizeFor(fleetFindings);
 
+  const digestTime = str('digestTime');
+  const digestTimeZone = str('digestTimeZone');
+  if (digestTime !== undefined && !/^([01]\d|2[0-3]):[0-5]\d$/.test(digestTime)) throw new Error(`context digestTime: expected a local time HH:MM such as 08:30, got "${digestTime}"`);
+  if (digestTime !== undefined && digestTimeZone === undefined) throw new Error(`context digestTimeZone: the digest time ${digestTime} has no time zone; add one such as -c digestTimeZone=Europe/Berlin or UTC`);
+  if (digestTimeZone !== undefined && digestTime === undefined) throw new Error('context digestTime: digestTimeZone is set without a time; add one such as -c digestTime=08:30');
+  if (digestTimeZone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: digestTimeZone });
+    } catch {
+      throw new Error(`context digestTimeZone: expected an IANA time zone such as Europe/Berlin or UTC, got "${digestTimeZone}"`);
+    }
+  }
+
   return {
     fleetFindings,
+    digest: digestTime !== undefined && digestTimeZone !== undefined ? { time: digestTime, timeZone: digestTimeZone } : null,
+    notify: str('notify') ?? '',
     domainName,
     hostedZoneId,
     hostedZoneName,

@@ -14,7 +14,8 @@ import type { FargateService } from 'aws-cdk-lib/aws-ecs';
 import { HttpCodeElb, HttpCodeTarget, type ApplicationLoadBalancer, type ApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Code, Function as LambdaFunction, Runtime, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -94,6 +95,7 @@ export class MonitoringStack extends Stack {
         SRE_OPS_CACHE_DIR: '/tmp/sre-ops-assistant',
         SRE_OPS_STATE_TABLE: props.data.table.tableName,
         SRE_OPS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...(config.notify ? { SRE_OPS_NOTIFY: config.notify } : {}),
       },
       role,
       logGroup,
@@ -106,8 +108,26 @@ export class MonitoringStack extends Stack {
       resources: ['*'],
       conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
     }));
-    // Risk acceptances lower the figures: the collector reads them, never writes.
-    props.data.grantState(this.collector, 'read');
+    // It reads risk acceptances, and writes the history (assessments, posted-alert claims) to the
+    // same table (docs/history.md).
+    props.data.grantState(this.collector, 'read-write');
+    const topics = config.notify.split(',').map((c) => c.trim()).filter((c) => c.startsWith('sns:')).map((c) => c.slice('sns:'.length));
+    if (topics.length) this.collector.addToRolePolicy(new PolicyStatement({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: topics }));
+    if (config.digest) {
+      // EventBridge Scheduler (not a Rule): a cron in the team's own time zone, daylight saving included.
+      const [hour, minute] = config.digest.time.split(':').map(Number) as [number, number];
+      const invoker = new Role(this, 'DigestSchedulerRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com'), description: 'Lets EventBridge Scheduler run the daily digest' });
+      // The function itself, not its versions (grantInvoke would add ARN:*).
+      invoker.addToPolicy(new PolicyStatement({ sid: 'InvokeCollectorForDigest', actions: ['lambda:InvokeFunction'], resources: [this.collector.functionArn] }));
+      new CfnSchedule(this, 'DailyDigest', {
+        name: `${PROJECT}-daily-digest`,
+        description: 'Posts the sre-ops-assistant daily digest (what changed, due soon, overdue)',
+        scheduleExpression: `cron(${minute} ${hour} * * ? *)`,
+        scheduleExpressionTimezone: config.digest.timeZone,
+        flexibleTimeWindow: { mode: 'OFF' },
+        target: { arn: this.collector.functionArn, roleArn: invoker.roleArn, input: JSON.stringify({ kind: 'digest' }), retryPolicy: { maximumRetryAttempts: 2 } },
+      });
+    }
     new Rule(this, 'Every5Minutes', {
       description: 'Runs the sre-ops-assistant collector',
       schedule: Schedule.rate(five),

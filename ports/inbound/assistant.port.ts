@@ -14,6 +14,7 @@ import type { MetricsReport, MetricsRequest } from './reports/summarize-metrics.
 import type { AuditVerificationReport } from './audit/audit.port.js';
 import type { PatchOperations } from './patch-operations.port.js';
 import type { PatchRunReport, PatchRunRequest } from './patching/patch-runs.port.js';
+import type { AssessmentHistory } from './history/history.port.js';
 
 /** Turning identities into actors with roles from the policy (access.actors). */
 export interface ActorResolver {
@@ -29,7 +30,7 @@ export interface ActorResolver {
   actorFor(id: string, via: Actor['via'], displayName?: string): Actor;
 }
 
-export interface Assistant extends PatchOperations, ActorResolver {
+export interface Assistant extends PatchOperations, ActorResolver, AssessmentHistory {
   /** Where the data comes from ("demo", "snapshot:/path", "aws:eu-west-1"). */
   readonly source: string;
   /** The policy in force (defaults merged with any override). */

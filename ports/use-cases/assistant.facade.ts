@@ -14,6 +14,26 @@ import type { SummarizeCompliance } from './reports/summarize-compliance.use-cas
 import type { SummarizeMetrics } from './reports/summarize-metrics.use-case.js';
 import type { PatchOperations } from '../inbound/patch-operations.port.js';
 import type { ActorResolver, Assistant } from '../inbound/assistant.port.js';
+import type { AssessmentHistory } from '../inbound/history/history.port.js';
+
+/** Without a history every history call fails naming what is missing. */
+const NO_HISTORY: AssessmentHistory = {
+  recordAssessment: async () => {
+    throw new ValidationError('history', 'a history store', 'history: this assistant keeps no history of assessments');
+  },
+  changes: async () => {
+    throw new ValidationError('history', 'a history store', 'history: this assistant keeps no history of assessments');
+  },
+  trend: async () => {
+    throw new ValidationError('history', 'a history store', 'history: this assistant keeps no history of assessments');
+  },
+  sendDigest: async () => {
+    throw new ValidationError('history', 'a history store', 'history: this assistant keeps no history of assessments');
+  },
+  alertOnChanges: async () => {
+    throw new ValidationError('history', 'a history store', 'history: this assistant keeps no history of assessments');
+  },
+};
 
 const NOT_CONFIGURED = 'patch operations are not configured in this assistant (no state store)';
 
@@ -48,12 +68,15 @@ export function assistantFrom(
     /** The patch use cases; without them every patch method fails with a clear error. */
     patch?: Required<PatchOperations>;
     actors?: ActorResolver;
+    /** The history of assessments (record, changes, trend). */
+    history?: AssessmentHistory;
   },
   close: () => Promise<void> = async () => {},
 ): Assistant {
   const actors = u.actors ?? NO_ACTORS;
   return {
     ...(u.patch ?? notConfigured()),
+    ...(u.history ?? NO_HISTORY),
     actor: actors.actor,
     actorFor: (id, via, displayName) => actors.actorFor(id, via, displayName),
     source: deps.source.label,

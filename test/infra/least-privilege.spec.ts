@@ -116,12 +116,12 @@ describe('infra 8. least privilege', () => {
     }
   });
 
-  it('lets the collector read the fleet and the state table and publish to SRE/Operations only', () => {
+  it('lets the collector read the fleet, read and write the state table (the history) and publish to SRE/Operations only', () => {
     const statements = roleStatements('monitoring', 'CollectorRole');
     const put = statements.find((st) => actionsOf(st).includes('cloudwatch:PutMetricData'));
 
     expect([...new Set(statements.flatMap(actionsOf))].sort()).to.deep.equal(
-      [...COLLECTOR_READ_ACTIONS, ...STATE_READ_ACTIONS, 'cloudwatch:PutMetricData', 'logs:CreateLogStream', 'logs:PutLogEvents'].sort(),
+      [...COLLECTOR_READ_ACTIONS, ...STATE_READ_ACTIONS, ...STATE_WRITE_ACTIONS, 'cloudwatch:PutMetricData', 'logs:CreateLogStream', 'logs:PutLogEvents'].sort(),
     );
     expect(put?.Condition).to.deep.equal({ StringEquals: { 'cloudwatch:namespace': 'SRE/Operations' } });
   });

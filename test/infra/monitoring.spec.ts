@@ -35,6 +35,16 @@ function alarms(): Map<string, AlarmProps> {
 describe('infra 7. monitoring', () => {
   useSynth();
 
+  it('runs the daily digest with EventBridge Scheduler at the configured local time and zone', () => {
+    const t = synthesized().templates.monitoring;
+
+    t.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 8 * * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+      Target: Match.objectLike({ Input: '{"kind":"digest"}' }),
+    });
+  });
+
   it('runs the collector bundle every 5 minutes, one run at a time, finishing within the period', () => {
     const t = synthesized().templates.monitoring;
 

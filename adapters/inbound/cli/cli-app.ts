@@ -11,6 +11,7 @@ import { snapshotCommands } from './commands/snapshot-commands.js';
 import { mcpCommand } from './commands/mcp-command.js';
 import { patchCommands } from './commands/patch-commands.js';
 import { serveCommand } from './commands/serve-command.js';
+import { historyCommands } from './commands/history-commands.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor, messageFor } from './errors.js';
 import { writeJson } from './json-output.js';
 import { Style } from './terminal.js';
@@ -20,7 +21,7 @@ import { ORG_ACCOUNTS, splitList } from '../../../domain/scope.js';
 export type { CliEnvironment, GlobalOptions } from './command-context.js';
 
 /** Command families, in the order --help lists them. */
-const COMMANDS: readonly CommandModule[] = [reportCommands, snapshotCommands, patchCommands, serveCommand, mcpCommand];
+const COMMANDS: readonly CommandModule[] = [reportCommands, historyCommands, snapshotCommands, patchCommands, serveCommand, mcpCommand];
 
 const SOURCE_HELP = 'where the data comes from: demo (bundled demo fleet), snapshot:DIR (a folder of AWS CLI JSON), aws (live account)';
 
@@ -106,6 +107,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
           io.stdout.write(result.human(style));
           for (const w of result.warnings ?? []) notice(`warning: ${w}`);
         }
+        for (const n of result.notes ?? []) notice(n);
       } catch (err) {
         fail(err);
       }

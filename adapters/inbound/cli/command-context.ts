@@ -56,6 +56,8 @@ export interface CommandResult {
   readonly human: (s: Style) => string;
   /** Printed on stderr after the human output. */
   readonly warnings?: readonly string[];
+  /** Printed on stderr in both modes (what the command stored, e.g. assess --record). */
+  readonly notes?: readonly string[];
 }
 
 export type Handler = (assistant: Assistant, args: Record<string, unknown>, options: GlobalOptions) => Promise<CommandResult>;

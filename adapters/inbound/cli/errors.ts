@@ -53,6 +53,8 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   hours: 'hours',
   until: 'until',
   since: 'since',
+  between: 'between',
+  days: 'days',
   reboot: 'reboot',
   kev: 'kev',
   findings: 'findings',

@@ -36,6 +36,7 @@ import { healthRoutes } from './routes/health-routes.js';
 import { openApiRoutes } from './routes/openapi-routes.js';
 import { patchRunRoutes } from './routes/patch-run-routes.js';
 import { planRoutes } from './routes/plan-routes.js';
+import { historyRoutes } from './routes/history-routes.js';
 import { normalizeQuery, parseInput } from './validation.js';
 
 export interface HttpLimits extends RateLimits {
@@ -204,6 +205,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     ...patchRunRoutes(deps),
     ...acceptanceRoutes(deps),
     ...auditRoutes(deps),
+    ...historyRoutes(deps),
   ];
   // Documented with the routes; served by the mcpMount middleware (see below).
   const documented = options.mcp ? [...routes, mcpRoute()] : routes;

@@ -10,6 +10,7 @@ import { can } from '../../../domain/access/authorize.js';
 import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import { registerPatchTools } from './patch-tools.js';
 import { registerReadTools } from './read-tools.js';
+import { registerHistoryTools } from './history-tools.js';
 import { registerResources } from './resources.js';
 
 export interface McpServerOptions {
@@ -31,6 +32,7 @@ const INSTRUCTIONS =
 /** The tools every actor gets. */
 export const READ_TOOLS = [
   'assess_fleet', 'assess_instance', 'list_findings', 'plan_patches', 'patch_compliance', 'instance_metrics', 'instance_activity', 'explain_finding',
+  'what_changed',
 ] as const;
 
 /**
@@ -51,6 +53,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
   );
   registerResources(server, assistant.policy);
   registerReadTools(server, assistant, log);
+  registerHistoryTools(server, assistant, log);
   if (offersPatchRuns(actor)) registerPatchTools(server, assistant, actor, log);
   return server;
 }

@@ -67,6 +67,7 @@ export class HttpKevCatalog implements ExploitedCatalogSource {
   private readonly now: () => Instant;
   private readonly fetch: typeof fetch;
   private loaded: Promise<Loaded> | null = null;
+  private loadedAt = 0;
 
   constructor(options: HttpKevCatalogOptions) {
     this.url = options.url ?? CISA_KEV_URL;
@@ -90,8 +91,17 @@ export class HttpKevCatalog implements ExploitedCatalogSource {
     return (await this.loadOnce()).text;
   }
 
+  /**
+   * One load, shared by the calls of one revalidation period: a long-lived catalog (a warm
+   * collector Lambda, the service) checks the feed again (conditionally, with its ETag) once the
+   * period has passed, so a KEV addition reaches the next assessment within the hour.
+   */
   private loadOnce(): Promise<Loaded> {
-    this.loaded ??= this.refresh();
+    if (this.loaded !== null && this.now() - this.loadedAt >= this.revalidateAfterMs) this.loaded = null;
+    if (this.loaded === null) {
+      this.loadedAt = this.now();
+      this.loaded = this.refresh();
+    }
     return this.loaded;
   }
 

@@ -76,6 +76,26 @@ describe('HttpKevCatalog (a loopback server plays the CISA feed)', () => {
     server.requests.length = 0;
   }
 
+  it('a long-lived catalog (a warm collector) checks the feed again each hour, with its ETag, and sees an addition', async () => {
+    let now = NOW;
+    const catalog = new HttpKevCatalog({ url: server.url, cachePath, now: () => now });
+    expect((await catalog.load()).catalog.entries.has('CVE-2025-0001')).to.equal(false);
+
+    now += 30 * 60_000;
+    await catalog.load();
+    expect(server.requests).to.have.length(1);
+
+    now += 31 * 60_000;
+    await catalog.load();
+    expect(server.requests).to.have.length(2);
+    expect(server.requests[1]?.['if-none-match']).to.equal(ETAG);
+
+    server.body = feed(['CVE-2024-6387', 'CVE-2025-0001'], '2026.11.20');
+    server.answer = (res) => void res.writeHead(200, { 'content-type': 'application/json', etag: '"kev-2026.11.20"' }).end(server.body);
+    now += 61 * 60_000;
+    expect((await catalog.load()).catalog.entries.has('CVE-2025-0001')).to.equal(true);
+  });
+
   it('downloads the feed when nothing is cached and caches it with its validators', async () => {
     const loaded = await catalogAt(NOW).load();
 

@@ -32,8 +32,10 @@ export const reportCommands: CommandModule = (y, { run }) =>
         c
           .option('instance', { type: 'string', describe: 'only this instance (id or Name tag), in detail', coerce: nonEmpty('instance', 'an instance id or Name tag') })
           .option('decision', { type: 'string', array: true, choices: DECISION_KINDS, describe: 'only instances with this decision' })
-          .option('account', { type: 'string', array: true, describe: 'only instances in this AWS account (12 digits; an organization read or its capture)' }),
+          .option('account', { type: 'string', array: true, describe: 'only instances in this AWS account (12 digits; an organization read or its capture)' })
+          .option('record', { type: 'boolean', default: false, describe: 'also store this assessment in the history (the state store), for changes and trend' }),
       run(async (a, args, o) => {
+        if (args.record === true && typeof args.instance === 'string') throw new UsageError('--record: records the whole fleet; leave out --instance');
         if (typeof args.instance === 'string') {
           if (o.json) {
             // --json keeps the fleet contract (assets[] and summary) with the one instance.
@@ -51,9 +53,15 @@ export const reportCommands: CommandModule = (y, { run }) =>
         // --accounts) or a snapshot (a capture of a scope carries it; a plain one does not).
         const regions = o.region !== undefined && (o.regions !== undefined || o.accounts !== undefined || o.source?.startsWith('snapshot:') === true) ? [o.region] : undefined;
         const request: AssessFleetRequest = { ...(decisions ? { decisions } : {}), ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) };
-        if (o.json) return { json: await fleetJson(a, request), human: () => '' };
+        const recorded: string[] = [];
+        if (args.record === true) {
+          // The whole fleet is recorded, whatever the filters show.
+          const { recorded: ref, pruned } = await a.recordAssessment(await a.assessFleet({}), 'cli');
+          recorded.push(`recorded assessment ${ref.id} (as of ${ref.at}, ${ref.findings} findings)${pruned ? `; pruned ${pruned} older than the retention` : ''}`);
+        }
+        if (o.json) return { json: await fleetJson(a, request), human: () => '', notes: recorded };
         const r = await a.assessFleet(request);
-        return { json: r, human: (s) => renderFleet(r, s), warnings: r.warnings };
+        return { json: r, human: (s) => renderFleet(r, s), warnings: r.warnings, notes: recorded };
       }),
     )
     .command(

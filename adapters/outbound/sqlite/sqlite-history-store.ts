@@ -1,0 +1,100 @@
+/**
+ * The history in the state file (SQLite), in tables of its own beside the state store's:
+ * `assessments` (one row an assessment: its header as JSON, its findings as the compact
+ * encoding of domain/history/record-codec.ts compressed with Brotli) and `alert_claims` (the
+ * alerts already posted; the primary key makes a claim atomic across processes). Its own
+ * connection to the file (WAL: readers never block the state store's writer).
+ */
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { headerOf, type AssessmentHeader, type AssessmentRecord } from '../../../domain/history/assessment-record.js';
+import { decodeRecord, encodeRecord } from '../../../domain/history/record-codec.js';
+import type { HistoryFilter, HistoryStore } from '../../../ports/outbound/history-store.port.js';
+import { compressRecord, decompressRecord } from './history-compression.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS assessments (
+  id TEXT PRIMARY KEY,
+  at INTEGER NOT NULL,
+  header TEXT NOT NULL,
+  body BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS assessments_by_time ON assessments (at DESC, id DESC);
+CREATE TABLE IF NOT EXISTS alert_claims (
+  key TEXT PRIMARY KEY,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alert_claims_by_time ON alert_claims (at);
+`;
+
+export class SqliteHistoryStore implements HistoryStore {
+  private readonly db: Database.Database;
+
+  constructor(readonly path: string, options: { readonly busyTimeoutMs?: number } = {}) {
+    const fresh = path !== ':memory:' && !existsSync(path);
+    if (fresh) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    this.db = new Database(path);
+    if (fresh) chmodSync(path, 0o600);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+  }
+
+  async recordAssessment(record: AssessmentRecord): Promise<AssessmentHeader> {
+    const header = headerOf(record);
+    const body = compressRecord(encodeRecord(record));
+    this.db.prepare('INSERT INTO assessments (id, at, header, body) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING').run(record.id, record.at, JSON.stringify(header), body);
+    const held = this.db.prepare('SELECT header FROM assessments WHERE id = ?').get(record.id) as { header: string };
+    return JSON.parse(held.header) as AssessmentHeader;
+  }
+
+  async listAssessments(filter: HistoryFilter = {}): Promise<readonly AssessmentHeader[]> {
+    const clauses: string[] = [];
+    const params: number[] = [];
+    if (filter.since !== undefined) {
+      clauses.push('at >= ?');
+      params.push(filter.since);
+    }
+    if (filter.until !== undefined) {
+      clauses.push('at <= ?');
+      params.push(filter.until);
+    }
+    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    const limit = filter.limit === undefined ? '' : `LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
+    const rows = this.db.prepare(`SELECT header FROM assessments ${where} ORDER BY at DESC, id DESC ${limit}`).all(...params) as { header: string }[];
+    return rows.map((r) => JSON.parse(r.header) as AssessmentHeader);
+  }
+
+  async getAssessment(id: string): Promise<AssessmentRecord | null> {
+    const row = this.db.prepare('SELECT body FROM assessments WHERE id = ?').get(id) as { body: Buffer } | undefined;
+    return row ? decodeRecord(decompressRecord(row.body)) : null;
+  }
+
+  /** Stored bytes of one assessment (the benchmark's measure). */
+  storedBytes(id: string): number {
+    const row = this.db.prepare('SELECT length(body) + length(header) AS n FROM assessments WHERE id = ?').get(id) as { n: number } | undefined;
+    return row?.n ?? 0;
+  }
+
+  async pruneHistory(before: number): Promise<number> {
+    return this.db.transaction(() => {
+      const n = this.db.prepare('DELETE FROM assessments WHERE at < ?').run(before).changes;
+      this.db.prepare('DELETE FROM alert_claims WHERE at < ?').run(before);
+      return n;
+    }).immediate();
+  }
+
+  async claimAlert(key: string, at: number): Promise<boolean> {
+    return this.db.prepare('INSERT INTO alert_claims (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, at).changes === 1;
+  }
+
+  async releaseAlert(key: string): Promise<void> {
+    this.db.prepare('DELETE FROM alert_claims WHERE key = ?').run(key);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
