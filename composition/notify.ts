@@ -96,10 +96,14 @@ export async function notifiersFromEnv(env: Readonly<Record<string, string | und
   return out;
 }
 
-/** The buttons under alerts and digests, from SRE_OPS_CONSOLE_URL (the web console). */
+/**
+ * The buttons under alerts and digests, from SRE_OPS_CONSOLE_URL: the web console's address, its
+ * /console prefix included (https://ops.example.com/console). Its plan page, and its runs page,
+ * whose form requests a run (docs/console.md).
+ */
 export function notificationLinksFromEnv(env: Readonly<Record<string, string | undefined>>): NotificationLink[] {
   const base = env.SRE_OPS_CONSOLE_URL?.trim().replace(/\/$/, '');
   if (!base) return [];
   if (!httpUrl(base)) throw new ValidationError('SRE_OPS_CONSOLE_URL', 'an https URL', `SRE_OPS_CONSOLE_URL: expected an https URL, got ${JSON.stringify(base)}`);
-  return [{ label: 'Open the plan', url: `${base}/plan` }, { label: 'Request a run', url: `${base}/runs/new` }];
+  return [{ label: 'Open the plan', url: `${base}/plan` }, { label: 'Request a run', url: `${base}/runs` }];
 }

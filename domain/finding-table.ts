@@ -96,6 +96,35 @@ function copyCvss(c: Cvss): Cvss {
   return { baseScore: c.baseScore, scoringVector: c.scoringVector, version: c.version };
 }
 
+/**
+ * A finding from a source written in JavaScript (a library user's adapter) may leave out a field
+ * that can be empty (the custom-findings-source example has no relatedVulnerabilities): the
+ * neutral value stands in for it, as the assessment always treated it, instead of a TypeError here.
+ */
+function withDefaults(f: Finding): Finding {
+  const loose = f as Partial<Finding> & Pick<Finding, 'findingArn' | 'instanceId' | 'firstObservedAt' | 'lastObservedAt'>;
+  if (
+    loose.relatedVulnerabilities !== undefined && loose.cvss !== undefined && loose.packages !== undefined && loose.adjustedCvss !== undefined &&
+    loose.networkReachability !== undefined && loose.title !== undefined && loose.vulnerabilityId !== undefined && loose.inspectorScore !== undefined &&
+    loose.epss !== undefined && loose.lastKnownExploitAt !== undefined
+  ) {
+    return f;
+  }
+  return {
+    ...f,
+    title: loose.title ?? null,
+    vulnerabilityId: loose.vulnerabilityId ?? null,
+    relatedVulnerabilities: loose.relatedVulnerabilities ?? [],
+    inspectorScore: loose.inspectorScore ?? null,
+    adjustedCvss: loose.adjustedCvss ?? null,
+    cvss: loose.cvss ?? [],
+    epss: loose.epss ?? null,
+    lastKnownExploitAt: loose.lastKnownExploitAt ?? null,
+    packages: loose.packages ?? [],
+    networkReachability: loose.networkReachability ?? null,
+  };
+}
+
 /** Many findings in compact rows (see the file's comment). Append-only. */
 export class FindingTable implements Iterable<Finding> {
   private readonly f64: Float64Array[] = [];
@@ -126,7 +155,8 @@ export class FindingTable implements Iterable<Finding> {
    * Adds a finding; returns its row. Nothing of `f` is retained: its strings are interned and its
    * nested objects copied once per distinct value.
    */
-  add(f: Finding): number {
+  add(given: Finding): number {
+    const f = withDefaults(given);
     const row = this.rows;
     const block = row >>> BLOCK_BITS;
     if (block === this.f64.length) {

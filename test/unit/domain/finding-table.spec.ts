@@ -30,6 +30,19 @@ describe('FindingTable (the compact resident form of findings)', () => {
     expect(roundTrip(findings)).to.deep.equal(findings);
   });
 
+  it('takes a finding from a JavaScript source that leaves out the fields that can be empty, with their neutral values', () => {
+    // The custom-findings-source example (plain JavaScript) yields findings without
+    // relatedVulnerabilities; the table threw a TypeError on them.
+    const full = aFinding({ findingArn: 'arn:x/finding/js', relatedVulnerabilities: [], adjustedCvss: null, networkReachability: null });
+    const loose: Record<string, unknown> = { ...full };
+    for (const k of ['relatedVulnerabilities', 'adjustedCvss', 'networkReachability', 'epss', 'lastKnownExploitAt']) delete loose[k];
+    const table = new FindingTable();
+
+    const row = table.add(loose as unknown as Finding);
+
+    expect(table.get(row)).to.deep.equal({ ...full, epss: null, lastKnownExploitAt: null });
+  });
+
   it('keeps each repeating value once, however many findings carry it', () => {
     const t = new FindingTable();
     for (let i = 0; i < 5000; i++) {
