@@ -6,7 +6,8 @@
  * Each run also compares the assessment with the newest recorded one in the history, posts the
  * alerts it calls for (newly act, newly in KEV on an exposed instance, newly patch-now) to the
  * channels of SRE_OPS_NOTIFY at once, deduplicated in the state table, and records it
- * (docs/history.md).
+ * (docs/history.md), then publishes today's trend point (instances by decision, findings by SSVC
+ * outcome, resolved, mean hours to remediate per outcome) to the same namespace.
  *
  * Environment: SRE_OPS_SOURCE (default aws), SRE_OPS_METRICS_NAMESPACE (default SRE/Operations),
  * SRE_OPS_NOTIFY and the channels' credentials (composition/notify.ts), SRE_OPS_CONSOLE_URL;
@@ -17,8 +18,8 @@ import { CloudWatchMetricsPublisher } from '../adapters/outbound/aws/cloudwatch-
 import type { Assistant } from '../ports/inbound/assistant.port.js';
 import type { FleetReport } from '../ports/inbound/assessment/fleet-report.port.js';
 import type { ComplianceReport } from '../ports/inbound/reports/summarize-compliance.port.js';
-import type { FleetFigures, MetricsPublisher } from '../ports/outbound/metrics-publisher.port.js';
-import type { AlertReport, DigestReport } from '../ports/inbound/history/history.port.js';
+import type { FleetFigures, MetricsPublisher, TrendFigures } from '../ports/outbound/metrics-publisher.port.js';
+import type { AlertReport, DigestReport, TrendDay } from '../ports/inbound/history/history.port.js';
 import { notificationLinksFromEnv, notifiersFromEnv } from './notify.js';
 import { stateStoreFromEnv } from './config.js';
 import { createAssistant } from './index.js';
@@ -37,6 +38,11 @@ export function fleetFigures(fleet: FleetReport, compliance: ComplianceReport): 
   };
 }
 
+/** The trend point the collector publishes, from the day's entry of the trend. */
+export function trendFigures(day: TrendDay): TrendFigures {
+  return { byDecision: day.byDecision, bySsvc: day.bySsvc, resolved: day.resolved, meanHoursToRemediate: day.meanHoursToRemediate };
+}
+
 export interface CollectorDependencies {
   /** Called once per Lambda container; the Assistant (and its AWS clients) is reused while warm. */
   readonly assistant: () => Promise<Assistant>;
@@ -51,6 +57,8 @@ export interface CollectorResult {
   readonly figures: FleetFigures;
   /** What the alerting pass did; null when it failed (said in warnings). */
   readonly alerts: AlertReport | null;
+  /** Today's trend point as published; null when the history has none for today or it failed (said in warnings). */
+  readonly trend: TrendFigures | null;
   readonly warnings: readonly string[];
 }
 
@@ -79,8 +87,21 @@ export function createCollectorHandler(deps: CollectorDependencies): (event?: un
       // The metrics still go out; the next run compares again and posts what is still unposted.
       failures.push(`alerting failed: ${err instanceof Error ? err.message : String(err)}`);
     }
+    // Today's trend point, once the alerting pass has recorded the assessment: the dashboard's trend.
+    let trend: TrendFigures | null = null;
+    try {
+      const today = fleet.generatedAt.slice(0, 10);
+      const day = (await a.trend({ days: 1 })).series.find((d) => d.day === today);
+      if (day) {
+        trend = trendFigures(day);
+        await publisher.publishTrendFigures(trend, Date.parse(fleet.generatedAt));
+      }
+    } catch (err) {
+      trend = null;
+      failures.push(`trend metrics failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
     const warnings = [...new Set([...fleet.warnings, ...compliance.warnings, ...failures])];
-    const result: CollectorResult = { at: fleet.generatedAt, source: a.source, figures, alerts, warnings };
+    const result: CollectorResult = { at: fleet.generatedAt, source: a.source, figures, alerts, trend, warnings };
     log(JSON.stringify({ message: 'fleet figures published', ...result }));
     return result;
   };

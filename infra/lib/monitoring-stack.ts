@@ -36,6 +36,19 @@ export const FLEET_METRICS = {
   compliance: 'PatchCompliancePercent',
 } as const;
 
+/**
+ * The trend's metrics the collector publishes once it has recorded an assessment (docs/history.md;
+ * CloudWatchMetricsPublisher's TREND_METRICS), with the dimension values it uses.
+ */
+export const TREND_METRICS = {
+  byDecision: 'InstancesByDecision',
+  bySsvc: 'FindingsBySsvcOutcome',
+  resolved: 'ResolvedFindings',
+  meanHoursToRemediate: 'MeanHoursToRemediate',
+} as const;
+export const TREND_DECISIONS = ['patch-now', 'next-window', 'routine', 'mitigate', 'blocked', 'none'] as const;
+export const TREND_SSVC_OUTCOMES = ['act', 'attend', 'track*', 'track'] as const;
+
 /** Thresholds of the alarms; the fleet ones alarm on the first instance needing action. */
 export const THRESHOLDS = {
   patchCompliancePercentBelow: 90,
@@ -214,6 +227,20 @@ export class MonitoringStack extends Stack {
     dashboard.addWidgets(
       new GraphWidget({ title: 'Instances to patch now, overdue and critical findings', left: [actNow, overdue, critical], width: 12 }),
       new GraphWidget({ title: 'Patch compliance %', left: [compliance], leftYAxis: { min: 0, max: 100 }, width: 12 }),
+    );
+    // The trend, one line per decision / SSVC outcome; the daily maximum of the 5-minute points.
+    const day = Duration.days(1);
+    const trend = (metricName: string, dimension: string, values: readonly string[]): Metric[] =>
+      values.map((v) => new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { [dimension]: v }, statistic: Stats.MAXIMUM, period: day, label: v }));
+    dashboard.addWidgets(
+      new GraphWidget({ title: 'Trend: instances by decision (daily)', left: trend(TREND_METRICS.byDecision, 'Decision', TREND_DECISIONS), width: 8, stacked: true }),
+      new GraphWidget({ title: 'Trend: findings by SSVC outcome, overdue (daily)', left: trend(TREND_METRICS.bySsvc, 'SsvcOutcome', TREND_SSVC_OUTCOMES), right: [overdue.with({ period: day })], width: 8 }),
+      new GraphWidget({
+        title: 'Trend: mean hours to remediate by SSVC outcome, resolved (daily)',
+        left: trend(TREND_METRICS.meanHoursToRemediate, 'SsvcOutcome', TREND_SSVC_OUTCOMES).map((m) => m.with({ statistic: Stats.AVERAGE })),
+        right: [new Metric({ namespace: METRICS_NAMESPACE, metricName: TREND_METRICS.resolved, statistic: Stats.MAXIMUM, period: day, label: 'Resolved' })],
+        width: 8,
+      }),
     );
     dashboard.addWidgets(
       new GraphWidget({ title: 'Requests', left: [apiRequests.with({ label: 'API Gateway' }), albRequests.with({ label: 'Load balancer' })], width: 8 }),

@@ -1,8 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { expect } from 'chai';
-import { DEFAULT_METRICS_NAMESPACE, FLEET_METRICS as PUBLISHED } from '../../adapters/outbound/aws/cloudwatch-metrics-publisher.js';
+import { DEFAULT_METRICS_NAMESPACE, FLEET_METRICS as PUBLISHED, TREND_METRICS as PUBLISHED_TREND } from '../../adapters/outbound/aws/cloudwatch-metrics-publisher.js';
 import { METRICS_NAMESPACE } from '../../infra/lib/common.js';
-import { FLEET_METRICS } from '../../infra/lib/monitoring-stack.js';
+import { DECISION_KINDS, SSVC_OUTCOMES } from '../../domain/vocabulary.js';
+import { FLEET_METRICS, TREND_DECISIONS, TREND_METRICS, TREND_SSVC_OUTCOMES } from '../../infra/lib/monitoring-stack.js';
 import { INPUTS, synthesized, useSynth } from './support/synth.js';
 
 interface AlarmProps {
@@ -121,5 +122,27 @@ describe('infra 7. monitoring', () => {
     for (const name of [...Object.values(FLEET_METRICS), 'TargetResponseTime', 'CPUUtilization', 'MemoryUtilization', 'HealthyHostCount', 'Errors', '5XXError']) {
       expect(body).to.contain(name);
     }
+  });
+
+  it('draws the trend the collector publishes: a line per decision and per SSVC outcome, mean hours to remediate', () => {
+    expect(Object.fromEntries(Object.entries(PUBLISHED_TREND).map(([k, m]) => [k, m.name]))).to.deep.equal(TREND_METRICS);
+    expect(TREND_DECISIONS).to.deep.equal(DECISION_KINDS);
+    expect(TREND_SSVC_OUTCOMES).to.deep.equal(SSVC_OUTCOMES);
+    const t = synthesized().templates.monitoring;
+    const dashboard = Object.values(t.findResources('AWS::CloudWatch::Dashboard'))[0] as { Properties: { DashboardBody: unknown } };
+    // The body is a Fn::Join of strings and tokens; its literal parts hold the widgets.
+    const joined = JSON.stringify(dashboard.Properties.DashboardBody);
+    const trendWidgets = [...joined.matchAll(/Trend: [^\\"]+/g)].map((m) => m[0]);
+    expect(trendWidgets).to.deep.equal([
+      'Trend: instances by decision (daily)',
+      'Trend: findings by SSVC outcome, overdue (daily)',
+      'Trend: mean hours to remediate by SSVC outcome, resolved (daily)',
+    ]);
+    for (const kind of DECISION_KINDS) expect(joined).to.contain(`InstancesByDecision\\",\\"Decision\\",\\"${kind}`);
+    for (const outcome of SSVC_OUTCOMES) {
+      expect(joined).to.contain(`FindingsBySsvcOutcome\\",\\"SsvcOutcome\\",\\"${outcome}`);
+      expect(joined).to.contain(`MeanHoursToRemediate\\",\\"SsvcOutcome\\",\\"${outcome}`);
+    }
+    expect(joined).to.contain('ResolvedFindings');
   });
 });

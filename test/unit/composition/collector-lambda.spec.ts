@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCollectorHandler, fleetFigures } from '../../../composition/collector-lambda.js';
 import { createAssistant, type Assistant } from '../../../composition/index.js';
-import type { FleetFigures, MetricsPublisher } from '../../../ports/outbound/metrics-publisher.port.js';
+import type { FleetFigures, MetricsPublisher, TrendFigures } from '../../../ports/outbound/metrics-publisher.port.js';
 import { DEMO_FLEET } from '../../support/paths.js';
 
 chai.use(chaiAsPromised);
@@ -15,6 +15,10 @@ class CapturingPublisher implements MetricsPublisher {
   readonly published: { figures: FleetFigures; at: number }[] = [];
   async publishFleetFigures(figures: FleetFigures, at: number): Promise<void> {
     this.published.push({ figures, at });
+  }
+  readonly trends: { figures: TrendFigures; at: number }[] = [];
+  async publishTrendFigures(figures: TrendFigures, at: number): Promise<void> {
+    this.trends.push({ figures, at });
   }
 }
 
@@ -46,6 +50,36 @@ describe('composition: the collector Lambda', () => {
     expect(expected.criticalFindings).to.be.greaterThan(0);
     expect(result).to.deep.include({ figures: expected, at: fleet.generatedAt, source: `snapshot:${DEMO_FLEET}` });
     expect(JSON.parse(lines[0] as string)).to.deep.include({ message: 'fleet figures published', figures: expected });
+  });
+
+  it('publishes today\'s trend point once the run has recorded the assessment', async () => {
+    const publisher = new CapturingPublisher();
+    const handler = createCollectorHandler({ assistant: async () => assistant, publisher: () => publisher, log: () => {} });
+
+    const result = await handler();
+
+    const fleet = await assistant.assessFleet();
+    const day = (await assistant.trend({ days: 1 })).series.find((d) => d.day === fleet.generatedAt.slice(0, 10));
+    expect(day, 'the run recorded today\'s assessment').to.not.equal(undefined);
+    const expected = { byDecision: fleet.summary.byDecision, bySsvc: fleet.summary.bySsvc, resolved: day?.resolved, meanHoursToRemediate: day?.meanHoursToRemediate };
+    expect(publisher.trends).to.deep.equal([{ figures: expected, at: Date.parse(fleet.generatedAt) }]);
+    expect(Object.values(expected.bySsvc).reduce((x, y) => x + y, 0)).to.be.greaterThan(0);
+    expect(result.trend).to.deep.equal(expected);
+  });
+
+  it('still publishes the fleet figures when the trend cannot be published, and says why', async () => {
+    const publisher = new CapturingPublisher();
+    const handler = createCollectorHandler({
+      assistant: async () => assistant,
+      publisher: () => ({ publishFleetFigures: (f, at) => publisher.publishFleetFigures(f, at), publishTrendFigures: async () => { throw new Error('Throttling'); } }),
+      log: () => {},
+    });
+
+    const result = await handler();
+
+    expect(publisher.published).to.have.length(1);
+    expect(result.trend).to.equal(null);
+    expect(result.warnings).to.include('trend metrics failed: Throttling');
   });
 
   it('counts only counted findings: critical ones under a risk acceptance are left out', () => {
@@ -86,7 +120,7 @@ describe('composition: the collector Lambda', () => {
   it('fails the run (a Lambda error, which alarms) when publishing fails', async () => {
     const handler = createCollectorHandler({
       assistant: async () => assistant,
-      publisher: () => ({ publishFleetFigures: async () => { throw new Error('AccessDenied'); } }),
+      publisher: () => ({ publishFleetFigures: async () => { throw new Error('AccessDenied'); }, publishTrendFigures: async () => {} }),
       log: () => {},
     });
 
