@@ -8,7 +8,7 @@ import { MemoryHistoryStore } from '../adapters/outbound/memory/memory-history-s
 import type { AssessmentHeader, AssessmentRecord } from '../domain/history/assessment-record.js';
 import type { HistoryFilter, HistoryStore } from '../ports/outbound/history-store.port.js';
 import type { AwsOptions, StateStoreSpec } from './config.js';
-import { checkStateFile } from './patching.js';
+import { checkStateFile, dynamoDbClientFor } from './patching.js';
 
 async function openHistory(spec: StateStoreSpec, aws: AwsOptions): Promise<{ store: HistoryStore; close: () => Promise<void> }> {
   if (spec.kind === 'sqlite') {
@@ -17,18 +17,7 @@ async function openHistory(spec: StateStoreSpec, aws: AwsOptions): Promise<{ sto
     const store = new SqliteHistoryStore(spec.path);
     return { store, close: () => store.close() };
   }
-  const [{ DynamoDbHistoryStore }, { createDynamoDbClient }] = await Promise.all([
-    import('../adapters/outbound/dynamodb/dynamodb-history-store.js'),
-    import('../adapters/outbound/dynamodb/dynamodb-client.js'),
-  ]);
-  const region = spec.region ?? aws.region;
-  const endpointUrl = spec.endpointUrl ?? aws.endpointUrl;
-  const client = createDynamoDbClient({
-    ...(region !== undefined ? { region } : {}),
-    ...(aws.profile !== undefined ? { profile: aws.profile } : {}),
-    ...(endpointUrl !== undefined ? { endpointUrl } : {}),
-    ...(aws.maxAttempts !== undefined ? { maxAttempts: aws.maxAttempts } : {}),
-  });
+  const [{ DynamoDbHistoryStore }, client] = await Promise.all([import('../adapters/outbound/dynamodb/dynamodb-history-store.js'), dynamoDbClientFor(spec, aws)]);
   return { store: new DynamoDbHistoryStore(client, spec.table), close: async () => client.destroy() };
 }
 

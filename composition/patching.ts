@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { AuditEntry } from '../domain/access/audit.js';
 import type { AuditChainHead, ChainedAuditEntry } from '../domain/access/audit-chain.js';
@@ -116,19 +117,24 @@ async function openStore(spec: StateStoreSpec, aws: AwsOptions): Promise<{ store
     }
     return { store, close: () => store.close() };
   }
-  const [{ DynamoDbStateStore }, { createDynamoDbClient }] = await Promise.all([
-    import('../adapters/outbound/dynamodb/dynamodb-state-store.js'),
-    import('../adapters/outbound/dynamodb/dynamodb-client.js'),
-  ]);
+  const [{ DynamoDbStateStore }, client] = await Promise.all([import('../adapters/outbound/dynamodb/dynamodb-state-store.js'), dynamoDbClientFor(spec, aws)]);
+  return { store: new DynamoDbStateStore(client, spec.table), close: async () => client.destroy() };
+}
+
+/**
+ * The DynamoDB client of a table spec: the spec's region and endpoint, else the AWS options' (the
+ * state store and the history share it).
+ */
+export async function dynamoDbClientFor(spec: Extract<StateStoreSpec, { kind: 'dynamodb' }>, aws: AwsOptions): Promise<DynamoDBClient> {
+  const { createDynamoDbClient } = await import('../adapters/outbound/dynamodb/dynamodb-client.js');
   const region = spec.region ?? aws.region;
   const endpointUrl = spec.endpointUrl ?? aws.endpointUrl;
-  const client = createDynamoDbClient({
+  return createDynamoDbClient({
     ...(region !== undefined ? { region } : {}),
     ...(aws.profile !== undefined ? { profile: aws.profile } : {}),
     ...(endpointUrl !== undefined ? { endpointUrl } : {}),
     ...(aws.maxAttempts !== undefined ? { maxAttempts: aws.maxAttempts } : {}),
   });
-  return { store: new DynamoDbStateStore(client, spec.table), close: async () => client.destroy() };
 }
 
 /**
