@@ -1,7 +1,8 @@
 /**
  * The slow half of both chat bots, run after the acknowledgement (on Lambda, in a second,
  * asynchronous invocation): answer a command, settle an approval, execute an approved run while
- * keeping its message current. One dispatcher over the neutral chat document (chat-documents.ts);
+ * keeping its message current (only where the service's executor is not deployed: with it, an
+ * approval only changes state and the executor drives the run, docs/patching.md "Chat approvals"). One dispatcher over the neutral chat document (chat-documents.ts);
  * Slack and Teams differ only in how a document is rendered and where it is written, which each
  * supplies as a ChatJobSurface (slack-jobs.ts, teams-jobs.ts).
  *
