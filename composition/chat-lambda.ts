@@ -49,6 +49,19 @@ export function lazyAssistant(env: Env, make?: () => Promise<Assistant>): () => 
   }));
 }
 
+/**
+ * SRE_OPS_EXECUTOR_DEPLOYED: 1 when the service's executor drives approved runs (the CDK bot
+ * stack sets it on both bot Lambdas); then a chat approval only changes the run's state. Absent
+ * or 0: the bot executes an approved run itself (a setup without the service, within Lambda's
+ * 15 minutes).
+ */
+export function executorDeployed(env: Env): boolean {
+  const raw = env.SRE_OPS_EXECUTOR_DEPLOYED?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new ValidationError('SRE_OPS_EXECUTOR_DEPLOYED', '1 or 0', `SRE_OPS_EXECUTOR_DEPLOYED: expected 1 or 0, got "${env.SRE_OPS_EXECUTOR_DEPLOYED}"`);
+}
+
 /** Deferred work and what the entry point does once its response is ready. */
 export interface DeferredRuntime {
   readonly deferred: DeferredWork;

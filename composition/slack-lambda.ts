@@ -16,7 +16,7 @@ import { ValidationError } from '../domain/errors.js';
 import type { DeferredWork } from '../ports/outbound/deferred-work.port.js';
 import type { ReplayGuard } from '../ports/outbound/replay-guard.port.js';
 import { replayGuardFromEnv } from './replay-guard.js';
-import { chatLambdaHandler, deferredRuntime, lazyAssistant, logLine, readJsonSecret, type Env, type LambdaHandler, type SecretsClient } from './chat-lambda.js';
+import { chatLambdaHandler, deferredRuntime, executorDeployed, lazyAssistant, logLine, readJsonSecret, type Env, type LambdaHandler, type SecretsClient } from './chat-lambda.js';
 
 export type { LambdaHandler } from './chat-lambda.js';
 
@@ -79,6 +79,7 @@ export function createSlackLambdaHandler(options: SlackLambdaOptions = {}): Lamb
       assistant: lazyAssistant(env, options.assistant),
       deferred: work.deferred,
       mainCommand: env.SRE_OPS_SLACK_COMMAND ?? '/sre',
+      executorDeployed: executorDeployed(env),
       log,
       ...(options.api ? { api: options.api } : {}),
     });

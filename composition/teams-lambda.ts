@@ -16,7 +16,7 @@ import { teamsAccessLists } from '../adapters/inbound/teams/teams-access.js';
 import { createTeamsBot } from '../adapters/inbound/teams/teams-bot.js';
 import { ValidationError } from '../domain/errors.js';
 import type { DeferredWork } from '../ports/outbound/deferred-work.port.js';
-import { chatLambdaHandler, deferredRuntime, lazyAssistant, logLine, readJsonSecret, type Env, type LambdaHandler, type SecretsClient } from './chat-lambda.js';
+import { chatLambdaHandler, deferredRuntime, executorDeployed, lazyAssistant, logLine, readJsonSecret, type Env, type LambdaHandler, type SecretsClient } from './chat-lambda.js';
 
 export interface TeamsLambdaOptions {
   /** Default: process.env. */
@@ -104,7 +104,7 @@ export function createTeamsLambdaHandler(options: TeamsLambdaOptions = {}): Lamb
   return chatLambdaHandler('Teams', log, async () => {
     const [{ auth, emulator }, work] = await Promise.all([teamsAuth(env, options.secretsClient), deferredRuntime(env, options.deferred)]);
     if (emulator) log('SRE_OPS_TEAMS_EMULATOR=true: requests are NOT authenticated; only activities from a serviceUrl on this machine are answered');
-    const bot = createTeamsBot({ auth, emulator, access: teamsAccessLists(env), assistant: lazyAssistant(env, options.assistant), deferred: work.deferred, log });
+    const bot = createTeamsBot({ auth, emulator, access: teamsAccessLists(env), assistant: lazyAssistant(env, options.assistant), deferred: work.deferred, executorDeployed: executorDeployed(env), log });
     work.runWith((job) => bot.runJob(job));
     return { bot, afterResponse: () => work.afterResponse() };
   });

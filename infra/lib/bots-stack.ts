@@ -87,6 +87,8 @@ export class BotsStack extends Stack {
         SRE_OPS_SOURCE: 'aws',
         SRE_OPS_CACHE_DIR: '/tmp/sre-ops-assistant',
         SRE_OPS_STATE_TABLE: data.table.tableName,
+        // The service stack's executor drives approved runs: an approval here only changes state.
+        SRE_OPS_EXECUTOR_DEPLOYED: '1',
         ...environment,
       },
       role,

@@ -96,6 +96,14 @@ describe('infra 5. bots', () => {
     }
   });
 
+  it('tells both bots that the service\'s executor drives approved runs (SRE_OPS_EXECUTOR_DEPLOYED=1), so an approval only changes state', () => {
+    for (const name of ['slack', 'teams']) expect(fn(name).Environment.Variables, name).to.include({ SRE_OPS_EXECUTOR_DEPLOYED: '1' });
+    // The service stack runs that executor on every task.
+    const tasks = Object.values(synthesized().templates.service.findResources('AWS::ECS::TaskDefinition')) as { Properties: { ContainerDefinitions: { Environment?: { Name: string; Value: unknown }[] }[] } }[];
+    const env = tasks.flatMap((t) => t.Properties.ContainerDefinitions.flatMap((c) => c.Environment ?? []));
+    expect(env).to.deep.include({ Name: 'SRE_OPS_EXECUTOR', Value: '1' });
+  });
+
   it('takes the secret names and who may do what from context', () => {
     const app = newApp({
       slackSecretName: 'chat/slack-prod', teamsSecretName: 'chat/teams-prod',

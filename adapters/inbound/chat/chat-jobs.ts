@@ -1,7 +1,8 @@
 /**
  * The slow half of both chat bots, run after the acknowledgement (on Lambda, in a second,
  * asynchronous invocation): answer a command, settle an approval, execute an approved run while
- * keeping its message current. One dispatcher over the neutral chat document (chat-documents.ts);
+ * keeping its message current (only where the service's executor is not deployed: with it, an
+ * approval only changes state and the executor drives the run, docs/patching.md "Chat approvals"). One dispatcher over the neutral chat document (chat-documents.ts);
  * Slack and Teams differ only in how a document is rendered and where it is written, which each
  * supplies as a ChatJobSurface (slack-jobs.ts, teams-jobs.ts).
  *
@@ -79,6 +80,12 @@ export interface ChatJobsOptions<U extends ChatUser> {
   readonly log: (line: string) => void;
   /** Least time between two progress updates of a running run's message. */
   readonly progressIntervalMs?: number;
+  /**
+   * The service's executor is deployed (SRE_OPS_EXECUTOR_DEPLOYED=1, set by the CDK bot stack):
+   * an approval only changes the run's state and says who drives it; the run is not executed in
+   * this process (a Lambda stops at 15 minutes, a run of several waves takes hours).
+   */
+  readonly executorDeployed?: boolean;
 }
 
 export class ChatJobs<U extends ChatUser, C extends ChatCommandJob<U>, D extends ChatDecisionJob<U>, E extends ChatExecuteJob<U>, T> {
@@ -149,7 +156,12 @@ export class ChatJobs<U extends ChatUser, C extends ChatCommandJob<U>, D extends
         const run = p.decision === 'approve'
           ? await assistant.approvePatchRun(actor, p.runId, `approved in ${this.s.platform} by ${who}`)
           : await assistant.rejectPatchRun(actor, p.runId, `rejected in ${this.s.platform} by ${who}`);
-        await this.s.decided(target, runDocument(m, run, `Patch run ${run.id} ${p.decision === 'approve' ? 'approved' : 'rejected'} by ${who}`));
+        const decided = runDocument(m, run, `Patch run ${run.id} ${p.decision === 'approve' ? 'approved' : 'rejected'} by ${who}`);
+        if (this.o.executorDeployed && run.status === 'approved') {
+          await this.s.decided(target, { ...decided, notes: [...decided.notes, executorNote(m, this.o.surface, run)] });
+          return;
+        }
+        await this.s.decided(target, decided);
         if (readyToExecute(run)) await this.deferExecute(this.s.executeJob(run, this.s.userOf(run.requestedBy) ?? p.user, p));
       } catch (err) {
         await this.s.refuse(target, this.problemDoc(err));
@@ -211,6 +223,13 @@ export abstract class ChatJobRunner<U extends ChatUser, C extends ChatCommandJob
   problemDoc(err: unknown): ChatDoc {
     return this.jobs.problemDoc(err);
   }
+}
+
+/** Where an approved run goes when the service's executor drives it, and how to follow it. */
+export function executorNote(m: Markup, surface: Surface, run: PatchRunReport): string {
+  const runId = run.id;
+  return m.text(`▶️ The service's executor drives run ${runId} from here, however long it takes. Follow it with `)
+    + m.code(`${surface.command} run ${runId}`) + m.text(` or on the run's page (`) + m.code(`/console/runs/${runId}`) + m.text(', ') + m.code(`GET /v1/patch-runs/${runId}`) + m.text(').');
 }
 
 function selfApproval(run: PatchRunReport): ChatProblem {

@@ -28,6 +28,8 @@ export interface SlackBotOptions {
   readonly now?: () => number;
   readonly log?: (line: string) => void;
   readonly progressIntervalMs?: number;
+  /** The service's executor drives approved runs (SRE_OPS_EXECUTOR_DEPLOYED): approvals do not execute here. */
+  readonly executorDeployed?: boolean;
   /** Replaces the Web API client (tests). */
   readonly api?: SlackApi;
 }
@@ -49,6 +51,7 @@ export function createSlackBot(o: SlackBotOptions): SlackBot {
   const jobs = new SlackJobs({
     assistant: o.assistant, api, access, deferred: o.deferred, surface: { command: mainCommand }, now, log,
     ...(o.progressIntervalMs !== undefined ? { progressIntervalMs: o.progressIntervalMs } : {}),
+    ...(o.executorDeployed ? { executorDeployed: true } : {}),
   });
   return { handle, runJob: (job) => jobs.run(job) };
 }

@@ -40,6 +40,8 @@ export interface TeamsBotOptions {
   readonly now?: () => number;
   readonly log?: (line: string) => void;
   readonly progressIntervalMs?: number;
+  /** The service's executor drives approved runs (SRE_OPS_EXECUTOR_DEPLOYED): approvals do not execute here. */
+  readonly executorDeployed?: boolean;
 }
 
 export interface TeamsBot {
@@ -173,6 +175,7 @@ export function createTeamsBot(o: TeamsBotOptions): TeamsBot {
     now: o.now ?? Date.now,
     log,
     ...(o.progressIntervalMs !== undefined ? { progressIntervalMs: o.progressIntervalMs } : {}),
+    ...(o.executorDeployed ? { executorDeployed: true } : {}),
   });
   const bot = new SreActivityHandler({ deferred: o.deferred, tenantId: o.auth.MicrosoftAppTenantId || null, log, jobs });
   adapter.onTurnError = async (context, error) => {

@@ -203,6 +203,35 @@ describe('Slack Lambda handler (API Gateway events, signed requests, loopback Sl
     expect(h.slack.to('/api/usergroups.users.list')).to.have.length(1);
   });
 
+  it('with the service\'s executor deployed, an approval only changes state: nothing executes here, the message says who drives the run and how to follow it', async () => {
+    await h.close();
+    h = await slackHarness({ env: { SRE_OPS_EXECUTOR_DEPLOYED: '1' } });
+    await h.handler(slashCommand('patch web-1 web-2', { responseUrl: h.responseUrl, user: REQUESTER, userName: 'alice' }), {});
+    await h.deferred.idle();
+    await h.handler(buttonClick({ user: APPROVER, userName: 'bob', runId: 'run-1', action: 'approve', responseUrl: `${h.slack.url}/hooks/actions/2` }), {});
+    await h.deferred.idle();
+
+    expect(h.ops.called('approvePatchRun')).to.have.length(1);
+    expect(h.ops.called('executePatchRun'), 'no command is sent from the Lambda').to.have.length(0);
+    const run = await h.ops.getPatchRun(h.ops.called('approvePatchRun')[0]!.actor, 'run-1');
+    expect(run.status, 'left approved for the executor').to.equal('approved');
+    expect(run.waves.every((w) => w.commandId === null && w.sentAt === null)).to.equal(true);
+    const updates = h.slack.to('/api/chat.update');
+    expect(updates).to.have.length(1);
+    const text = allText(updates[0]!.body);
+    expect(text).to.include('approved by bob').and.include("service's executor drives run run-1")
+      .and.include('/sre run run-1').and.include('/console/runs/run-1').and.include('GET /v1/patch-runs/run-1');
+    expect(h.slack.to('/api/chat.postMessage').filter((r) => r.body.thread_ts)).to.have.length(0);
+  });
+
+  it('refuses an SRE_OPS_EXECUTOR_DEPLOYED that is neither 1 nor 0, naming it', async () => {
+    await h.close();
+    h = await slackHarness({ env: { SRE_OPS_EXECUTOR_DEPLOYED: 'yes' } });
+    await h.handler(slashCommand('patch web-1', { responseUrl: h.responseUrl, user: REQUESTER }), {});
+    await h.deferred.idle();
+    expect(h.logs.join('\n')).to.include('SRE_OPS_EXECUTOR_DEPLOYED: expected 1 or 0, got "yes"');
+  });
+
   it('a rejected run is not executed', async () => {
     await h.handler(slashCommand('patch web-1', { responseUrl: h.responseUrl, user: REQUESTER }), {});
     await h.deferred.idle();

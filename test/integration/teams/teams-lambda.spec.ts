@@ -83,6 +83,21 @@ describe('Teams Lambda handler (API Gateway events, Bot Framework connector on l
     expect(h.sent().at(-1)!.body.text).to.equal(`${EMULATOR_NOTICE}\n\nPatch run run-1 succeeded`);
   });
 
+  it('with the service\'s executor deployed, an approval only changes state: the card says who drives the run and nothing executes here', async () => {
+    await h.close();
+    h = await teamsHarness({ env: () => ({ SRE_OPS_EXECUTOR_DEPLOYED: '1' }) });
+    await h.handler(teamsEvent(activity({ serviceUrl: h.serviceUrl, text: 'sre patch web-1', aad: REQUESTER_AAD, id: 'act-patch' })), {});
+    await h.deferred.idle();
+    await h.handler(teamsEvent(activity({ serviceUrl: h.serviceUrl, value: { sreAction: 'approve', runId: 'run-1' }, aad: APPROVER_AAD, name: 'Bob', replyToId: 'bot-msg-1' })), {});
+    await h.deferred.idle();
+    expect(h.ops.called('approvePatchRun')).to.have.length(1);
+    expect(h.ops.called('executePatchRun'), 'no command is sent from the Lambda').to.have.length(0);
+    expect((await h.ops.getPatchRun(h.ops.called('approvePatchRun')[0]!.actor, 'run-1')).status).to.equal('approved');
+    const updates = h.updated();
+    expect(updates).to.have.length(1);
+    expect(cardText(updates[0]!)).to.include('approved by Bob').and.include("service's executor drives run run-1").and.include('sre run run-1');
+  });
+
   it('refuses a patch request from someone without the operator role, naming the setting', async () => {
     await h.handler(teamsEvent(activity({ serviceUrl: h.serviceUrl, text: 'sre patch web-1', aad: BYSTANDER_AAD })), {});
     await h.deferred.idle();

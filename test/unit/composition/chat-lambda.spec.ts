@@ -1,7 +1,7 @@
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { InProcessDeferredWork } from '../../../adapters/outbound/memory/in-process-deferred-work.js';
-import { assistantOptionsFromEnv, deferredRuntime } from '../../../composition/chat-lambda.js';
+import { assistantOptionsFromEnv, deferredRuntime, executorDeployed } from '../../../composition/chat-lambda.js';
 import { teamsAuth } from '../../../composition/teams-lambda.js';
 import { ValidationError } from '../../../domain/errors.js';
 import { startCaptureServer } from '../../support/capture-server.js';
@@ -43,6 +43,14 @@ describe('chat Lambda configuration', () => {
     expect(local.deferred).to.be.instanceOf(InProcessDeferredWork);
     expect(forced.deferred).to.be.instanceOf(InProcessDeferredWork);
     await expect(deferredRuntime({ SRE_OPS_DEFERRED: 'queue' })).to.be.rejectedWith(ValidationError, 'SRE_OPS_DEFERRED: expected lambda or in-process');
+  });
+
+  it('reads SRE_OPS_EXECUTOR_DEPLOYED as 1/true or 0/false/absent, and refuses anything else by name', () => {
+    expect(executorDeployed({})).to.equal(false);
+    expect(executorDeployed({ SRE_OPS_EXECUTOR_DEPLOYED: '0' })).to.equal(false);
+    expect(executorDeployed({ SRE_OPS_EXECUTOR_DEPLOYED: '1' })).to.equal(true);
+    expect(executorDeployed({ SRE_OPS_EXECUTOR_DEPLOYED: ' TRUE ' })).to.equal(true);
+    expect(() => executorDeployed({ SRE_OPS_EXECUTOR_DEPLOYED: 'yes' })).to.throw(ValidationError, 'SRE_OPS_EXECUTOR_DEPLOYED: expected 1 or 0, got "yes"');
   });
 
   it('reads the source, and caches under /tmp on Lambda', () => {
