@@ -468,6 +468,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
         actors,
         history: {
           recordAssessment: (report, origin) => ctx.get(TOKENS.RecordAssessment).execute(report, origin ?? 'library'),
+          recordAssessmentIfDue: (report, origin) => ctx.get(TOKENS.RecordAssessment).executeIfDue(report, origin ?? 'library'),
           changes: (request) => ctx.get(TOKENS.WhatChanged).execute(request),
           trend: (request) => ctx.get(TOKENS.SummarizeTrend).execute(request),
           sendDigest: () => ctx.get(TOKENS.SendDigest).execute(),

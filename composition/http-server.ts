@@ -29,6 +29,7 @@ import type { PatchExecutor } from '../ports/inbound/patching/patch-executor.por
 import { stateStoreFromEnv, type AssistantOptions } from './config.js';
 import { createAssistant } from './index.js';
 import { offloadReads } from './offloaded-assistant.js';
+import { recordingServiceAssessments } from './service-history.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -229,10 +230,14 @@ export function listenError(err: unknown, settings: Pick<ServerSettings, 'port' 
   }
 }
 
-/** Builds the app over `assistant` and listens. The caller owns the Assistant (and closes it after shutdown). */
+/**
+ * Builds the app over `assistant` and listens. The caller owns the Assistant (and closes it after
+ * shutdown). `recordHistory` (a state store is configured): each fresh fleet assessment is
+ * recorded in the history, at most once per policy history.minIntervalMinutes (service-history.ts).
+ */
 export async function startHttpServer(
   settings: ServerSettings,
-  deps: { readonly assistant: Assistant; readonly logger: Logger; readonly version: string },
+  deps: { readonly assistant: Assistant; readonly logger: Logger; readonly version: string; readonly recordHistory?: boolean },
 ): Promise<RunningServer> {
   const { logger } = deps;
   const consoleSettings = settings.console ?? resolveConsoleSettings({});
@@ -240,7 +245,7 @@ export async function startHttpServer(
   if (generated && !settings.insecureNoAuth) logger.info({ console: '/console' }, 'console sessions signed with a random per-process secret (set SRE_OPS_SESSION_SECRET to share sessions across tasks and restarts)');
   const wallClock = { now: () => Date.now() };
   const app: HttpApp = createHttpApp({
-    assistant: deps.assistant,
+    assistant: deps.recordHistory === true ? recordingServiceAssessments(deps.assistant, logger) : deps.assistant,
     keys: settings.keys,
     insecureNoAuth: settings.insecureNoAuth,
     logger,
@@ -386,7 +391,7 @@ export function assistantOptionsFrom(
  */
 export async function runHttpService(
   settings: ServerSettings,
-  deps: { readonly assistant: Assistant; readonly logger: Logger; readonly version: string; readonly notice: (line: string) => void },
+  deps: { readonly assistant: Assistant; readonly logger: Logger; readonly version: string; readonly notice: (line: string) => void; readonly recordHistory?: boolean },
 ): Promise<void> {
   const { logger, notice, assistant } = deps;
   let running: RunningServer;
@@ -470,8 +475,9 @@ export function serveService(deps: {
     );
     const logger = createHttpLogger({ level: settings.logLevel });
     const main = await deps.createAssistant(options, notice);
-    const assistant = serviceAssistant(main, { ...assistantOptionsFrom(options, deps.env), ...(options.strict === true ? { strict: true } : {}), ...(options.actor !== undefined ? { actor: options.actor } : {}) }, settings);
-    await runHttpService(settings, { assistant, logger, version: deps.version, notice });
+    const assistantOptions = assistantOptionsFrom(options, deps.env);
+    const assistant = serviceAssistant(main, { ...assistantOptions, ...(options.strict === true ? { strict: true } : {}), ...(options.actor !== undefined ? { actor: options.actor } : {}) }, settings);
+    await runHttpService(settings, { assistant, logger, version: deps.version, notice, recordHistory: assistantOptions.stateStore !== undefined });
   };
 }
 
@@ -524,7 +530,7 @@ export async function main(argv: readonly string[], env: Env, stderr: (line: str
       endpointUrl: pick(undefined, 'SRE_OPS_ENDPOINT_URL'), roleArn: pick(undefined, 'SRE_OPS_ROLE_ARN'),
     }, env);
     const assistant = serviceAssistant(await createAssistant(options), options, settings);
-    await runHttpService(settings, { assistant, logger, version: await packageVersion(), notice: stderr });
+    await runHttpService(settings, { assistant, logger, version: await packageVersion(), notice: stderr, recordHistory: options.stateStore !== undefined });
     return 0;
   } catch (err) {
     const config = isValidationError(err) || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (err as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE';

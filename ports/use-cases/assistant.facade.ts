@@ -21,6 +21,9 @@ const NO_HISTORY: AssessmentHistory = {
   recordAssessment: async () => {
     throw new ValidationError('history', 'a history store', 'history: this assistant keeps no history of assessments');
   },
+  recordAssessmentIfDue: async () => {
+    throw new ValidationError('history', 'a history store', 'history: this assistant keeps no history of assessments');
+  },
   changes: async () => {
     throw new ValidationError('history', 'a history store', 'history: this assistant keeps no history of assessments');
   },

@@ -166,6 +166,12 @@ export interface DigestReport {
 export interface AssessmentHistory {
   /** Stores an assessment in the history (compactly) and prunes the ones past the retention. */
   recordAssessment(report: FleetReport, origin?: HistoryOrigin): Promise<RecordAssessmentReport>;
+  /**
+   * Records it as recordAssessment does when no assessment is recorded before it, or the newest
+   * before it is at least policy history.minIntervalMinutes older (the collector's rule); null
+   * when not. The HTTP service records its fresh fleet assessments with it.
+   */
+  recordAssessmentIfDue(report: FleetReport, origin?: HistoryOrigin): Promise<RecordAssessmentReport | null>;
   /** What changed between two recorded assessments. @throws ValidationError naming since / between. */
   changes(request?: ChangesRequest): Promise<ChangesReport>;
   /** Per-day counts from the history. @throws ValidationError naming days. */

@@ -14,6 +14,7 @@ import type { AlertReport } from '../../inbound/history/history.port.js';
 import type { Notification, Notifier } from '../../outbound/notifier.port.js';
 import type { HistoryDependencies } from './history-dependencies.js';
 import { recordOf } from './history-records.mapper.js';
+import { recordingDue } from './record-assessment.use-case.js';
 
 
 export function alertNotification(alerts: readonly Alert[], links: Notification['links']): Notification {
@@ -60,8 +61,7 @@ export class NotifyChanges {
       else posted.push(...fresh.map((a) => a.key));
     }
     let recorded: string | null = null;
-    const interval = policy.history.minIntervalMinutes * 60_000;
-    if (!previousHeader || current.at - previousHeader.at >= interval) {
+    if (recordingDue(previousHeader?.at, current.at, policy.history.minIntervalMinutes)) {
       recorded = (await this.d.history.recordAssessment(current)).id;
       await this.d.history.pruneHistory(current.at - policy.history.retentionDays * DAY_MS);
     }

@@ -6,6 +6,14 @@ import type { RecordAssessmentReport } from '../../inbound/history/history.port.
 import type { HistoryDependencies } from './history-dependencies.js';
 import { recordOf, refOf } from './history-records.mapper.js';
 
+/**
+ * The collector's rule: an assessment is recorded when none is recorded before it, or the newest
+ * one before it is at least policy history.minIntervalMinutes older.
+ */
+export function recordingDue(previousAt: number | undefined, at: number, minIntervalMinutes: number): boolean {
+  return previousAt === undefined || at - previousAt >= minIntervalMinutes * 60_000;
+}
+
 export class RecordAssessment {
   constructor(private readonly d: HistoryDependencies) {}
 
@@ -16,5 +24,13 @@ export class RecordAssessment {
     const newest = Math.max(record.at, this.d.core.clock.now());
     const pruned = await this.d.history.pruneHistory(newest - this.d.core.policy.history.retentionDays * DAY_MS);
     return { recorded: refOf(header), pruned };
+  }
+
+  /** Records it when {@link recordingDue} says so (the service's fresh assessments); null when not. */
+  async executeIfDue(report: FleetReport, origin: HistoryOrigin): Promise<RecordAssessmentReport | null> {
+    const at = Date.parse(report.generatedAt);
+    // At or before it: the same report served twice (a snapshot, --now) is recorded once.
+    const previous = (await this.d.history.listAssessments({ until: at, limit: 1 }))[0];
+    return recordingDue(previous?.at, at, this.d.core.policy.history.minIntervalMinutes) ? this.execute(report, origin) : null;
   }
 }
