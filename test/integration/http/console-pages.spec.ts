@@ -62,6 +62,12 @@ describe('console: pages, authorization and the first-load budget', function () 
     const bad = await b.get('/console?decision=later');
     expect(bad.status).to.equal(400);
     expect(await bad.text()).to.include('query.decision: expected one of patch-now');
+    // The demo fleet is one account: no account/region filter; filtering by an account leaves out assets without one (as AssessFleet does).
+    expect(await (await b.get('/console')).text()).not.to.include('id="f-account"');
+    expect(tableIds(await (await b.get('/console?account=123456789012&region=eu-west-1')).text())).to.deep.equal((await assistant.assessFleet({ accounts: ['123456789012'], regions: ['eu-west-1'] })).assets.map((a) => a.instanceId));
+    const badAccount = await b.get('/console?account=12345');
+    expect(badAccount.status).to.equal(400);
+    expect(await badAccount.text()).to.include('query.account: expected a 12-digit AWS account id');
   });
 
   it('an instance page has its findings with reasons, the CPU chart with the chosen quiet window, activity and compliance', async () => {

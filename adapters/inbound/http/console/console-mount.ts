@@ -17,7 +17,7 @@ import { readBody, tooLarge } from '../middleware/json-body.js';
 import type { HttpState } from '../route.js';
 import { AlbTokenError, ALB_OIDC_HEADER, type AlbOidcVerifier } from './alb-oidc.js';
 import { ASSETS } from './assets.js';
-import { SORTS, fleetPage, instancePage, type FleetQuery, type Sort } from './fleet-pages.js';
+import { SORTS, fleetPage, scopeOf, instancePage, type FleetQuery, type Sort } from './fleet-pages.js';
 import { errorPage, loginPage, type ConsolePrincipal, type PageContext } from './layout.js';
 import { acceptancesPage, auditPage, planPage, runPage, runsPage } from './operation-pages.js';
 import { LOGIN_COOKIE, SESSION_COOKIE, SessionSigner, type SessionClaims } from './sessions.js';
@@ -107,6 +107,12 @@ function one<T extends string>(field: string, value: string | undefined, allowed
   return value as T;
 }
 
+function text(field: string, value: string | undefined, pattern: RegExp, expected: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!pattern.test(value)) throw new ValidationError(`query.${field}`, expected, `query.${field}: expected ${expected}, got "${value.slice(0, 40)}"`);
+  return value;
+}
+
 function fleetQuery(q: Record<string, string | string[] | undefined>): FleetQuery {
   const get = (k: string): string | undefined => (Array.isArray(q[k]) ? (q[k] as string[])[0] : (q[k] as string | undefined));
   const exposed = one('exposed', get('exposed'), ['true', 'false'] as const);
@@ -118,6 +124,8 @@ function fleetQuery(q: Record<string, string | string[] | undefined>): FleetQuer
     decision: one('decision', get('decision'), DECISION_KINDS),
     mission: one('mission', get('mission'), MISSIONS),
     exposed: exposed === undefined ? undefined : exposed === 'true',
+    account: text('account', get('account'), /^\d{12}$/, 'a 12-digit AWS account id'),
+    region: text('region', get('region'), /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1'),
     sort,
     dir,
     page: Number(pageText),
@@ -230,8 +238,13 @@ export function consoleMount(assistant: Assistant, access: AccessControl, option
           ...(q.decision ? { decisions: [q.decision] } : {}),
           ...(q.mission ? { missions: [q.mission] } : {}),
           ...(q.exposed !== undefined ? { exposed: q.exposed } : {}),
+          ...(q.account ? { accounts: [q.account] } : {}),
+          ...(q.region ? { regions: [q.region] } : {}),
         });
-        return send(ctx, 200, fleetPage(pageCtx(ctx, auth), report, q));
+        // The filters offer every account and region of the fleet, not only those left after filtering.
+        const filtered = q.decision !== undefined || q.mission !== undefined || q.exposed !== undefined || q.account !== undefined || q.region !== undefined;
+        const scope = scopeOf((filtered ? await assistant.assessFleet() : report).assets);
+        return send(ctx, 200, fleetPage(pageCtx(ctx, auth), report, q, scope));
       }
       if (section === 'instances' && id !== undefined && verb === undefined) {
         const instance = await assistant.assessInstance(id);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { AlbOidcVerifier, AlbTokenError, KEY_RETRY_MS, regionOfSigner } from '../../../../../adapters/inbound/http/console/alb-oidc.js';
-import { fleetPage, PAGE_SIZE, type FleetQuery } from '../../../../../adapters/inbound/http/console/fleet-pages.js';
+import { fleetPage, PAGE_SIZE, scopeOf, type FleetQuery } from '../../../../../adapters/inbound/http/console/fleet-pages.js';
 import { escapeHtml, html, queryString } from '../../../../../adapters/inbound/http/console/html.js';
 import { ANONYMOUS } from '../../../../../adapters/inbound/http/middleware/access-control.js';
 import { SessionSigner } from '../../../../../adapters/inbound/http/console/sessions.js';
@@ -176,6 +176,29 @@ describe('console (pure parts)', () => {
       expect(asc).to.match(/aria-sort="ascending"><a href="\/console"/);
       const byName = fleetPage(ctx, report, q({ sort: 'name', dir: 'desc', page: 3 })).toString();
       expect(names(byName)).to.deep.equal(['host-009', 'host-008', 'host-007', 'host-006', 'host-005', 'host-004', 'host-003', 'host-002', 'host-001', 'host-000']);
+    });
+
+    it('account and region filters and columns show only when the fleet spans more than one', () => {
+      const single = fleetPage(ctx, report, q()).toString();
+      expect(single).not.to.include('id="f-account"');
+      expect(single).not.to.include('<th scope="col">account</th>');
+      const org = { ...report, assets: report.assets.map((a, i) => ({ ...a, accountId: i % 2 ? '111111111111' : '222222222222', region: i % 3 ? 'eu-west-1' : 'us-east-1' })) } as FleetReport;
+      const page = fleetPage(ctx, org, q({ account: '111111111111', page: 2 })).toString();
+      expect(page).to.include('<option value="111111111111" selected>');
+      expect(page).to.include('<option value="222222222222">');
+      expect(page).to.include('id="f-region"');
+      expect(page).to.include('<th scope="col">account</th><th scope="col">region</th>');
+      expect(page).to.include('<td>111111111111</td><td>eu-west-1</td>');
+      expect(page).to.include('href="/console?account=111111111111" rel="prev"');
+      // Filtered to one account, the filter still offers the others (scope is the unfiltered fleet's).
+      const oneAccount = { ...org, assets: org.assets.filter((a) => a.accountId === '111111111111') } as FleetReport;
+      const scoped = fleetPage(ctx, oneAccount, q({ account: '111111111111' }), scopeOf(org.assets)).toString();
+      expect(scoped).to.include('<option value="222222222222">');
+      // One account but two regions: the region filter alone.
+      const regions = { ...report, assets: report.assets.map((a, i) => ({ ...a, accountId: '111111111111', region: i % 2 ? 'eu-west-1' : 'us-east-1' })) } as FleetReport;
+      const r = fleetPage(ctx, regions, q()).toString();
+      expect(r).to.include('id="f-region"');
+      expect(r).not.to.include('id="f-account"');
     });
   });
 });
