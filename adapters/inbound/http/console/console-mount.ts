@@ -19,6 +19,7 @@ import { AlbTokenError, ALB_OIDC_HEADER, type AlbOidcVerifier } from './alb-oidc
 import { ASSETS } from './assets.js';
 import { SORTS, fleetPage, scopeOf, instancePage, type FleetQuery, type Sort } from './fleet-pages.js';
 import { errorPage, loginPage, type ConsolePrincipal, type PageContext } from './layout.js';
+import { CHANGES_SINCE, TREND_DAYS, changesPage, trendPage } from './history-pages.js';
 import { acceptancesPage, auditPage, planPage, runPage, runsPage } from './operation-pages.js';
 import { LOGIN_COOKIE, SESSION_COOKIE, SessionSigner, type SessionClaims } from './sessions.js';
 import type { Html } from './html.js';
@@ -130,6 +131,16 @@ function fleetQuery(q: Record<string, string | string[] | undefined>): FleetQuer
     dir,
     page: Number(pageText),
   };
+}
+
+/** null when this assistant keeps no history at all (the page then says how to record one). */
+async function withoutHistory<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof ValidationError && err.field === 'history') return null;
+    throw err;
+  }
 }
 
 export function consoleMount(assistant: Assistant, access: AccessControl, options: ConsoleOptions): Middleware<HttpState> {
@@ -264,6 +275,14 @@ export function consoleMount(assistant: Assistant, access: AccessControl, option
           activity: activity.status === 'fulfilled' ? activity.value : null,
           compliance: compliance.status === 'fulfilled' ? compliance.value.perInstance.find((c) => c.instanceId === iid) ?? null : null,
         }));
+      }
+      if (section === 'changes' && id === undefined) {
+        const since = one('since', typeof ctx.query.since === 'string' ? ctx.query.since : undefined, CHANGES_SINCE) ?? '24h';
+        return send(ctx, 200, changesPage(pageCtx(ctx, auth), await withoutHistory(() => assistant.changes({ since })), since));
+      }
+      if (section === 'trend' && id === undefined) {
+        const days = one('days', typeof ctx.query.days === 'string' ? ctx.query.days : undefined, TREND_DAYS) ?? '30';
+        return send(ctx, 200, trendPage(pageCtx(ctx, auth), await withoutHistory(() => assistant.trend({ days: Number(days) })), days));
       }
       if (section === 'plan' && id === undefined) return send(ctx, 200, planPage(pageCtx(ctx, auth), await assistant.planPatches()));
       if (section === 'runs' && id === undefined) return send(ctx, 200, runsPage(pageCtx(ctx, auth), await assistant.listPatchRuns(actor, { limit: 100 })));

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { AlbOidcVerifier, AlbTokenError, KEY_RETRY_MS, regionOfSigner } from '../../../../../adapters/inbound/http/console/alb-oidc.js';
 import { fleetPage, PAGE_SIZE, scopeOf, type FleetQuery } from '../../../../../adapters/inbound/http/console/fleet-pages.js';
+import { changesPage, trendPage } from '../../../../../adapters/inbound/http/console/history-pages.js';
 import { escapeHtml, html, queryString } from '../../../../../adapters/inbound/http/console/html.js';
 import { ANONYMOUS } from '../../../../../adapters/inbound/http/middleware/access-control.js';
 import { SessionSigner } from '../../../../../adapters/inbound/http/console/sessions.js';
@@ -176,6 +177,13 @@ describe('console (pure parts)', () => {
       expect(asc).to.match(/aria-sort="ascending"><a href="\/console"/);
       const byName = fleetPage(ctx, report, q({ sort: 'name', dir: 'desc', page: 3 })).toString();
       expect(names(byName)).to.deep.equal(['host-009', 'host-008', 'host-007', 'host-006', 'host-005', 'host-004', 'host-003', 'host-002', 'host-001', 'host-000']);
+    });
+
+    it('changes and trend without any history store say so and how to record, not an error', () => {
+      for (const page of [changesPage(ctx, null, '24h').toString(), trendPage(ctx, null, '30').toString()]) {
+        expect(page).to.include('This service keeps no history of assessments.');
+        expect(page).to.include('<code>sre-ops assess --record</code>');
+      }
     });
 
     it('account and region filters and columns show only when the fleet spans more than one', () => {
