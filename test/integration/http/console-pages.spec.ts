@@ -160,6 +160,16 @@ describe('console: pages, authorization and the first-load budget', function () 
     }
   });
 
+  it('a run\'s page shows each wave\'s progress (finished of all, by result) from the run\'s record', async () => {
+    const b = await as('operator');
+    const csrf = await b.csrf('/console/runs');
+    const location = (await b.post('/console/runs', { csrf, instances: 'web-2' })).headers.get('location') as string;
+    const page = await (await b.get(location)).text();
+    // One instance, one wave, nothing sent yet.
+    expect(page).to.match(/data-testid="wave-progress-1"><progress max="1" value="0"/);
+    expect(page).to.include('0 of 1 finished: 1 pending');
+  });
+
   it('acceptances and the audit log (with its chain verified) are listed', async () => {
     const b = await as('reader');
     const audit = await (await b.get('/console/audit')).text();
