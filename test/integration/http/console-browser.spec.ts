@@ -141,8 +141,8 @@ describe('console in Chromium (playwright-core, axe-core)', function () {
     await accessible('04-instance');
   });
 
-  it('plan, acceptances and audit pages are accessible', async () => {
-    for (const [path, name] of [['/console/plan', '05-plan'], ['/console/acceptances', '06-acceptances'], ['/console/audit', '07-audit']] as const) {
+  it('plan, acceptances, audit, changes and trend pages are accessible', async () => {
+    for (const [path, name] of [['/console/plan', '05-plan'], ['/console/acceptances', '06-acceptances'], ['/console/audit', '07-audit'], ['/console/changes', '07b-changes'], ['/console/trend', '07c-trend']] as const) {
       await page.goto(base + path);
       await accessible(name);
     }

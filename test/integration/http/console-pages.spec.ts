@@ -62,6 +62,12 @@ describe('console: pages, authorization and the first-load budget', function () 
     const bad = await b.get('/console?decision=later');
     expect(bad.status).to.equal(400);
     expect(await bad.text()).to.include('query.decision: expected one of patch-now');
+    // The demo fleet is one account: no account/region filter; filtering by an account leaves out assets without one (as AssessFleet does).
+    expect(await (await b.get('/console')).text()).not.to.include('id="f-account"');
+    expect(tableIds(await (await b.get('/console?account=123456789012&region=eu-west-1')).text())).to.deep.equal((await assistant.assessFleet({ accounts: ['123456789012'], regions: ['eu-west-1'] })).assets.map((a) => a.instanceId));
+    const badAccount = await b.get('/console?account=12345');
+    expect(badAccount.status).to.equal(400);
+    expect(await badAccount.text()).to.include('query.account: expected a 12-digit AWS account id');
   });
 
   it('an instance page has its findings with reasons, the CPU chart with the chosen quiet window, activity and compliance', async () => {
@@ -154,6 +160,16 @@ describe('console: pages, authorization and the first-load budget', function () 
     }
   });
 
+  it('a run\'s page shows each wave\'s progress (finished of all, by result) from the run\'s record', async () => {
+    const b = await as('operator');
+    const csrf = await b.csrf('/console/runs');
+    const location = (await b.post('/console/runs', { csrf, instances: 'web-2' })).headers.get('location') as string;
+    const page = await (await b.get(location)).text();
+    // One instance, one wave, nothing sent yet.
+    expect(page).to.match(/data-testid="wave-progress-1"><progress max="1" value="0"/);
+    expect(page).to.include('0 of 1 finished: 1 pending');
+  });
+
   it('acceptances and the audit log (with its chain verified) are listed', async () => {
     const b = await as('reader');
     const audit = await (await b.get('/console/audit')).text();
@@ -162,11 +178,45 @@ describe('console: pages, authorization and the first-load budget', function () 
     expect((await b.get('/console/acceptances')).status).to.equal(200);
   });
 
+  it('changes and trend: with nothing recorded they say how to record; with history they show what changed and a chart per day', async () => {
+    const b = await as('reader');
+    for (const path of ['/console/changes', '/console/trend']) {
+      const empty = await b.get(path);
+      expect(empty.status, path).to.equal(200);
+      const text = await empty.text();
+      expect(text, path).to.include('data-testid="no-history"');
+      expect(text, path).to.include('sre-ops assess --record');
+    }
+    // Two assessments: two days ago without the top asset, and now.
+    const report = await assistant.assessFleet();
+    const top = report.assets[0];
+    if (!top) throw new Error('the demo fleet has assets');
+    const earlier = { ...report, generatedAt: new Date(Date.parse(report.generatedAt) - 2 * 86_400_000).toISOString(), assets: report.assets.slice(1) };
+    await assistant.recordAssessment(earlier);
+    await assistant.recordAssessment(report);
+    const expected = await assistant.changes({ since: '24h' });
+    expect(expected.counts.added).to.be.greaterThan(0);
+    const changes = await (await b.get('/console/changes')).text();
+    expect(changes).not.to.include('data-testid="no-history"');
+    expect(changes).to.match(new RegExp(`<td>new findings</td><td class="num">${expected.counts.added}</td>`));
+    expect(changes).to.include(`<a href="/console/instances/${encodeURIComponent(top.instanceId)}">${top.name ?? top.instanceId}</a>`);
+    expect(changes).to.include('href="/console/changes" aria-current="page"');
+    const trend = await assistant.trend({ days: 30 });
+    expect(trend.series).to.have.length(2);
+    const page = await (await b.get('/console/trend?days=30')).text();
+    expect(page).to.match(/<svg class="chart line-chart"[^>]*role="img"/);
+    expect(page).to.include('<path class="line trend"');
+    for (const d of trend.series) expect(page).to.include(`<tr><td>${d.day}</td><td class="num">${d.findings}</td><td class="num">${d.overdue}</td>`);
+    const bad = await b.get('/console/changes?since=1y');
+    expect(bad.status).to.equal(400);
+    expect(await bad.text()).to.include('query.since: expected one of 24h, 7d');
+  });
+
   it('pages load nothing from another origin, and carry no inline script or style (the CSP forbids them)', async () => {
     const b = await as('operator');
     const csrf = await b.csrf('/console/runs');
     const run = (await b.post('/console/runs', { csrf, instances: 'web-2' })).headers.get('location') as string;
-    for (const path of ['/console', '/console/instances/db-replica', '/console/plan', '/console/runs', run, '/console/acceptances', '/console/audit', '/console/login']) {
+    for (const path of ['/console', '/console/instances/db-replica', '/console/plan', '/console/runs', run, '/console/acceptances', '/console/audit', '/console/changes', '/console/trend', '/console/login']) {
       const r = await b.get(path);
       const html = await r.text();
       expect(r.headers.get('content-security-policy'), path).to.equal("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
@@ -179,7 +229,7 @@ describe('console: pages, authorization and the first-load budget', function () 
   it('the whole first load of every page (page, stylesheet, script) is under 300 KB gzip-compressed', async () => {
     const b = await as('approver');
     const sizes: Record<string, number> = {};
-    for (const path of ['/console/login', '/console', '/console/instances/db-replica', '/console/plan', '/console/runs', '/console/audit']) {
+    for (const path of ['/console/login', '/console', '/console/instances/db-replica', '/console/plan', '/console/runs', '/console/audit', '/console/changes', '/console/trend']) {
       const html = await (await b.get(path)).text();
       let total = gzipSync(html).length;
       for (const m of html.matchAll(/(?:href|src)="(\/console\/assets\/[^"]+)"/g)) {

@@ -51,7 +51,7 @@ svg.chart{max-width:100%;height:auto;background:#fff;border:1px solid var(--line
 svg .label,svg .value,svg .tick{font-size:12px;fill:var(--fg)}
 svg .grid{stroke:#d8dee4;stroke-width:1}
 svg .line{fill:none;stroke-width:1.6}
-svg .line.cpu{stroke:#0a55b8}svg .line.status{stroke:#a3121f}
+svg .line.cpu{stroke:#0a55b8}svg .line.trend{stroke:#0a55b8}svg .line.status{stroke:#a3121f}
 svg .now{stroke:var(--now);stroke-width:1.5;stroke-dasharray:4 3}
 svg .band.quiet-window{fill:#2f6b36;fill-opacity:.35}
 svg .band.quiet-window-past{fill:#2f6b36;fill-opacity:.15}

@@ -17,8 +17,9 @@ import { readBody, tooLarge } from '../middleware/json-body.js';
 import type { HttpState } from '../route.js';
 import { AlbTokenError, ALB_OIDC_HEADER, type AlbOidcVerifier } from './alb-oidc.js';
 import { ASSETS } from './assets.js';
-import { SORTS, fleetPage, instancePage, type FleetQuery, type Sort } from './fleet-pages.js';
+import { SORTS, fleetPage, scopeOf, instancePage, type FleetQuery, type Sort } from './fleet-pages.js';
 import { errorPage, loginPage, type ConsolePrincipal, type PageContext } from './layout.js';
+import { CHANGES_SINCE, TREND_DAYS, changesPage, trendPage } from './history-pages.js';
 import { acceptancesPage, auditPage, planPage, runPage, runsPage } from './operation-pages.js';
 import { LOGIN_COOKIE, SESSION_COOKIE, SessionSigner, type SessionClaims } from './sessions.js';
 import type { Html } from './html.js';
@@ -107,6 +108,12 @@ function one<T extends string>(field: string, value: string | undefined, allowed
   return value as T;
 }
 
+function text(field: string, value: string | undefined, pattern: RegExp, expected: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!pattern.test(value)) throw new ValidationError(`query.${field}`, expected, `query.${field}: expected ${expected}, got "${value.slice(0, 40)}"`);
+  return value;
+}
+
 function fleetQuery(q: Record<string, string | string[] | undefined>): FleetQuery {
   const get = (k: string): string | undefined => (Array.isArray(q[k]) ? (q[k] as string[])[0] : (q[k] as string | undefined));
   const exposed = one('exposed', get('exposed'), ['true', 'false'] as const);
@@ -118,10 +125,22 @@ function fleetQuery(q: Record<string, string | string[] | undefined>): FleetQuer
     decision: one('decision', get('decision'), DECISION_KINDS),
     mission: one('mission', get('mission'), MISSIONS),
     exposed: exposed === undefined ? undefined : exposed === 'true',
+    account: text('account', get('account'), /^\d{12}$/, 'a 12-digit AWS account id'),
+    region: text('region', get('region'), /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1'),
     sort,
     dir,
     page: Number(pageText),
   };
+}
+
+/** null when this assistant keeps no history at all (the page then says how to record one). */
+async function withoutHistory<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof ValidationError && err.field === 'history') return null;
+    throw err;
+  }
 }
 
 export function consoleMount(assistant: Assistant, access: AccessControl, options: ConsoleOptions): Middleware<HttpState> {
@@ -230,8 +249,13 @@ export function consoleMount(assistant: Assistant, access: AccessControl, option
           ...(q.decision ? { decisions: [q.decision] } : {}),
           ...(q.mission ? { missions: [q.mission] } : {}),
           ...(q.exposed !== undefined ? { exposed: q.exposed } : {}),
+          ...(q.account ? { accounts: [q.account] } : {}),
+          ...(q.region ? { regions: [q.region] } : {}),
         });
-        return send(ctx, 200, fleetPage(pageCtx(ctx, auth), report, q));
+        // The filters offer every account and region of the fleet, not only those left after filtering.
+        const filtered = q.decision !== undefined || q.mission !== undefined || q.exposed !== undefined || q.account !== undefined || q.region !== undefined;
+        const scope = scopeOf((filtered ? await assistant.assessFleet() : report).assets);
+        return send(ctx, 200, fleetPage(pageCtx(ctx, auth), report, q, scope));
       }
       if (section === 'instances' && id !== undefined && verb === undefined) {
         const instance = await assistant.assessInstance(id);
@@ -251,6 +275,14 @@ export function consoleMount(assistant: Assistant, access: AccessControl, option
           activity: activity.status === 'fulfilled' ? activity.value : null,
           compliance: compliance.status === 'fulfilled' ? compliance.value.perInstance.find((c) => c.instanceId === iid) ?? null : null,
         }));
+      }
+      if (section === 'changes' && id === undefined) {
+        const since = one('since', typeof ctx.query.since === 'string' ? ctx.query.since : undefined, CHANGES_SINCE) ?? '24h';
+        return send(ctx, 200, changesPage(pageCtx(ctx, auth), await withoutHistory(() => assistant.changes({ since })), since));
+      }
+      if (section === 'trend' && id === undefined) {
+        const days = one('days', typeof ctx.query.days === 'string' ? ctx.query.days : undefined, TREND_DAYS) ?? '30';
+        return send(ctx, 200, trendPage(pageCtx(ctx, auth), await withoutHistory(() => assistant.trend({ days: Number(days) })), days));
       }
       if (section === 'plan' && id === undefined) return send(ctx, 200, planPage(pageCtx(ctx, auth), await assistant.planPatches()));
       if (section === 'runs' && id === undefined) return send(ctx, 200, runsPage(pageCtx(ctx, auth), await assistant.listPatchRuns(actor, { limit: 100 })));

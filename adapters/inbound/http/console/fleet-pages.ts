@@ -19,6 +19,9 @@ export interface FleetQuery {
   readonly decision?: (typeof DECISION_KINDS)[number] | undefined;
   readonly mission?: (typeof MISSIONS)[number] | undefined;
   readonly exposed?: boolean | undefined;
+  /** An AWS account id (12 digits), from an organization read. */
+  readonly account?: string | undefined;
+  readonly region?: string | undefined;
   readonly sort: Sort;
   readonly dir: 'asc' | 'desc';
   readonly page: number;
@@ -50,7 +53,7 @@ function sortAssets(assets: readonly AssetReport[], sort: Sort, dir: 'asc' | 'de
 function queryOf(q: FleetQuery, change: Partial<FleetQuery>): string {
   const n = { ...q, ...change };
   return queryString({
-    decision: n.decision, mission: n.mission, exposed: n.exposed === undefined ? undefined : String(n.exposed),
+    decision: n.decision, mission: n.mission, exposed: n.exposed === undefined ? undefined : String(n.exposed), account: n.account, region: n.region,
     sort: n.sort === 'risk' ? undefined : n.sort, dir: n.dir === (n.sort === 'name' || n.sort === 'due' ? 'asc' : 'desc') ? undefined : n.dir,
     page: n.page > 1 ? n.page : undefined,
   });
@@ -68,8 +71,25 @@ function select(name: string, label: string, options: readonly string[], value: 
   return html`<div class="field"><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}"><option value="">any</option>${options.map((o) => html`<option value="${o}"${o === value ? html` selected` : html``}>${o}</option>`)}</select></div>`;
 }
 
-export function fleetPage(ctx: PageContext, report: FleetReport, q: FleetQuery): Html {
+/** The accounts and regions the whole fleet spans (before filters), sorted. */
+export interface FleetScope {
+  readonly accounts: readonly string[];
+  readonly regions: readonly string[];
+}
+
+export function scopeOf(assets: readonly AssetReport[]): FleetScope {
+  const set = (f: (a: AssetReport) => string | undefined): string[] => [...new Set(assets.map(f).filter((x): x is string => x !== undefined))].sort();
+  return { accounts: set((a) => a.accountId), regions: set((a) => a.region) };
+}
+
+/**
+ * The overview. `scope` is what the unfiltered fleet spans: the account and region filters and
+ * columns show only when it has more than one of them (a single-account fleet needs neither).
+ */
+export function fleetPage(ctx: PageContext, report: FleetReport, q: FleetQuery, scope: FleetScope = scopeOf(report.assets)): Html {
   const s = report.summary;
+  const byAccount = scope.accounts.length > 1;
+  const byRegion = scope.regions.length > 1;
   const sorted = sortAssets(report.assets, q.sort, q.dir);
   const pages = Math.max(1, Math.ceil(sorted.length / PAGE_SIZE));
   const page = Math.min(q.page, pages);
@@ -90,13 +110,15 @@ export function fleetPage(ctx: PageContext, report: FleetReport, q: FleetQuery):
 ${select('decision', 'Decision', DECISION_KINDS, q.decision)}
 ${select('mission', 'Mission', MISSIONS, q.mission)}
 ${select('exposed', 'Exposure', ['true', 'false'], q.exposed === undefined ? undefined : String(q.exposed))}
+${byAccount ? select('account', 'Account', scope.accounts, q.account) : html``}
+${byRegion ? select('region', 'Region', scope.regions, q.region) : html``}
 ${q.sort !== 'risk' ? html`<input type="hidden" name="sort" value="${q.sort}"><input type="hidden" name="dir" value="${q.dir}">` : html``}
 <button type="submit">Filter</button> <a href="/console">Clear</a>
 </form>
 <table aria-labelledby="h-assets" data-testid="assets">
-<thead><tr><th scope="col">#</th>${sortHeader(q, 'name', 'instance')}<th scope="col">decision</th>${sortHeader(q, 'risk', 'risk', true)}${sortHeader(q, 'due', 'due by')}<th scope="col">mission</th><th scope="col">exposed</th><th scope="col">environment</th>${sortHeader(q, 'findings', 'findings', true)}</tr></thead>
-<tbody>${rows.map((a, i) => html`<tr><td class="num">${(page - 1) * PAGE_SIZE + i + 1}</td><td><a href="/console/instances/${encodeURIComponent(a.instanceId)}">${a.name ?? a.instanceId}</a><br><span class="muted">${a.instanceId}</span></td><td>${decisionBadge(a.decision)}</td><td class="num">${a.riskScore}</td><td>${utc(a.dueBy)}</td><td>${a.mission}</td><td>${a.exposed ? 'yes' : 'no'}</td><td>${a.environment ?? '—'}</td><td class="num">${a.findings.length}</td></tr>`)}
-${rows.length === 0 ? html`<tr><td colspan="9">No instance matches these filters.</td></tr>` : html``}</tbody></table>
+<thead><tr><th scope="col">#</th>${sortHeader(q, 'name', 'instance')}<th scope="col">decision</th>${sortHeader(q, 'risk', 'risk', true)}${sortHeader(q, 'due', 'due by')}<th scope="col">mission</th><th scope="col">exposed</th><th scope="col">environment</th>${byAccount ? html`<th scope="col">account</th>` : html``}${byRegion ? html`<th scope="col">region</th>` : html``}${sortHeader(q, 'findings', 'findings', true)}</tr></thead>
+<tbody>${rows.map((a, i) => html`<tr><td class="num">${(page - 1) * PAGE_SIZE + i + 1}</td><td><a href="/console/instances/${encodeURIComponent(a.instanceId)}">${a.name ?? a.instanceId}</a><br><span class="muted">${a.instanceId}</span></td><td>${decisionBadge(a.decision)}</td><td class="num">${a.riskScore}</td><td>${utc(a.dueBy)}</td><td>${a.mission}</td><td>${a.exposed ? 'yes' : 'no'}</td><td>${a.environment ?? '—'}</td>${byAccount ? html`<td>${a.accountId ?? '—'}</td>` : html``}${byRegion ? html`<td>${a.region ?? '—'}</td>` : html``}<td class="num">${a.findings.length}</td></tr>`)}
+${rows.length === 0 ? html`<tr><td colspan="${9 + (byAccount ? 1 : 0) + (byRegion ? 1 : 0)}">No instance matches these filters.</td></tr>` : html``}</tbody></table>
 <nav class="pager" aria-label="Pages">${page > 1 ? html`<a href="/console${queryOf(q, { page: page - 1 })}" rel="prev">Previous</a>` : html``}<span>Page ${page} of ${pages} (${sorted.length} instances)</span>${page < pages ? html`<a href="/console${queryOf(q, { page: page + 1 })}" rel="next">Next</a>` : html``}</nav>
 ${report.warnings.length ? html`<h2>Warnings</h2><ul>${report.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : html``}`, { source: report.source, asOf: utc(report.generatedAt) });
 }

@@ -26,6 +26,8 @@ const NAV: readonly { readonly href: string; readonly label: string }[] = [
   { href: '/console', label: 'Fleet' },
   { href: '/console/plan', label: 'Plan' },
   { href: '/console/runs', label: 'Runs' },
+  { href: '/console/changes', label: 'Changes' },
+  { href: '/console/trend', label: 'Trend' },
   { href: '/console/acceptances', label: 'Acceptances' },
   { href: '/console/audit', label: 'Audit log' },
 ];

@@ -2,7 +2,7 @@
 import { DECISION_KINDS } from '../../../../domain/vocabulary.js';
 import type { AcceptanceReport } from '../../../../ports/inbound/acceptances/acceptances.port.js';
 import type { AuditEntryReport, AuditVerificationReport } from '../../../../ports/inbound/audit/audit.port.js';
-import type { PatchRunReport } from '../../../../ports/inbound/patching/patch-runs.port.js';
+import type { InstanceRunStatus, PatchRunReport, WaveReport } from '../../../../ports/inbound/patching/patch-runs.port.js';
 import type { PlanReport, PlannedInstanceReport } from '../../../../ports/inbound/patching/plan-patches.port.js';
 import { decisionBadge } from './fleet-pages.js';
 import { html, utc, type Html } from './html.js';
@@ -58,6 +58,17 @@ ${canRequest ? html`<section aria-labelledby="h-req"><h2 id="h-req">Request a ru
 ${runs.length === 0 ? html`<tr><td colspan="6">No runs yet.</td></tr>` : html``}</tbody></table>`);
 }
 
+/** Finished instance states (a wave's progress counts these out of all its instances). */
+const FINISHED: ReadonlySet<InstanceRunStatus> = new Set(['succeeded', 'failed', 'timed-out', 'cancelled', 'regressed', 'skipped']);
+
+/** A wave's progress: finished out of all, then how many in each state, in a fixed order. */
+export function waveProgress(w: WaveReport): Html {
+  const done = w.instances.filter((i) => FINISHED.has(i.status)).length;
+  const order: readonly InstanceRunStatus[] = ['succeeded', 'failed', 'timed-out', 'regressed', 'cancelled', 'skipped', 'in-progress', 'sent', 'pending'];
+  const counts = order.map((s) => [s, w.instances.filter((i) => i.status === s).length] as const).filter(([, n]) => n > 0);
+  return html`<p data-testid="wave-progress-${w.number}"><progress max="${w.instances.length}" value="${done}" aria-label="Wave ${w.number}: ${done} of ${w.instances.length} instances finished"></progress> ${done} of ${w.instances.length} finished: ${counts.map(([s, n], k) => html`${k ? ', ' : ''}${n} ${s}`)}</p>`;
+}
+
 export function runPage(ctx: PageContext, run: PatchRunReport): Html {
   const scopes = ctx.principal.scopes;
   const decidable = run.status === 'requested' && run.needsApproval;
@@ -65,6 +76,8 @@ export function runPage(ctx: PageContext, run: PatchRunReport): Html {
   const own = run.requestedBy === ctx.principal.actor.id;
   const refresh = ACTIVE.has(run.status) ? 10 : undefined;
   const action = (verb: string): string => `/console/runs/${encodeURIComponent(run.id)}/${verb}`;
+  // Account and region columns when the run records them (an organization run, docs/patching.md).
+  const scoped = run.waves.some((w) => w.instances.some((i) => i.accountId || i.region));
   return layout(ctx, `Run ${run.id}`, html`<h1>Run ${run.id} ${runStatus(run)}</h1>
 ${refresh ? html`<p><span id="refresh-state" role="status">Refreshing every ${refresh} s</span> <button type="button" id="refresh-toggle" class="secondary" aria-pressed="false" hidden>Pause refresh</button></p>` : html``}
 <div class="panel"><p>${run.operation === 'Scan' ? 'Scan only' : 'Install'}, reboot ${run.rebootOption}; requested by <strong>${run.requestedBy}</strong> at ${utc(run.requestedAt)}${run.reason ? html` because “${run.reason}”` : html``}.${run.simulated ? ' Simulated (demo source): nothing is sent to AWS.' : ''}</p>
@@ -78,8 +91,9 @@ ${cancellable && (scopes.includes('operate') || scopes.includes('approve')) ? ht
 <h2>Waves</h2>
 ${run.waves.map((w) => html`<section aria-labelledby="h-w${w.number}"><h3 id="h-w${w.number}">Wave ${w.number}${w.canary ? ' (canary)' : ''}${w.stage ? `, ${w.stage}` : ''}: ${w.status}${run.currentWave === w.number ? ' ← current' : ''}</h3>
 <p class="muted">${w.sentAt ? html`sent ${utc(w.sentAt)}` : 'not sent'}${w.verifiedAt ? html`, verified ${utc(w.verifiedAt)}` : html``}${w.commandId ? html`, command ${w.commandId}` : html``}</p>
-<table><thead><tr><th scope="col">instance</th><th scope="col">production</th><th scope="col">status</th><th scope="col">detail</th></tr></thead>
-<tbody>${w.instances.map((i) => html`<tr><td><a href="/console/instances/${encodeURIComponent(i.instanceId)}">${i.name ?? i.instanceId}</a></td><td>${i.production ? 'yes' : 'no'}</td><td>${i.status}</td><td>${i.detail ?? ''}</td></tr>`)}</tbody></table></section>`)}`, refresh ? { refreshSeconds: refresh } : {});
+${waveProgress(w)}
+<table><thead><tr><th scope="col">instance</th>${scoped ? html`<th scope="col">account</th><th scope="col">region</th>` : html``}<th scope="col">production</th><th scope="col">result</th><th scope="col">detail</th></tr></thead>
+<tbody>${w.instances.map((i) => html`<tr><td><a href="/console/instances/${encodeURIComponent(i.instanceId)}">${i.name ?? i.instanceId}</a></td>${scoped ? html`<td>${i.accountId ?? '—'}</td><td>${i.region ?? '—'}</td>` : html``}<td>${i.production ? 'yes' : 'no'}</td><td>${i.status}</td><td>${i.detail ?? ''}</td></tr>`)}</tbody></table></section>`)}`, refresh ? { refreshSeconds: refresh } : {});
 }
 
 export function acceptancesPage(ctx: PageContext, list: readonly AcceptanceReport[], includeExpired: boolean): Html {

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { AlbOidcVerifier, AlbTokenError, KEY_RETRY_MS, regionOfSigner } from '../../../../../adapters/inbound/http/console/alb-oidc.js';
-import { fleetPage, PAGE_SIZE, type FleetQuery } from '../../../../../adapters/inbound/http/console/fleet-pages.js';
+import { fleetPage, PAGE_SIZE, scopeOf, type FleetQuery } from '../../../../../adapters/inbound/http/console/fleet-pages.js';
+import { runPage } from '../../../../../adapters/inbound/http/console/operation-pages.js';
+import type { PatchRunReport } from '../../../../../ports/inbound/patching/patch-runs.port.js';
+import { changesPage, trendPage } from '../../../../../adapters/inbound/http/console/history-pages.js';
 import { escapeHtml, html, queryString } from '../../../../../adapters/inbound/http/console/html.js';
 import { ANONYMOUS } from '../../../../../adapters/inbound/http/middleware/access-control.js';
 import { SessionSigner } from '../../../../../adapters/inbound/http/console/sessions.js';
@@ -176,6 +179,57 @@ describe('console (pure parts)', () => {
       expect(asc).to.match(/aria-sort="ascending"><a href="\/console"/);
       const byName = fleetPage(ctx, report, q({ sort: 'name', dir: 'desc', page: 3 })).toString();
       expect(names(byName)).to.deep.equal(['host-009', 'host-008', 'host-007', 'host-006', 'host-005', 'host-004', 'host-003', 'host-002', 'host-001', 'host-000']);
+    });
+
+    it('a run shows each wave\'s progress and each instance\'s account, region and result', () => {
+      const inst = (n: number, status: string, accountId?: string, region?: string) => ({ instanceId: `i-${n}`, name: `web-${n}`, production: false, status, detail: null, ...(accountId ? { accountId, region } : {}) });
+      const run = {
+        id: 'r-1', status: 'running', operation: 'Install', rebootOption: 'RebootIfNeeded', requestedBy: 'alice', requestedAt: new Date(T0).toISOString(), reason: null,
+        needsApproval: false, approvals: [], approvalExpiresAt: null, currentWave: 2, haltReason: null, snapshotId: 's', updatedAt: new Date(T0).toISOString(), version: 3,
+        waves: [
+          { number: 1, canary: true, status: 'succeeded', commandId: 'c-1', sentAt: null, verifiedAt: null, instances: [inst(1, 'succeeded', '111111111111', 'eu-west-1')] },
+          { number: 2, canary: false, status: 'running', commandId: 'c-2', sentAt: null, verifiedAt: null, instances: [inst(2, 'succeeded', '222222222222', 'us-east-1'), inst(3, 'failed', '222222222222', 'us-east-1'), inst(4, 'in-progress', '111111111111', 'eu-west-1'), inst(5, 'pending')] },
+        ],
+      } as unknown as PatchRunReport;
+      const page = runPage(ctx, run).toString();
+      expect(page).to.include('<p data-testid="wave-progress-1"><progress max="1" value="1"');
+      expect(page).to.match(/data-testid="wave-progress-2"><progress max="4" value="2"[^>]*><\/progress> 2 of 4 finished: 1 succeeded, 1 failed, 1 in-progress, 1 pending</);
+      expect(page).to.include('<th scope="col">account</th><th scope="col">region</th>');
+      expect(page).to.include('>web-3</a></td><td>222222222222</td><td>us-east-1</td><td>no</td><td>failed</td>');
+      expect(page).to.include('>web-5</a></td><td>—</td><td>—</td>');
+      // A single-account run (no account recorded) has no such columns.
+      const plain = { ...run, waves: [{ ...run.waves[0], instances: [inst(1, 'pending')] }] } as unknown as PatchRunReport;
+      expect(runPage(ctx, plain).toString()).not.to.include('<th scope="col">account</th>');
+    });
+
+    it('changes and trend without any history store say so and how to record, not an error', () => {
+      for (const page of [changesPage(ctx, null, '24h').toString(), trendPage(ctx, null, '30').toString()]) {
+        expect(page).to.include('This service keeps no history of assessments.');
+        expect(page).to.include('<code>sre-ops assess --record</code>');
+      }
+    });
+
+    it('account and region filters and columns show only when the fleet spans more than one', () => {
+      const single = fleetPage(ctx, report, q()).toString();
+      expect(single).not.to.include('id="f-account"');
+      expect(single).not.to.include('<th scope="col">account</th>');
+      const org = { ...report, assets: report.assets.map((a, i) => ({ ...a, accountId: i % 2 ? '111111111111' : '222222222222', region: i % 3 ? 'eu-west-1' : 'us-east-1' })) } as FleetReport;
+      const page = fleetPage(ctx, org, q({ account: '111111111111', page: 2 })).toString();
+      expect(page).to.include('<option value="111111111111" selected>');
+      expect(page).to.include('<option value="222222222222">');
+      expect(page).to.include('id="f-region"');
+      expect(page).to.include('<th scope="col">account</th><th scope="col">region</th>');
+      expect(page).to.include('<td>111111111111</td><td>eu-west-1</td>');
+      expect(page).to.include('href="/console?account=111111111111" rel="prev"');
+      // Filtered to one account, the filter still offers the others (scope is the unfiltered fleet's).
+      const oneAccount = { ...org, assets: org.assets.filter((a) => a.accountId === '111111111111') } as FleetReport;
+      const scoped = fleetPage(ctx, oneAccount, q({ account: '111111111111' }), scopeOf(org.assets)).toString();
+      expect(scoped).to.include('<option value="222222222222">');
+      // One account but two regions: the region filter alone.
+      const regions = { ...report, assets: report.assets.map((a, i) => ({ ...a, accountId: '111111111111', region: i % 2 ? 'eu-west-1' : 'us-east-1' })) } as FleetReport;
+      const r = fleetPage(ctx, regions, q()).toString();
+      expect(r).to.include('id="f-region"');
+      expect(r).not.to.include('id="f-account"');
     });
   });
 });
