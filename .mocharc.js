@@ -40,6 +40,7 @@ const SLOW = [
   'integration/patch/ssm-patching.spec.js',
   'integration/aws/cli-aws-source.spec.js',
   'integration/aws/organization-scope.spec.js',
+  'integration/aws/org-assessment-lambdas.spec.js',
   'integration/patch/dynamodb-state-store.spec.js',
   'integration/slack/slack-bundle.spec.js',
   'integration/teams/teams-bundle.spec.js',

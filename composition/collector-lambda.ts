@@ -16,27 +16,14 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchMetricsPublisher } from '../adapters/outbound/aws/cloudwatch-metrics-publisher.js';
 import type { Assistant } from '../ports/inbound/assistant.port.js';
-import type { FleetReport } from '../ports/inbound/assessment/fleet-report.port.js';
-import type { ComplianceReport } from '../ports/inbound/reports/summarize-compliance.port.js';
 import type { FleetFigures, MetricsPublisher, TrendFigures } from '../ports/outbound/metrics-publisher.port.js';
 import type { AlertReport, DigestReport, TrendDay } from '../ports/inbound/history/history.port.js';
 import { notificationLinksFromEnv, notifiersFromEnv } from './notify.js';
 import { stateStoreFromEnv } from './config.js';
 import { createAssistant } from './index.js';
+import { fleetFigures } from './fleet-figures.js';
 
-/** The figures of one assessment: patch-now instances, overdue and critical counted findings, compliance. */
-export function fleetFigures(fleet: FleetReport, compliance: ComplianceReport): FleetFigures {
-  let criticalFindings = 0;
-  for (const asset of fleet.assets) {
-    for (const finding of asset.findings) if (finding.severity === 'CRITICAL') criticalFindings++;
-  }
-  return {
-    actNow: fleet.summary.byDecision['patch-now'],
-    overdue: fleet.summary.overdue,
-    criticalFindings,
-    patchCompliancePercent: compliance.compliancePercent,
-  };
-}
+export { fleetFigures };
 
 /** The trend point the collector publishes, from the day's entry of the trend. */
 export function trendFigures(day: TrendDay): TrendFigures {

@@ -43,6 +43,7 @@ export const LAMBDAS: readonly LambdaEntry[] = [
   { name: 'slack', entry: 'composition/slack-lambda.ts' },
   { name: 'teams', entry: 'composition/teams-lambda.ts' },
   { name: 'collector', entry: 'composition/collector-lambda.ts' },
+  { name: 'org-assessment', entry: 'composition/org-assessment-lambda.ts' },
 ];
 
 /** Package files the bundled code finds by import.meta.url, copied beside each bundle. */

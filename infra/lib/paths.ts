@@ -18,7 +18,7 @@ export function findRepoRoot(from: string = fileURLToPath(import.meta.url)): str
 }
 
 /** The names `npm run bundle` writes to dist/lambda/<name>/index.mjs. */
-export type LambdaName = 'slack' | 'teams' | 'collector';
+export type LambdaName = 'slack' | 'teams' | 'collector' | 'org-assessment';
 
 /**
  * The folder holding one Lambda's bundle (index.mjs and its chunks/, uploaded whole), checked now so a missing bundle fails the synth with

@@ -12,6 +12,9 @@ import { DataStack } from './data-stack.js';
 import { EdgeStack } from './edge-stack.js';
 import { MonitoringStack } from './monitoring-stack.js';
 import { NetworkStack } from './network-stack.js';
+import { acknowledgeMemberRoles, assumeMemberRoleStatement, listAccountsStatement } from './member-roles.js';
+import { OrgAssessmentStack } from './org-assessment-stack.js';
+import { organizationConfig, type OrganizationConfig } from './organization-config.js';
 import { findRepoRoot } from './paths.js';
 import { ServiceStack } from './service-stack.js';
 
@@ -24,6 +27,8 @@ export interface SreOpsStacks {
   readonly bots: BotsStack;
   readonly api: ApiStack;
   readonly monitoring: MonitoringStack;
+  /** The scheduled organization assessment: present with context `organization`. */
+  readonly organization: OrgAssessmentStack | null;
 }
 
 export function buildApp(app: App, repoRoot: string = findRepoRoot()): SreOpsStacks {
@@ -55,8 +60,27 @@ export function buildApp(app: App, repoRoot: string = findRepoRoot()): SreOpsSta
     service: service.service, stage: api.api.deploymentStage, bots: [bots.slack, bots.teams],
   });
 
+  const org = organizationConfig(app.node.tryGetContext('organization'));
+  const organization = org ? new OrgAssessmentStack(app, 'OrgAssessment', { env, ...name('OrgAssessment'), config, organization: org, data }) : null;
+  if (org) grantMemberRoles(org, service, bots);
+
   Tags.of(app).add('project', PROJECT);
   Tags.of(app).add('environment', config.environment);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
-  return { config, network, edge, data, service, bots, api, monitoring };
+  return { config, network, edge, data, service, bots, api, monitoring, organization };
+}
+
+/**
+ * The roles that read and patch (the service's task role, the bots) may assume the member roles,
+ * and only those (docs/organizations.md, "Permissions"); with accounts "org" they may list the
+ * organization's accounts.
+ */
+function grantMemberRoles(org: OrganizationConfig, service: ServiceStack, bots: BotsStack): void {
+  const roles = [service.taskDefinition.taskRole, ...[bots.slack, bots.teams].map((fn) => fn.role!)];
+  for (const role of roles) {
+    role.addToPrincipalPolicy(assumeMemberRoleStatement(org, 'read'));
+    role.addToPrincipalPolicy(assumeMemberRoleStatement(org, 'patch'));
+    if (org.accounts === 'org') role.addToPrincipalPolicy(listAccountsStatement());
+    acknowledgeMemberRoles(role, org, ['read', 'patch']);
+  }
 }

@@ -60,7 +60,7 @@ export function stubBundles(): string {
   if (bundles === undefined) {
     const dist = tempDir('sre-ops-bundles-');
     bundles = join(dist, 'lambda');
-    for (const name of ['slack', 'teams', 'collector']) {
+    for (const name of ['slack', 'teams', 'collector', 'org-assessment']) {
       mkdirSync(join(bundles, name, 'chunks'), { recursive: true });
       mkdirSync(join(dist, 'lambda-sourcemaps', name), { recursive: true });
       writeFileSync(join(bundles, name, 'index.mjs'), `// stub of the ${name} bundle\nimport { ok } from './chunks/chunk-STUB.mjs';\nexport const handler = async () => ok;\n`);
