@@ -41,6 +41,7 @@ const SLOW = [
   'integration/aws/cli-aws-source.spec.js',
   'integration/aws/organization-scope.spec.js',
   'integration/aws/org-assessment-lambdas.spec.js',
+  'integration/aws/inspector-administrator.spec.js',
   'integration/patch/dynamodb-state-store.spec.js',
   'integration/slack/slack-bundle.spec.js',
   'integration/teams/teams-bundle.spec.js',

@@ -9,9 +9,15 @@
  * aws-sdk-client-mock (paged as AWS pages) and counted from the mock. moto answers in
  * milliseconds where AWS takes tens to hundreds: the ratio here understates the real gain.
  *
+ * Then the same read with Inspector through the delegated administrator (--inspector
+ * administrator): the findings seeded once per region in the administrator's account (moto's
+ * default, the caller's own) with each member's awsAccountId; the members' Inspector is never
+ * called, the administrator once per region and page.
+ *
  * Run: npm run build && node dist/bench/organization.bench.js   (ACCOUNTS=5 for a quicker run)
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { Inspector2Client } from '@aws-sdk/client-inspector2';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeInstanceInformationCommand, DescribeInstancePatchStatesCommand } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -23,7 +29,7 @@ import { createOrganizationScope } from '../adapters/outbound/aws/organization-s
 import { MAX_INSTANCE_INFORMATION_PAGE, MAX_PATCH_STATE_IDS } from '../adapters/outbound/aws/ssm-patch-compliance.js';
 import { HOUR_MS } from '../domain/time.js';
 import { runInstances, wireFinding } from '../test/integration/aws/aws-fixtures.js';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../test/support/moto.js';
+import { MOTO_ACCOUNT, MOTO_CREDENTIALS, startMoto, type MotoServer } from '../test/support/moto.js';
 
 const ACCOUNTS = Number(process.env.ACCOUNTS ?? 20);
 const REGIONS = ['us-east-1', 'eu-west-1'];
@@ -49,6 +55,11 @@ async function seed(moto: MotoServer): Promise<Map<string, string[]>> {
       await moto.post('/moto-api/static/inspector2/findings-results', { account_id: account, region, results: [launched.map((id, k) => wireFinding(id, k, { awsAccountId: account }))] });
     }
   }
+  // The delegated administrator's view: every member's findings, once per region, in its own account.
+  for (const region of REGIONS) {
+    const all = accountIds.flatMap((account) => (ids.get(`${account}/${region}`) ?? []).map((id, k) => wireFinding(id, k, { awsAccountId: account, findingArn: `arn:aws:inspector2:${region}:${account}:finding/${id}` })));
+    await moto.post('/moto-api/static/inspector2/findings-results', { account_id: MOTO_ACCOUNT, region, results: [all] });
+  }
   return ids;
 }
 
@@ -58,15 +69,23 @@ interface Run {
   readonly assumeRole: number;
   readonly instances: number;
   readonly findings: number;
+  /** inspector2:ListFindings calls to the delegated administrator (0 when the members are read). */
+  readonly administratorCalls: number;
 }
 
-async function read(endpoint: string, ids: Map<string, string[]>, concurrency: number, accountConcurrency: number): Promise<Run> {
+async function read(endpoint: string, ids: Map<string, string[]>, concurrency: number, accountConcurrency: number, inspector: 'members' | 'administrator' = 'members'): Promise<Run> {
+  const administrator = new AwsCallRecorder();
   const perPartition = new Map<string, { recorder: AwsCallRecorder; ssm: ReturnType<typeof mockClient> }>();
   const sts = new STSClient({ endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
   const stsRecorder = new AwsCallRecorder().attach(sts);
   const scope = await createOrganizationScope({
     regions: REGIONS, accounts: accountIds, assumeRole: 'SreOpsReadRole', externalId: null, endpointUrl: endpoint, credentials: MOTO_CREDENTIALS,
-    maxAttempts: 3, concurrency, accountConcurrency, sts,
+    maxAttempts: 3, concurrency, accountConcurrency, sts, inspector,
+    administratorInspector: (region, credentials) => {
+      const client = new Inspector2Client({ region, credentials, endpoint, maxAttempts: 3 });
+      administrator.attach(client);
+      return client;
+    },
     clientsFor: (account, region, credentials) => {
       const clients = createAwsClients({ region, credentials, endpointUrl: endpoint, maxAttempts: 3 });
       const mine = ids.get(`${account}/${region}`) ?? [];
@@ -108,7 +127,7 @@ async function read(endpoint: string, ids: Map<string, string[]>, concurrency: n
     ssm.restore();
   }
   scope.close();
-  return { ms, perPartition: counts, assumeRole: stsRecorder.count('sts:AssumeRole'), instances: assets.length, findings };
+  return { ms, perPartition: counts, assumeRole: stsRecorder.count('sts:AssumeRole'), instances: assets.length, findings, administratorCalls: administrator.count('inspector2:ListFindings') };
 }
 
 const moto = await startMoto();
@@ -130,7 +149,14 @@ try {
   console.log(`calls per partition: ${JSON.stringify(partitions[0])}; every partition ${Math.min(...totals)}..${Math.max(...totals)} calls, lower bound ${boundTotal} (${Object.values(bound).join('+')}); partitions off the bound: ${off.length}`);
   console.log(`sts:AssumeRole: ${parallel.assumeRole} for ${ACCOUNTS} accounts (one per account, shared by its regions and clients)`);
   console.log(`wall time: default concurrency (16 overall, 4 an account) ${parallel.ms.toFixed(0)} ms; sequential (1, 1) ${sequential.ms.toFixed(0)} ms; sequential / default = ${(sequential.ms / parallel.ms).toFixed(2)}x`);
-  if (off.length > 0 || parallel.assumeRole !== ACCOUNTS) process.exitCode = 1;
+  // Inspector through the delegated administrator: the members' ListFindings drop to 0, the administrator's are one per region (and page).
+  const viaAdmin = await read(moto.endpoint, ids, 16, 4, 'administrator');
+  const adminPartitions = [...viaAdmin.perPartition.values()];
+  const adminOff = [...viaAdmin.perPartition].filter(([, c]) => Object.entries(bound).some(([k, v]) => c[k] !== (k === 'inspector2:ListFindings' ? 0 : v)));
+  const adminTotal = adminPartitions.reduce((t, c) => t + Object.values(c).reduce((a, b) => a + b, 0), 0) + viaAdmin.administratorCalls;
+  const memberTotal = partitions.reduce((t, c) => t + Object.values(c).reduce((a, b) => a + b, 0), 0);
+  console.log(`--inspector administrator: ${viaAdmin.findings} findings; inspector2:ListFindings ${viaAdmin.administratorCalls} to the administrator (${REGIONS.length} regions), ${adminPartitions.reduce((t, c) => t + (c['inspector2:ListFindings'] ?? 0), 0)} to the members; calls over the scope ${adminTotal} against ${memberTotal} reading each member; partitions off the bound: ${adminOff.length}`);
+  if (off.length > 0 || parallel.assumeRole !== ACCOUNTS || adminOff.length > 0 || viaAdmin.administratorCalls !== REGIONS.length || viaAdmin.findings !== parallel.findings) process.exitCode = 1;
 } finally {
   await moto.stop();
 }

@@ -56,6 +56,7 @@ async function assistantFor(o: GlobalOptions, notice: (line: string) => void): P
       ...(o.assumeRole !== undefined ? { assumeRole: o.assumeRole } : {}),
       ...(o.externalId !== undefined ? { externalId: o.externalId } : {}),
       ...(o.patchRole !== undefined ? { patchRole: o.patchRole } : {}),
+      ...(o.inspector !== undefined ? { inspector: o.inspector as 'members' | 'administrator' } : {}),
     },
   });
 }

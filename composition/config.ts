@@ -43,6 +43,12 @@ export interface AwsOptions {
   readonly externalId?: string;
   /** Role NAME assumed in an instance's account to patch it; default SreOpsPatchRole. */
   readonly patchRole?: string;
+  /**
+   * Where Inspector findings are read: "members" (each account through its read role, the
+   * default) or "administrator" (once per region from the caller's own account, Inspector's
+   * delegated administrator; findings are routed to their account by awsAccountId).
+   */
+  readonly inspector?: 'members' | 'administrator';
 }
 
 /** Outbound adapters a caller may replace (typed against the ports). */
@@ -221,7 +227,7 @@ const OPTION_KEYS = Object.keys({
   stateStore: true, patchAdapters: true, actor: true, identity: true, localUser: true, via: true, env: true, notifiers: true, notificationLinks: true,
 } satisfies Record<keyof AssistantOptions, true>);
 const AWS_KEYS = Object.keys({
-  region: true, profile: true, endpointUrl: true, roleArn: true, maxAttempts: true, regions: true, accounts: true, assumeRole: true, externalId: true, patchRole: true,
+  region: true, profile: true, endpointUrl: true, roleArn: true, maxAttempts: true, regions: true, accounts: true, assumeRole: true, externalId: true, patchRole: true, inspector: true,
 } satisfies Record<keyof AwsOptions, true>);
 
 /**
@@ -238,8 +244,9 @@ export function resolveAwsScope(aws: AwsOptions | undefined, policy: Policy): Sc
       ...(o.assumeRole !== undefined ? { assumeRole: o.assumeRole } : {}),
       ...(o.externalId !== undefined ? { externalId: o.externalId } : {}),
       ...(o.patchRole !== undefined ? { patchRole: o.patchRole } : {}),
+      ...(o.inspector !== undefined ? { inspector: o.inspector } : {}),
     },
-    { regions: 'aws.regions', accounts: 'aws.accounts', assumeRole: 'aws.assumeRole', externalId: 'aws.externalId', patchRole: 'aws.patchRole' },
+    { regions: 'aws.regions', accounts: 'aws.accounts', assumeRole: 'aws.assumeRole', externalId: 'aws.externalId', patchRole: 'aws.patchRole', inspector: 'aws.inspector' },
   );
 }
 const STATE_KEYS: Readonly<Record<string, readonly string[]>> = { sqlite: ['kind', 'path'], dynamodb: ['kind', 'table', 'region', 'endpointUrl'] };

@@ -248,6 +248,7 @@ async function awsScopeBindings(options: AssistantOptions, policy: Policy, scope
     ...(aws.endpointUrl !== undefined ? { endpointUrl: aws.endpointUrl } : {}),
     ...(aws.maxAttempts !== undefined ? { maxAttempts: aws.maxAttempts } : {}),
     patchRole: scope.patchRole,
+    inspector: scope.inspector,
   });
   const kev = await liveKev(options, policy);
   const accounts = scope.accounts === 'org' ? `org (${org.accounts.length} accounts)` : org.accounts.join(',');

@@ -360,7 +360,7 @@ export async function startHttpServer(
 
 /** The Assistant options of a server process (the same names as the CLI's global options). */
 export function assistantOptionsFrom(
-  o: Partial<Pick<GlobalOptions, 'source' | 'policy' | 'kev' | 'now' | 'region' | 'profile' | 'endpointUrl' | 'roleArn' | 'state' | 'regions' | 'accounts' | 'assumeRole' | 'externalId' | 'patchRole'>>,
+  o: Partial<Pick<GlobalOptions, 'source' | 'policy' | 'kev' | 'now' | 'region' | 'profile' | 'endpointUrl' | 'roleArn' | 'state' | 'regions' | 'accounts' | 'assumeRole' | 'externalId' | 'patchRole' | 'inspector'>>,
   env: Env = process.env,
 ): AssistantOptions {
   return {
@@ -381,6 +381,7 @@ export function assistantOptionsFrom(
       ...(o.assumeRole !== undefined ? { assumeRole: o.assumeRole } : {}),
       ...(o.externalId !== undefined ? { externalId: o.externalId } : {}),
       ...(o.patchRole !== undefined ? { patchRole: o.patchRole } : {}),
+      ...(o.inspector !== undefined ? { inspector: o.inspector as 'members' | 'administrator' } : {}),
     },
   };
 }

@@ -212,6 +212,8 @@ export function createPartitionHandler(deps: OrgAssessmentDependencies): (event:
         regions: [item.region],
         // The caller's own account: its own credentials, as the CLI reads it without --accounts.
         ...(item.own ? {} : { accounts: [item.accountId], assumeRole: scope.assumeRole, ...(scope.externalId !== null ? { externalId: scope.externalId } : {}) }),
+        // Inspector from the delegated administrator (this Lambda's account), filtered to the partition's account.
+        ...(scope.inspector === 'administrator' ? { inspector: 'administrator' as const } : {}),
       },
     });
     let result: PartitionResult;

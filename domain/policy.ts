@@ -6,7 +6,7 @@ import { MISSIONS } from './vocabulary.js';
 import { ROLES, type Role } from './access/actor.js';
 import { ValidationError } from './errors.js';
 import { INSTANT_EXPECTED, parseInstant } from './time.js';
-import { DEFAULT_PATCH_ROLE, DEFAULT_READ_ROLE, ORG_ACCOUNTS, resolveScope, type ScopeRequest } from './scope.js';
+import { DEFAULT_PATCH_ROLE, DEFAULT_READ_ROLE, ORG_ACCOUNTS, resolveScope, type InspectorSource, type ScopeRequest } from './scope.js';
 
 export type Mission = (typeof MISSIONS)[number];
 
@@ -128,6 +128,8 @@ export interface Policy {
     /** Empty: none. */
     readonly externalId: string;
     readonly patchRole: string;
+    /** Where Inspector findings are read: members (each account) or administrator (the delegated administrator, once per region). */
+    readonly inspector: string;
   };
   /** The history of assessments (docs/history.md). */
   readonly history: {
@@ -224,7 +226,7 @@ export const DEFAULT_POLICY: Policy = {
   },
   kev: { maxAgeDays: 7 },
   metrics: { anomalyThreshold: 3.5 },
-  scope: { regions: [], accounts: [], assumeRole: DEFAULT_READ_ROLE, externalId: '', patchRole: DEFAULT_PATCH_ROLE },
+  scope: { regions: [], accounts: [], assumeRole: DEFAULT_READ_ROLE, externalId: '', patchRole: DEFAULT_PATCH_ROLE, inspector: 'members' },
   history: { retentionDays: 90, minIntervalMinutes: 60 },
   changes: { dueSoonDays: 3 },
   digest: { time: '', timeZone: '' },
@@ -436,9 +438,10 @@ export function scopeOfPolicy(p: Policy): ScopeRequest {
     ...(s.assumeRole !== DEFAULT_READ_ROLE ? { assumeRole: s.assumeRole } : {}),
     ...(s.externalId !== '' ? { externalId: s.externalId } : {}),
     ...(s.patchRole !== DEFAULT_PATCH_ROLE ? { patchRole: s.patchRole } : {}),
+    ...(s.inspector !== 'members' ? { inspector: s.inspector as InspectorSource } : {}),
   };
   try {
-    resolveScope(request, { regions: 'scope.regions', accounts: 'scope.accounts', assumeRole: 'scope.assumeRole', externalId: 'scope.externalId', patchRole: 'scope.patchRole' });
+    resolveScope(request, { regions: 'scope.regions', accounts: 'scope.accounts', assumeRole: 'scope.assumeRole', externalId: 'scope.externalId', patchRole: 'scope.patchRole', inspector: 'scope.inspector' });
   } catch (e) {
     if (e instanceof ValidationError) throw new ValidationError(e.field, e.expected, `policy ${e.message}`);
     throw e;

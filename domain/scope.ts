@@ -22,6 +22,14 @@ export const AWS_REGIONS = [
 export const DEFAULT_READ_ROLE = 'SreOpsReadRole';
 /** The role assumed in an instance's account to patch it. */
 export const DEFAULT_PATCH_ROLE = 'SreOpsPatchRole';
+/**
+ * Where Inspector findings are read: from each member account through its read role (members, the
+ * default), or once per region from the delegated administrator, the caller's own account
+ * (findings carry awsAccountId and are routed to their account).
+ */
+export const INSPECTOR_SOURCES = ['members', 'administrator'] as const;
+export type InspectorSource = (typeof INSPECTOR_SOURCES)[number];
+
 /** `accounts: org`: every ACTIVE account of the organization (Organizations ListAccounts). */
 export const ORG_ACCOUNTS = 'org';
 
@@ -37,6 +45,8 @@ export interface ScopeRequest {
   readonly externalId?: string;
   /** Role NAME assumed in an instance's account to patch it; default SreOpsPatchRole. */
   readonly patchRole?: string;
+  /** Where Inspector findings are read; default members. */
+  readonly inspector?: InspectorSource;
 }
 
 /** A validated scope. */
@@ -48,6 +58,7 @@ export interface Scope {
   readonly assumeRole: string;
   readonly externalId: string | null;
   readonly patchRole: string;
+  readonly inspector: InspectorSource;
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -63,7 +74,7 @@ export function splitList(text: string): string[] {
 
 /** True when the scope reads more than the default (one account with its own credentials, one region). */
 export function isScoped(scope: Scope): boolean {
-  return scope.accounts !== null || scope.regions.length > 0;
+  return scope.accounts !== null || scope.regions.length > 0 || scope.inspector === 'administrator';
 }
 
 /** The role ARN of NAME in ACCOUNT. */
@@ -89,9 +100,10 @@ export interface ScopeFields {
   readonly assumeRole: string;
   readonly externalId: string;
   readonly patchRole: string;
+  readonly inspector?: string;
 }
 
-export const SCOPE_FIELDS: ScopeFields = { regions: 'regions', accounts: 'accounts', assumeRole: 'assumeRole', externalId: 'externalId', patchRole: 'patchRole' };
+export const SCOPE_FIELDS: ScopeFields = { regions: 'regions', accounts: 'accounts', assumeRole: 'assumeRole', externalId: 'externalId', patchRole: 'patchRole', inspector: 'inspector' };
 
 function refuse(field: string, expected: string, got: unknown): never {
   throw new ValidationError(field, expected, `${field}: expected ${expected}, got ${JSON.stringify(got)}`);
@@ -138,11 +150,15 @@ export function resolveScope(request: ScopeRequest, fields: ScopeFields = SCOPE_
     // The value may be a shared secret: name the rule, not the value.
     throw new ValidationError(fields.externalId, 'an external id', `${fields.externalId}: expected 2 to 1224 letters, digits or + = , . @ : / -`);
   }
+  if (request.inspector !== undefined && !(INSPECTOR_SOURCES as readonly unknown[]).includes(request.inspector)) {
+    refuse(fields.inspector ?? 'inspector', `${INSPECTOR_SOURCES.join(' or ')} (where Inspector findings are read)`, request.inspector);
+  }
   return {
     regions,
     accounts,
     assumeRole: role(request.assumeRole, fields.assumeRole, DEFAULT_READ_ROLE),
     externalId: request.externalId ?? null,
     patchRole: role(request.patchRole, fields.patchRole, DEFAULT_PATCH_ROLE),
+    inspector: request.inspector ?? 'members',
   };
 }

@@ -35,7 +35,7 @@ function checkedActor(argv: Record<string, unknown>): string | undefined {
 }
 
 /** --regions and --accounts as lists ("org" alone for the organization); the roles as typed. The core validates them. */
-function scopeOptions(str: (k: string) => string | undefined): Pick<GlobalOptions, 'regions' | 'accounts' | 'assumeRole' | 'externalId' | 'patchRole'> {
+function scopeOptions(str: (k: string) => string | undefined): Pick<GlobalOptions, 'regions' | 'accounts' | 'assumeRole' | 'externalId' | 'patchRole' | 'inspector'> {
   const list = (flag: string): string[] | undefined => {
     const v = str(flag);
     if (v === undefined) return undefined;
@@ -48,12 +48,14 @@ function scopeOptions(str: (k: string) => string | undefined): Pick<GlobalOption
   const assumeRole = str('assume-role');
   const externalId = str('external-id');
   const patchRole = str('patch-role');
+  const inspector = str('inspector');
   return {
     ...(regions !== undefined ? { regions } : {}),
     ...(accounts !== undefined ? { accounts: accounts.length === 1 && accounts[0] === ORG_ACCOUNTS ? ORG_ACCOUNTS : accounts } : {}),
     ...(assumeRole !== undefined ? { assumeRole } : {}),
     ...(externalId !== undefined ? { externalId } : {}),
     ...(patchRole !== undefined ? { patchRole } : {}),
+    ...(inspector !== undefined ? { inspector } : {}),
   };
 }
 
@@ -152,6 +154,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     .option('assume-role', { type: 'string', describe: 'role NAME assumed in each account of --accounts (default SreOpsReadRole)', global: true })
     .option('external-id', { type: 'string', describe: 'external id the member accounts\' roles require', global: true })
     .option('patch-role', { type: 'string', describe: 'role NAME assumed in an instance\'s account to patch it (default SreOpsPatchRole)', global: true })
+    .option('inspector', { type: 'string', describe: 'where Inspector findings are read: members (each account, the default) or administrator (once per region from your account, the delegated administrator)', global: true })
     .option('actor', { type: 'string', describe: 'claim to be this name (roles from the policy): recorded as "NAME, claimed by YOU"; counts as a second approver on the demo source only', global: true })
     .option('state', { type: 'string', describe: 'state file for patch runs, acceptances and audit (default ~/.config/sre-ops-assistant/state.db)', global: true })
     .option('strict', { type: 'boolean', default: false, describe: 'exit 1 instead of warning when a snapshot file was cut short (it still has a next token)', global: true })

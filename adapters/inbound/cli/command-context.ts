@@ -22,6 +22,8 @@ export interface GlobalOptions {
   readonly assumeRole?: string;
   readonly externalId?: string;
   readonly patchRole?: string;
+  /** --inspector members|administrator: where Inspector findings are read (validated by the core). */
+  readonly inspector?: string;
   /** Act as this named actor (roles from the policy file) instead of the OS user. */
   readonly actor?: string;
   /** The state file (SQLite) for patch runs, acceptances and the audit log. */

@@ -46,6 +46,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   'aws.assumeRole': 'assume-role',
   'aws.externalId': 'external-id',
   'aws.patchRole': 'patch-role',
+  'aws.inspector': 'inspector',
   account: 'account',
   source: 'source',
   now: 'now',

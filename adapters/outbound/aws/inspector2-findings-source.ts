@@ -21,6 +21,12 @@ export interface Inspector2FindingsOptions {
    * cost more than paging through the fleet. Default 10, i.e. up to 100 instances.
    */
   readonly maxFilteredQueries?: number;
+  /**
+   * Only findings of these accounts (awsAccountId), for the delegated administrator, which sees
+   * every member's findings. Sent as a filter when there are at most 10 (the filter's limit),
+   * and always checked here.
+   */
+  readonly accountIds?: readonly string[];
 }
 
 /** One finding as ListFindings returned it, beside its mapping. */
@@ -36,6 +42,7 @@ export interface RawFinding {
 export class Inspector2FindingsSource implements FindingsSource {
   private readonly pageSize: number;
   private readonly maxFilteredQueries: number;
+  private readonly accounts: ReadonlySet<string> | null;
 
   constructor(
     private readonly client: Inspector2Client,
@@ -43,6 +50,7 @@ export class Inspector2FindingsSource implements FindingsSource {
   ) {
     this.pageSize = options.pageSize ?? MAX_FINDINGS_PAGE;
     this.maxFilteredQueries = options.maxFilteredQueries ?? 10;
+    this.accounts = options.accountIds === undefined ? null : new Set(options.accountIds);
   }
 
   /** @throws SourceError (inspector2, ListFindings, AWS code) when a page cannot be read. */
@@ -61,9 +69,10 @@ export class Inspector2FindingsSource implements FindingsSource {
     const filtered = ids !== null && batches.length <= this.maxFilteredQueries;
     // Past the threshold, or with no filter, one unfiltered listing; the wanted set is then applied here.
     const wanted = ids === null ? null : new Set(ids);
+    const accountFilter = this.accounts !== null && this.accounts.size <= MAX_FILTER_VALUES ? [...this.accounts] : null;
     const queries: FilterCriteria[] = filtered
-      ? batches.map((batch) => criteria(batch))
-      : [criteria(null)];
+      ? batches.map((batch) => criteria(batch, accountFilter))
+      : [criteria(null, accountFilter)];
     for (const query of queries) {
       let nextToken: string | undefined;
       do {
@@ -78,6 +87,7 @@ export class Inspector2FindingsSource implements FindingsSource {
           // promise with endpoints that ignore filters (moto) or add resource types.
           if (finding === null || finding.status !== 'ACTIVE') continue;
           if (wanted !== null && !wanted.has(finding.instanceId)) continue;
+          if (this.accounts !== null && !this.accounts.has(accountOf(raw[i]))) continue;
           page.push({ raw: raw[i], finding });
         }
         nextToken = response.nextToken;
@@ -87,8 +97,15 @@ export class Inspector2FindingsSource implements FindingsSource {
   }
 }
 
-function criteria(instanceIds: readonly string[] | null): FilterCriteria {
+/** The account a finding belongs to (its awsAccountId); "" when absent. */
+export function accountOf(raw: unknown): string {
+  const id = (raw as { awsAccountId?: unknown } | null)?.awsAccountId;
+  return typeof id === 'string' ? id : '';
+}
+
+function criteria(instanceIds: readonly string[] | null, accountIds: readonly string[] | null): FilterCriteria {
   return {
+    ...(accountIds === null ? {} : { awsAccountId: accountIds.map((value) => ({ comparison: 'EQUALS' as const, value })) }),
     findingStatus: [{ comparison: 'EQUALS', value: 'ACTIVE' }],
     resourceType: [{ comparison: 'EQUALS', value: EC2_RESOURCE_TYPE }],
     ...(instanceIds === null ? {} : { resourceId: instanceIds.map((value) => ({ comparison: 'EQUALS' as const, value })) }),

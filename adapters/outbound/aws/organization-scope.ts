@@ -29,7 +29,9 @@ import type { PatchRunner, SentCommand, WaveCommand } from '../../../ports/outbo
 import type { InvocationState } from '../../../domain/patch/run.js';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { MAX_INSTANCES_PER_COMMAND, SsmPatchRunner, type SsmPatchRunnerOptions } from './ssm-patch-runner.js';
-import type { RawFinding } from './inspector2-findings-source.js';
+import { accountOf, Inspector2FindingsSource, type RawFinding } from './inspector2-findings-source.js';
+import { Inspector2Client } from '@aws-sdk/client-inspector2';
+import type { InspectorSource } from '../../../domain/scope.js';
 import { createLimiter, type Limiter } from './resilience.js';
 
 /** Calls in flight at once over the whole scope; default 16. */
@@ -156,6 +158,13 @@ export interface OrganizationScopeOptions {
   readonly clientsFor?: (accountId: string, region: string, credentials: AwsCredentials) => AwsClients;
   /** The role NAME assumed in an instance's account to patch it (default SreOpsPatchRole). */
   readonly patchRole?: string;
+  /**
+   * Where Inspector findings are read: each member account (default), or once per region from
+   * the caller's own account, Inspector's delegated administrator, routed by awsAccountId.
+   */
+  readonly inspector?: InspectorSource;
+  /** Builds the administrator's Inspector client of a region (default one over the caller's credentials). */
+  readonly administratorInspector?: (region: string, credentials: AwsCredentials) => Inspector2Client;
   readonly now?: () => Instant;
 }
 
@@ -213,7 +222,21 @@ export async function createOrganizationScope(options: OrganizationScopeOptions)
       retryMode: 'adaptive',
       ...(options.endpointUrl !== undefined ? { endpoint: options.endpointUrl } : {}),
     });
-    return new OrganizationScope(partitions, limiters, { width: options.concurrency ?? DEFAULT_SCOPE_CONCURRENCY, sts: ownSts ? sts : null, patchSsm });
+    // Inspector through the delegated administrator: one reader per region over the caller's own
+    // credentials, keeping the scope's accounts (sent as a filter when there are at most 10).
+    let administrator: Map<string, { client: Inspector2Client; source: Inspector2FindingsSource }> | undefined;
+    if (options.inspector === 'administrator') {
+      administrator = new Map();
+      const makeInspector = options.administratorInspector ?? ((region: string, credentials: AwsCredentials) => new Inspector2Client({
+        region, credentials, maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, retryMode: 'adaptive',
+        ...(options.endpointUrl !== undefined ? { endpoint: options.endpointUrl } : {}),
+      }));
+      for (const region of options.regions) {
+        const client = makeInspector(region, base);
+        administrator.set(region, { client, source: new Inspector2FindingsSource(client, { accountIds: accounts }) });
+      }
+    }
+    return new OrganizationScope(partitions, limiters, { width: options.concurrency ?? DEFAULT_SCOPE_CONCURRENCY, sts: ownSts ? sts : null, patchSsm, ...(administrator ? { administrator } : {}) });
   } catch (e) {
     if (ownSts) sts.destroy();
     throw e;
@@ -238,7 +261,13 @@ export class OrganizationScope implements AssetInventory, FindingsSource, PatchC
   constructor(
     readonly partitions: readonly ScopePartition[],
     private readonly limiters: ReadonlyMap<string, Limiter>,
-    private readonly options: { readonly width: number; readonly sts: STSClient | null; readonly patchSsm?: (accountId: string, region: string) => SSMClient },
+    private readonly options: {
+      readonly width: number;
+      readonly sts: STSClient | null;
+      readonly patchSsm?: (accountId: string, region: string) => SSMClient;
+      /** Inspector read once per region from the delegated administrator (see OrganizationScopeOptions.inspector). */
+      readonly administrator?: ReadonlyMap<string, { readonly client: Inspector2Client; readonly source: Inspector2FindingsSource }>;
+    },
   ) {}
 
   /** SSM clients with the patch role of each account, built on first use and closed with the scope. */
@@ -278,6 +307,7 @@ export class OrganizationScope implements AssetInventory, FindingsSource, PatchC
   close(): void {
     for (const p of this.partitions) destroyAwsClients(p.clients);
     for (const c of this.patchClients.values()) c.destroy();
+    for (const a of this.options.administrator?.values() ?? []) a.client.destroy();
     this.options.sts?.destroy();
   }
 
@@ -349,6 +379,10 @@ export class OrganizationScope implements AssetInventory, FindingsSource, PatchC
    * the answer with a warning (its assets too: no findings is not the same as clean).
    */
   async *listActiveFindings(filter: FindingsFilter = {}): AsyncGenerator<Finding> {
+    if (this.options.administrator !== undefined) {
+      yield* this.administratorFindings(this.options.administrator, filter);
+      return;
+    }
     let targets: { p: ScopePartition; filter: FindingsFilter }[];
     if (filter.instanceIds === undefined) targets = this.partitions.map((p) => ({ p, filter: {} }));
     else targets = [...(await this.route(filter.instanceIds))].map(([p, instanceIds]) => ({ p, filter: { instanceIds } }));
@@ -359,6 +393,45 @@ export class OrganizationScope implements AssetInventory, FindingsSource, PatchC
       this.note(p, err, 'this account and region are left out of the answer');
     })) {
       for (const item of page) yield item.finding;
+    }
+  }
+
+  /**
+   * Findings read once per region from the delegated administrator (its ListFindings lists every
+   * member's findings, each with its awsAccountId), each kept only for a partition of the scope
+   * and, with `instanceIds`, only on an instance of its own account. A region whose read fails
+   * leaves every partition of that region out, each named in the warnings.
+   */
+  private async *administratorFindings(
+    administrator: ReadonlyMap<string, { readonly source: Inspector2FindingsSource }>,
+    filter: FindingsFilter,
+  ): AsyncGenerator<Finding> {
+    const regions = [...new Set(this.partitions.map((p) => p.region))];
+    const partitionOf = new Map(this.partitions.map((p) => [keyOf(p.accountId, p.region), p]));
+    let targets: { region: string; filter: FindingsFilter }[];
+    if (filter.instanceIds === undefined) targets = regions.map((region) => ({ region, filter: {} }));
+    else {
+      const byRegion = new Map<string, string[]>();
+      for (const [p, ids] of await this.route(filter.instanceIds)) byRegion.set(p.region, [...(byRegion.get(p.region) ?? []), ...ids]);
+      targets = [...byRegion].map(([region, instanceIds]) => ({ region, filter: { instanceIds } }));
+    }
+    const streams = targets.map((t) => async function* () {
+      for await (const page of (administrator.get(t.region) as { source: Inspector2FindingsSource }).source.pages(t.filter)) yield { region: t.region, page };
+    });
+    for await (const { region, page } of mergeLimited(streams, this.options.width, (i, err) => {
+      const region = (targets[i] as { region: string }).region;
+      for (const p of this.partitions.filter((x) => x.region === region)) {
+        this.unreadableKeys.add(keyOf(p.accountId, p.region));
+        this.note(p, err, 'this account and region are left out of the answer');
+      }
+    })) {
+      for (const item of page) {
+        const p = partitionOf.get(keyOf(accountOf(item.raw), region));
+        if (p === undefined) continue;
+        // With instance ids: the finding's own account must hold the instance (ids may repeat across accounts).
+        if (filter.instanceIds !== undefined && this.where.get(item.finding.instanceId) !== p) continue;
+        yield item.finding;
+      }
     }
   }
 

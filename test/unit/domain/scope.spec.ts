@@ -32,8 +32,10 @@ describe('domain/scope', () => {
 
   it('no scope is the default: one account (own credentials), one region, the default roles', () => {
     const s = resolveScope({});
-    expect(s).to.deep.equal({ regions: [], accounts: null, assumeRole: DEFAULT_READ_ROLE, externalId: null, patchRole: DEFAULT_PATCH_ROLE });
+    expect(s).to.deep.equal({ regions: [], accounts: null, assumeRole: DEFAULT_READ_ROLE, externalId: null, patchRole: DEFAULT_PATCH_ROLE, inspector: 'members' });
     expect(isScoped(s)).to.equal(false);
+    // Inspector from the delegated administrator is an organization read, even of the caller's own account and region.
+    expect(isScoped(resolveScope({ inspector: 'administrator' }))).to.equal(true);
   });
 
   it('accounts and regions, deduplicated; org alone', () => {
@@ -55,6 +57,7 @@ describe('domain/scope', () => {
     const secret = 'has spaces in it';
     expect(refusal({ externalId: secret })).to.match(/^externalId: /).and.not.to.contain(secret);
     expect(refusal({ regions: [] })).to.match(/^regions: /);
+    expect(refusal({ inspector: 'admin' as never })).to.equal('inspector: expected members or administrator (where Inspector findings are read), got "admin"');
   });
 
   it('splitList and regionOfZone', () => {
@@ -71,5 +74,7 @@ describe('domain/scope', () => {
     expect(scopeOfPolicy(p)).to.deep.equal({ accounts: ['org'], regions: ['eu-west-1'], assumeRole: 'OrgRead' });
     expect(() => resolvePolicy({ scope: { accounts: ['1'] } })).to.throw(/^policy scope\.accounts: expected 12-digit/);
     expect(() => resolvePolicy({ scope: { region: ['eu-west-1'] } })).to.throw(/^policy scope\.region: unknown key/);
+    expect(scopeOfPolicy(resolvePolicy({ scope: { inspector: 'administrator' } }))).to.deep.equal({ inspector: 'administrator' });
+    expect(() => resolvePolicy({ scope: { inspector: 'admin' } })).to.throw(/^policy scope\.inspector: expected members or administrator/);
   });
 });
