@@ -112,6 +112,8 @@ export class OrgAssessmentStack extends Stack {
     partition.addToRolePolicy(new PolicyStatement({ sid: 'WritePartitionResults', actions: ['s3:PutObject'], resources: [runs] }));
     partition.addToRolePolicy(assumeMemberRoleStatement(org, 'read'));
     props.data.grantState(partition, 'read');
+    // Inspector from the delegated administrator (this account): the partitions list its findings themselves.
+    if (org.inspector === 'administrator') partition.addToRolePolicy(new PolicyStatement({ sid: 'ListFindingsAsAdministrator', actions: ['inspector2:ListFindings'], resources: ['*'] }));
     merge.addToRolePolicy(new PolicyStatement({ sid: 'ReadResultsWriteReport', actions: ['s3:GetObject', 's3:PutObject'], resources: [runs] }));
     // A missing result must read as NoSuchKey (not AccessDenied), which takes ListBucket.
     merge.addToRolePolicy(new PolicyStatement({ sid: 'ListRuns', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': ['runs/*'] } } }));
@@ -121,7 +123,7 @@ export class OrgAssessmentStack extends Stack {
     const bucketId = this.logicalIdOf(this.bucket);
     const runsFinding = { [`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/runs/*]`]: 'The run objects: one per partition and run, named at run time, under runs/ only.' };
     acknowledge(list.role!, { ...runsFinding, ...(org.accounts === 'org' ? { 'AwsSolutions-IAM5[Resource::*]': 'organizations:ListAccounts has no resource-level permission.' } : {}) });
-    acknowledge(partition.role!, runsFinding);
+    acknowledge(partition.role!, { ...runsFinding, ...(org.inspector === 'administrator' ? { 'AwsSolutions-IAM5[Resource::*]': 'inspector2:ListFindings has no resource-level permission.' } : {}) });
     acknowledgeMemberRoles(partition.role!, org, ['read']);
     acknowledge(merge.role!, { ...runsFinding, 'AwsSolutions-IAM5[Resource::*]': 'cloudwatch:PutMetricData has no resource-level permission; limited to the SRE/Operations namespace by condition.' });
 
@@ -187,7 +189,6 @@ export class OrgAssessmentStack extends Stack {
 
     new CfnOutput(this, 'ResultsBucket', { value: this.bucket.bucketName });
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
-    new CfnOutput(this, 'PartitionRoleArn', { value: partition.role!.roleArn, description: 'Add to TrustedReadRoleArns of the member-account StackSet' });
   }
 
   /** A construct's CloudFormation logical id, as cdk-nag names it in its findings. */

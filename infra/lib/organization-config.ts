@@ -17,6 +17,8 @@ export interface OrganizationConfig {
   readonly externalId: string | null;
   /** o-...: with accounts "org", the roles may be assumed only in accounts of this organization (aws:ResourceOrgID). */
   readonly organizationId: string | null;
+  /** Where the partitions read Inspector findings: members (each account's read role) or administrator (this account, the delegated administrator). */
+  readonly inspector: 'members' | 'administrator';
   /** EventBridge Scheduler expression (UTC), default every day at 05:00. */
   readonly schedule: string;
   /** Partitions assessed at once by the Distributed Map (default 40). */
@@ -31,7 +33,7 @@ export const ORGANIZATION_DEFAULTS = {
   toleratedFailurePercentage: 25,
 } as const;
 
-const KEYS = ['accounts', 'regions', 'assumeRole', 'patchRole', 'externalId', 'organizationId', 'schedule', 'maxConcurrency', 'toleratedFailurePercentage'] as const;
+const KEYS = ['accounts', 'regions', 'assumeRole', 'patchRole', 'externalId', 'organizationId', 'inspector', 'schedule', 'maxConcurrency', 'toleratedFailurePercentage'] as const;
 
 /** Reads context `organization` (an object in cdk.json, or its JSON with -c). @throws Error naming the field. */
 export function organizationConfig(v: unknown): OrganizationConfig | null {
@@ -66,6 +68,8 @@ export function organizationConfig(v: unknown): OrganizationConfig | null {
   if (organizationId !== null && (typeof organizationId !== 'string' || !/^o-[a-z0-9]{10,32}$/.test(organizationId))) {
     throw new Error(`context organization.organizationId: expected an organization id such as o-a1b2c3d4e5, got ${JSON.stringify(organizationId)}`);
   }
+  const inspector = o.inspector ?? 'members';
+  if (inspector !== 'members' && inspector !== 'administrator') throw new Error(`context organization.inspector: expected members or administrator, got ${JSON.stringify(inspector)}`);
   const schedule = o.schedule ?? ORGANIZATION_DEFAULTS.schedule;
   if (typeof schedule !== 'string' || !/^(cron|rate)\(.+\)$/.test(schedule)) throw new Error(`context organization.schedule: expected an EventBridge Scheduler expression such as cron(0 5 * * ? *) or rate(12 hours), got ${JSON.stringify(schedule)}`);
   const int = (k: 'maxConcurrency' | 'toleratedFailurePercentage', fallback: number, min: number, max: number): number => {
@@ -80,6 +84,7 @@ export function organizationConfig(v: unknown): OrganizationConfig | null {
     patchRole: role('patchRole', PATCH_ROLE_NAME),
     externalId: externalId as string | null,
     organizationId: organizationId as string | null,
+    inspector,
     schedule,
     maxConcurrency: int('maxConcurrency', ORGANIZATION_DEFAULTS.maxConcurrency, 1, 10_000),
     toleratedFailurePercentage: int('toleratedFailurePercentage', ORGANIZATION_DEFAULTS.toleratedFailurePercentage, 0, 100),
@@ -91,5 +96,6 @@ export function scopeSection(o: OrganizationConfig): Record<string, unknown> {
   return {
     accounts: o.accounts, regions: o.regions, assumeRole: o.assumeRole, patchRole: o.patchRole,
     ...(o.externalId !== null ? { externalId: o.externalId } : {}),
+    ...(o.inspector === 'administrator' ? { inspector: 'administrator' } : {}),
   };
 }

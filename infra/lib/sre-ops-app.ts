@@ -2,7 +2,7 @@
  * The whole deployment: seven stacks wired together, cdk-nag's AWS Solutions checks on all of
  * them, and the project's tags. Used by bin/app.ts and by the tests (same code, same context).
  */
-import { Tags, Validations, type App, type Environment } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Tags, Validations, type App, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack } from './api-stack.js';
 import { BotsStack } from './bots-stack.js';
@@ -62,7 +62,12 @@ export function buildApp(app: App, repoRoot: string = findRepoRoot()): SreOpsSta
 
   const org = organizationConfig(app.node.tryGetContext('organization'));
   const organization = org ? new OrgAssessmentStack(app, 'OrgAssessment', { env, ...name('OrgAssessment'), config, organization: org, data }) : null;
-  if (org) grantMemberRoles(org, service, bots);
+  if (org && organization) {
+    const roles = grantMemberRoles(org, service, bots);
+    // The member-account StackSet's parameters: who may assume the read and the patch role.
+    new CfnOutput(organization, 'TrustedReadRoleArns', { value: Fn.join(',', [organization.functions.partition.role!.roleArn, ...roles]), description: 'TrustedReadRoleArns of the member-account StackSet' });
+    new CfnOutput(organization, 'TrustedPatchRoleArns', { value: Fn.join(',', roles), description: 'TrustedPatchRoleArns of the member-account StackSet' });
+  }
 
   Tags.of(app).add('project', PROJECT);
   Tags.of(app).add('environment', config.environment);
@@ -75,7 +80,7 @@ export function buildApp(app: App, repoRoot: string = findRepoRoot()): SreOpsSta
  * and only those (docs/organizations.md, "Permissions"); with accounts "org" they may list the
  * organization's accounts.
  */
-function grantMemberRoles(org: OrganizationConfig, service: ServiceStack, bots: BotsStack): void {
+function grantMemberRoles(org: OrganizationConfig, service: ServiceStack, bots: BotsStack): string[] {
   const roles = [service.taskDefinition.taskRole, ...[bots.slack, bots.teams].map((fn) => fn.role!)];
   for (const role of roles) {
     role.addToPrincipalPolicy(assumeMemberRoleStatement(org, 'read'));
@@ -83,4 +88,5 @@ function grantMemberRoles(org: OrganizationConfig, service: ServiceStack, bots: 
     if (org.accounts === 'org') role.addToPrincipalPolicy(listAccountsStatement());
     acknowledgeMemberRoles(role, org, ['read', 'patch']);
   }
+  return roles.map((r) => r.roleArn);
 }

@@ -51,7 +51,7 @@ describe('infra: scheduled organization assessment (Step Functions Distributed M
   let listed: Synth;
   before(() => {
     org = synth({ accounts: 'org', regions: ['us-east-1', 'eu-west-1'], organizationId: 'o-a1b2c3d4e5', maxConcurrency: 25, toleratedFailurePercentage: 20 });
-    listed = synth(JSON.stringify({ accounts: [A, B], regions: ['us-east-1'] }));
+    listed = synth(JSON.stringify({ accounts: [A, B], regions: ['us-east-1'], inspector: 'administrator' }));
   });
 
   it('is cdk-nag clean with the organization stack (no unacknowledged finding)', () => {
@@ -146,9 +146,18 @@ describe('infra: scheduled organization assessment (Step Functions Distributed M
       }
       expect(policyStatements(template).some((s) => s.Action === 'organizations:ListAccounts')).to.equal(false);
     }
+    // Inspector from the delegated administrator: the partitions list findings in this account; with members they do not.
+    expect(policyStatements(listed.templates.org).find((s) => s.Sid === 'ListFindingsAsAdministrator')).to.deep.include({ Action: 'inspector2:ListFindings', Resource: '*' });
+    expect(policyStatements(org.templates.org).some((s) => s.Sid === 'ListFindingsAsAdministrator')).to.equal(false);
     // Nothing but these: no statement of any stack assumes any other role.
     const all = [org, listed].flatMap((s) => Object.values(s.templates).flatMap(policyStatements));
     for (const s of all.filter((x) => ([] as unknown[]).concat(x.Action).includes('sts:AssumeRole'))) expect(String(s.Sid)).to.match(/^AssumeMember(Read|Patch)Role$/);
+  });
+
+  it('outputs the member StackSet\'s trusted role ARNs: the partition Lambda, the task role and the bots read; the task role and the bots patch', () => {
+    const outputs = (org.templates.org.toJSON() as { Outputs: Record<string, { Value: { 'Fn::Join': [string, unknown[]] } }> }).Outputs;
+    expect(outputs.TrustedReadRoleArns!.Value['Fn::Join'][1]).to.have.length(4);
+    expect(outputs.TrustedPatchRoleArns!.Value['Fn::Join'][1]).to.have.length(3);
   });
 
   it('without context organization: no organization stack and no sts:AssumeRole anywhere', () => {
