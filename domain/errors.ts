@@ -65,8 +65,8 @@ export class AmbiguousError extends DomainError {
   readonly code = 'AMBIGUOUS';
   readonly query: string;
   readonly candidates: readonly string[];
-  constructor(what: string, query: string, candidates: readonly string[]) {
-    super(`"${query}" names ${candidates.length} ${what}s: ${candidates.join(', ')}; use an instance id`);
+  constructor(what: string, query: string, candidates: readonly string[], hint = 'use an instance id') {
+    super(`"${query}" names ${candidates.length} ${what}s: ${candidates.join(', ')}; ${hint}`);
     this.query = query;
     this.candidates = candidates;
   }

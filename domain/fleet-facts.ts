@@ -60,6 +60,12 @@ export interface Finding {
   readonly lastObservedAt: Instant;
   /** networkReachabilityDetails, for NETWORK_REACHABILITY findings. */
   readonly networkReachability: { readonly openPortRange: { readonly begin: number; readonly end: number } | null; readonly protocol: string | null } | null;
+  /**
+   * The account and region of the instance the finding is on, set by an organization-scope read
+   * (as on Asset): the finding then belongs to the asset of that identity only.
+   */
+  readonly accountId?: string;
+  readonly region?: string;
 }
 
 export type InstanceState = Open<'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped'>;
@@ -87,6 +93,39 @@ export interface Asset {
    */
   readonly accountId?: string;
   readonly region?: string;
+}
+
+/**
+ * The key of an instance's identity: "ACCOUNT/REGION/ID" when it carries its account (an
+ * organization read, where ids may repeat across accounts), else its id. Assets, findings and the
+ * per-instance maps of an organization read are keyed by it.
+ */
+export function identityKey(x: { readonly instanceId: string; readonly accountId?: string; readonly region?: string }): string {
+  return x.accountId === undefined ? x.instanceId : `${x.accountId}/${x.region ?? ''}/${x.instanceId}`;
+}
+
+/**
+ * The value a per-instance map holds for `asset`: under its identity key, else under its id (a
+ * source of one account keys by id alone).
+ */
+export function byIdentity<V>(map: ReadonlyMap<string, V>, asset: { readonly instanceId: string; readonly accountId?: string; readonly region?: string }): V | undefined {
+  return asset.accountId === undefined ? map.get(asset.instanceId) : (map.get(identityKey(asset)) ?? map.get(asset.instanceId));
+}
+
+/**
+ * A per-instance map of an organization read: each value under its identity key, and under its
+ * plain id too while no other account or region holds that id (for callers that know only ids).
+ */
+export function keyByIdentity<V>(entries: Iterable<{ readonly instanceId: string; readonly accountId: string; readonly region: string; readonly value: V }>): Map<string, V> {
+  const list = [...entries];
+  const holders = new Map<string, number>();
+  for (const e of list) holders.set(e.instanceId, (holders.get(e.instanceId) ?? 0) + 1);
+  const out = new Map<string, V>();
+  for (const e of list) {
+    out.set(identityKey(e), e.value);
+    if (holders.get(e.instanceId) === 1) out.set(e.instanceId, e.value);
+  }
+  return out;
 }
 
 /** SSM DescribeInstanceInformation, one instance. */

@@ -31,8 +31,20 @@ function where(a: Asset): string {
  */
 export function findInstance(assets: readonly Asset[], query: string): Asset {
   const q = query.trim();
-  const byId = assets.find((a) => a.instanceId === q);
-  if (byId) return byId;
+  // ACCOUNT/REGION/ID (or ACCOUNT/ID): one instance of an organization read, whose id another account may hold too.
+  const qualified = /^(\d{12})\/(?:([a-z0-9-]+)\/)?(i-[0-9a-f]+)$/.exec(q);
+  if (qualified) {
+    const [, account, region, id] = qualified;
+    const hits = assets.filter((a) => a.instanceId === id && a.accountId === account && (region === undefined || a.region === region));
+    if (hits.length === 1) return hits[0] as Asset;
+    if (hits.length > 1) throw new AmbiguousError('instance', q, hits.map((a) => `${a.accountId}/${a.region}/${a.instanceId}`).sort(), 'use ACCOUNT/REGION/ID');
+  }
+  const byId = assets.filter((a) => a.instanceId === q);
+  if (byId.length === 1) return byId[0] as Asset;
+  if (byId.length > 1) {
+    // The same id in two accounts (ids are unique within an account and region only): name it with its account and region.
+    throw new AmbiguousError('instance', q, byId.map((a) => `${a.accountId ?? ''}/${a.region ?? ''}/${a.instanceId}`).sort(), 'use ACCOUNT/REGION/ID');
+  }
   let byName = assets.filter((a) => a.name === q);
   if (byName.length === 0) byName = assets.filter((a) => a.name !== null && a.name.toLowerCase() === q.toLowerCase());
   if (byName.length === 1) return byName[0] as Asset;

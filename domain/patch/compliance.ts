@@ -1,5 +1,5 @@
 /** Patch compliance over the fleet, as SSM patch states report it. */
-import type { Asset, ManagedInstance, PatchState } from '../fleet-facts.js';
+import { byIdentity, type Asset, type ManagedInstance, type PatchState } from '../fleet-facts.js';
 import type { Instant } from '../time.js';
 
 type InstanceCompliance = ComplianceSummary['perInstance'][number];
@@ -22,8 +22,8 @@ export function summarizeCompliance(
   patchStates: ReadonlyMap<string, PatchState>,
 ): ComplianceSummary {
   const perInstance = assets.map((asset): InstanceCompliance => {
-    const state = patchStates.get(asset.instanceId) ?? null;
-    const isManaged = managed === null ? null : managed.get(asset.instanceId)?.pingStatus === 'Online';
+    const state = byIdentity(patchStates, asset) ?? null;
+    const isManaged = managed === null ? null : byIdentity(managed, asset)?.pingStatus === 'Online';
     const counts = {
       missing: state?.missingCount ?? 0,
       failed: state?.failedCount ?? 0,

@@ -1,7 +1,7 @@
 /** The patch plan: windows, waves and rollout limits for the assessed fleet. */
 import type { FreezeWindow, Policy } from '../policy.js';
 import { DECISION_KINDS } from '../vocabulary.js';
-import type { InstanceMetrics } from '../fleet-facts.js';
+import { byIdentity, type InstanceMetrics } from '../fleet-facts.js';
 import type { AssetAssessment } from '../asset-assessment.js';
 import type { DecisionKind } from './decision.js';
 import type { Instant } from '../time.js';
@@ -45,7 +45,7 @@ export function buildPatchPlan(
     const kind = a.decision.kind;
     const patched = isPatched(kind) ? kind : null;
     const choice = patched
-      ? choosePatchWindow({ decision: patched, dueBy: a.decision.dueBy, cpu: metrics.get(a.asset.instanceId)?.cpu, escalated: a.decision.escalated }, now, policy)
+      ? choosePatchWindow({ decision: patched, dueBy: a.decision.dueBy, cpu: byIdentity(metrics, a.asset)?.cpu, escalated: a.decision.escalated }, now, policy)
       : null;
     return { a, patched, choice, production: isProduction(a.asset, a.mission, policy), group: autoScalingGroupOf(a.asset, policy) };
   });

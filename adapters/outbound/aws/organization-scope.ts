@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import type { Asset, ChangeEvent, Finding, InstanceMetrics, ManagedInstance, PatchState } from '../../../domain/fleet-facts.js';
+import { keyByIdentity, type Asset, type ChangeEvent, type Finding, type InstanceMetrics, type ManagedInstance, type PatchState } from '../../../domain/fleet-facts.js';
 import { isSourceError, SourceError, sourceWarning } from '../../../domain/errors.js';
 import { partitionOf, roleArn } from '../../../domain/scope.js';
 import type { Instant } from '../../../domain/time.js';
@@ -255,7 +255,8 @@ export class OrganizationScope implements AssetInventory, FindingsSource, PatchC
   private readonly unreadableKeys = new Set<string>();
   /** Partitions whose SSM instance information could not be read. */
   private readonly managedUnknownKeys = new Set<string>();
-  private readonly where = new Map<string, ScopePartition>();
+  /** Instance id → the partitions holding it (ids are unique within an account and region only). */
+  private readonly where = new Map<string, ScopePartition[]>();
   private inventory: Promise<readonly Asset[]> | null = null;
 
   constructor(
@@ -354,21 +355,23 @@ export class OrganizationScope implements AssetInventory, FindingsSource, PatchC
     if (out.length === 0 && firstError !== null && results.every((r) => !Array.isArray(r))) throw firstError;
     for (const a of out) {
       const p = this.partitions.find((x) => x.accountId === a.accountId && x.region === a.region) as ScopePartition;
-      this.where.set(a.instanceId, p);
+      const list = this.where.get(a.instanceId);
+      if (list === undefined) this.where.set(a.instanceId, [p]);
+      else if (!list.includes(p)) list.push(p);
     }
     return out;
   }
 
-  /** The partitions owning these instance ids (after the inventory), grouped. */
+  /** The partitions owning these instance ids (after the inventory), grouped; an id held in two accounts goes to both. */
   private async route(ids: readonly string[]): Promise<Map<ScopePartition, string[]>> {
     if (ids.some((id) => !this.where.has(id))) await this.listAssets().catch(() => []);
     const out = new Map<ScopePartition, string[]>();
-    for (const id of ids) {
-      const p = this.where.get(id);
-      if (p === undefined) continue;
-      const list = out.get(p);
-      if (list) list.push(id);
-      else out.set(p, [id]);
+    for (const id of new Set(ids)) {
+      for (const p of this.where.get(id) ?? []) {
+        const list = out.get(p);
+        if (list) list.push(id);
+        else out.set(p, [id]);
+      }
     }
     return out;
   }
@@ -386,13 +389,16 @@ export class OrganizationScope implements AssetInventory, FindingsSource, PatchC
     let targets: { p: ScopePartition; filter: FindingsFilter }[];
     if (filter.instanceIds === undefined) targets = this.partitions.map((p) => ({ p, filter: {} }));
     else targets = [...(await this.route(filter.instanceIds))].map(([p, instanceIds]) => ({ p, filter: { instanceIds } }));
-    const streams = targets.map(({ p, filter: f }) => () => p.sources.findings.pages(f));
-    for await (const page of mergeLimited<readonly RawFinding[]>(streams, this.options.width, (i, err) => {
+    const streams = targets.map(({ p, filter: f }) => async function* () {
+      for await (const page of p.sources.findings.pages(f)) yield { p, page };
+    });
+    for await (const { p, page } of mergeLimited<{ p: ScopePartition; page: readonly RawFinding[] }>(streams, this.options.width, (i, err) => {
       const p = (targets[i] as { p: ScopePartition }).p;
       this.unreadableKeys.add(keyOf(p.accountId, p.region));
       this.note(p, err, 'this account and region are left out of the answer');
     })) {
-      for (const item of page) yield item.finding;
+      // Each finding belongs to the instance of its own partition (the same id may be in another account).
+      for (const item of page) yield { ...item.finding, accountId: p.accountId, region: p.region };
     }
   }
 
@@ -429,8 +435,8 @@ export class OrganizationScope implements AssetInventory, FindingsSource, PatchC
         const p = partitionOf.get(keyOf(accountOf(item.raw), region));
         if (p === undefined) continue;
         // With instance ids: the finding's own account must hold the instance (ids may repeat across accounts).
-        if (filter.instanceIds !== undefined && this.where.get(item.finding.instanceId) !== p) continue;
-        yield item.finding;
+        if (filter.instanceIds !== undefined && !(this.where.get(item.finding.instanceId) ?? []).includes(p)) continue;
+        yield { ...item.finding, accountId: p.accountId, region: p.region };
       }
     }
   }
@@ -440,12 +446,12 @@ export class OrganizationScope implements AssetInventory, FindingsSource, PatchC
    * managed state unknown (a warning); when every partition fails, the first error is thrown.
    */
   async managedInstances(): Promise<ReadonlyMap<string, ManagedInstance> | null> {
-    const out = new Map<string, ManagedInstance>();
+    const entries: { p: ScopePartition; id: string; value: ManagedInstance }[] = [];
     const errors: unknown[] = [];
     await Promise.all(this.partitions.map(async (p) => {
       try {
         const map = await p.sources.patchCompliance.managedInstances();
-        for (const [id, m] of map ?? []) out.set(id, m);
+        for (const [id, m] of map ?? []) entries.push({ p, id, value: m });
       } catch (err) {
         errors.push(err);
         this.managedUnknownKeys.add(keyOf(p.accountId, p.region));
@@ -458,7 +464,7 @@ export class OrganizationScope implements AssetInventory, FindingsSource, PatchC
       this.forget('managed state unknown for its instances');
       throw errors[0];
     }
-    return out;
+    return keyByIdentity(entries.map((e) => ({ instanceId: e.id, accountId: e.p.accountId, region: e.p.region, value: e.value })));
   }
 
   private forget(consequence: string): void {
@@ -479,19 +485,21 @@ export class OrganizationScope implements AssetInventory, FindingsSource, PatchC
 
   /** The instance's own partition's CloudTrail. @throws SourceError when the instance is not in the scope's inventory. */
   async lookupInstanceEvents(instanceId: string, start: Instant, end: Instant): Promise<readonly ChangeEvent[]> {
-    const [entry] = await this.route([instanceId]);
+    const entries = [...(await this.route([instanceId]))];
+    const [entry] = entries;
     if (entry === undefined) throw new SourceError('cloudtrail', 'LookupEvents', `instance ${instanceId} is in no account and region of the scope`, { code: 'NotInScope' });
+    if (entries.length > 1) throw new SourceError('cloudtrail', 'LookupEvents', `instance ${instanceId} is in ${entries.length} accounts and regions of the scope (${entries.map(([p]) => `${p.accountId}/${p.region}`).join(', ')})`, { code: 'AmbiguousInstance' });
     return entry[0].sources.activity.lookupInstanceEvents(instanceId, start, end);
   }
 
   /** Runs `read` per owning partition; failures are warnings unless every partition failed. */
   private async perPartition<V>(ids: readonly string[], read: (p: ScopePartition, ids: string[]) => Promise<ReadonlyMap<string, V>>, consequence: string): Promise<ReadonlyMap<string, V>> {
     const groups = [...(await this.route(ids))];
-    const out = new Map<string, V>();
+    const entries: { p: ScopePartition; id: string; value: V }[] = [];
     const errors: unknown[] = [];
     await Promise.all(groups.map(async ([p, group]) => {
       try {
-        for (const [k, v] of await read(p, group)) out.set(k, v);
+        for (const [k, v] of await read(p, group)) entries.push({ p, id: k, value: v });
       } catch (err) {
         errors.push(err);
         this.note(p, err, consequence);
@@ -501,7 +509,7 @@ export class OrganizationScope implements AssetInventory, FindingsSource, PatchC
       this.forget(consequence);
       throw errors[0];
     }
-    return out;
+    return keyByIdentity(entries.map((e) => ({ instanceId: e.id, accountId: e.p.accountId, region: e.p.region, value: e.value })));
   }
 }
 
@@ -569,9 +577,11 @@ export async function captureScope(scope: OrganizationScope, request: CaptureReq
     const assets = await scope.listAssets();
     wanted = new Map();
     for (const id of request.instanceIds) {
-      const a = assets.find((x) => x.instanceId === id);
-      const p = a && scope.partitions.find((x) => x.accountId === a.accountId && x.region === a.region);
-      if (p) wanted.set(p, [...(wanted.get(p) ?? []), id]);
+      // Every partition holding the id (the same id may be in two accounts).
+      for (const a of assets.filter((x) => x.instanceId === id)) {
+        const p = scope.partitions.find((x) => x.accountId === a.accountId && x.region === a.region);
+        if (p) wanted.set(p, [...(wanted.get(p) ?? []), id]);
+      }
     }
   }
   await mkdir(dirname(outDir), { recursive: true });
@@ -677,7 +687,12 @@ export class CrossAccountPatchRunner implements PatchRunner {
     const assets = await this.scope.listAssets();
     const out = new Map<string, { accountId: string; region: string; ids: string[] }>();
     for (const id of instanceIds) {
-      const a = assets.find((x) => x.instanceId === id);
+      const held = assets.filter((x) => x.instanceId === id);
+      // A run names instances by id: an id two accounts hold cannot say which one to patch, so none is.
+      if (held.length > 1) {
+        throw new SourceError('ssm', 'SendCommand', `instance ${id} is in ${held.length} accounts and regions of the scope (${held.map((x) => `${x.accountId}/${x.region}`).sort().join(', ')}): a run cannot tell which to patch; none was sent`, { code: 'AmbiguousInstance' });
+      }
+      const a = held[0];
       if (a?.accountId === undefined || a.region === undefined) throw new SourceError('ssm', 'SendCommand', `instance ${id} is in no account and region of the scope`, { code: 'NotInScope' });
       const key = keyOf(a.accountId, a.region);
       const g = out.get(key) ?? { accountId: a.accountId, region: a.region, ids: [] };

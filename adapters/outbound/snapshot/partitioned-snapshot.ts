@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import type { Asset, ChangeEvent, Finding, InstanceMetrics, ManagedInstance, PatchState } from '../../../domain/fleet-facts.js';
+import { keyByIdentity, type Asset, type ChangeEvent, type Finding, type InstanceMetrics, type ManagedInstance, type PatchState } from '../../../domain/fleet-facts.js';
 import { SourceError } from '../../../domain/errors.js';
 import type { Instant } from '../../../domain/time.js';
 import type { ActivityLog } from '../../../ports/outbound/activity-log.port.js';
@@ -77,7 +77,8 @@ export async function readScopeSnapshot(dir: string, options: SnapshotDirectoryO
 
 /** The ports over every folder of a scope's capture. */
 export class PartitionedSnapshot implements AssetInventory, FindingsSource, PatchCompliance, MetricsSource, ActivityLog {
-  private readonly where = new Map<string, SnapshotPartition>();
+  /** Instance id → the folders holding it (ids are unique within an account and region only). */
+  private readonly where = new Map<string, SnapshotPartition[]>();
   private inventory: Promise<readonly Asset[]> | null = null;
 
   constructor(readonly snapshot: ScopeSnapshot) {}
@@ -92,7 +93,12 @@ export class PartitionedSnapshot implements AssetInventory, FindingsSource, Patc
       const lists = await Promise.all(this.snapshot.partitions.map(async (p) =>
         (await new SnapshotAssetInventory(p.dir).listAssets()).map((a): Asset => ({ ...a, accountId: p.accountId, region: p.region }))));
       const out = lists.flat();
-      for (const a of out) this.where.set(a.instanceId, this.snapshot.partitions.find((p) => p.accountId === a.accountId && p.region === a.region) as SnapshotPartition);
+      for (const a of out) {
+        const p = this.snapshot.partitions.find((x) => x.accountId === a.accountId && x.region === a.region) as SnapshotPartition;
+        const list = this.where.get(a.instanceId);
+        if (list === undefined) this.where.set(a.instanceId, [p]);
+        else if (!list.includes(p)) list.push(p);
+      }
       return out;
     })();
     return this.inventory;
@@ -101,10 +107,7 @@ export class PartitionedSnapshot implements AssetInventory, FindingsSource, Patc
   private async route(ids: readonly string[]): Promise<Map<SnapshotPartition, string[]>> {
     await this.listAssets();
     const out = new Map<SnapshotPartition, string[]>();
-    for (const id of ids) {
-      const p = this.where.get(id);
-      if (p) out.set(p, [...(out.get(p) ?? []), id]);
-    }
+    for (const id of new Set(ids)) for (const p of this.where.get(id) ?? []) out.set(p, [...(out.get(p) ?? []), id]);
     return out;
   }
 
@@ -112,30 +115,31 @@ export class PartitionedSnapshot implements AssetInventory, FindingsSource, Patc
     const targets = filter.instanceIds === undefined
       ? this.snapshot.partitions.map((p) => [p, undefined] as const)
       : [...(await this.route(filter.instanceIds))];
-    for (const [p, instanceIds] of targets) yield* new SnapshotFindingsSource(p.dir).listActiveFindings(instanceIds ? { instanceIds } : {});
+    for (const [p, instanceIds] of targets) {
+      // Each finding belongs to the instance of its own folder (the same id may be in another account).
+      for await (const f of new SnapshotFindingsSource(p.dir).listActiveFindings(instanceIds ? { instanceIds } : {})) yield { ...f, accountId: p.accountId, region: p.region };
+    }
   }
 
   /** Every folder's managed instances; null (unknown) when no folder has the file. */
   async managedInstances(): Promise<ReadonlyMap<string, ManagedInstance> | null> {
     const maps = await Promise.all(this.snapshot.partitions.map((p) => new SnapshotPatchCompliance(p.dir).managedInstances()));
     if (maps.every((m) => m === null)) return null;
-    const out = new Map<string, ManagedInstance>();
-    for (const m of maps) for (const [k, v] of m ?? []) out.set(k, v);
-    return out;
+    return keyByIdentity(this.snapshot.partitions.flatMap((p, i) => [...(maps[i] ?? [])].map(([instanceId, value]) => ({ instanceId, accountId: p.accountId, region: p.region, value }))));
   }
 
   async patchStates(instanceIds: readonly string[]): Promise<ReadonlyMap<string, PatchState>> {
-    const out = new Map<string, PatchState>();
-    for (const [p, ids] of await this.route(instanceIds)) for (const [k, v] of await new SnapshotPatchCompliance(p.dir).patchStates(ids)) out.set(k, v);
-    return out;
+    const out: { instanceId: string; accountId: string; region: string; value: PatchState }[] = [];
+    for (const [p, ids] of await this.route(instanceIds)) for (const [k, v] of await new SnapshotPatchCompliance(p.dir).patchStates(ids)) out.push({ instanceId: k, accountId: p.accountId, region: p.region, value: v });
+    return keyByIdentity(out);
   }
 
   async getInstanceMetrics(query: MetricsQuery): Promise<ReadonlyMap<string, InstanceMetrics>> {
-    const out = new Map<string, InstanceMetrics>();
+    const out: { instanceId: string; accountId: string; region: string; value: InstanceMetrics }[] = [];
     for (const [p, ids] of await this.route(query.instanceIds)) {
-      for (const [k, v] of await new SnapshotMetricsSource(p.dir).getInstanceMetrics({ ...query, instanceIds: ids })) out.set(k, v);
+      for (const [k, v] of await new SnapshotMetricsSource(p.dir).getInstanceMetrics({ ...query, instanceIds: ids })) out.push({ instanceId: k, accountId: p.accountId, region: p.region, value: v });
     }
-    return out;
+    return keyByIdentity(out);
   }
 
   async lookupInstanceEvents(instanceId: string, start: Instant, end: Instant): Promise<readonly ChangeEvent[]> {

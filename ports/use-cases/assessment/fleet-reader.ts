@@ -3,7 +3,7 @@
  * Required sources (inventory, findings) fail the call; secondary ones (SSM, KEV) degrade to
  * warnings. Shared by the assess, findings and plan use cases so they agree on every number.
  */
-import type { Asset, ManagedInstance, PatchState } from '../../../domain/fleet-facts.js';
+import { byIdentity, identityKey, type Asset, type ManagedInstance, type PatchState } from '../../../domain/fleet-facts.js';
 import { findInstance } from '../../../domain/instance-lookup.js';
 import { assessAsset, compareAssessments, residentAssessment, type AssessmentContext, type AssetInput } from '../../../domain/asset-assessment.js';
 import { FindingTable } from '../../../domain/finding-table.js';
@@ -57,9 +57,11 @@ export async function assessFleet(deps: CoreDependencies, only?: readonly Asset[
 
   // Indexed once here: each asset then looks its findings up instead of scanning every acceptance.
   const ctx: AssessmentContext = { catalog: loaded?.catalog ?? null, acceptances, now, policy: deps.policy, acceptanceIndex: indexAcceptances(acceptances, now) };
-  const known = new Set(ids);
+  const known = new Set([...ids, ...assets.map(identityKey)]);
   let orphanFindings = 0;
-  for (const [id, list] of grouped.rows) if (!known.has(id)) orphanFindings += list.length;
+  // With `only`, another account's instance of the same id is not an orphan, just not asked about.
+  const idOf = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
+  for (const [key, list] of grouped.rows) if (!known.has(key) && !(only !== undefined && known.has(idOf(key)))) orphanFindings += list.length;
   if (orphanFindings > 0) warnings.push(`${orphanFindings} findings are on instances not in the inventory (terminated?) and were left out`);
 
   // An organization read that could not read a whole account or region: its assets are left out
@@ -68,9 +70,10 @@ export async function assessFleet(deps: CoreDependencies, only?: readonly Asset[
   const readable = gaps === null ? assets : assets.filter((a) => !gaps.unreadable(a));
   const inputOf = (asset: Asset): AssetInput => ({
     asset,
-    findings: (grouped.rows.get(asset.instanceId) ?? []).map((row) => grouped.table.get(row)),
-    managedInstance: managed === null || gaps?.managedUnknown(asset) === true ? undefined : (managed.get(asset.instanceId) ?? null),
-    patchState: patchStates.get(asset.instanceId) ?? null,
+    // By identity: on an organization read the same instance id may live in two accounts.
+    findings: (byIdentity(grouped.rows, asset) ?? []).map((row) => grouped.table.get(row)),
+    managedInstance: managed === null || gaps?.managedUnknown(asset) === true ? undefined : (byIdentity(managed, asset) ?? null),
+    patchState: byIdentity(patchStates, asset) ?? null,
   });
   // Each asset is scored, then only its resident form is kept; its findings' assessments are
   // rebuilt from the compact rows when a report reads them (the last one is kept, as a report
@@ -96,9 +99,10 @@ async function groupFindings(deps: CoreDependencies, instanceIds?: readonly stri
   const rows = new Map<string, number[]>();
   for await (const f of deps.findings.listActiveFindings(instanceIds ? { instanceIds } : {})) {
     const row = table.add(f);
-    const list = rows.get(f.instanceId);
+    const key = identityKey(f);
+    const list = rows.get(key);
     if (list) list.push(row);
-    else rows.set(f.instanceId, [row]);
+    else rows.set(key, [row]);
   }
   return { table, rows };
 }
