@@ -42,6 +42,7 @@ const SLOW = [
   'integration/aws/organization-scope.spec.js',
   'integration/aws/org-assessment-lambdas.spec.js',
   'integration/aws/inspector-administrator.spec.js',
+  'integration/aws/organization-schedules.spec.js',
   'integration/patch/dynamodb-state-store.spec.js',
   'integration/slack/slack-bundle.spec.js',
   'integration/teams/teams-bundle.spec.js',

@@ -261,12 +261,12 @@ async function awsScopeBindings(options: AssistantOptions, policy: Policy, scope
     capture: {
       capture: (request) => captureScope(org, { ...request, kevFeed: () => (kev instanceof HttpKevCatalog ? kev.feedText() : readFile(options.kev as string, 'utf8')) }),
     },
-    // Runs act in each instance's own account and region through the patch role; schedules
-    // (maintenance windows) across accounts are not built yet.
+    // Runs and schedules act in each instance's own account and region through the patch role.
     patch: {
       runner: org.patchRunner(),
-      windows: null,
-      unavailable: `source ${label} reads several accounts and regions: patch runs execute across them, but schedules (SSM maintenance windows) across accounts are not supported yet; schedule with --source aws for one account and region`,
+      // Schedules: SSM maintenance windows in each instance's own account and region.
+      windows: org.maintenanceWindows(),
+      unavailable: '',
     },
     close: async () => org.close(),
   };

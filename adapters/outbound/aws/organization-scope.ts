@@ -29,6 +29,9 @@ import type { PatchRunner, SentCommand, WaveCommand } from '../../../ports/outbo
 import type { InvocationState } from '../../../domain/patch/run.js';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { MAX_INSTANCES_PER_COMMAND, SsmPatchRunner, type SsmPatchRunnerOptions } from './ssm-patch-runner.js';
+import { SsmMaintenanceWindows } from './ssm-maintenance-windows.js';
+import type { MaintenanceWindows, PatchSchedule } from '../../../ports/outbound/maintenance-window.port.js';
+import type { ScheduleSpec } from '../../../domain/patch/schedule.js';
 import { accountOf, Inspector2FindingsSource, type RawFinding } from './inspector2-findings-source.js';
 import { Inspector2Client } from '@aws-sdk/client-inspector2';
 import type { InspectorSource } from '../../../domain/scope.js';
@@ -276,14 +279,21 @@ export class OrganizationScope implements AssetInventory, FindingsSource, PatchC
 
   /** Patch runs across the scope's accounts through the patch role (see CrossAccountPatchRunner). */
   patchRunner(options: SsmPatchRunnerOptions = {}): CrossAccountPatchRunner {
+    return new CrossAccountPatchRunner(this, (accountId, region) => this.patchSsm(accountId, region), options);
+  }
+
+  /** Schedules (SSM maintenance windows) across the scope's accounts through the patch role (see CrossAccountMaintenanceWindows). */
+  maintenanceWindows(): CrossAccountMaintenanceWindows {
+    return new CrossAccountMaintenanceWindows(this, (accountId, region) => this.patchSsm(accountId, region));
+  }
+
+  private patchSsm(accountId: string, region: string): SSMClient {
     const make = this.options.patchSsm;
     if (make === undefined) throw new Error('invariant: this scope was built without patch clients');
-    return new CrossAccountPatchRunner(this, (accountId, region) => {
-      const key = keyOf(accountId, region);
-      let c = this.patchClients.get(key);
-      if (c === undefined) this.patchClients.set(key, (c = make(accountId, region)));
-      return c;
-    }, options);
+    const key = keyOf(accountId, region);
+    let c = this.patchClients.get(key);
+    if (c === undefined) this.patchClients.set(key, (c = make(accountId, region)));
+    return c;
   }
 
   /** The accounts read, in order. */
@@ -662,7 +672,7 @@ export async function captureScope(scope: OrganizationScope, request: CaptureReq
  * Patch runs across accounts: each wave's instances are sent, per (account, region), through SSM
  * clients holding the patch role's credentials in that account. A command that spans partitions
  * has a composite id, "ACCOUNT/REGION/COMMAND;ACCOUNT/REGION/COMMAND", which the run records as
- * any command id. Maintenance windows (schedules) across accounts are not covered.
+ * any command id. Schedules across accounts: CrossAccountMaintenanceWindows.
  */
 export class CrossAccountPatchRunner implements PatchRunner {
   readonly simulated = false;
@@ -757,4 +767,114 @@ export function splitCommandId(commandId: string): { accountId: string; region: 
     if (!accountId || !region || rest.length === 0) throw new SourceError('ssm', null, `command id ${JSON.stringify(commandId)} is not one of an organization scope (ACCOUNT/REGION/ID)`, { code: 'BadCommandId' });
     return { accountId, region, commandId: rest.join('/') };
   });
+}
+
+/** "ACCOUNT/REGION/ID;..." of a schedule into its parts. @throws SourceError for another form. */
+function splitWindowId(windowId: string): { accountId: string; region: string; windowId: string }[] {
+  return windowId.split(';').map((part) => {
+    const [accountId, region, ...rest] = part.split('/');
+    if (!accountId || !/^\d{12}$/.test(accountId) || !region || rest.length === 0) {
+      throw new SourceError('ssm', null, `schedule id ${JSON.stringify(windowId)} is not one of an organization scope (ACCOUNT/REGION/WINDOW-ID, joined by ;)`, { code: 'BadWindowId' });
+    }
+    return { accountId, region, windowId: rest.join('/') };
+  });
+}
+
+/**
+ * Schedules across accounts: SSM maintenance windows created, listed and deleted in each
+ * (account, region) through the patch role. A schedule of instances gets one window in each
+ * partition holding some of them; a patch group one in every partition of the scope. Its id names
+ * every window, "ACCOUNT/REGION/mw-...;ACCOUNT/REGION/mw-..."; the list shows each window on its
+ * own (ACCOUNT/REGION/mw-...). A create that fails part-way deletes the windows it made.
+ */
+export class CrossAccountMaintenanceWindows implements MaintenanceWindows {
+  private readonly windows = new Map<string, SsmMaintenanceWindows>();
+
+  constructor(
+    private readonly scope: OrganizationScope,
+    private readonly ssmFor: (accountId: string, region: string) => SSMClient,
+  ) {}
+
+  private in(accountId: string, region: string): SsmMaintenanceWindows {
+    const key = keyOf(accountId, region);
+    let w = this.windows.get(key);
+    if (w === undefined) this.windows.set(key, (w = new SsmMaintenanceWindows(this.ssmFor(accountId, region))));
+    return w;
+  }
+
+  /** The partitions a schedule acts in, each with its own target. @throws SourceError for an instance in no partition, or in several. */
+  private async targets(spec: ScheduleSpec): Promise<{ accountId: string; region: string; spec: ScheduleSpec }[]> {
+    if (spec.target.kind === 'patch-group') return this.scope.partitions.map((p) => ({ accountId: p.accountId, region: p.region, spec }));
+    const assets = await this.scope.listAssets();
+    const groups = new Map<string, { accountId: string; region: string; ids: string[] }>();
+    for (const id of spec.target.instanceIds) {
+      const held = assets.filter((a) => a.instanceId === id);
+      if (held.length > 1) {
+        throw new SourceError('ssm', 'CreateMaintenanceWindow', `instance ${id} is in ${held.length} accounts and regions of the scope (${held.map((x) => `${x.accountId}/${x.region}`).sort().join(', ')}): a schedule cannot tell which to patch; none was created`, { code: 'AmbiguousInstance' });
+      }
+      const a = held[0];
+      if (a?.accountId === undefined || a.region === undefined) throw new SourceError('ssm', 'CreateMaintenanceWindow', `instance ${id} is in no account and region of the scope`, { code: 'NotInScope' });
+      const key = keyOf(a.accountId, a.region);
+      const g = groups.get(key) ?? { accountId: a.accountId, region: a.region, ids: [] };
+      g.ids.push(id);
+      groups.set(key, g);
+    }
+    return [...groups.values()].map((g) => ({ accountId: g.accountId, region: g.region, spec: { ...spec, target: { kind: 'instances', instanceIds: g.ids } } }));
+  }
+
+  async create(spec: ScheduleSpec, clientToken: string): Promise<PatchSchedule> {
+    const made: { accountId: string; region: string; schedule: PatchSchedule }[] = [];
+    try {
+      for (const [i, t] of (await this.targets(spec)).entries()) {
+        // One client token per window, so a retried create returns the same windows.
+        const schedule = await this.in(t.accountId, t.region).create(t.spec, `${clientToken.slice(0, 52)}-${i}`);
+        made.push({ accountId: t.accountId, region: t.region, schedule });
+      }
+    } catch (err) {
+      for (const m of made) await this.in(m.accountId, m.region).remove(m.schedule.windowId).catch(() => undefined);
+      throw err;
+    }
+    return merged(made);
+  }
+
+  /** Every partition's windows of this tool, each with its account and region in its id. */
+  async list(): Promise<readonly PatchSchedule[]> {
+    const out: PatchSchedule[] = [];
+    for (const p of this.scope.partitions) {
+      try {
+        for (const w of await this.in(p.accountId, p.region).list()) out.push({ ...w, windowId: `${p.accountId}/${p.region}/${w.windowId}` });
+      } catch (err) {
+        if (!isSourceError(err)) throw err;
+        throw new SourceError(err.service, err.operation, `account ${p.accountId} ${p.region}: ${err.message}`, { cause: err, code: err.code });
+      }
+    }
+    return out;
+  }
+
+  /** The schedule of every window its id names; null when one of them is gone. */
+  async get(windowId: string): Promise<PatchSchedule | null> {
+    const found: { accountId: string; region: string; schedule: PatchSchedule }[] = [];
+    for (const part of splitWindowId(windowId)) {
+      const w = await this.in(part.accountId, part.region).get(part.windowId);
+      if (w === null) return null;
+      found.push({ accountId: part.accountId, region: part.region, schedule: w });
+    }
+    return merged(found);
+  }
+
+  async remove(windowId: string): Promise<void> {
+    for (const part of splitWindowId(windowId)) await this.in(part.accountId, part.region).remove(part.windowId);
+  }
+}
+
+/** One schedule over the windows of its partitions (the first's settings, every window's targets). */
+function merged(parts: readonly { accountId: string; region: string; schedule: PatchSchedule }[]): PatchSchedule {
+  const first = parts[0];
+  if (first === undefined) throw new SourceError('ssm', 'CreateMaintenanceWindow', 'the schedule targets no account and region of the scope', { code: 'NotInScope' });
+  return {
+    ...first.schedule,
+    windowId: parts.map((p) => `${p.accountId}/${p.region}/${p.schedule.windowId}`).join(';'),
+    targets: [...new Set(parts.flatMap((p) => p.schedule.targets))],
+    enabled: parts.every((p) => p.schedule.enabled),
+  };
 }
