@@ -206,7 +206,8 @@ export function createPartitionHandler(deps: OrgAssessmentDependencies): (event:
       ...(deps.env.SRE_OPS_POLICY_FILE ? { policyFile: deps.env.SRE_OPS_POLICY_FILE } : {}),
       ...(deps.env.SRE_OPS_KEV ? { kev: deps.env.SRE_OPS_KEV } : {}),
       ...(deps.env.SRE_OPS_CACHE_DIR ? { cacheDir: deps.env.SRE_OPS_CACHE_DIR } : {}),
-      stateStore: stateStoreFromEnv(deps.env),
+      // Risk acceptances from the state table; without one, none (no SQLite file on a Lambda).
+      ...(deps.env.SRE_OPS_STATE_TABLE ? { stateStore: stateStoreFromEnv(deps.env) } : {}),
       aws: {
         ...deps.aws,
         regions: [item.region],
