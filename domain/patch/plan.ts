@@ -1,7 +1,7 @@
 /** The patch plan: windows, waves and rollout limits for the assessed fleet. */
 import type { FreezeWindow, Policy } from '../policy.js';
 import { DECISION_KINDS } from '../vocabulary.js';
-import { byIdentity, type InstanceMetrics } from '../fleet-facts.js';
+import { byIdentity, identityKey, type InstanceMetrics } from '../fleet-facts.js';
 import type { AssetAssessment } from '../asset-assessment.js';
 import type { DecisionKind } from './decision.js';
 import type { Instant } from '../time.js';
@@ -52,7 +52,8 @@ export function buildPatchPlan(
 
   const candidates = rows.flatMap((r): WaveCandidate[] =>
     r.patched
-      ? [{ instanceId: r.a.asset.instanceId, decision: r.patched, riskScore: r.a.riskScore, production: r.production, autoScalingGroup: r.group }]
+      // By identity: on an organization read two accounts may hold the same instance id.
+      ? [{ instanceId: identityKey(r.a.asset), decision: r.patched, riskScore: r.a.riskScore, production: r.production, autoScalingGroup: r.group }]
       : [],
   );
   const waves = planWaves(candidates, groupSizes, policy);
@@ -60,7 +61,7 @@ export function buildPatchPlan(
   for (const w of waves) for (const id of w.instanceIds) waveOf.set(id, { number: w.number, canary: w.canary });
 
   const instances: PlannedInstance[] = rows.map(({ a, patched, choice, production, group }) => {
-    const wave = patched ? waveOf.get(a.asset.instanceId) : undefined;
+    const wave = patched ? waveOf.get(identityKey(a.asset)) : undefined;
     return {
       instanceId: a.asset.instanceId,
       name: a.asset.name,
@@ -84,7 +85,8 @@ export function buildPatchPlan(
   return {
     generatedAt: now,
     instances,
-    waves,
+    // The waves name instances by id, as the plan's instances do (the identity key served the grouping).
+    waves: waves.map((w) => ({ ...w, instanceIds: w.instanceIds.map((k) => k.slice(k.lastIndexOf('/') + 1)) })),
     rollout: { maxConcurrency: policy.rollout.maxConcurrency, maxErrors: policy.rollout.maxErrors },
     notes: [
       countsNote(instances, waves.length, waves.filter((w) => w.canary).length),

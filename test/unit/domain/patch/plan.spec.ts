@@ -37,6 +37,20 @@ describe('buildPatchPlan', () => {
     expect(plan.generatedAt).to.equal(NOW);
   });
 
+  it('two accounts holding the same instance id: each instance gets its own wave (identity is account, region, id)', () => {
+    const inAccount = (accountId: string, env: string) => {
+      const a = anAssessment({ id: 'i-0123456789abcdef0', env });
+      return { ...a, asset: { ...a.asset, accountId, region: 'us-east-1' } };
+    };
+    const plan = buildPatchPlan([inAccount('111111111111', 'dev'), inAccount('222222222222', 'prod')], new Map(), NOW, policy);
+
+    const [dev, prod] = [plan.instances.find((i) => !i.production)!, plan.instances.find((i) => i.production)!];
+    expect(dev.wave).to.be.a('number');
+    expect(prod.wave).to.be.a('number');
+    expect(prod.wave).to.be.greaterThan(dev.wave!);
+    expect(plan.waves.flatMap((w) => w.instanceIds)).to.deep.equal(['i-0123456789abcdef0', 'i-0123456789abcdef0']);
+  });
+
   it('sorts by wave, then risk descending', () => {
     const fleet = [
       anAssessment({ id: 'i-low', risk: 10 }),
