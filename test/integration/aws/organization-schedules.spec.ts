@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeMaintenanceWindowsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -7,6 +10,7 @@ import type { AwsCredentials } from '../../../adapters/outbound/aws/aws-clients.
 import { createOrganizationScope, type OrganizationScope } from '../../../adapters/outbound/aws/organization-scope.js';
 import type { ScheduleSpec } from '../../../domain/patch/schedule.js';
 import { MOTO_CREDENTIALS, useMoto } from '../../support/moto.js';
+import { runCli } from '../../support/run-cli.js';
 import { runInstances } from './aws-fixtures.js';
 
 const A = '111111111111';
@@ -95,5 +99,31 @@ describe('organization scope: schedules (maintenance windows) across accounts on
     // An id of one account's window alone is not one of the scope: refused, naming the form.
     const bad = await windows.get('mw-0123456789abcdef0').then(() => null, (e: Error) => e.message);
     expect(bad).to.match(/is not one of an organization scope \(ACCOUNT\/REGION\/WINDOW-ID/);
+  });
+
+  it('through the CLI: schedule NAME --accounts A,B creates the window in the instance\'s own account and region; schedules lists it with its account and region', async () => {
+    const ec2 = new EC2Client({ endpoint: moto.server.endpoint, region: 'eu-west-1', credentials: await actAs(moto.server.endpoint, B) });
+    const [id] = await runInstances(ec2, 1, { Name: 'db-1' });
+    ec2.destroy();
+    const home = mkdtempSync(join(tmpdir(), 'sre-ops-org-sched-'));
+    const env = {
+      AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SESSION_TOKEN: '', AWS_PROFILE: '', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: '', XDG_CONFIG_HOME: home,
+      AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_EC2_METADATA_DISABLED: 'true',
+    };
+    const args = ['--source', 'aws', '--endpoint-url', moto.server.endpoint, '--accounts', `${A},${B}`, '--regions', REGIONS.join(',')];
+    try {
+      const created = await runCli(['schedule', 'db-1', '--cron', 'cron(0 3 ? * SUN *)', '--yes', '--json', ...args], env);
+      const listed = await runCli(['schedules', '--json', ...args], env);
+
+      expect(created.code, created.stderr).to.equal(0);
+      const schedule = JSON.parse(created.stdout) as { windowId: string; targets: string[] };
+      expect(schedule.windowId).to.match(new RegExp(`^${B}/eu-west-1/mw-[0-9a-f]+$`));
+      expect(schedule.targets).to.deep.equal([id]);
+      expect(await windowsIn(B, 'eu-west-1')).to.deep.equal([schedule.windowId.split('/')[2]]);
+      expect(listed.code, listed.stderr).to.equal(0);
+      expect((JSON.parse(listed.stdout) as { schedules: { windowId: string }[] }).schedules.map((w) => w.windowId)).to.deep.equal([schedule.windowId]);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
