@@ -50,6 +50,7 @@ const SLOW = [
   'integration/http/executor-process.spec.js',
   'integration/patch/patch-demo-cli.spec.js',
   'integration/mcp/mcp-stdio.spec.js',
+  'integration/issue-12-surfaces.spec.js',
   'integration/http/console-browser.spec.js',
   'integration/history/dynamodb-history-store.spec.js',
   'integration/notify/alerts.spec.js',

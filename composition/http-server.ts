@@ -269,6 +269,8 @@ export async function startHttpServer(
       await handleMcpHttp(req, res, {
         assistant: app.assistant,
         actor: { ...actor, via: 'mcp' },
+        // accept_risk and revoke_acceptance for keys with the approve scope, as POST /v1/acceptances.
+        acceptance: true,
         parsedBody: body,
         version: deps.version,
         log: (line) => logger.error({ mcp: line }, 'mcp error'),

@@ -6,6 +6,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { CliServices, GlobalOptions } from '../adapters/inbound/cli/command-context.js';
 import type { Actor } from '../domain/access/actor.js';
+import { can } from '../domain/access/authorize.js';
 import type { Assistant } from '../ports/inbound/assistant.port.js';
 import { MCP_PACKAGES, withOptionalPackages } from './optional-packages.js';
 
@@ -37,7 +38,10 @@ export function mcpService(deps: McpServiceDeps): Service {
       const { serveMcpStdio } = await withOptionalPackages('sre-ops mcp', MCP_PACKAGES, () => import('../adapters/inbound/mcp/mcp-stdio.js'));
       const actor = stdioActor(assistant.actor, args.readOnly === true);
       notice(`sre-ops mcp: serving ${assistant.source} over stdio for ${actor.id} (${actor.roles.join(', ') || 'no role'}); logs on stderr`);
-      await serveMcpStdio({ assistant, actor, stdin: deps.stdin, stdout: deps.stdout, log: notice, version: deps.version, signal: stop.signal });
+      if (args.allowAcceptRisk === true && !can(actor, 'accept-risk')) {
+        notice(`sre-ops mcp: --allow-accept-risk: ${actor.id} (${actor.roles.join(', ') || 'no role'}) may not accept risks${args.readOnly === true ? ' with --read-only' : ''}, so accept_risk is not offered`);
+      }
+      await serveMcpStdio({ assistant, actor, acceptance: args.allowAcceptRisk === true, stdin: deps.stdin, stdout: deps.stdout, log: notice, version: deps.version, signal: stop.signal });
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

@@ -92,6 +92,7 @@ export async function answerCommand(assistant: Assistant, actor: Actor, command:
           instance: command.instance,
           until: new Date(ctx.now() + command.days * DAY_MS).toISOString(),
           reason: command.reason,
+          ...(command.force === true ? { force: true } : {}),
         }),
       };
   }

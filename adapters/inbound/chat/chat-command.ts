@@ -17,7 +17,7 @@ export type ChatCommand =
   | { readonly name: 'patch'; readonly instances: readonly string[]; readonly fromPlan: boolean; readonly dryRun: boolean; readonly reboot: RebootOption }
   | { readonly name: 'status'; readonly runId: string }
   | { readonly name: 'runs' }
-  | { readonly name: 'accept'; readonly vulnerabilityId: string; readonly instance: string | null; readonly days: number; readonly reason: string };
+  | { readonly name: 'accept'; readonly vulnerabilityId: string; readonly instance: string | null; readonly days: number; readonly reason: string; readonly force?: boolean };
 
 export type CommandName = ChatCommand['name'];
 
@@ -32,7 +32,7 @@ export const COMMAND_HELP: readonly { readonly name: CommandName; readonly usage
   { name: 'patch', usage: 'patch INSTANCE... | --plan [--dry-run] [--no-reboot]', summary: 'request a patch run; a colleague approves it with a button' },
   { name: 'status', usage: 'status RUN', summary: 'one patch run, wave by wave' },
   { name: 'runs', usage: 'runs', summary: 'recent patch runs' },
-  { name: 'accept', usage: 'accept CVE INSTANCE|fleet DAYS REASON', summary: 'accept a risk for DAYS days, with a reason' },
+  { name: 'accept', usage: 'accept CVE INSTANCE|fleet DAYS REASON [--force]', summary: 'accept a risk for DAYS days, with a reason (--force: an id no finding is known by now)' },
   { name: 'help', usage: 'help', summary: 'this list' },
 ];
 
@@ -148,12 +148,15 @@ export function parseChatCommand(text: string): ChatCommand {
       return { name: 'status', runId: positional[0] as string };
     }
     case 'accept': {
-      const { positional } = options(tokens, 'accept', {});
+      const { positional, flags } = options(tokens, 'accept', { force: 'flag' });
       if (positional.length < 4) throw new ChatUsageError('accept: needs CVE, INSTANCE (or fleet), DAYS and a REASON', usageOf('accept'));
       const [cve, instance, days, ...reason] = positional as [string, string, string, ...string[]];
       const n = Number(days);
       if (!Number.isInteger(n) || n <= 0) throw new ChatUsageError(`accept: DAYS must be a whole number of days, got "${days}"`, usageOf('accept'));
-      return { name: 'accept', vulnerabilityId: cve.toUpperCase(), instance: FLEET_WORDS.has(instance.toLowerCase()) ? null : instance, days: n, reason: reason.join(' ') };
+      return {
+        name: 'accept', vulnerabilityId: cve.toUpperCase(), instance: FLEET_WORDS.has(instance.toLowerCase()) ? null : instance, days: n, reason: reason.join(' '),
+        ...(flags.has('force') ? { force: true } : {}),
+      };
     }
     default:
       throw new ChatUsageError(`unknown command "${head}"`, 'help');

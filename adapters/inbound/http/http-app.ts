@@ -70,7 +70,7 @@ export interface HttpAppOptions {
    * not match. Costs a parse per answer: for tests and staging, off by default.
    */
   readonly validateResponses?: boolean;
-  /** Serves /mcp (read scope; request_patch_run also needs operate), when the composition root provides it. */
+  /** Serves /mcp (read scope; request_patch_run also needs operate, accept_risk approve), when the composition root provides it. */
   readonly mcp?: McpHttpHandler;
   /** Serves the web console under /console (docs/console.md), when given: its sessions and the optional ALB OIDC check. */
   readonly console?: ConsoleOptions;
@@ -156,7 +156,7 @@ function mcpRoute(): Route {
     operationId: 'mcp',
     tag: 'mcp',
     summary: 'Model Context Protocol (Streamable HTTP, stateless, JSON answers): the assistant\'s tools for AI agents',
-    description: 'A JSON-RPC 2.0 message in, its answer out. request_patch_run is offered only to keys that also carry `operate`.',
+    description: 'A JSON-RPC 2.0 message in, its answer out. request_patch_run is offered only to keys that also carry `operate`, accept_risk and revoke_acceptance only to keys that also carry `approve`.',
     scope: 'read',
     body: anyJson,
     response: { status: 200, schema: anyJson, description: 'the JSON-RPC answer' },

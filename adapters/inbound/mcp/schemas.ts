@@ -118,6 +118,21 @@ export const RequestPatchRunInput = z.strictObject({
   idempotencyKey: z.string().regex(IDEMPOTENCY_KEY, `idempotencyKey: expected ${IDEMPOTENCY_KEY_TEXT}`).optional().describe('the same key twice makes one run'),
 });
 
+export const AcceptRiskInput = z.strictObject({
+  vulnerabilityId: z.string().trim().min(1, 'vulnerabilityId: name the advisory id to accept').max(128, 'vulnerabilityId: at most 128 characters')
+    .describe('any advisory id a finding is known by: CVE-2024-6387, KB5023697, ALAS2-2025-2879, GHSA-..., RHSA-2024:1234, USN-6000-1'),
+  instance: instance.optional().describe('instance id (i-...) or Name tag; leave it out to accept the id on the whole fleet'),
+  until: z.string().trim().min(1, 'until: name an ISO 8601 date or date-time, e.g. 2027-01-31').max(64)
+    .describe('ISO 8601 date (the end of that day, UTC) or date-time with a zone; in the future and within the policy\'s riskAcceptance.maxDays'),
+  reason: z.string().trim().min(1, 'reason: say why the risk is accepted (a compensating control, a planned replacement ...)').max(MAX_REASON_LENGTH, `reason: at most ${MAX_REASON_LENGTH} characters`)
+    .describe('why the risk is accepted; shown beside the finding in every report'),
+  force: z.boolean().default(false).describe('accept even when no current finding is known by this id (else refused with the nearest ids)'),
+});
+
+export const RevokeAcceptanceInput = z.strictObject({
+  acceptance: z.string().trim().min(1, 'acceptance: name the acceptance id (acc-...)').max(64).describe('the acceptance id (acc-...), as accept_risk or a finding\'s acceptance gives it'),
+});
+
 // ---- outputs -------------------------------------------------------------------------------
 
 /** Paging of one list: what was returned and what was cut. */
@@ -427,3 +442,20 @@ export const RequestPatchRunOutput = z.object({
   next: z.string().describe('what has to happen before anything is sent to the instances'),
 });
 export type RequestPatchRunOut = z.infer<typeof RequestPatchRunOutput>;
+
+export const AcceptanceOutput = z.object({
+  acceptance: z.object({
+    id: z.string(),
+    vulnerabilityId: z.string(),
+    instanceId: z.string().nullable().describe('null: the whole fleet'),
+    reason: z.string(),
+    acceptedBy: z.string(),
+    acceptedAt: Iso,
+    until: Iso.describe('when it ends (the moment of revocation once revoked)'),
+    expired: z.boolean().describe('true once it no longer applies (past until, or revoked)'),
+    revokedBy: z.string().nullable(),
+    revokedAt: IsoOrNull,
+  }),
+  next: z.string().describe('what the acceptance does from now on'),
+});
+export type AcceptanceOut = z.infer<typeof AcceptanceOutput>;

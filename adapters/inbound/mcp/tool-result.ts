@@ -22,6 +22,7 @@ export function fieldOf(err: unknown): string | null {
   if (isNotFoundError(err)) {
     if (err.what === 'instance') return 'instance';
     if (err.what.startsWith('finding')) return 'vulnerabilityId';
+    if (err.what === 'risk acceptance') return 'acceptance';
   }
   return null;
 }

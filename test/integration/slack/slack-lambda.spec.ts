@@ -29,7 +29,7 @@ describe('Slack Lambda handler (API Gateway events, signed requests, loopback Sl
         expect(res?.statusCode).to.equal(200);
         const body = json(res);
         expect(body.response_type).to.equal('ephemeral');
-        expect(allText(body)).to.include('/sre assess [INSTANCE]').and.include('/sre accept CVE INSTANCE|fleet DAYS REASON');
+        expect(allText(body)).to.include('/sre assess [INSTANCE]').and.include('/sre accept CVE INSTANCE|fleet DAYS REASON [--force]');
         expect(h.deferred.pending).to.have.length(0);
         await h.deferred.idle();
         expect(h.slack.requests).to.have.length(0);
@@ -144,6 +144,18 @@ describe('Slack Lambda handler (API Gateway events, signed requests, loopback Sl
     expect(call!.actor).to.deep.include({ id: `slack:${APPROVER}`, via: 'slack' });
     expect(call!.actor.roles).to.include('approver');
     expect(allText(h.responses()[0]!.body)).to.include('Risk accepted: CVE-2024-1086');
+  });
+
+  it('passes accept --force through as force: true (an id no finding is known by now), and no force without it', async () => {
+    await h.handler(slashCommand('accept ALAS-2025-2879 fleet 30 vendor fix pending --force', { responseUrl: h.responseUrl, user: APPROVER, userName: 'bob' }), {});
+    await h.handler(slashCommand('accept CVE-2024-1086 web-1 30 WAF rule', { responseUrl: h.responseUrl, user: APPROVER, userName: 'bob' }), {});
+    await h.deferred.idle();
+
+    const calls = h.ops.called('acceptRisk').map((c) => c.args[0] as Record<string, unknown>);
+    const forced = calls.find((c) => c.vulnerabilityId === 'ALAS-2025-2879');
+    const plain = calls.find((c) => c.vulnerabilityId === 'CVE-2024-1086');
+    expect(forced).to.include({ instance: null, reason: 'vendor fix pending', force: true });
+    expect(plain).to.not.have.property('force');
   });
 
   it('refuses a patch request from someone without the operator role, saying which permission and where roles come from', async () => {

@@ -1,7 +1,7 @@
 /**
  * /mcp: the Model Context Protocol endpoint, behind the same API keys and rate limits as every
  * route (read scope to connect). The key's actor goes to the MCP server, which offers
- * request_patch_run only when the key also carries operate. The handler itself comes from the
+ * request_patch_run only when the key also carries operate (accept_risk: approve). The handler itself comes from the
  * composition root (the MCP adapter's handleMcpHttp), so this adapter imports no other adapter.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';

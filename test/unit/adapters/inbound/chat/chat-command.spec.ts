@@ -17,6 +17,7 @@ describe('chat command grammar', () => {
     expect(parseChatCommand('status run-42')).to.deep.equal({ name: 'status', runId: 'run-42' });
     expect(parseChatCommand('runs')).to.deep.equal({ name: 'runs' });
     expect(parseChatCommand('accept cve-2024-1086 fleet 30 “vendor fix” due next week')).to.deep.equal({ name: 'accept', vulnerabilityId: 'CVE-2024-1086', instance: null, days: 30, reason: 'vendor fix due next week' });
+    expect(parseChatCommand('accept alas-2025-2879 web-1 30 vendor fix pending --force')).to.deep.equal({ name: 'accept', vulnerabilityId: 'ALAS-2025-2879', instance: 'web-1', days: 30, reason: 'vendor fix pending', force: true });
   });
 
   it('takes Slack\'s em dash for a typed double hyphen', () => {
@@ -31,8 +32,8 @@ describe('chat command grammar', () => {
       ['patch', /at least one instance/, 'patch INSTANCE... | --plan [--dry-run] [--no-reboot]'],
       ['patch web-1 --plan', /not both/, 'patch INSTANCE... | --plan [--dry-run] [--no-reboot]'],
       ['patch web-1 --reboot sometimes', /if-needed or never/, 'patch INSTANCE... | --plan [--dry-run] [--no-reboot]'],
-      ['accept CVE-1 web-1 soon because', /whole number of days/, 'accept CVE INSTANCE|fleet DAYS REASON'],
-      ['accept CVE-1 web-1 30', /needs CVE, INSTANCE/, 'accept CVE INSTANCE|fleet DAYS REASON'],
+      ['accept CVE-1 web-1 soon because', /whole number of days/, 'accept CVE INSTANCE|fleet DAYS REASON [--force]'],
+      ['accept CVE-1 web-1 30', /needs CVE, INSTANCE/, 'accept CVE INSTANCE|fleet DAYS REASON [--force]'],
       ['metrics web-1 --hours -3', /whole number of hours/, 'metrics INSTANCE [--hours N]'],
       ['assess web-1 --verbose', /unknown option --verbose/, 'assess [INSTANCE]'],
     ];

@@ -82,6 +82,57 @@ describe('MCP server (in-process, SDK client)', () => {
     }
   });
 
+  describe('accept_risk and revoke_acceptance', () => {
+    const APPROVER = { id: 'carol', roles: ['approver'], via: 'mcp' } as const;
+
+    it('are offered, not read-only, only when the server is told to and the actor may accept risks', async () => {
+      const names = async (actor: typeof APPROVER | typeof OPERATOR, acceptance?: boolean): Promise<string[]> => {
+        const c = await connect(createMcpServer({ assistant: assistantOver(bigWorld()), actor, ...(acceptance === undefined ? {} : { acceptance }) }));
+        try {
+          return (await c.listTools()).tools.map((t) => t.name).filter((n) => !READ_TOOLS.includes(n as (typeof READ_TOOLS)[number]));
+        } finally {
+          await c.close();
+        }
+      };
+      client = await connect(createMcpServer({ assistant: assistantOver(bigWorld()), actor: APPROVER, acceptance: true }));
+
+      const tools = (await client.listTools()).tools;
+
+      expect(tools.map((t) => t.name)).to.have.members([...READ_TOOLS, 'accept_risk', 'revoke_acceptance']);
+      for (const t of tools.filter((x) => x.name === 'accept_risk' || x.name === 'revoke_acceptance')) {
+        expect(t.annotations, t.name).to.include({ readOnlyHint: false, destructiveHint: false });
+        expect(t.outputSchema?.type, t.name).to.equal('object');
+      }
+      expect(await names(APPROVER)).to.deep.equal([]);
+      expect(await names(APPROVER, false)).to.deep.equal([]);
+      expect(await names(OPERATOR, true)).to.deep.equal(['request_patch_run']);
+    });
+
+    it('passes the arguments to the accept and revoke use cases as the actor, force included', async () => {
+      const { assistant, stubs } = stubbed(assistantOver(bigWorld()));
+      const report = {
+        id: 'acc-1', vulnerabilityId: 'CVE-2024-1000', instanceId: null, reason: 'WAF rule', acceptedBy: 'carol',
+        acceptedAt: '2026-11-20T12:00:00.000Z', until: '2026-12-31T23:59:59.999Z', expired: false,
+      };
+      stubs.acceptRisk!.callsFake(async () => report);
+      stubs.revokeAcceptance!.callsFake(async () => ({ ...report, expired: true, until: '2026-11-21T00:00:00.000Z', revokedBy: 'carol', revokedAt: '2026-11-21T00:00:00.000Z' }));
+      client = await connect(createMcpServer({ assistant, actor: APPROVER, acceptance: true }));
+
+      const accepted = await client.callTool({ name: 'accept_risk', arguments: { vulnerabilityId: 'CVE-2024-1000', until: '2026-12-31', reason: 'WAF rule', force: true } });
+      const revoked = await client.callTool({ name: 'revoke_acceptance', arguments: { acceptance: 'acc-1' } });
+      const noReason = await client.callTool({ name: 'accept_risk', arguments: { vulnerabilityId: 'CVE-2024-1000', until: '2026-12-31', reason: ' ' } });
+
+      expect(stubs.acceptRisk!.firstCall.args).to.deep.equal([APPROVER, { vulnerabilityId: 'CVE-2024-1000', instance: null, until: '2026-12-31', reason: 'WAF rule', force: true }]);
+      expect(structured(accepted).acceptance).to.deep.equal({ ...report, revokedBy: null, revokedAt: null });
+      expect(text(accepted)).to.match(/^Acceptance acc-1: CVE-2024-1000 on the whole fleet until 2026-12-31T23:59:59.999Z\./);
+      expect(stubs.revokeAcceptance!.firstCall.args).to.deep.equal([APPROVER, 'acc-1']);
+      expect(structured(revoked).acceptance).to.include({ expired: true, revokedBy: 'carol' });
+      expect(noReason.isError).to.equal(true);
+      expect(text(noReason)).to.match(/reason: say why the risk is accepted/);
+      expect(stubs.acceptRisk!.callCount).to.equal(1);
+    });
+  });
+
   describe('limits', () => {
     it('assess_fleet returns 20 assets by default and a note naming the next offset; the summary counts all', async () => {
       client = await connect(createMcpServer({ assistant: assistantOver(bigWorld()), actor: OPERATOR }));
