@@ -40,10 +40,10 @@ module.exports = {
     },
     {
       name: 'outbound-adapters-independent',
-      comment: 'one outbound adapter family never imports another (aws/ does not import snapshot/, ...); aws-shapes/ (pure AWS JSON to domain mappers) is shared by the families that read AWS shapes',
+      comment: 'one outbound adapter family never imports another (aws/ does not import snapshot/, ...); aws-shapes/ (pure AWS JSON to domain mappers) is shared by the families that read AWS shapes, shared/ (helpers of no family, e.g. the history record compression) by any',
       severity: 'error',
       from: { path: '^adapters/outbound/([^/]+)/' },
-      to: { path: '^adapters/outbound/', pathNot: ['^adapters/outbound/$1/', '^adapters/outbound/aws-shapes/'] },
+      to: { path: '^adapters/outbound/', pathNot: ['^adapters/outbound/$1/', '^adapters/outbound/aws-shapes/', '^adapters/outbound/shared/'] },
     },
     {
       name: 'only-composition-imports-adapters',

@@ -18,7 +18,7 @@ import { SourceError } from '../../../domain/errors.js';
 import { headerOf, type AssessmentHeader, type AssessmentRecord } from '../../../domain/history/assessment-record.js';
 import { decodeRecord, encodeRecord } from '../../../domain/history/record-codec.js';
 import type { HistoryFilter, HistoryStore } from '../../../ports/outbound/history-store.port.js';
-import { compressRecord, decompressRecord } from './history-compression.js';
+import { compressRecord, decompressRecord } from '../shared/record-compression.js';
 
 type Item = Record<string, AttributeValue>;
 

@@ -11,7 +11,8 @@ import Database from 'better-sqlite3';
 import { headerOf, type AssessmentHeader, type AssessmentRecord } from '../../../domain/history/assessment-record.js';
 import { decodeRecord, encodeRecord } from '../../../domain/history/record-codec.js';
 import type { HistoryFilter, HistoryStore } from '../../../ports/outbound/history-store.port.js';
-import { compressRecord, decompressRecord } from './history-compression.js';
+import { compressRecord, decompressRecord } from '../shared/record-compression.js';
+import { whereClause } from './where-clause.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS assessments (
@@ -51,17 +52,7 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   async listAssessments(filter: HistoryFilter = {}): Promise<readonly AssessmentHeader[]> {
-    const clauses: string[] = [];
-    const params: number[] = [];
-    if (filter.since !== undefined) {
-      clauses.push('at >= ?');
-      params.push(filter.since);
-    }
-    if (filter.until !== undefined) {
-      clauses.push('at <= ?');
-      params.push(filter.until);
-    }
-    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    const { where, params } = whereClause([['at >= ?', filter.since], ['at <= ?', filter.until]]);
     const limit = filter.limit === undefined ? '' : `LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
     const rows = this.db.prepare(`SELECT header FROM assessments ${where} ORDER BY at DESC, id DESC ${limit}`).all(...params) as { header: string }[];
     return rows.map((r) => JSON.parse(r.header) as AssessmentHeader);

@@ -21,6 +21,7 @@ import type { PatchRun } from '../../../domain/patch/run.js';
 import type { Lease } from '../../../ports/outbound/lease-store.port.js';
 import type { SentCommand } from '../../../ports/outbound/patch-runner.port.js';
 import type { AuditFilter, IdempotencyClaim, IdempotentRun, RunFilter, StateStore } from '../../../ports/outbound/state-store.port.js';
+import { whereClause } from './where-clause.js';
 
 /** Bumped when the schema changes; `migrate` brings older files forward. */
 export const SCHEMA_VERSION = 2;
@@ -279,17 +280,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   async listAudit(filter: AuditFilter = {}): Promise<readonly AuditEntry[]> {
-    const clauses: string[] = [];
-    const params: (string | number)[] = [];
-    if (filter.since !== undefined) {
-      clauses.push('at >= ?');
-      params.push(filter.since);
-    }
-    if (filter.target !== undefined) {
-      clauses.push('target = ?');
-      params.push(filter.target);
-    }
-    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    const { where, params } = whereClause([['at >= ?', filter.since], ['target = ?', filter.target]]);
     const rows = this.db.prepare(`SELECT body FROM audit ${where} ORDER BY at DESC, seq DESC LIMIT ?`).all(...params, filter.limit ?? 100) as { body: string }[];
     return rows.map((r) => plainAuditEntry(JSON.parse(r.body) as AuditEntry));
   }

@@ -1,4 +1,8 @@
-/** The compression of a recorded assessment's encoding (Brotli: the encoding's JSON shrinks some 10 to 20 fold). */
+/**
+ * The compression of a recorded assessment's encoding (Brotli: the encoding's JSON shrinks some
+ * 10 to 20 fold), one for every store that keeps history (SQLite, DynamoDB), so what one writes
+ * the other would read alike. Node's zlib, so not in the domain codec (domain/history/record-codec.ts).
+ */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 
 export function compressRecord(text: string): Buffer {
