@@ -12,13 +12,14 @@
  * an assessment is listed only when all of it is there, and recording it twice changes nothing.
  */
 import {
-  BatchWriteItemCommand, ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient,
+  BatchWriteItemCommand, DeleteItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { SourceError } from '../../../domain/errors.js';
 import { headerOf, type AssessmentHeader, type AssessmentRecord } from '../../../domain/history/assessment-record.js';
 import { decodeRecord, encodeRecord } from '../../../domain/history/record-codec.js';
 import type { HistoryFilter, HistoryStore } from '../../../ports/outbound/history-store.port.js';
 import { compressRecord, decompressRecord } from '../shared/record-compression.js';
+import { call, conditionFailed } from './dynamodb-calls.js';
 
 type Item = Record<string, AttributeValue>;
 
@@ -31,20 +32,6 @@ export const CHUNK_BYTES = 350_000;
 const iso = (t: number): string => new Date(t).toISOString();
 const s = (v: string): AttributeValue => ({ S: v });
 const n = (v: number): AttributeValue => ({ N: String(v) });
-
-function conditionFailed(err: unknown): boolean {
-  return err instanceof ConditionalCheckFailedException || (err as { name?: unknown }).name === 'ConditionalCheckFailedException';
-}
-
-async function call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (conditionFailed(err)) throw err;
-    const code = (err as { name?: unknown }).name;
-    throw new SourceError('dynamodb', operation, `dynamodb:${operation} failed (${typeof code === 'string' ? code : 'Unknown'}): ${err instanceof Error ? err.message : String(err)}`, { cause: err, ...(typeof code === 'string' ? { code } : {}) });
-  }
-}
 
 export class DynamoDbHistoryStore implements HistoryStore {
   private readonly chunkBytes: number;

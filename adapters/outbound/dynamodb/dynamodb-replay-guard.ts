@@ -5,9 +5,9 @@
  * deletes lazily (up to days late), so the condition also treats an expired item as absent.
  * Every Lambda instance writes to the same table: a replay sent to another instance is refused.
  */
-import { ConditionalCheckFailedException, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SourceError } from '../../../domain/errors.js';
+import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ReplayGuard } from '../../../ports/outbound/replay-guard.port.js';
+import { conditionFailed, dynamoDbFailure } from './dynamodb-calls.js';
 
 /** The table's TTL attribute (infra/lib/data-stack.ts turns TTL on for it). */
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -31,9 +31,8 @@ export class DynamoDbReplayGuard implements ReplayGuard {
       }));
       return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException || (err as { name?: unknown }).name === 'ConditionalCheckFailedException') return false;
-      const code = (err as { name?: unknown }).name;
-      throw new SourceError('dynamodb', 'PutItem', `dynamodb:PutItem (replay guard) failed (${typeof code === 'string' ? code : 'Unknown'}): ${err instanceof Error ? err.message : String(err)}`, { cause: err, ...(typeof code === 'string' ? { code } : {}) });
+      if (conditionFailed(err)) return false;
+      throw dynamoDbFailure('PutItem', err, 'replay guard');
     }
   }
 }

@@ -17,8 +17,8 @@
  * key does not exist, the head on condition that it is still the one the entry was linked to.
  */
 import {
-  ConditionalCheckFailedException, CreateTableCommand, GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand,
-  TransactionCanceledException, type AttributeValue, type DynamoDBClient, type QueryCommandInput,
+  CreateTableCommand, GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand,
+  type TransactionCanceledException, type AttributeValue, type DynamoDBClient, type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { AuditEntry } from '../../../domain/access/audit.js';
 import { chainAuditEntry, plainAuditEntry, type AuditChainHead, type ChainedAuditEntry } from '../../../domain/access/audit-chain.js';
@@ -28,6 +28,7 @@ import type { PatchRun } from '../../../domain/patch/run.js';
 import type { Lease } from '../../../ports/outbound/lease-store.port.js';
 import type { SentCommand } from '../../../ports/outbound/patch-runner.port.js';
 import type { AuditFilter, IdempotencyClaim, IdempotentRun, RunFilter, StateStore } from '../../../ports/outbound/state-store.port.js';
+import { call, conditionFailed, transactionCancelled } from './dynamodb-calls.js';
 
 type Item = Record<string, AttributeValue>;
 
@@ -71,28 +72,9 @@ function key(kind: string, id: string): Item {
   return { pk: s(`${kind}#${id}`), sk: s(kind) };
 }
 
-function cancelled(err: unknown): err is TransactionCanceledException {
-  return err instanceof TransactionCanceledException || (err as { name?: unknown }).name === 'TransactionCanceledException';
-}
-
 /** Which items of a cancelled transaction failed their condition (by position). */
 function failedConditions(err: TransactionCanceledException): boolean[] {
   return (err.CancellationReasons ?? []).map((r) => r.Code === 'ConditionalCheckFailed');
-}
-
-function conditionFailed(err: unknown): boolean {
-  return err instanceof ConditionalCheckFailedException || (err as { name?: unknown }).name === 'ConditionalCheckFailedException';
-}
-
-/** Wraps SDK failures other than the ones a caller acts on, naming the operation. */
-async function call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (conditionFailed(err) || err instanceof TransactionCanceledException || (err as { name?: unknown }).name === 'TransactionCanceledException') throw err;
-    const code = (err as { name?: unknown }).name;
-    throw new SourceError('dynamodb', operation, `dynamodb:${operation} failed (${typeof code === 'string' ? code : 'Unknown'}): ${err instanceof Error ? err.message : String(err)}`, { cause: err, ...(typeof code === 'string' ? { code } : {}) });
-  }
 }
 
 /**
@@ -153,7 +135,7 @@ export class DynamoDbStateStore implements StateStore {
       );
       return { run: stored, created: true, fingerprint: claim.fingerprint };
     } catch (err) {
-      if (!(err instanceof TransactionCanceledException) && (err as { name?: unknown }).name !== 'TransactionCanceledException') throw err;
+      if (!transactionCancelled(err)) throw err;
       // Cancelled: the key is taken (the usual case) or, far less likely, the run id is.
       const held = await this.findRunByIdempotencyKey(claim.key);
       if (held) return { run: held.run, created: false, fingerprint: held.fingerprint };
@@ -328,7 +310,7 @@ export class DynamoDbStateStore implements StateStore {
         );
         return chained;
       } catch (err) {
-        if (!cancelled(err)) throw err;
+        if (!transactionCancelled(err)) throw err;
         const [entryTaken] = failedConditions(err);
         if (entryTaken || (await this.get(key(AUDIT, entry.id)))) throw new ConflictError('STALE_VERSION', `an audit entry with id ${entry.id} already exists`, { cause: err });
         // Another writer moved the head first: link to the new head and try again.

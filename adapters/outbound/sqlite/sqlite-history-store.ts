@@ -5,14 +5,13 @@
  * alerts already posted; the primary key makes a claim atomic across processes). Its own
  * connection to the file (WAL: readers never block the state store's writer).
  */
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { headerOf, type AssessmentHeader, type AssessmentRecord } from '../../../domain/history/assessment-record.js';
 import { decodeRecord, encodeRecord } from '../../../domain/history/record-codec.js';
 import type { HistoryFilter, HistoryStore } from '../../../ports/outbound/history-store.port.js';
 import { compressRecord, decompressRecord } from '../shared/record-compression.js';
 import { whereClause } from './where-clause.js';
+import { openDatabase } from './open-database.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS assessments (
@@ -33,12 +32,7 @@ export class SqliteHistoryStore implements HistoryStore {
   private readonly db: Database.Database;
 
   constructor(readonly path: string, options: { readonly busyTimeoutMs?: number } = {}) {
-    const fresh = path !== ':memory:' && !existsSync(path);
-    if (fresh) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.db = new Database(path);
-    if (fresh) chmodSync(path, 0o600);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.db = openDatabase(path, options);
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
   }

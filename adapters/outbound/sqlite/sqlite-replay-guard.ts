@@ -4,10 +4,9 @@
  * when it is absent or expired (an upsert whose update is conditional on the expiry), so two
  * processes sharing the file cannot both take it.
  */
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { ReplayGuard } from '../../../ports/outbound/replay-guard.port.js';
+import { openDatabase } from './open-database.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS replay_guard (
@@ -24,12 +23,7 @@ export class SqliteReplayGuard implements ReplayGuard {
 
   /** Opens (creating when missing, readable by the owner only) the file at `path`. */
   constructor(path: string, private readonly now: () => number = Date.now) {
-    const fresh = path !== ':memory:' && !existsSync(path);
-    if (fresh) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.db = new Database(path);
-    if (fresh) chmodSync(path, 0o600);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDatabase(path);
     this.db.exec(SCHEMA);
     // Inserted when absent; when present, replaced only if expired. `changes` tells which happened.
     this.take = this.db.prepare('INSERT INTO replay_guard (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE replay_guard.expires_at <= ?');

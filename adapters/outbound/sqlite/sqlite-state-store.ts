@@ -10,9 +10,7 @@
  * which deletes without firing it unless recursive_triggers is on): append-only even to a careless
  * script. Anyone who drops the triggers can still write the file; `verifyAuditChain` shows it.
  */
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { AuditEntry } from '../../../domain/access/audit.js';
 import { chainAuditEntry, plainAuditEntry, type AuditChainHead, type ChainedAuditEntry } from '../../../domain/access/audit-chain.js';
 import { ConflictError, NotFoundError } from '../../../domain/errors.js';
@@ -22,6 +20,7 @@ import type { Lease } from '../../../ports/outbound/lease-store.port.js';
 import type { SentCommand } from '../../../ports/outbound/patch-runner.port.js';
 import type { AuditFilter, IdempotencyClaim, IdempotentRun, RunFilter, StateStore } from '../../../ports/outbound/state-store.port.js';
 import { whereClause } from './where-clause.js';
+import { openDatabase } from './open-database.js';
 
 /** Bumped when the schema changes; `migrate` brings older files forward. */
 export const SCHEMA_VERSION = 2;
@@ -116,13 +115,7 @@ export class SqliteStateStore implements StateStore {
    * `path`; ":memory:" for a throwaway store.
    */
   constructor(readonly path: string, options: SqliteStateStoreOptions = {}) {
-    const fresh = path !== ':memory:' && !existsSync(path);
-    if (fresh) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.db = new Database(path);
-    // The audit log and approvals are nobody else's business on a shared machine.
-    if (fresh) chmodSync(path, 0o600);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.db = openDatabase(path, options);
     // WAL with synchronous NORMAL is durable across a process crash (what resume relies on);
     // only a power loss may drop the last transactions.
     this.db.pragma('synchronous = NORMAL');

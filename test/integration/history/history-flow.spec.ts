@@ -7,19 +7,12 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../../adapters/inbound/cli/cli-app.js';
-import { createAssistant } from '../../../composition/index.js';
 import type { ChangesReport, TrendReport } from '../../../ports/inbound/history/history.port.js';
+import { runCliInProcess, type CliRun } from '../../support/cli-in-process.js';
 import { REPO_ROOT } from '../../support/paths.js';
 
 const DAY1 = join(REPO_ROOT, 'test', 'fixtures', 'snapshots', 'history-1');
 const DAY2 = join(REPO_ROOT, 'test', 'fixtures', 'snapshots', 'history-2');
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 describe('history: assess --record, changes, trend (in process, real composition, SQLite file)', function () {
   this.timeout(30_000);
@@ -29,25 +22,7 @@ describe('history: assess --record, changes, trend (in process, real composition
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function cli(...argv: string[]): Promise<Run> {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(['--state', join(dir, 'state.db'), ...argv], {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: { NO_COLOR: '1' },
-      version: 'test',
-      createAssistant: (o) =>
-        createAssistant({
-          ...(o.source !== undefined ? { source: o.source } : {}),
-          ...(o.now !== undefined ? { now: o.now } : {}),
-          ...(o.state !== undefined ? { stateStore: { kind: 'sqlite', path: o.state } } : {}),
-          via: 'cli',
-          localUser: 'carol',
-        }),
-    });
-    return { code, stdout, stderr };
-  }
+  const cli = (...argv: string[]): Promise<CliRun> => runCliInProcess(['--state', join(dir, 'state.db'), ...argv], { localUser: 'carol' });
 
   const ids: string[] = [];
   before(async () => {

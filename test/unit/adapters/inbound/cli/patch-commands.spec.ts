@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { runCli } from '../../../../../adapters/inbound/cli/cli-app.js';
 import { progressBetween } from '../../../../../adapters/inbound/cli/commands/patch-render.js';
 import { exitCodeFor, messageFor } from '../../../../../adapters/inbound/cli/errors.js';
 import { SimulatedPatchRunner } from '../../../../../adapters/outbound/simulated/simulated-patch-runner.js';
@@ -12,13 +11,8 @@ import { ConflictError, ForbiddenError } from '../../../../../domain/errors.js';
 import type { PatchRunReport } from '../../../../../ports/inbound/patching/patch-runs.port.js';
 import type { PatchRunner } from '../../../../../ports/outbound/patch-runner.port.js';
 import { FakePatchRunner } from '../../../../fakes/fake-patch-runner.js';
+import { runCliInProcess, type CliRun } from '../../../../support/cli-in-process.js';
 import { DEMO_FLEET } from '../../../../support/paths.js';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 describe('CLI patch commands (in process, over the real composition and a temporary state file)', function () {
   this.timeout(20_000);
@@ -33,32 +27,16 @@ describe('CLI patch commands (in process, over the real composition and a tempor
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function cli(...argv: string[]): Promise<Run> {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(['--state', join(dir, 'state.db'), '--source', `snapshot:${DEMO_FLEET}`, ...argv], {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: { NO_COLOR: '1' },
-      version: 'test',
-      // What composition/cli.ts does, with the OS user pinned, a policy naming an approver, and a
-      // runner that reaches no AWS account.
-      createAssistant: (o) =>
-        createAssistant({
-          ...(o.source !== undefined ? { source: o.source } : {}),
-          ...(o.actor !== undefined ? { actor: o.actor } : {}),
-          ...(o.state !== undefined ? { stateStore: { kind: 'sqlite', path: o.state } } : {}),
-          via: 'cli',
-          // The demo fleet's capture time: the decisions this spec relies on (ci-runner next-window,
-          // worker-staging mitigate) hold then, not at whatever the wall clock says.
-          now: '2026-11-20T12:00:00Z',
-          localUser: osUser,
-          policy: { access: { actors: { bob: ['approver'], olga: ['operator'], dave: ['approver'] } } },
-          patchAdapters: { patchRunner: runner, sleep: async () => {} },
-        }),
+  // The OS user pinned, a policy naming an approver, and a runner that reaches no AWS account.
+  const cli = (...argv: string[]): Promise<CliRun> =>
+    runCliInProcess(['--state', join(dir, 'state.db'), '--source', `snapshot:${DEMO_FLEET}`, ...argv], {
+      // The demo fleet's capture time: the decisions this spec relies on (ci-runner next-window,
+      // worker-staging mitigate) hold then, not at whatever the wall clock says.
+      now: '2026-11-20T12:00:00Z',
+      localUser: osUser,
+      policy: { access: { actors: { bob: ['approver'], olga: ['operator'], dave: ['approver'] } } },
+      patchAdapters: { patchRunner: runner, sleep: async () => {} },
     });
-    return { code, stdout, stderr };
-  }
 
   async function requested(...instances: string[]): Promise<PatchRunReport> {
     const r = await cli('patch', ...instances, '--yes', '--json', '--reason', 'KEV');
