@@ -12,7 +12,7 @@ import { mcpCommand } from './commands/mcp-command.js';
 import { patchCommands } from './commands/patch-commands.js';
 import { serveCommand } from './commands/serve-command.js';
 import { historyCommands } from './commands/history-commands.js';
-import { EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor, messageFor } from './errors.js';
+import { EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor, messageFor, yargsUsageLine } from './errors.js';
 import { writeJson } from './json-output.js';
 import { Style } from './terminal.js';
 import { CLAIM_NAME, CLAIM_NAME_RULE } from '../../../domain/access/actor.js';
@@ -174,7 +174,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     .wrap(100)
     .exitProcess(false)
     .fail((msg, err) => {
-      throw err ?? new UsageError(msg);
+      throw err ?? new UsageError(yargsUsageLine(msg));
     });
 
   try {
@@ -188,7 +188,7 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
       fail(err);
       return exitCode;
     }
-    notice(yargsError ? `error: ${err.message}` : messageFor(err));
+    notice(yargsError ? `error: ${yargsUsageLine(err.message)}` : messageFor(err));
     notice('run "sre-ops --help" for usage');
     return EXIT_USAGE;
   }

@@ -67,7 +67,26 @@ const FLAG_OF: Readonly<Record<string, string>> = {
 /** A ValidationError's message with the field as the option typed ("--duration: ..."). */
 function asTyped(field: string, message: string): string {
   const flag = FLAG_OF[field];
-  return flag !== undefined && message.startsWith(`${field}:`) ? `--${flag}:${message.slice(field.length + 1)}` : message;
+  if (flag === undefined) return message;
+  if (message.startsWith(`${field}:`)) return `--${flag}:${message.slice(field.length + 1)}`;
+  // A core message that already spells the field as the CLI does ("min-severity: ...").
+  return message.startsWith(`${flag}:`) ? `--${message}` : message;
+}
+
+/**
+ * yargs' own refusals as one line naming the option as typed: "Invalid values: Argument: reboot,
+ * Given: "sometimes", Choices: ..." reads `--reboot: expected one of if-needed, never, got
+ * "sometimes"`, and "Missing required arguments: until, reason" reads "--until, --reason: required".
+ * Any other message keeps its words, on one line.
+ */
+export function yargsUsageLine(message: string): string {
+  const invalid = [...message.matchAll(/Argument: ([\w-]+), Given: (.*?), Choices: (.*)$/gm)];
+  if (invalid.length > 0) {
+    return invalid.map(([, arg, given, choices]) => `--${arg}: expected one of ${(choices ?? '').replace(/"/g, '')}, got ${given}`).join('; ');
+  }
+  const missing = /^Missing required arguments?: (.+)$/.exec(message.trim());
+  if (missing) return `${(missing[1] ?? '').split(', ').map((a) => `--${a}`).join(', ')}: required`;
+  return message.trim().replace(/\s*\n\s*/g, ' ');
 }
 
 export function exitCodeFor(err: unknown): number {

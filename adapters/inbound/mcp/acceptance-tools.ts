@@ -13,22 +13,9 @@ import type { PatchOperations } from '../../../ports/inbound/patch-operations.po
 import { AcceptanceOutput, AcceptRiskInput, RevokeAcceptanceInput, type AcceptanceOut } from './schemas.js';
 import { addTool } from './tool-result.js';
 
+/** The report as the tools answer it: never revoked is null, not absent. */
 function acceptanceOut(a: AcceptanceReport, next: string): AcceptanceOut {
-  return {
-    acceptance: {
-      id: a.id,
-      vulnerabilityId: a.vulnerabilityId,
-      instanceId: a.instanceId,
-      reason: a.reason,
-      acceptedBy: a.acceptedBy,
-      acceptedAt: a.acceptedAt,
-      until: a.until,
-      expired: a.expired,
-      revokedBy: a.revokedBy ?? null,
-      revokedAt: a.revokedAt ?? null,
-    },
-    next,
-  };
+  return { acceptance: { ...a, revokedBy: a.revokedBy ?? null, revokedAt: a.revokedAt ?? null }, next };
 }
 
 const scopeOf = (a: AcceptanceReport): string => (a.instanceId ? `on ${a.instanceId}` : 'on the whole fleet');
