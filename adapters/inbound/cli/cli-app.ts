@@ -81,6 +81,16 @@ function globalOptions(argv: Record<string, unknown>): GlobalOptions {
 }
 
 /** Runs one command line; resolves to the process exit code. Never throws. */
+/**
+ * The usage line of the command yargs was parsing when it failed ("$0 run <run>"). yargs passes
+ * its usage object to the fail handler (typed as the parser); read defensively.
+ */
+function commandUsage(usage: unknown): string | undefined {
+  const lines = (usage as { getUsage?: () => unknown } | null)?.getUsage?.();
+  const first = Array.isArray(lines) && Array.isArray(lines[0]) ? lines[0][0] : undefined;
+  return typeof first === 'string' ? first : undefined;
+}
+
 export async function runCli(argv: readonly string[], io: CliEnvironment): Promise<number> {
   let exitCode = EXIT_OK;
   const notice = (line: string): void => void io.stderr.write(`${line}\n`);
@@ -173,8 +183,8 @@ export async function runCli(argv: readonly string[], io: CliEnvironment): Promi
     .version(io.version)
     .wrap(100)
     .exitProcess(false)
-    .fail((msg, err) => {
-      throw err ?? new UsageError(yargsUsageLine(msg));
+    .fail((msg, err, usage) => {
+      throw err ?? new UsageError(yargsUsageLine(msg, commandUsage(usage)));
     });
 
   try {

@@ -76,10 +76,18 @@ function asTyped(field: string, message: string): string {
 /**
  * yargs' own refusals as one line naming the option as typed: "Invalid values: Argument: reboot,
  * Given: "sometimes", Choices: ..." reads `--reboot: expected one of if-needed, never, got
- * "sometimes"`, and "Missing required arguments: until, reason" reads "--until, --reason: required".
- * Any other message keeps its words, on one line.
+ * "sometimes"`, "Missing required arguments: until, reason" reads "--until, --reason: required", and
+ * "Not enough non-option arguments" reads "RUN: required (sre-ops run <run>)" given the command's
+ * usage line. Any other message keeps its words, on one line.
  */
-export function yargsUsageLine(message: string): string {
+export function yargsUsageLine(message: string, usage?: string): string {
+  // "Not enough non-option arguments: got 0, need at least 1" for `run` with usage "$0 run <run>".
+  const positional = /^Not enough non-option arguments: got (\d+), need at least (\d+)/.exec(message.trim());
+  if (positional && usage !== undefined) {
+    const names = [...usage.matchAll(/<([\w-]+)(?:\.\.)?>/g)].map((m) => (m[1] ?? '').toUpperCase());
+    const missing = names.slice(Number(positional[1]), Math.max(Number(positional[2]), Number(positional[1]) + 1));
+    if (missing.length > 0) return `${missing.join(', ')}: required (${usage.replace(/^\$0\b/, 'sre-ops')})`;
+  }
   const invalid = [...message.matchAll(/Argument: ([\w-]+), Given: (.*?), Choices: (.*)$/gm)];
   if (invalid.length > 0) {
     return invalid.map(([, arg, given, choices]) => `--${arg}: expected one of ${(choices ?? '').replace(/"/g, '')}, got ${given}`).join('; ');

@@ -1,6 +1,6 @@
 /**
  * Usage errors yargs itself finds (a value outside an option's choices, a required option left
- * out) and a core message that spells the field as the CLI does: each is one line naming the
+ * out, a positional argument left out) and a core message that spells the field as the CLI does: each is one line naming the
  * option as typed, exit 2, as the README promises. In process: the CLI refuses before it builds
  * an assistant.
  */
@@ -36,6 +36,11 @@ describe('CLI usage errors name the option as typed, on one line', () => {
   it('required options left out', async () => {
     expect(await refused('accept', 'CVE-2024-1086', '--fleet')).to.deep.equal({ code: 2, line: 'error: --until, --reason: required' });
     expect(await refused('accept', 'CVE-2024-1086', '--fleet', '--until', '2027-01-01')).to.deep.equal({ code: 2, line: 'error: --reason: required' });
+  });
+
+  it('a missing positional argument, by its name in the usage line', async () => {
+    expect(await refused('run')).to.deep.equal({ code: 2, line: 'error: RUN: required (sre-ops run <run>)' });
+    expect(await refused('--source', 'demo', 'findings')).to.deep.equal({ code: 2, line: 'error: INSTANCE: required (sre-ops findings <instance>)' });
   });
 
   it('a core message that spells the field as the CLI does gets its dashes', async () => {
