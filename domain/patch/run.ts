@@ -115,8 +115,12 @@ export interface ProgressThread {
   readonly platform: string;
   /** The channel or conversation. */
   readonly channel: string;
-  /** The thread (Slack: the ts of the message to answer under); null: the channel itself. */
+  /** The thread (Slack: the ts of the message to answer under; Teams: the activity to reply to); null: the channel itself. */
   readonly thread: string | null;
+  /** Teams: the Bot Connector service URL of the conversation (from the authenticated activity). */
+  readonly serviceUrl?: string;
+  /** Teams: the conversation's tenant. */
+  readonly tenantId?: string;
 }
 
 export interface PatchRun {
@@ -342,6 +346,29 @@ export function rejectRun(run: PatchRun, actor: Actor, now: Instant, reason: str
     lease: null,
     updatedAt: now,
   };
+}
+
+/**
+ * Records the thread a run's progress goes to, once the surface knows it (Slack: the ts of the
+ * message that announced the run, posted after the run was stored). Only the requester, and only
+ * to fill in the thread of the channel the run was requested in: a run's progress never moves to
+ * another channel.
+ * @throws ForbiddenError, ConflictError (another channel, or a thread already recorded).
+ */
+export function threadRun(run: PatchRun, actor: Actor, thread: ProgressThread, now: Instant): PatchRun {
+  authorize(actor, 'request');
+  if (run.requestedById !== undefined && run.requestedById !== actor.id) {
+    throw new ForbiddenError(`${actorLabel(actor)} may not set where run ${run.id}'s progress goes: only its requester, ${run.requestedBy}, may`);
+  }
+  const had = run.progressThread;
+  if (had && (had.platform !== thread.platform || had.channel !== thread.channel)) {
+    throw new ConflictError('INVALID_STATE', `run ${run.id} posts its progress to ${had.platform} ${had.channel}, not ${thread.platform} ${thread.channel}`);
+  }
+  if (had?.thread) {
+    if (had.thread === thread.thread) return run;
+    throw new ConflictError('INVALID_STATE', `run ${run.id} already posts its progress to thread ${had.thread}`);
+  }
+  return { ...run, progressThread: { ...had, ...thread }, updatedAt: now };
 }
 
 /**

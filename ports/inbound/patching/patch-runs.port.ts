@@ -25,7 +25,14 @@ export interface PatchRunRequest {
 /** What a surface knows besides the request itself. */
 export interface RequestOptions {
   /** The chat thread the request came from: the service's executor posts the run's progress there. */
-  readonly progressThread?: { readonly platform: string; readonly channel: string; readonly thread: string | null } | null;
+  readonly progressThread?: {
+    readonly platform: string;
+    readonly channel: string;
+    readonly thread: string | null;
+    /** Teams: the conversation's Bot Connector service URL and tenant. */
+    readonly serviceUrl?: string;
+    readonly tenantId?: string;
+  } | null;
 }
 
 export interface InstanceRunReport {
