@@ -137,6 +137,17 @@ describe('CLI patch commands (in process, over the real composition and a tempor
     expect(r.stderr).to.match(new RegExp(`error: run ${run.id} failed: wave 1: ci-runner .* failed: AWS-RunPatchBaseline failed with exit code 1`));
   });
 
+  it('run --watch (or run) without RUN: one line naming RUN, exit 2', async () => {
+    for (const [args, line] of [
+      [['run', '--watch'], 'error: run --watch: missing RUN, the id of the run to follow (`sre-ops runs` lists them)'],
+      [['run', '--yes'], 'error: run: missing RUN, the id of the run to execute (`sre-ops runs` lists them)'],
+    ] as const) {
+      const r = await cli(...args);
+      expect(r.code, r.stderr).to.equal(2);
+      expect(r.stderr.split('\n').filter((l) => l && !l.startsWith('run "sre-ops --help"'))).to.deep.equal([line]);
+    }
+  });
+
   it('run --watch on a finished run prints it and exits by its outcome', async () => {
     const run = await requested('ci-runner');
     await cli('run', run.id, '--yes');
