@@ -60,6 +60,11 @@ export interface RunInstance {
   /** Why it failed, regressed or was skipped; or what verification noted. */
   readonly detail: string | null;
   /**
+   * The verification evidence once the instance's wave is verified, one check a line: the
+   * command's outcome, the patch compliance read after it, status checks and CPU after patching.
+   */
+  readonly evidence?: readonly string[];
+  /**
    * The AWS account and region the instance was in when the run was requested (from the source's
    * identity, or the asset's own once assets carry them): the run executes with a live source
    * there, whatever source it was planned on. Absent on runs stored before they were recorded.
@@ -574,6 +579,8 @@ export interface InstanceVerdict {
   readonly outcome: 'succeeded' | 'failed' | 'timed-out' | 'cancelled' | 'regressed';
   /** Why it failed or regressed; for a success, what was checked or could not be. */
   readonly detail: string | null;
+  /** What the verdict rests on, one check a line (run-verification.ts, evidenceOf). */
+  readonly evidence?: readonly string[];
 }
 
 /**
@@ -589,7 +596,7 @@ export function completeWave(run: PatchRun, verdicts: readonly InstanceVerdict[]
   const instances = wave.instances.map((i): RunInstance => {
     const v = by.get(i.instanceId);
     if (!v) return { ...i, status: isInstanceDone(i.status) ? i.status : 'failed', detail: i.detail ?? 'not verified' };
-    return { ...i, status: v.outcome, detail: v.detail };
+    return { ...i, status: v.outcome, detail: v.detail, ...(v.evidence ? { evidence: v.evidence } : {}) };
   });
   const bad = instances.filter((i) => i.status !== 'succeeded');
   if (bad.length === 0) {

@@ -42,6 +42,11 @@ export interface InstanceRunReport {
   readonly status: InstanceRunStatus;
   /** Why it failed, regressed or was skipped. */
   readonly detail: string | null;
+  /**
+   * Once its wave is verified: what the verdict rests on, one check a line (the command's
+   * outcome, the patch compliance read after it, status checks and CPU after patching).
+   */
+  readonly evidence?: readonly string[];
   /** The AWS account and region it was in when requested: the run executes with a live source there. */
   readonly accountId?: string | null;
   readonly region?: string | null;

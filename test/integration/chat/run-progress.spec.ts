@@ -95,6 +95,14 @@ describe('run progress in the chat thread where the run was requested (Slack and
     expect(final.split('\n')[0]).to.equal(`${r0.id} succeeded`);
     expect(final).to.match(/wave 1: dev-1 \(i-\w+\) succeeded: /);
     expect(final).to.match(/wave 2: web-staging-1 \(i-\w+\) succeeded: /);
+    // Under each instance, the evidence its result rests on: the command and its outcome, the patch compliance read after it.
+    const report = await createPatchOps(d).getPatchRun(ALICE, r0.id);
+    for (const i of report.waves.flatMap((w) => w.instances)) {
+      const cmd = report.waves.find((w) => w.instances.includes(i))?.commandId;
+      expect(i.evidence?.[0]).to.equal(`command ${cmd}: Success`);
+      expect(i.evidence?.[1]).to.match(/^patch compliance\b/);
+      for (const e of i.evidence ?? []) expect(final.split('\n')).to.include(`  · ${e}`);
+    }
   });
 
   it('a run not requested in chat posts nothing; a refusal by Slack is a SourceError naming its code, never the token', async () => {
