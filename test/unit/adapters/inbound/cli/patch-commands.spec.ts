@@ -124,7 +124,7 @@ describe('CLI patch commands (in process, over the real composition and a tempor
     expect(r.stdout).to.match(new RegExp(`^run ${run.id}  succeeded`));
     // The final report: each instance's result, and under it the evidence it rests on.
     // (This runner is simulated: its evidence says so; the moto executor spec shows a real one's.)
-    expect(r.stdout, r.stdout).to.match(/\nverification evidence\nwave 1: ci-runner \(i-[0-9a-f]+\) succeeded\n  simulated: nothing was sent to AWS\nwave 2: worker-staging \(i-[0-9a-f]+\) succeeded\n/);
+    expect(r.stdout, r.stdout).to.match(/\nverification evidence\nwave 1: ci-runner \(i-[0-9a-f]+\) succeeded\n {2}simulated: nothing was sent to AWS\nwave 2: worker-staging \(i-[0-9a-f]+\) succeeded\n/);
   });
 
   it('a halted or failed run ends the command with exit 1 and says why, after printing the report', async () => {
