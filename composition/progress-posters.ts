@@ -11,7 +11,7 @@
  * A platform without its credentials posts nothing and the executor logs why, naming the variable.
  */
 import { SlackProgressPoster } from '../adapters/outbound/chat/slack-progress-poster.js';
-import { ChatProgressPosters, TeamsProgressPoster } from '../adapters/outbound/chat/teams-progress-poster.js';
+import { ChatProgressPosters, TeamsProgressPoster } from '../adapters/outbound/notify/teams-progress-poster.js';
 import type { RunProgressPoster } from '../ports/outbound/run-progress-poster.port.js';
 
 export function progressPosterFromEnv(env: Readonly<Record<string, string | undefined>>): RunProgressPoster {

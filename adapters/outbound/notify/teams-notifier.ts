@@ -7,7 +7,7 @@
 import { SourceError } from '../../../domain/errors.js';
 import type { Notification, Notifier } from '../../../ports/outbound/notifier.port.js';
 import { cardMessage, renderAdaptiveCard } from './adaptive-card.js';
-import { BotFrameworkToken, type BotCredentials } from '../chat/bot-framework-token.js';
+import { BotFrameworkToken, type BotCredentials } from './bot-framework-token.js';
 
 async function send(channel: string, url: string, body: unknown, headers: Record<string, string> = {}): Promise<void> {
   let status: number;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SlackProgressPoster } from '../../../adapters/outbound/chat/slack-progress-poster.js';
-import { TeamsProgressPoster } from '../../../adapters/outbound/chat/teams-progress-poster.js';
+import { TeamsProgressPoster } from '../../../adapters/outbound/notify/teams-progress-poster.js';
 import { progressPosterFromEnv } from '../../../composition/progress-posters.js';
 import { ValidationError } from '../../../domain/errors.js';
 import { ALICE, BOB } from '../../patch-builders.js';
