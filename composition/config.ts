@@ -63,8 +63,9 @@ export interface PatchAdapters {
   /** How the executor waits between polls; default a timer. */
   readonly sleep: Sleeper;
   /**
-   * Where the executor posts the progress of runs requested in chat; default Slack's Web API
-   * when SLACK_BOT_TOKEN is set (SRE_OPS_SLACK_API_URL overrides its base URL), else nowhere.
+   * Where the executor posts the progress of runs requested in chat; default from the
+   * environment (composition/progress-posters.ts: Slack with SLACK_BOT_TOKEN, Teams with the
+   * bot's MicrosoftAppId and MicrosoftAppPassword).
    */
   readonly progressPoster: RunProgressPoster;
   /** Replaces the history of assessments (default: beside the state store, else in memory; the caller closes it). */

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { Container, type ResolutionContext } from 'inversify';
 import { FixedClock, SystemClock } from '../adapters/outbound/clock/system-clock.js';
 import { HttpKevCatalog } from '../adapters/outbound/kev/http-kev-catalog.js';
-import { SlackProgressPoster } from '../adapters/outbound/chat/slack-progress-poster.js';
 import { FileKevCatalog } from '../adapters/outbound/kev/file-kev-catalog.js';
 import { NoExploitedCatalog } from '../adapters/outbound/memory/no-catalog.js';
 import {
@@ -56,6 +55,7 @@ import {
   actorResolver, awsPatchBindings, awsPrincipal, identityKind, demoPatchBindings, LazyStateStore, newUuid, NoStateStore, snapshotPatchBindings, timerSleep, type PatchSourceBindings,
 } from './patching.js';
 import { findingsInputBinding, type FindingsInputBinding } from './findings-input.js';
+import { progressPosterFromEnv } from './progress-posters.js';
 import { TOKENS, type Token } from './tokens.js';
 import { historyStoreFor } from './history.js';
 import { RecordAssessment } from '../ports/use-cases/history/record-assessment.use-case.js';
@@ -389,7 +389,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
       clock: o.clock ?? new SystemClock(),
       sleep: pa.sleep ?? timerSleep,
       newId: newUuid,
-      progressPoster: pa.progressPoster ?? (env.SLACK_BOT_TOKEN ? new SlackProgressPoster({ token: env.SLACK_BOT_TOKEN, ...(env.SRE_OPS_SLACK_API_URL ? { baseUrl: env.SRE_OPS_SLACK_API_URL } : {}) }) : null),
+      progressPoster: pa.progressPoster ?? progressPosterFromEnv(env),
     }))
     .inSingletonScope();
   useCase(TOKENS.RequestPatchRun, TOKENS.PatchDependencies, (d) => new RequestPatchRun(d));

@@ -75,6 +75,8 @@ export interface InstanceVerificationInput {
   readonly rule: VerificationRule;
   /** A simulated run sent nothing: say so instead of checking what did not happen. */
   readonly simulated?: boolean;
+  /** The SSM command that carried this instance (its evidence names it). */
+  readonly commandId?: string | null;
 }
 
 const FAILED: readonly InstanceStatus[] = ['failed', 'timed-out', 'cancelled'];
@@ -86,6 +88,44 @@ const FAILED: readonly InstanceStatus[] = ['failed', 'timed-out', 'cancelled'];
  * primary signal), a measured regression does.
  */
 export function verifyInstance(input: InstanceVerificationInput): InstanceVerdict {
+  const verdict = judge(input);
+  return { ...verdict, evidence: evidenceOf(input, verdict) };
+}
+
+/**
+ * What the verdict rests on, one check a line: the command's outcome, the patch compliance read
+ * after it (SSM patch state), the status checks and CPU after patching; or what could not be read.
+ * The final report of a run shows it on every surface.
+ */
+function evidenceOf(input: InstanceVerificationInput, verdict: Omit<InstanceVerdict, 'evidence'>): string[] {
+  const command = `command ${input.commandId ?? '(unknown id)'}: ${input.status === 'succeeded' ? 'Success' : `${input.status}${input.detail ? ` (${input.detail})` : ''}`}`;
+  if (input.simulated) return ['simulated: nothing was sent to AWS'];
+  if (input.status !== 'succeeded') return [command];
+  const out = [command];
+  const state = input.patchState;
+  if (state === undefined) out.push('patch compliance: unreadable');
+  else if (state === null) out.push('patch compliance: no patch state reported');
+  else {
+    const at = state.operationEndTime ?? state.operationStartTime;
+    const counts = `${state.installedCount} installed, ${state.missingCount} missing, ${state.failedCount} failed, ${state.installedPendingRebootCount} pending reboot`;
+    out.push(at === null || at < input.sentAt
+      ? `patch compliance: not refreshed since ${toIso(at) ?? 'never'} (${counts})`
+      : `patch compliance (${state.operation} at ${toIso(at)}): ${counts}`);
+  }
+  // A Scan changes nothing to watch; failed patches decided it before CloudWatch was looked at.
+  if (input.operation === 'Scan' || verdict.outcome === 'failed') return out;
+  if (input.before === undefined || input.after === undefined) {
+    out.push('CloudWatch: unreadable, regression not checked');
+    return out;
+  }
+  const checks = input.after.statusCheckFailed ?? [];
+  const failure = firstStatusCheckFailure(checks);
+  out.push(failure ? `status checks: failed at ${toIso(failure.t)}` : `status checks: none failed (${checks.length} point${checks.length === 1 ? '' : 's'} after patching)`);
+  if (!failure) out.push(verdict.outcome === 'regressed' ? (verdict.detail ?? 'CPU regressed') : compareCpu(input.before.cpu ?? [], input.after.cpu ?? [], input.rule).text);
+  return out;
+}
+
+function judge(input: InstanceVerificationInput): Omit<InstanceVerdict, 'evidence'> {
   const { instanceId } = input;
   if (FAILED.includes(input.status)) {
     return { instanceId, outcome: input.status as 'failed' | 'timed-out' | 'cancelled', detail: input.detail ?? `command ${input.status}` };

@@ -60,6 +60,11 @@ export interface RunInstance {
   /** Why it failed, regressed or was skipped; or what verification noted. */
   readonly detail: string | null;
   /**
+   * The verification evidence once the instance's wave is verified, one check a line: the
+   * command's outcome, the patch compliance read after it, status checks and CPU after patching.
+   */
+  readonly evidence?: readonly string[];
+  /**
    * The AWS account and region the instance was in when the run was requested (from the source's
    * identity, or the asset's own once assets carry them): the run executes with a live source
    * there, whatever source it was planned on. Absent on runs stored before they were recorded.
@@ -115,8 +120,12 @@ export interface ProgressThread {
   readonly platform: string;
   /** The channel or conversation. */
   readonly channel: string;
-  /** The thread (Slack: the ts of the message to answer under); null: the channel itself. */
+  /** The thread (Slack: the ts of the message to answer under; Teams: the activity to reply to); null: the channel itself. */
   readonly thread: string | null;
+  /** Teams: the Bot Connector service URL of the conversation (from the authenticated activity). */
+  readonly serviceUrl?: string;
+  /** Teams: the conversation's tenant. */
+  readonly tenantId?: string;
 }
 
 export interface PatchRun {
@@ -345,6 +354,29 @@ export function rejectRun(run: PatchRun, actor: Actor, now: Instant, reason: str
 }
 
 /**
+ * Records the thread a run's progress goes to, once the surface knows it (Slack: the ts of the
+ * message that announced the run, posted after the run was stored). Only the requester, and only
+ * to fill in the thread of the channel the run was requested in: a run's progress never moves to
+ * another channel.
+ * @throws ForbiddenError, ConflictError (another channel, or a thread already recorded).
+ */
+export function threadRun(run: PatchRun, actor: Actor, thread: ProgressThread, now: Instant): PatchRun {
+  authorize(actor, 'request');
+  if (run.requestedById !== undefined && run.requestedById !== actor.id) {
+    throw new ForbiddenError(`${actorLabel(actor)} may not set where run ${run.id}'s progress goes: only its requester, ${run.requestedBy}, may`);
+  }
+  const had = run.progressThread;
+  if (had && (had.platform !== thread.platform || had.channel !== thread.channel)) {
+    throw new ConflictError('INVALID_STATE', `run ${run.id} posts its progress to ${had.platform} ${had.channel}, not ${thread.platform} ${thread.channel}`);
+  }
+  if (had?.thread) {
+    if (had.thread === thread.thread) return run;
+    throw new ConflictError('INVALID_STATE', `run ${run.id} already posts its progress to thread ${had.thread}`);
+  }
+  return { ...run, progressThread: { ...had, ...thread }, updatedAt: now };
+}
+
+/**
  * Cancels a run before or during execution: the current wave and every instance not finished are
  * cancelled, the lease dropped (the executor sees it on its next write and stops). Commands
  * already sent are listed by `commandsInFlight` for the caller to cancel at SSM.
@@ -547,6 +579,8 @@ export interface InstanceVerdict {
   readonly outcome: 'succeeded' | 'failed' | 'timed-out' | 'cancelled' | 'regressed';
   /** Why it failed or regressed; for a success, what was checked or could not be. */
   readonly detail: string | null;
+  /** What the verdict rests on, one check a line (run-verification.ts, evidenceOf). */
+  readonly evidence?: readonly string[];
 }
 
 /**
@@ -562,7 +596,7 @@ export function completeWave(run: PatchRun, verdicts: readonly InstanceVerdict[]
   const instances = wave.instances.map((i): RunInstance => {
     const v = by.get(i.instanceId);
     if (!v) return { ...i, status: isInstanceDone(i.status) ? i.status : 'failed', detail: i.detail ?? 'not verified' };
-    return { ...i, status: v.outcome, detail: v.detail };
+    return { ...i, status: v.outcome, detail: v.detail, ...(v.evidence ? { evidence: v.evidence } : {}) };
   });
   const bad = instances.filter((i) => i.status !== 'succeeded');
   if (bad.length === 0) {

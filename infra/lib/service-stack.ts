@@ -65,6 +65,10 @@ export class ServiceStack extends Stack {
     // The root file system is read-only; the KEV feed cache goes to a task-local scratch volume.
     this.taskDefinition.addVolume({ name: 'tmp' });
     const apiKeys = Secret.fromSecretNameV2(this, 'ApiKeys', config.apiKeysSecretName);
+    // The executor posts the progress of runs requested in chat with the bots' own credentials,
+    // read from the bots' secrets by ECS at task start (JSON fields; never plain values).
+    const slackSecret = Secret.fromSecretNameV2(this, 'SlackSecret', config.slackSecretName);
+    const teamsSecret = Secret.fromSecretNameV2(this, 'TeamsSecret', config.teamsSecretName);
     const container = this.taskDefinition.addContainer('app', {
       image: ContainerImage.fromAsset(dockerContext(config.imageDirectory), { platform: Platform.LINUX_AMD64, exclude: IMAGE_EXCLUDES }),
       portMappings: [{ containerPort: SERVICE_PORT }],
@@ -87,12 +91,22 @@ export class ServiceStack extends Stack {
         // Every task also runs the patch executor (docs/patching.md, "The executor"): approved runs
         // are driven here, one task per run by leases in the state table, however long they take.
         SRE_OPS_EXECUTOR: '1',
+        // A setting, not a secret: how the Teams bot's token is obtained (its tenant's, or the Bot Framework's).
+        MicrosoftAppType: config.teamsAppType,
       },
-      secrets: { SRE_OPS_API_KEYS: EcsSecret.fromSecretsManager(apiKeys) },
+      secrets: {
+        SRE_OPS_API_KEYS: EcsSecret.fromSecretsManager(apiKeys),
+        // Progress to the chat thread a run was requested in (docs/patching.md, "Progress").
+        SLACK_BOT_TOKEN: EcsSecret.fromSecretsManager(slackSecret, 'botToken'),
+        MicrosoftAppId: EcsSecret.fromSecretsManager(teamsSecret, 'appId'),
+        MicrosoftAppPassword: EcsSecret.fromSecretsManager(teamsSecret, 'appPassword'),
+        // A single-tenant bot's token comes from its tenant (a multi-tenant secret may have no tenantId).
+        ...(config.teamsAppType === 'SingleTenant' ? { MicrosoftAppTenantId: EcsSecret.fromSecretsManager(teamsSecret, 'tenantId') } : {}),
+      },
     });
     container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
     acknowledge(this.taskDefinition.node.defaultChild as IConstruct, {
-      'AwsSolutions-ECS2': 'The plain environment variables are settings (source, cache folder, table name); the API keys come from Secrets Manager.',
+      'AwsSolutions-ECS2': 'The plain environment variables are settings (source, cache folder, table name, Teams app type); the API keys and the chat bots\' credentials come from Secrets Manager.',
     });
 
     for (const statement of applicationStatements(readPolicyFile(config.policyFile), { optInTag: config.patchOptInTag })) {

@@ -11,6 +11,12 @@ export interface PatchOperations {
   requestPatchRun(actor: Actor, request: PatchRunRequest, options?: RequestOptions): Promise<PatchRunReport>;
   /** What requestPatchRun would create (waves, approval need), storing nothing. */
   previewPatchRun?(actor: Actor, request: PatchRunRequest): Promise<PatchRunReport>;
+  /**
+   * Records the chat thread the run's progress goes to, once the surface knows it (Slack: the ts
+   * of the message that announced the run). The requester only, within the channel it was
+   * requested in.
+   */
+  threadPatchRun?(actor: Actor, runId: string, thread: NonNullable<RequestOptions['progressThread']>): Promise<PatchRunReport>;
   approvePatchRun(actor: Actor, runId: string, comment?: string): Promise<PatchRunReport>;
   rejectPatchRun(actor: Actor, runId: string, reason?: string): Promise<PatchRunReport>;
   cancelPatchRun(actor: Actor, runId: string): Promise<PatchRunReport>;

@@ -94,13 +94,17 @@ describe('infra 8. least privilege', () => {
     expect(JSON.stringify(state?.Resource)).to.contain('/index/gsi1').and.not.to.contain('*');
   });
 
-  it('gives the execution role the image pull, its log group and the API keys secret, nothing more', () => {
-    const actions = roleStatements('service', 'TaskExecutionRole').flatMap(actionsOf).sort();
+  it('gives the execution role the image pull, its log group, the API keys secret and the chat bots\' secrets (for the executor\'s progress posts), nothing more', () => {
+    const statements = roleStatements('service', 'TaskExecutionRole');
+    const actions = [...new Set(statements.flatMap(actionsOf))].sort();
 
     expect(actions).to.deep.equal([
       'ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetAuthorizationToken', 'ecr:GetDownloadUrlForLayer',
       'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue',
     ]);
+    const secrets = statements.filter((st) => actionsOf(st).includes('secretsmanager:GetSecretValue')).map((st) => JSON.stringify(st.Resource)).sort();
+    expect(secrets).to.have.length(3);
+    for (const [k, name] of ['api-keys', 'slack', 'teams'].entries()) expect(secrets[k]).to.contain(`:secret:sre-ops-assistant/${name}-??????`);
   });
 
   it('gives each bot the application actions, its own secret, its own log group and itself to invoke', () => {

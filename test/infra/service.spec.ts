@@ -102,10 +102,29 @@ describe('infra 3. service', () => {
     t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ecs/sre-ops-assistant', RetentionInDays: 30 });
     expect(c.LogConfiguration.LogDriver).to.equal('awslogs');
     expect(c.LogConfiguration.Options['awslogs-group']).to.deep.equal({ Ref: Object.keys(t.findResources('AWS::Logs::LogGroup'))[0] });
-    expect(c.Secrets.map((s) => s.Name)).to.deep.equal(['SRE_OPS_API_KEYS']);
-    expect(JSON.stringify(c.Secrets[0]?.ValueFrom)).to.contain(':secret:sre-ops-assistant/api-keys');
+    expect(c.Secrets.map((s) => s.Name)).to.include('SRE_OPS_API_KEYS');
+    expect(JSON.stringify(c.Secrets.find((s) => s.Name === 'SRE_OPS_API_KEYS')?.ValueFrom)).to.contain(':secret:sre-ops-assistant/api-keys');
     expect(env).to.include({ SRE_OPS_SOURCE: 'aws', SRE_OPS_CACHE_DIR: '/tmp/sre-ops-assistant' });
     expect(env.SRE_OPS_STATE_TABLE).to.have.property('Fn::ImportValue');
     expect(c.ReadonlyRootFilesystem).to.equal(true);
+  });
+
+  it("gives the executor the chat bots' credentials from their Secrets Manager secrets (JSON fields read by ECS), never as plain values", () => {
+    const t = synthesized().templates.service;
+    const c = container();
+    const env = Object.fromEntries(c.Environment.map((e) => [e.Name, e.Value]));
+    const secret = (name: string): string => JSON.stringify(c.Secrets.find((s) => s.Name === name)?.ValueFrom ?? null);
+
+    expect(c.Secrets.map((s) => s.Name).sort()).to.deep.equal(['MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppTenantId', 'SLACK_BOT_TOKEN', 'SRE_OPS_API_KEYS']);
+    expect(secret('SLACK_BOT_TOKEN')).to.match(/:secret:sre-ops-assistant\/slack:botToken::"/);
+    expect(secret('MicrosoftAppId')).to.match(/:secret:sre-ops-assistant\/teams:appId::"/);
+    expect(secret('MicrosoftAppPassword')).to.match(/:secret:sre-ops-assistant\/teams:appPassword::"/);
+    expect(secret('MicrosoftAppTenantId')).to.match(/:secret:sre-ops-assistant\/teams:tenantId::"/);
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppTenantId']) expect(env, name).to.not.have.property(name);
+    expect(env.MicrosoftAppType).to.equal('SingleTenant');
+    // ECS reads them with the execution role, which may read exactly these secrets.
+    const policies = Object.values(t.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p));
+    const execution = policies.filter((p) => p.includes('secretsmanager:GetSecretValue'));
+    expect(execution.join('\n')).to.contain(':secret:sre-ops-assistant/slack-??????').and.contain(':secret:sre-ops-assistant/teams-??????');
   });
 });

@@ -67,6 +67,11 @@ export class FakePatchOperations implements PatchOperations {
     return run;
   }
 
+  async threadPatchRun(actor: Actor, runId: string, thread: NonNullable<RequestOptions['progressThread']>): Promise<PatchRunReport> {
+    this.log('threadPatchRun', actor, runId, thread);
+    return this.get(runId);
+  }
+
   async approvePatchRun(actor: Actor, runId: string, comment?: string): Promise<PatchRunReport> {
     this.log('approvePatchRun', actor, runId, comment);
     need(actor, ['approver', 'admin'], 'approve or reject a patch run');
@@ -136,7 +141,7 @@ export class FakePatchOperations implements PatchOperations {
 
 /** An Assistant whose patch operations are the fake (the rest inherited, whatever its shape). */
 export function withFakePatchOperations(assistant: Assistant, ops: FakePatchOperations): Assistant & PatchOperations {
-  const names = ['requestPatchRun', 'approvePatchRun', 'rejectPatchRun', 'cancelPatchRun', 'getPatchRun', 'listPatchRuns', 'executePatchRun', 'acceptRisk', 'listAcceptances', 'revokeAcceptance', 'listAudit', 'schedulePatching', 'listSchedules', 'cancelSchedule'] as const;
+  const names = ['requestPatchRun', 'threadPatchRun', 'approvePatchRun', 'rejectPatchRun', 'cancelPatchRun', 'getPatchRun', 'listPatchRuns', 'executePatchRun', 'acceptRisk', 'listAcceptances', 'revokeAcceptance', 'listAudit', 'schedulePatching', 'listSchedules', 'cancelSchedule'] as const;
   const bound = Object.fromEntries(names.map((n) => [n, (ops[n] as (...a: unknown[]) => unknown).bind(ops)]));
   return Object.assign(Object.create(assistant) as object, bound) as unknown as Assistant & PatchOperations;
 }

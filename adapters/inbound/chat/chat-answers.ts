@@ -8,7 +8,7 @@ import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import type { InstanceReport } from '../../../ports/inbound/assessment/assess-instance.port.js';
 import type { FindingsReport } from '../../../ports/inbound/assessment/list-findings.port.js';
 import type { AcceptanceReport } from '../../../ports/inbound/acceptances/acceptances.port.js';
-import type { PatchRunReport } from '../../../ports/inbound/patching/patch-runs.port.js';
+import type { PatchRunReport, RequestOptions } from '../../../ports/inbound/patching/patch-runs.port.js';
 import type { PlanReport } from '../../../ports/inbound/patching/plan-patches.port.js';
 import type { ActivityReport } from '../../../ports/inbound/reports/report-activity.port.js';
 import type { FleetReport } from '../../../ports/inbound/assessment/fleet-report.port.js';
@@ -37,7 +37,7 @@ export interface AnswerContext {
   /** Recorded with a patch request, e.g. "requested in Slack #ops". */
   readonly reason: string | null;
   /** Where the request came from: the service's executor posts the run's progress there. */
-  readonly progressThread?: { readonly platform: string; readonly channel: string; readonly thread: string | null } | null;
+  readonly progressThread?: RequestOptions['progressThread'];
 }
 
 const DAY_MS = 86_400_000;

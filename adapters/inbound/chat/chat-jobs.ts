@@ -52,7 +52,7 @@ export interface ChatJobSurface<U extends ChatUser, C extends ChatCommandJob<U>,
   /** The idempotency key and recorded reason of a command's patch request. */
   commandContext(job: C): { readonly idempotencyKey: string; readonly reason: string; readonly progressThread?: AnswerContext['progressThread'] };
   /** Delivers a command's answer (null when the command failed and `doc` is the problem). */
-  answered(target: T, job: C, answer: ChatAnswer | null, doc: ChatDoc): Promise<void>;
+  answered(target: T, job: C, answer: ChatAnswer | null, doc: ChatDoc, next: AnswerFollowUp): Promise<void>;
   /** Replaces the run's message; `final` allows a fallback route when it cannot be edited. */
   update(target: T, doc: ChatDoc, final: boolean): Promise<boolean>;
   /** The state of a run after an approval or a rejection. */
@@ -68,6 +68,17 @@ export interface ChatJobSurface<U extends ChatUser, C extends ChatCommandJob<U>,
   progressText(text: string): string;
   /** The chat user behind an actor id, when it is one of this platform's. */
   userOf(actorId: string): U | null;
+}
+
+/** What a surface may do after answering a patch request. */
+export interface AnswerFollowUp {
+  /** The service's executor drives runs (SRE_OPS_EXECUTOR_DEPLOYED): nothing executes in this process. */
+  readonly executorDeployed: boolean;
+  /**
+   * Records the thread the run's progress goes to, once the surface has posted the run's
+   * message (Slack: its ts). A failure is logged: the run goes on, its progress in the channel.
+   */
+  recordThread(runId: string, thread: NonNullable<AnswerContext['progressThread']>): Promise<void>;
 }
 
 export interface ChatJobsOptions<U extends ChatUser> {
@@ -124,15 +135,27 @@ export class ChatJobs<U extends ChatUser, C extends ChatCommandJob<U>, D extends
     await this.s.within(p, async (target) => {
       let answer: ChatAnswer | null = null;
       let doc: ChatDoc;
+      let recordThread: AnswerFollowUp['recordThread'] = async () => {};
       try {
         const assistant = await this.o.assistant();
         const actor = await this.o.access.actorOf(p.user, assistant.policy);
         answer = await answerCommand(assistant, actor, p.command, { now: this.o.now, ...this.s.commandContext(p) });
         doc = answerDocument(answer, this.s.markup, this.o.surface);
+        if (answer.kind === 'patch-requested' && this.o.executorDeployed && readyToExecute(answer.run)) {
+          // Needs no approval, and the service's executor drives it: nothing executes here either.
+          doc = { ...doc, notes: [...doc.notes, executorNote(this.s.markup, this.o.surface, answer.run)] };
+        }
+        recordThread = async (runId, thread) => {
+          try {
+            await assistant.threadPatchRun?.(actor, runId, thread);
+          } catch (err) {
+            this.o.log(`recording the thread of run ${runId} failed (its progress goes to the channel): ${String(err)}`);
+          }
+        };
       } catch (err) {
         doc = this.problemDoc(err);
       }
-      await this.s.answered(target, p, answer, doc);
+      await this.s.answered(target, p, answer, doc, { executorDeployed: this.o.executorDeployed === true, recordThread });
     });
   }
 

@@ -7,7 +7,7 @@
 import type { PatchRunReport } from '../../../ports/inbound/patching/patch-runs.port.js';
 import { awaitsApproval, readyToExecute, type ChatAnswer } from '../chat/chat-answers.js';
 import type { ChatDoc } from '../chat/chat-documents.js';
-import { ChatJobRunner, type ChatJobsOptions, type ChatJobSurface } from '../chat/chat-jobs.js';
+import { ChatJobRunner, type AnswerFollowUp, type ChatJobsOptions, type ChatJobSurface } from '../chat/chat-jobs.js';
 import { renderSlack, slackMarkup } from './block-kit.js';
 import type { SlackApi } from './slack-api.js';
 import { SLACK_ACCESS_HELP, type SlackAccess } from './slack-access.js';
@@ -32,18 +32,23 @@ export class SlackJobs extends ChatJobRunner<SlackUser, CommandJob, DecisionJob,
     return {
       idempotencyKey: `slack:${p.triggerId}`,
       reason: `requested in Slack by ${p.user.name ?? p.user.id}${p.channelName ? ` in #${p.channelName}` : ''}`,
-      // A slash command has no message to thread under: the service's executor posts in the channel.
+      // A slash command has no message to thread under yet: the run's message, posted once the
+      // run is stored, becomes the thread (announce records its ts).
       ...(p.channelId ? { progressThread: { platform: 'slack', channel: p.channelId, thread: null } } : {}),
     };
   }
 
-  async answered(_target: MessageTarget, p: CommandJob, answer: ChatAnswer | null, doc: ChatDoc): Promise<void> {
-    if (answer?.kind === 'patch-requested') return this.announce(answer.run, doc, p);
+  async answered(_target: MessageTarget, p: CommandJob, answer: ChatAnswer | null, doc: ChatDoc, next: AnswerFollowUp): Promise<void> {
+    if (answer?.kind === 'patch-requested') return this.announce(answer.run, doc, p, next);
     await this.o.api.respond(p.responseUrl, { response_type: 'ephemeral', ...renderSlack(doc) });
   }
 
-  /** A new run: an approval request in the channel, or straight to execution when none is needed. */
-  private async announce(run: PatchRunReport, base: ChatDoc, p: CommandJob): Promise<void> {
+  /**
+   * A new run: an approval request in the channel, or straight to execution when none is needed
+   * (by the service's executor when it is deployed, else here). The run's message is the thread
+   * its progress goes to.
+   */
+  private async announce(run: PatchRunReport, base: ChatDoc, p: CommandJob, next: AnswerFollowUp): Promise<void> {
     const waiting = awaitsApproval(run);
     const mentions = this.o.access.approverMentions();
     const doc: ChatDoc = waiting && mentions.length ? { ...base, notes: [...base.notes, `Approvers: ${mentions.join(' ')}`] } : base;
@@ -56,10 +61,12 @@ export class SlackJobs extends ChatJobRunner<SlackUser, CommandJob, DecisionJob,
     const ts = p.channelId ? await this.o.api.postMessage(p.channelId, message) : null;
     // Not in the channel (or a DM the bot cannot post in): the response_url still can.
     if (ts === null) await this.o.api.respond(p.responseUrl, { response_type: 'in_channel', ...message });
+    else if (p.channelId) await next.recordThread(run.id, { platform: 'slack', channel: p.channelId, thread: ts });
     if (waiting) {
       if (ts !== null) await this.o.api.respond(p.responseUrl, { response_type: 'ephemeral', text: `Run ${run.id} is waiting for approval by someone other than you; the request is in the channel.` });
       return;
     }
+    if (next.executorDeployed) return;
     await this.jobs.deferExecute({ runId: run.id, requester: p.user, message: { channelId: p.channelId, ts, responseUrl: ts === null ? p.responseUrl : null } });
   }
 

@@ -8,7 +8,7 @@ import { CardFactory, type ConversationReference, type TurnContext } from 'botbu
 import type { PatchRunReport } from '../../../ports/inbound/patching/patch-runs.port.js';
 import { awaitsApproval, readyToExecute, type ChatAnswer } from '../chat/chat-answers.js';
 import type { ChatDoc } from '../chat/chat-documents.js';
-import { ChatJobRunner, type ChatJobsOptions, type ChatJobSurface } from '../chat/chat-jobs.js';
+import { ChatJobRunner, type AnswerFollowUp, type ChatJobsOptions, type ChatJobSurface } from '../chat/chat-jobs.js';
 import { renderCard, teamsMarkup } from './adaptive-cards.js';
 import { TEAMS_ACCESS_HELP, type TeamsAccess } from './teams-access.js';
 import { TEAMS_JOB, conversationReference, type TeamsCommandJob, type TeamsDecisionJob, type TeamsExecuteJob, type TeamsUser } from './teams-payloads.js';
@@ -46,14 +46,24 @@ export class TeamsJobs extends ChatJobRunner<TeamsUser, TeamsCommandJob, TeamsDe
     });
   }
 
-  commandContext(p: TeamsCommandJob): { idempotencyKey: string; reason: string } {
-    return { idempotencyKey: `teams:${p.activityId}`, reason: `requested in Teams by ${p.user.name ?? p.user.id}` };
+  commandContext(p: TeamsCommandJob): ReturnType<ChatJobSurface<TeamsUser, TeamsCommandJob, TeamsDecisionJob, TeamsExecuteJob, TeamsTarget>['commandContext']> {
+    const ref = conversationReference(p.reference);
+    const conversation = ref.conversation;
+    return {
+      idempotencyKey: `teams:${p.activityId}`,
+      reason: `requested in Teams by ${p.user.name ?? p.user.id}`,
+      // The service's executor replies under the asking message, through the conversation's
+      // Bot Connector (a proactive message; docs/patching.md "Progress").
+      ...(conversation?.id && ref.serviceUrl
+        ? { progressThread: { platform: 'teams', channel: conversation.id, thread: p.activityId, serviceUrl: ref.serviceUrl, ...(conversation.tenantId ? { tenantId: conversation.tenantId } : {}) } }
+        : {}),
+    };
   }
 
-  async answered(target: TeamsTarget, p: TeamsCommandJob, answer: ChatAnswer | null, doc: ChatDoc): Promise<void> {
+  async answered(target: TeamsTarget, p: TeamsCommandJob, answer: ChatAnswer | null, doc: ChatDoc, next: AnswerFollowUp): Promise<void> {
     const sent = await target.ctx.sendActivity(cardActivity(doc));
     const run = answer?.kind === 'patch-requested' ? answer.run : null;
-    if (run && !awaitsApproval(run) && readyToExecute(run)) {
+    if (run && !awaitsApproval(run) && readyToExecute(run) && !next.executorDeployed) {
       await this.jobs.deferExecute({ runId: run.id, requester: p.user, reference: p.reference, cardActivityId: sent?.id ?? null });
     }
   }

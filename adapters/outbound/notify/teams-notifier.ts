@@ -7,6 +7,7 @@
 import { SourceError } from '../../../domain/errors.js';
 import type { Notification, Notifier } from '../../../ports/outbound/notifier.port.js';
 import { cardMessage, renderAdaptiveCard } from './adaptive-card.js';
+import { BotFrameworkToken, type BotCredentials } from './bot-framework-token.js';
 
 async function send(channel: string, url: string, body: unknown, headers: Record<string, string> = {}): Promise<void> {
   let status: number;
@@ -35,44 +36,21 @@ export interface BotConversation {
   readonly conversationId: string;
 }
 
-export interface BotCredentials {
-  readonly appId: string;
-  readonly appPassword: string;
-  /** Default the Bot Framework's token endpoint (tests: a loopback stand-in). */
-  readonly tokenUrl?: string;
-}
-
-export const BOT_TOKEN_URL = 'https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token';
-
 export class TeamsBotNotifier implements Notifier {
   readonly channel: string;
-  private token: { value: string; until: number } | null = null;
+  private readonly token: BotFrameworkToken;
 
   constructor(
     private readonly conversation: BotConversation,
-    private readonly credentials: BotCredentials,
-    private readonly now: () => number = () => Date.now(),
+    credentials: BotCredentials,
+    now: () => number = () => Date.now(),
   ) {
     this.channel = `teams:${conversation.conversationId}`;
-  }
-
-  private async bearer(): Promise<string> {
-    if (this.token && this.token.until > this.now()) return this.token.value;
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: this.credentials.appId, client_secret: this.credentials.appPassword, scope: 'https://api.botframework.com/.default' });
-    let answer: { access_token?: string; expires_in?: number };
-    try {
-      const r = await fetch(this.credentials.tokenUrl ?? BOT_TOKEN_URL, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form, signal: AbortSignal.timeout(10_000) });
-      answer = (await r.json()) as typeof answer;
-      if (!r.ok || !answer.access_token) throw new Error(`HTTP ${r.status}`);
-    } catch (err) {
-      throw new SourceError('teams', 'token', `${this.channel}: no Bot Framework token for app ${this.credentials.appId}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    }
-    this.token = { value: answer.access_token, until: this.now() + Math.max(60, (answer.expires_in ?? 3600) - 300) * 1000 };
-    return this.token.value;
+    this.token = new BotFrameworkToken(credentials, this.channel, now);
   }
 
   async post(message: Notification): Promise<void> {
     const url = `${this.conversation.serviceUrl.replace(/\/$/, '')}/v3/conversations/${encodeURIComponent(this.conversation.conversationId)}/activities`;
-    await send(this.channel, url, cardMessage(renderAdaptiveCard(message)), { authorization: `Bearer ${await this.bearer()}` });
+    await send(this.channel, url, cardMessage(renderAdaptiveCard(message)), { authorization: `Bearer ${await this.token.bearer()}` });
   }
 }

@@ -25,7 +25,14 @@ export interface PatchRunRequest {
 /** What a surface knows besides the request itself. */
 export interface RequestOptions {
   /** The chat thread the request came from: the service's executor posts the run's progress there. */
-  readonly progressThread?: { readonly platform: string; readonly channel: string; readonly thread: string | null } | null;
+  readonly progressThread?: {
+    readonly platform: string;
+    readonly channel: string;
+    readonly thread: string | null;
+    /** Teams: the conversation's Bot Connector service URL and tenant. */
+    readonly serviceUrl?: string;
+    readonly tenantId?: string;
+  } | null;
 }
 
 export interface InstanceRunReport {
@@ -35,6 +42,11 @@ export interface InstanceRunReport {
   readonly status: InstanceRunStatus;
   /** Why it failed, regressed or was skipped. */
   readonly detail: string | null;
+  /**
+   * Once its wave is verified: what the verdict rests on, one check a line (the command's
+   * outcome, the patch compliance read after it, status checks and CPU after patching).
+   */
+  readonly evidence?: readonly string[];
   /** The AWS account and region it was in when requested: the run executes with a live source there. */
   readonly accountId?: string | null;
   readonly region?: string | null;

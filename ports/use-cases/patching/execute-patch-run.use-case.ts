@@ -355,7 +355,13 @@ export class ExecutePatchRun {
 
     const ids = wave.instances.map((i) => i.instanceId);
     const sentAt = new Map<string, Instant>();
-    for (const s of wave.sends) for (const id of s.instanceIds) sentAt.set(id, s.sentAt ?? s.intentAt);
+    const commandOf = new Map<string, string | null>();
+    for (const s of wave.sends) {
+      for (const id of s.instanceIds) {
+        sentAt.set(id, s.sentAt ?? s.intentAt);
+        commandOf.set(id, s.commandId);
+      }
+    }
     const firstSent = Math.min(...[...sentAt.values()], completedAt);
     const notes: string[] = [];
     const states = await this.secondary(notes, 'patch states', () => this.d.core.compliance.patchStates(ids));
@@ -378,6 +384,7 @@ export class ExecutePatchRun {
         after: after === undefined ? undefined : (after.get(i.instanceId) ?? {}),
         rule: v,
         simulated: run.simulated,
+        commandId: commandOf.get(i.instanceId) ?? null,
       }),
     );
     const next = completeWave(run, verdicts, this.d.clock.now());

@@ -12,7 +12,11 @@ export const EXECUTOR_ACTOR: Actor = { id: 'sre-ops-executor', roles: ['operator
 export function finalReport(r: PatchRunReport): string {
   const lines = [`${r.id} ${r.status}${r.haltReason ? `: ${r.haltReason}` : ''}`];
   for (const w of r.waves) {
-    for (const i of w.instances) lines.push(`wave ${w.number}: ${i.name ? `${i.name} (${i.instanceId})` : i.instanceId} ${i.status}${i.detail ? `: ${i.detail}` : ''}`);
+    for (const i of w.instances) {
+      lines.push(`wave ${w.number}: ${i.name ? `${i.name} (${i.instanceId})` : i.instanceId} ${i.status}${i.detail ? `: ${i.detail}` : ''}`);
+      // The evidence the result rests on (the command's outcome, the patch compliance, status checks, CPU).
+      for (const e of i.evidence ?? []) lines.push(`  · ${e}`);
+    }
   }
   return lines.join('\n');
 }

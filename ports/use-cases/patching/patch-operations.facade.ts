@@ -45,6 +45,7 @@ export function patchOperationsFrom(u: PatchUseCases): PatchOperationsImpl {
   return {
     requestPatchRun: (a, r, o) => u.request.execute(a, r, o),
     previewPatchRun: (a, r) => u.request.preview(a, r),
+    threadPatchRun: (a, id, t) => u.request.thread(a, id, t),
     approvePatchRun: (a, id, c) => u.approve.execute(a, id, c),
     rejectPatchRun: (a, id, r) => u.reject.execute(a, id, r),
     cancelPatchRun: (a, id) => u.cancel.execute(a, id),

@@ -3,7 +3,7 @@ import { authorize } from '../../../domain/access/authorize.js';
 import { ConflictError, ValidationError } from '../../../domain/errors.js';
 import type { Asset } from '../../../domain/fleet-facts.js';
 import { findInstance } from '../../../domain/instance-lookup.js';
-import { newPatchRun, type PatchRun, type ProgressThread, type RunTarget } from '../../../domain/patch/run.js';
+import { newPatchRun, threadRun, type PatchRun, type ProgressThread, type RunTarget } from '../../../domain/patch/run.js';
 import { checkRunRequest, requestFingerprint, type CheckedRunRequest } from '../../../domain/patch/run-request.js';
 import { autoScalingGroupOf, autoScalingGroupSizes, isProduction } from '../../../domain/patch/waves.js';
 import type { AssetAssessment } from '../../../domain/asset-assessment.js';
@@ -12,7 +12,7 @@ import type { PatchRunReport, PatchRunRequest, RequestOptions } from '../../inbo
 import type { PatchDependencies } from './patch-dependencies.js';
 import type { SourceScope } from '../../outbound/source-info.port.js';
 import { audited } from '../shared/audited.js';
-import { newRunId } from './run-records.js';
+import { mutateRun, newRunId } from './run-records.js';
 import { toRunReport } from '../shared/operation-reports.mapper.js';
 
 function target(a: AssetAssessment, d: PatchDependencies, scope: SourceScope | null): RunTarget {
@@ -68,6 +68,19 @@ export class RequestPatchRun {
         target: r.id,
         detail: `${r.operation} of ${plural(r.waves.reduce((n, w) => n + w.instances.length, 0), 'instance')} in ${plural(r.waves.length, 'wave')}${r.operation === 'Scan' ? '' : `, ${r.rebootOption}`}; ${approval}${r.simulated ? '; simulated' : ''}`,
       };
+    });
+  }
+
+  /**
+   * Records the chat thread a run's progress goes to once the surface knows it (Slack posts the
+   * run's message after the run is stored; its ts is the thread). The requester only, the
+   * channel the run was requested in only.
+   * @throws ForbiddenError, NotFoundError, ConflictError.
+   */
+  async thread(actor: Actor, runId: string, thread: ProgressThread): Promise<PatchRunReport> {
+    return audited(this.d, actor, 'patch-run.thread', runId, async () => {
+      const { after } = await mutateRun(this.d, runId, (run, now) => threadRun(run, actor, thread, now));
+      return { value: toRunReport(after, this.d.clock.now()), detail: `progress to ${thread.platform} ${thread.channel}${thread.thread ? ` thread ${thread.thread}` : ''}` };
     });
   }
 

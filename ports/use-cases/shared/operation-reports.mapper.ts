@@ -22,6 +22,7 @@ function waveReport(w: RunWave): WaveReport {
     verifiedAt: toIso(w.verifiedAt),
     instances: w.instances.map((i) => ({
       instanceId: i.instanceId, name: i.name, production: i.production, status: i.status, detail: i.detail,
+      ...(i.evidence ? { evidence: [...i.evidence] } : {}),
       ...(i.accountId !== undefined ? { accountId: i.accountId } : {}),
       ...(i.region !== undefined ? { region: i.region } : {}),
     })),

@@ -48,6 +48,10 @@ describe('the HTTP service process with the patch executor (spawned)', function 
     expect(end).to.include({ runId: run.id });
     const after = (await (await fetch(`${base}/v1/patch-runs/${run.id}`, { headers })).json()) as PatchRunReport;
     expect(after.status).to.equal('succeeded');
+    // The final report names each instance's result and the evidence it rests on (on the demo: that nothing was sent).
+    expect(after.waves.flatMap((w) => w.instances.map((i) => [i.status, i.evidence]))).to.deep.equal([
+      ['succeeded', ['simulated: nothing was sent to AWS']], ['succeeded', ['simulated: nothing was sent to AWS']],
+    ]);
     const audit = (await (await fetch(`${base}/v1/audit?target=${run.id}`, { headers })).json()) as { actor: string; via: string; action: string }[] | { entries: { actor: string; via: string; action: string }[] };
     const entries = Array.isArray(audit) ? audit : audit.entries;
     expect(entries.find((e) => e.action === 'patch-run.start')).to.include({ actor: 'sre-ops-executor', via: 'executor' });

@@ -238,6 +238,31 @@ describe('Slack Lambda handler (API Gateway events, signed requests, loopback Sl
     expect(h.slack.to('/api/chat.postMessage').filter((r) => r.body.thread_ts)).to.have.length(0);
   });
 
+  it('with the service\'s executor deployed, a run that needs no approval is not executed here either: the message says who drives it', async () => {
+    await h.close();
+    h = await slackHarness({ env: { SRE_OPS_EXECUTOR_DEPLOYED: '1' }, needsApproval: false });
+    await h.handler(slashCommand('patch dev-1', { responseUrl: h.responseUrl, user: REQUESTER, userName: 'alice' }), {});
+    await h.deferred.idle();
+
+    expect(h.ops.called('executePatchRun'), 'no command is sent from the Lambda').to.have.length(0);
+    const run = await h.ops.getPatchRun(h.ops.called('requestPatchRun')[0]!.actor, 'run-1');
+    expect(run.waves.every((w) => w.status === 'pending' && w.commandId === null)).to.equal(true);
+    const [posted] = h.slack.to('/api/chat.postMessage');
+    expect(allText(posted!.body)).to.include("service's executor drives run run-1").and.include('/sre run run-1');
+    expect(h.slack.to('/api/chat.update'), 'no progress from here').to.have.length(0);
+  });
+
+  it('records the run\'s message as the thread its progress goes to (channel and ts), as the requester', async () => {
+    await h.handler(slashCommand('patch web-1', { responseUrl: h.responseUrl, user: REQUESTER, userName: 'alice' }), {});
+    await h.deferred.idle();
+
+    const [posted] = h.slack.to('/api/chat.postMessage');
+    expect(posted!.body.channel).to.equal('C0001');
+    const [thread] = h.ops.called('threadPatchRun');
+    expect(thread!.actor.id).to.equal(`slack:${REQUESTER}`);
+    expect(thread!.args).to.deep.equal(['run-1', { platform: 'slack', channel: 'C0001', thread: '1700000000.000100' }]);
+  });
+
   it('refuses an SRE_OPS_EXECUTOR_DEPLOYED that is neither 1 nor 0, naming it', async () => {
     await h.close();
     h = await slackHarness({ env: { SRE_OPS_EXECUTOR_DEPLOYED: 'yes' } });

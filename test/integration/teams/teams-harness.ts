@@ -23,7 +23,7 @@ export interface TeamsHarness {
   close(): Promise<void>;
 }
 
-export async function teamsHarness(o: { env?: (connectorUrl: string) => Record<string, string>; route?: Route; deferred?: DeferredWork; assistant?: (a: Assistant) => Assistant } = {}): Promise<TeamsHarness> {
+export async function teamsHarness(o: { env?: (connectorUrl: string) => Record<string, string>; route?: Route; deferred?: DeferredWork; assistant?: (a: Assistant) => Assistant; needsApproval?: boolean } = {}): Promise<TeamsHarness> {
   let n = 0;
   const connector = await startCaptureServer((req) => {
     const extra = o.route?.(req);
@@ -33,7 +33,7 @@ export async function teamsHarness(o: { env?: (connectorUrl: string) => Record<s
     if (m && req.method === 'PUT') return { json: { id: decodeURIComponent(m[2] ?? '') } };
     return { status: 404, json: { error: { code: 'NotFound', message: req.path } } };
   });
-  const ops = new FakePatchOperations();
+  const ops = new FakePatchOperations(o.needsApproval === undefined ? {} : { needsApproval: o.needsApproval });
   const base = withFakePatchOperations(await demoAssistant(), ops);
   const { assistant, spy } = spied(o.assistant ? o.assistant(base) : base);
   const deferred = new InProcessDeferredWork();

@@ -98,6 +98,22 @@ describe('Teams Lambda handler (API Gateway events, Bot Framework connector on l
     expect(cardText(updates[0]!)).to.include('approved by Bob').and.include("service's executor drives run run-1").and.include('sre run run-1');
   });
 
+  it('with the service\'s executor deployed, a run that needs no approval is not executed here either; the request records its conversation for the progress', async () => {
+    await h.close();
+    h = await teamsHarness({ env: () => ({ SRE_OPS_EXECUTOR_DEPLOYED: '1' }), needsApproval: false });
+    await h.handler(teamsEvent(activity({ serviceUrl: h.serviceUrl, text: 'sre patch dev-1', aad: REQUESTER_AAD, id: 'act-patch' })), {});
+    await h.deferred.idle();
+
+    expect(h.ops.called('executePatchRun'), 'no command is sent from the Lambda').to.have.length(0);
+    expect(h.sent()).to.have.length(1);
+    expect(cardText(h.sent()[0]!)).to.include("service's executor drives run run-1").and.include('sre run run-1');
+    expect(h.updated()).to.have.length(0);
+    // Where the executor replies: under the asking message, through this conversation's connector.
+    expect(h.ops.called('requestPatchRun')[0]!.args[1]).to.deep.equal({
+      progressThread: { platform: 'teams', channel: 'a:conv-1', thread: 'act-patch', serviceUrl: h.serviceUrl, tenantId: TENANT },
+    });
+  });
+
   it('refuses a patch request from someone without the operator role, naming the setting', async () => {
     await h.handler(teamsEvent(activity({ serviceUrl: h.serviceUrl, text: 'sre patch web-1', aad: BYSTANDER_AAD })), {});
     await h.deferred.idle();

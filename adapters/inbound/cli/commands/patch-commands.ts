@@ -129,13 +129,20 @@ export const patchCommands: CommandModule = (y, ctx) => {
       return { json: { runs }, human: (s) => renderRuns(runs, s) };
     }))
     .command(
-      'run <run>',
+      'run [run]',
       'execute (or resume) a run wave by wave, progress on stderr; --watch follows one running elsewhere (the service\'s executor), with --json as JSON lines',
       (c) =>
         c
-          .positional('run', { type: 'string', demandOption: true })
+          .positional('run', { type: 'string', describe: 'the run id (r-...; `sre-ops runs` lists them)' })
           .option('watch', { type: 'boolean', default: false, describe: 'follow the run without executing it' })
-          .option('interval', { type: 'number', default: 5, hidden: true, describe: 'seconds between reads with --watch' }),
+          .option('interval', { type: 'number', default: 5, hidden: true, describe: 'seconds between reads with --watch' })
+          // Checked here, before any source is read: one line naming RUN instead of yargs' count of arguments.
+          .check((argv) => {
+            if (typeof argv.run !== 'string' || argv.run.trim() === '') {
+              throw new UsageError(`run${argv.watch === true ? ' --watch' : ''}: missing RUN, the id of the run to ${argv.watch === true ? 'follow' : 'execute'} (\`sre-ops runs\` lists them)`);
+            }
+            return true;
+          }),
       run(async (a, args, o) => {
         const id = String(args.run);
         if (args.watch === true) return outcome(ctx, await watch(ctx, a, id, Math.max(0.01, Number(args.interval)) * 1000, o.json === true), o, true);

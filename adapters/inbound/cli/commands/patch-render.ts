@@ -63,6 +63,19 @@ export function renderRun(r: PatchRunReport, s: Style): string {
     { header: 'STATUS', cell: ({ i }) => status(s, i.status) },
     { header: 'DETAIL', cell: ({ i }) => i.detail ?? '', max: 70 },
   ], s);
+  // What each verified instance's result rests on, in full (the table cuts DETAIL short).
+  const verified = rows.filter(({ i }) => i.evidence?.length);
+  if (verified.length) {
+    out += `
+${s.paint('bold', 'verification evidence')}
+`;
+    for (const { w, i } of verified) {
+      out += `wave ${w.number}: ${i.name ? `${i.name} (${i.instanceId})` : i.instanceId} ${status(s, i.status)}
+`;
+      for (const line of i.evidence ?? []) out += `  ${line}
+`;
+    }
+  }
   const next = nextStep(r);
   if (next) out += `\nnext: ${next}\n`;
   return out;

@@ -80,6 +80,7 @@ export const patchRunReportSchema = z
             production: z.boolean(),
             status: z.enum(['pending', 'sent', 'in-progress', 'succeeded', 'failed', 'timed-out', 'cancelled', 'regressed', 'skipped']),
             detail: nullableString,
+            evidence: z.array(z.string()).optional().describe('once its wave is verified, what the verdict rests on, one check a line: the command\'s outcome, the patch compliance read after it, status checks and CPU after patching'),
             accountId: nullableString.optional().describe('the AWS account it was in when requested'),
             region: nullableString.optional().describe('the AWS region it was in when requested'),
           }),

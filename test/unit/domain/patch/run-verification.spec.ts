@@ -85,6 +85,20 @@ describe('verification: the regression rule', () => {
       expect(v.detail).to.equal('patch state Install: 0 missing, 0 pending reboot; CPU 10.0% → 12.0%');
     });
 
+    it('names its evidence: the command and its outcome, the patch compliance read after it, status checks and CPU', () => {
+      const v = verifyInstance(input({ commandId: 'cmd-1', patchState: aPatchState({ operation: 'Install', installedCount: 41, missingCount: 0, failedCount: 0, installedPendingRebootCount: 1, operationEndTime: T0 + MIN }) }));
+
+      expect(v.evidence).to.deep.equal([
+        'command cmd-1: Success',
+        'patch compliance (Install at 2026-11-01T00:01:00.000Z): 41 installed, 0 missing, 0 failed, 1 pending reboot',
+        'status checks: none failed (3 points after patching)',
+        'CPU 10.0% → 12.0%',
+      ]);
+      const failed = verifyInstance(input({ commandId: 'cmd-1', patchState: aPatchState({ operation: 'Install', failedCount: 2, operationEndTime: T0 + MIN }) }));
+      expect(failed.evidence?.[1]).to.match(/^patch compliance \(Install at 2026-11-01T00:01:00.000Z\): \d+ installed, \d+ missing, 2 failed/);
+      expect(failed.evidence, 'CloudWatch was not what decided it').to.have.length(2);
+    });
+
     it('any failed status check after patching regresses it, whatever the CPU', () => {
       const v = verifyInstance(input({ after: { cpu: series(10, 10), statusCheckFailed: series(0, 1, 0) } }));
 
@@ -95,13 +109,16 @@ describe('verification: the regression rule', () => {
     it('CPU above the rule regresses it, saying before, after and the threshold', () => {
       const v = verifyInstance(input({ after: { cpu: series(55, 60, 65) } }));
 
-      expect(v).to.deep.equal({ instanceId: 'i-1', outcome: 'regressed', detail: 'mean CPU rose from 10.0% to 60.0% (regression above 40.0%)' });
+      expect(v).to.deep.include({ instanceId: 'i-1', outcome: 'regressed', detail: 'mean CPU rose from 10.0% to 60.0% (regression above 40.0%)' });
+      expect(v.evidence?.at(-1)).to.equal('mean CPU rose from 10.0% to 60.0% (regression above 40.0%)');
     });
 
     it('a failed command fails the instance with its detail, before anything else is looked at', () => {
       const v = verifyInstance(input({ status: 'failed', detail: 'AWS-RunPatchBaseline failed with exit code 1', after: { statusCheckFailed: series(1) } }));
 
-      expect(v).to.deep.equal({ instanceId: 'i-1', outcome: 'failed', detail: 'AWS-RunPatchBaseline failed with exit code 1' });
+      expect(v).to.deep.include({ instanceId: 'i-1', outcome: 'failed', detail: 'AWS-RunPatchBaseline failed with exit code 1' });
+      expect(verifyInstance(input({ status: 'failed', detail: 'AWS-RunPatchBaseline failed with exit code 1', commandId: 'cmd-1' })).evidence)
+        .to.deep.equal(['command cmd-1: failed (AWS-RunPatchBaseline failed with exit code 1)']);
       expect(verifyInstance(input({ status: 'timed-out', detail: null })).outcome).to.equal('timed-out');
     });
 
@@ -122,7 +139,8 @@ describe('verification: the regression rule', () => {
     it('unreadable sources are said, and do not halt the run', () => {
       const v = verifyInstance(input({ patchState: undefined, before: undefined, after: undefined }));
 
-      expect(v).to.deep.equal({ instanceId: 'i-1', outcome: 'succeeded', detail: 'patch state unreadable; CloudWatch unreadable: regression not checked' });
+      expect(v).to.deep.include({ instanceId: 'i-1', outcome: 'succeeded', detail: 'patch state unreadable; CloudWatch unreadable: regression not checked' });
+      expect(v.evidence?.slice(1)).to.deep.equal(['patch compliance: unreadable', 'CloudWatch: unreadable, regression not checked']);
     });
 
     it('a Scan is not compared against CloudWatch (it changes nothing)', () => {
@@ -132,7 +150,7 @@ describe('verification: the regression rule', () => {
     });
 
     it('a simulated run says so instead of checking what did not happen', () => {
-      expect(verifyInstance(input({ simulated: true }))).to.deep.equal({ instanceId: 'i-1', outcome: 'succeeded', detail: 'simulated: nothing was sent to AWS' });
+      expect(verifyInstance(input({ simulated: true }))).to.deep.equal({ instanceId: 'i-1', outcome: 'succeeded', detail: 'simulated: nothing was sent to AWS', evidence: ['simulated: nothing was sent to AWS'] });
     });
   });
 });

@@ -100,6 +100,9 @@ describe('CLI patch commands (in process, over the real composition and a tempor
     expect(r.stderr).to.match(new RegExp(`\\[${run.id} w1\\] wave 1: ci-runner \\(i-[0-9a-f]+\\) succeeded`));
     expect(r.stderr).to.match(new RegExp(`\\[${run.id} w2\\] wave 2: worker-staging \\(i-[0-9a-f]+\\) succeeded`));
     expect(r.stdout).to.match(new RegExp(`^run ${run.id}  succeeded`));
+    // The final report: each instance's result, and under it the evidence it rests on.
+    // (This runner is simulated: its evidence says so; the moto executor spec shows a real one's.)
+    expect(r.stdout, r.stdout).to.match(/\nverification evidence\nwave 1: ci-runner \(i-[0-9a-f]+\) succeeded\n {2}simulated: nothing was sent to AWS\nwave 2: worker-staging \(i-[0-9a-f]+\) succeeded\n/);
   });
 
   it('a halted or failed run ends the command with exit 1 and says why, after printing the report', async () => {
@@ -113,6 +116,17 @@ describe('CLI patch commands (in process, over the real composition and a tempor
     expect(r.code).to.equal(1);
     expect(JSON.parse(r.stdout)).to.deep.include({ id: run.id, status: 'failed' });
     expect(r.stderr).to.match(new RegExp(`error: run ${run.id} failed: wave 1: ci-runner .* failed: AWS-RunPatchBaseline failed with exit code 1`));
+  });
+
+  it('run --watch (or run) without RUN: one line naming RUN, exit 2', async () => {
+    for (const [args, line] of [
+      [['run', '--watch'], 'error: run --watch: missing RUN, the id of the run to follow (`sre-ops runs` lists them)'],
+      [['run', '--yes'], 'error: run: missing RUN, the id of the run to execute (`sre-ops runs` lists them)'],
+    ] as const) {
+      const r = await cli(...args);
+      expect(r.code, r.stderr).to.equal(2);
+      expect(r.stderr.split('\n').filter((l) => l && !l.startsWith('run "sre-ops --help"'))).to.deep.equal([line]);
+    }
   });
 
   it('run --watch on a finished run prints it and exits by its outcome', async () => {
