@@ -77,7 +77,7 @@ function asTyped(field: string, message: string): string {
  * yargs' own refusals as one line naming the option as typed: "Invalid values: Argument: reboot,
  * Given: "sometimes", Choices: ..." reads `--reboot: expected one of if-needed, never, got
  * "sometimes"`, "Missing required arguments: until, reason" reads "--until, --reason: required", and
- * "Not enough non-option arguments" reads "RUN: required (sre-ops run <run>)" given the command's
+ * "Not enough non-option arguments" reads "RUN: required (sre-ops approve <run>)" given the command's
  * usage line. Any other message keeps its words, on one line.
  */
 export function yargsUsageLine(message: string, usage?: string): string {

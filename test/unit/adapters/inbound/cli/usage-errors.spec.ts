@@ -39,7 +39,7 @@ describe('CLI usage errors name the option as typed, on one line', () => {
   });
 
   it('a missing positional argument, by its name in the usage line', async () => {
-    expect(await refused('run')).to.deep.equal({ code: 2, line: 'error: RUN: required (sre-ops run <run>)' });
+    expect(await refused('approve')).to.deep.equal({ code: 2, line: 'error: RUN: required (sre-ops approve <run>)' });
     expect(await refused('--source', 'demo', 'findings')).to.deep.equal({ code: 2, line: 'error: INSTANCE: required (sre-ops findings <instance>)' });
   });
 
