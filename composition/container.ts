@@ -43,7 +43,8 @@ import { RequestPatchRun } from '../ports/use-cases/patching/request-patch-run.u
 import { RevokeAcceptance } from '../ports/use-cases/acceptances/revoke-acceptance.use-case.js';
 import { SchedulePatching } from '../ports/use-cases/patching/schedule-patching.use-case.js';
 import { ViewPatchRuns } from '../ports/use-cases/patching/view-patch-runs.use-case.js';
-import { RunPatchExecutor } from '../ports/use-cases/patching/patch-executor.use-case.js';
+import { EXECUTOR_ACTOR, RunPatchExecutor } from '../ports/use-cases/patching/patch-executor.use-case.js';
+import { RunAutopilot } from '../ports/use-cases/patching/autopilot.use-case.js';
 import type { AcceptanceStore } from '../ports/outbound/acceptance-store.port.js';
 import type { ExploitedCatalogSource } from '../ports/outbound/exploited-catalog.port.js';
 import type { StateStore } from '../ports/outbound/state-store.port.js';
@@ -423,7 +424,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
         schedule: ctx.get(TOKENS.SchedulePatching),
         schedules: ctx.get(TOKENS.ListSchedules),
         unschedule: ctx.get(TOKENS.CancelSchedule),
-        executor: (eo) => new RunPatchExecutor(ctx.get(TOKENS.PatchDependencies), ctx.get(TOKENS.ExecutePatchRun), eo),
+        executor: (eo) => new RunPatchExecutor(ctx.get(TOKENS.PatchDependencies), ctx.get(TOKENS.ExecutePatchRun), eo, EXECUTOR_ACTOR, new RunAutopilot(ctx.get(TOKENS.PatchDependencies), eo.holder, eo.onError)),
       }),
     )
     .inSingletonScope();

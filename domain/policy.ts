@@ -3,7 +3,7 @@
  * part; `resolvePolicy` validates it and names the offending key when it is wrong.
  */
 import { MISSIONS } from './vocabulary.js';
-import { ROLES, type Role } from './access/actor.js';
+import { CLAIM_NAME, CLAIM_NAME_RULE, ROLES, type Role } from './access/actor.js';
 import { ValidationError } from './errors.js';
 import { INSTANT_EXPECTED, parseInstant } from './time.js';
 import { DEFAULT_PATCH_ROLE, DEFAULT_READ_ROLE, ORG_ACCOUNTS, resolveScope, type InspectorSource, type ScopeRequest } from './scope.js';
@@ -150,7 +150,35 @@ export interface Policy {
     /** An IANA time zone (Europe/Berlin, UTC); required with a time. */
     readonly timeZone: string;
   };
+  /**
+   * Autopilot (opt-in): the plan's windows become runs by themselves, for the decisions and
+   * environments named here (domain/patch/autopilot.ts, docs/patching.md#autopilot).
+   */
+  readonly autopilot: {
+    readonly enabled: boolean;
+    /** Decisions whose windows it turns into runs: routine, next-window, patch-now. */
+    readonly decisions: readonly AutopilotDecision[];
+    /** Environment values (lower case) it acts on; empty: every environment that is not production. */
+    readonly environments: readonly string[];
+    /** Missions it acts on; empty: every mission. */
+    readonly missions: readonly Mission[];
+    /**
+     * A standing approval by policy: at a window's start the run is approved as `actor` (via
+     * "policy"), never for a production instance or a patch-now decision (refused at load).
+     */
+    readonly standingApproval: { readonly allowed: boolean; readonly actor: string };
+    /** A run (and, without a standing approval, its approval request) is created this long before its window. */
+    readonly approvalLeadTimeHours: number;
+    /** An approval may still arrive this long after the window's start; later, the window is missed. */
+    readonly approvalDeadlineMinutes: number;
+    /** Where approval requests and missed windows are posted; an empty channel: nowhere (the audit log only). */
+    readonly chat: { readonly platform: string; readonly channel: string };
+  };
 }
+
+/** The decisions autopilot may act on (the ones a plan gives a window). */
+export const AUTOPILOT_DECISIONS = ['routine', 'next-window', 'patch-now'] as const;
+export type AutopilotDecision = (typeof AUTOPILOT_DECISIONS)[number];
 
 export const DEFAULT_POLICY: Policy = {
   tags: {
@@ -230,6 +258,16 @@ export const DEFAULT_POLICY: Policy = {
   history: { retentionDays: 90, minIntervalMinutes: 60 },
   changes: { dueSoonDays: 3 },
   digest: { time: '', timeZone: '' },
+  autopilot: {
+    enabled: false,
+    decisions: ['routine', 'next-window'],
+    environments: [],
+    missions: [],
+    standingApproval: { allowed: false, actor: 'standing-approval' },
+    approvalLeadTimeHours: 12,
+    approvalDeadlineMinutes: 60,
+    chat: { platform: 'slack', channel: '' },
+  },
 };
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -372,6 +410,41 @@ function checkInvariants(p: Policy): void {
   checkPatchOperations(p);
   scopeOfPolicy(p);
   checkHistory(p);
+  checkAutopilot(p);
+}
+
+/** The actor the autopilot requests its runs as (the standing approval must be someone else). */
+export const AUTOPILOT_ACTOR_ID = 'sre-ops-autopilot';
+
+/**
+ * The autopilot section. Besides the shapes: a standing approval may never let production or
+ * patch-now patch without a second person, so a policy whose standing approval would cover
+ * either is refused, naming the field and why.
+ */
+function checkAutopilot(p: Policy): void {
+  const a = p.autopilot;
+  a.decisions.forEach((d, i) => { if (!(AUTOPILOT_DECISIONS as readonly string[]).includes(d)) fail(`autopilot.decisions[${i}]`, `one of ${AUTOPILOT_DECISIONS.join(', ')}`, d); });
+  if (a.enabled && a.decisions.length === 0) fail('autopilot.decisions', `at least one of ${AUTOPILOT_DECISIONS.join(', ')} when autopilot.enabled`, a.decisions);
+  a.environments.forEach((e, i) => { if (typeof e !== 'string' || !e.trim()) fail(`autopilot.environments[${i}]`, 'an environment name', e); });
+  a.missions.forEach((m, i) => { if (!(MISSIONS as readonly string[]).includes(m)) fail(`autopilot.missions[${i}]`, 'one of low, medium, high', m); });
+  const s = a.standingApproval;
+  if (!CLAIM_NAME.test(s.actor)) fail('autopilot.standingApproval.actor', CLAIM_NAME_RULE, s.actor);
+  if (s.actor === AUTOPILOT_ACTOR_ID) fail('autopilot.standingApproval.actor', `a name other than ${AUTOPILOT_ACTOR_ID} (the autopilot requests the runs; nobody approves their own)`, s.actor);
+  if (s.allowed) {
+    const refuse = (field: string, why: string): never => {
+      throw new ValidationError(field, 'no production and no patch-now under a standing approval', `policy ${field}: ${why}; production and patch-now need a second person, so autopilot.standingApproval.allowed must be false with it`);
+    };
+    if (a.decisions.includes('patch-now')) refuse(`autopilot.decisions[${a.decisions.indexOf('patch-now')}]`, 'the standing approval would let patch-now patch without a second person');
+    const prod = new Set(p.productionEnvironments.map((e) => e.toLowerCase()));
+    a.environments.forEach((e, i) => {
+      if (prod.has(e.toLowerCase())) refuse(`autopilot.environments[${i}]`, `"${e}" is a production environment (productionEnvironments): the standing approval would let production patch without a second person`);
+    });
+  }
+  if (!(a.approvalLeadTimeHours > 0 && a.approvalLeadTimeHours <= p.approval.expiresAfterHours)) {
+    fail('autopilot.approvalLeadTimeHours', `a number of hours above 0, at most approval.expiresAfterHours (${p.approval.expiresAfterHours}), so an approval given when it is requested still holds at the window's start`, a.approvalLeadTimeHours);
+  }
+  if (!(a.approvalDeadlineMinutes >= 0 && a.approvalDeadlineMinutes <= 24 * 60)) fail('autopilot.approvalDeadlineMinutes', 'a number of minutes from 0 to 1440', a.approvalDeadlineMinutes);
+  if (!['slack', 'teams'].includes(a.chat.platform)) fail('autopilot.chat.platform', 'slack or teams', a.chat.platform);
 }
 
 /** An IANA time zone the runtime knows (Intl is part of the language, not I/O). */

@@ -17,8 +17,12 @@ export interface Actor {
   /** A name for people, if different from the id. */
   readonly displayName?: string;
   readonly roles: readonly Role[];
-  /** The surface the request came through, for the audit log; `executor` for the service's own patch executor. */
-  readonly via: 'cli' | 'http' | 'slack' | 'teams' | 'mcp' | 'library' | 'executor';
+  /**
+   * The surface the request came through, for the audit log; `executor` for the service's own
+   * patch executor, `autopilot` for runs the plan's windows made, `policy` for the policy's
+   * standing approval (never a person).
+   */
+  readonly via: 'cli' | 'http' | 'slack' | 'teams' | 'mcp' | 'library' | 'executor' | 'autopilot' | 'policy';
   /** Set when `id` is a claim: the authenticated principal that asserted it. */
   readonly claimedBy?: string;
 }

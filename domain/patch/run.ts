@@ -128,8 +128,18 @@ export interface ProgressThread {
   readonly tenantId?: string;
 }
 
+/** The window a run may start in (autopilot runs: the plan's window it was made for). */
+export interface RunWindow {
+  readonly start: Instant;
+  readonly end: Instant;
+}
+
 export interface PatchRun {
   readonly id: string;
+  /** Set on runs the autopilot made from a plan window: it starts within this window, not before, not after. */
+  readonly window?: RunWindow;
+  /** True on runs the autopilot made (domain/patch/autopilot.ts). */
+  readonly autopilot?: boolean;
   /** Where the run was requested in chat, for its progress; absent when not requested in chat. */
   readonly progressThread?: ProgressThread;
   /** The data source the run was planned on ("demo", "aws:eu-west-1"); it executes only there. */
@@ -299,6 +309,18 @@ export function newPatchRun(input: NewRunInput): PatchRun {
   };
 }
 
+/**
+ * Why a run with a window may not start at `now` (before its window, or after it ended), or
+ * null when it may (or has no window).
+ */
+export function outsideWindow(run: Pick<PatchRun, 'window'>, now: Instant): string | null {
+  const w = run.window;
+  if (!w) return null;
+  if (now < w.start) return `is for the window ${toIso(w.start)} to ${toIso(w.end)}: it starts then, not before`;
+  if (now >= w.end) return `missed its window ${toIso(w.start)} to ${toIso(w.end)}: it no longer starts`;
+  return null;
+}
+
 /** True when the run needs an approval and has none that holds at `now`. */
 export function approvalMissing(run: PatchRun, now: Instant): boolean {
   return run.needsApproval && (run.approvalExpiresAt === null || run.approvalExpiresAt <= now);
@@ -466,6 +488,8 @@ export function startRun(run: PatchRun, actor: Actor, holder: string, now: Insta
   if (approvalMissing(run, now)) {
     throw new ConflictError('INVALID_STATE', `the approval of run ${run.id} expired at ${toIso(run.approvalExpiresAt)}; it must be approved again before it starts`);
   }
+  const outside = outsideWindow(run, now);
+  if (outside) throw new ConflictError('INVALID_STATE', `run ${run.id} ${outside}`);
   if (run.waves.length === 0) throw new ConflictError('INVALID_STATE', `run ${run.id} has no instances to patch`);
   return takeLease({ ...run, status: 'running', currentWave: 1 }, holder, now, leaseMs);
 }

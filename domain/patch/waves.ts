@@ -31,6 +31,12 @@ function tagValue(tags: Readonly<Record<string, string>>, keys: readonly string[
   return null;
 }
 
+/** The instance's environment tag value (the first of policy.tags.environment it carries), lower case; null when untagged. */
+export function environmentOf(asset: Asset, policy: Policy): string | null {
+  const env = tagValue(asset.tags, policy.tags.environment);
+  return env === null ? null : env.trim().toLowerCase();
+}
+
 /**
  * Production when the first environment tag (policy.tags.environment) has a value listed in
  * policy.productionEnvironments, compared without regard to case; without such a tag, mission

@@ -1,5 +1,5 @@
 import type { Actor } from '../../../domain/access/actor.js';
-import { approvalMissing, type PatchRun } from '../../../domain/patch/run.js';
+import { approvalMissing, outsideWindow, type PatchRun } from '../../../domain/patch/run.js';
 import type { PatchExecutor, PatchExecutorOptions } from '../../inbound/patching/patch-executor.port.js';
 import type { PatchRunReport, RunProgress } from '../../inbound/patching/patch-runs.port.js';
 import { executionLeaseKey, executionLeaseMs, type ExecutePatchRun } from './execute-patch-run.use-case.js';
@@ -47,6 +47,8 @@ export class RunPatchExecutor implements PatchExecutor {
     private readonly executeRun: ExecutePatchRun,
     private readonly o: PatchExecutorOptions,
     private readonly actor: Actor = EXECUTOR_ACTOR,
+    /** The autopilot (autopilot.use-case.ts), looked at first in every tick: the runs it makes and approves are driven in the same look. */
+    private readonly autopilot: { tick(): Promise<unknown> } | null = null,
   ) {}
 
   driving(): readonly string[] {
@@ -55,6 +57,7 @@ export class RunPatchExecutor implements PatchExecutor {
 
   async tick(): Promise<readonly string[]> {
     if (!this.d.runner) return [];
+    if (this.autopilot) await this.autopilot.tick().catch((err: unknown) => this.o.onError?.('(autopilot)', err));
     const runs = await this.d.store.listRuns({ status: [...DRIVABLE], limit: 500 });
     const taken: string[] = [];
     for (const run of runs) {
@@ -112,6 +115,8 @@ export class RunPatchExecutor implements PatchExecutor {
   private async mayTake(run: PatchRun): Promise<boolean> {
     const now = this.d.clock.now();
     if (run.status === 'approved' && approvalMissing(run, now)) return false;
+    // An autopilot run waits for its window (and one whose window ended is the autopilot's to report missed).
+    if (run.status === 'approved' && outsideWindow(run, now) !== null) return false;
     if (run.source !== this.d.core.source.label && (await this.executeRun.runnerProblem(run)) !== null) return false;
     if (run.lease && run.lease.holder !== this.o.holder && run.lease.until > now) return false;
     const held = await this.d.store.heldLease(executionLeaseKey(run.id), now);

@@ -14,7 +14,8 @@ import { RequestPatchRun } from './request-patch-run.use-case.js';
 import { RevokeAcceptance } from '../acceptances/revoke-acceptance.use-case.js';
 import { SchedulePatching } from './schedule-patching.use-case.js';
 import { ViewPatchRuns } from './view-patch-runs.use-case.js';
-import { RunPatchExecutor } from './patch-executor.use-case.js';
+import { EXECUTOR_ACTOR, RunPatchExecutor } from './patch-executor.use-case.js';
+import { RunAutopilot } from './autopilot.use-case.js';
 import type { PatchExecutor, PatchExecutorOptions } from '../../inbound/patching/patch-executor.port.js';
 
 /** PatchOperations with every optional method present. */
@@ -71,6 +72,6 @@ export function createPatchOperations(d: PatchDependencies): PatchOperationsImpl
     view: new ViewPatchRuns(d), run: new ExecutePatchRun(d), accept: new AcceptRisk(d), acceptances: new ListAcceptances(d),
     revoke: new RevokeAcceptance(d), auditLog: new ListAudit(d), auditChain: new VerifyAudit(d), schedule: new SchedulePatching(d), schedules: new ListSchedules(d),
     unschedule: new CancelSchedule(d),
-    executor: (o) => new RunPatchExecutor(d, new ExecutePatchRun(d), o),
+    executor: (o) => new RunPatchExecutor(d, new ExecutePatchRun(d), o, EXECUTOR_ACTOR, new RunAutopilot(d, o.holder, o.onError)),
   });
 }

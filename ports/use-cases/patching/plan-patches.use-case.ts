@@ -1,11 +1,11 @@
 import { DECISION_KINDS } from '../../../domain/vocabulary.js';
 import type { InstanceMetrics } from '../../../domain/fleet-facts.js';
 import { buildPatchPlan } from '../../../domain/patch/plan.js';
-import type { PlannedInstance } from '../../../domain/patch/plan-model.js';
+import type { PatchPlan, PlannedInstance } from '../../../domain/patch/plan-model.js';
 import type { DecisionKind } from '../../../domain/patch/decision.js';
-import { DAY_MS, toIso } from '../../../domain/time.js';
+import { DAY_MS, toIso, type Instant } from '../../../domain/time.js';
 import type { CoreDependencies } from '../shared/core-dependencies.js';
-import { assessFleet } from '../assessment/fleet-reader.js';
+import { assessFleet, type FleetAssessment } from '../assessment/fleet-reader.js';
 import { asOfOf } from '../assessment/fleet-report.mapper.js';
 import { addSourceWarnings, secondary } from '../shared/warnings.js';
 import type { PlannedInstanceReport, PlanReport } from '../../inbound/patching/plan-patches.port.js';
@@ -28,6 +28,31 @@ function toReport(p: PlannedInstance): PlannedInstanceReport {
 }
 
 /**
+ * The fleet's assessment and its plan (CPU history read for the instances that wait for a
+ * window), at `now` (default: the assessment's instant). Shared by `plan` and the autopilot.
+ */
+export async function computePlan(deps: CoreDependencies, now?: Instant): Promise<{ fleet: FleetAssessment; plan: PatchPlan; warnings: string[] }> {
+  const fleet = await assessFleet(deps);
+  const at = now ?? fleet.now;
+  const warnings = [...fleet.warnings];
+  // CPU history only for instances that wait for a window; patch-now goes out at once.
+  const needWindow = fleet.assets.filter((a) => a.decision.kind === 'next-window' || a.decision.kind === 'routine').map((a) => a.asset.instanceId);
+  const historyDays = deps.policy.patchWindow.historyDays;
+  const metrics =
+    needWindow.length === 0
+      ? new Map<string, InstanceMetrics>()
+      : await secondary(
+          warnings,
+          'cloudwatch',
+          'GetMetricData',
+          () => deps.metrics.getInstanceMetrics({ instanceIds: needWindow, start: at - historyDays * DAY_MS, end: at, periodSeconds: 3600 }),
+          new Map<string, InstanceMetrics>(),
+        );
+  addSourceWarnings(warnings, deps.source);
+  return { fleet, plan: buildPatchPlan(fleet.assets, metrics, at, deps.policy), warnings };
+}
+
+/**
  * What to patch, when and in what order: the quietest window before each due date (from CPU
  * history), waves (non-production first, a canary, Auto Scaling groups kept at capacity).
  */
@@ -35,23 +60,7 @@ export class PlanPatches {
   constructor(private readonly deps: CoreDependencies) {}
 
   async execute(): Promise<PlanReport> {
-    const fleet = await assessFleet(this.deps);
-    const warnings = [...fleet.warnings];
-    // CPU history only for instances that wait for a window; patch-now goes out at once.
-    const needWindow = fleet.assets.filter((a) => a.decision.kind === 'next-window' || a.decision.kind === 'routine').map((a) => a.asset.instanceId);
-    const historyDays = this.deps.policy.patchWindow.historyDays;
-    const metrics =
-      needWindow.length === 0
-        ? new Map<string, InstanceMetrics>()
-        : await secondary(
-            warnings,
-            'cloudwatch',
-            'GetMetricData',
-            () => this.deps.metrics.getInstanceMetrics({ instanceIds: needWindow, start: fleet.now - historyDays * DAY_MS, end: fleet.now, periodSeconds: 3600 }),
-            new Map<string, InstanceMetrics>(),
-          );
-    addSourceWarnings(warnings, this.deps.source);
-    const plan = buildPatchPlan(fleet.assets, metrics, fleet.now, this.deps.policy);
+    const { fleet, plan, warnings } = await computePlan(this.deps);
     const byDecision = Object.fromEntries(DECISION_KINDS.map((d) => [d, [] as PlannedInstanceReport[]])) as Record<DecisionKind, PlannedInstanceReport[]>;
     for (const p of plan.instances) byDecision[p.decision].push(toReport(p));
     return {

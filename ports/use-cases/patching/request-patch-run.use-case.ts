@@ -15,7 +15,8 @@ import { audited } from '../shared/audited.js';
 import { mutateRun, newRunId } from './run-records.js';
 import { toRunReport } from '../shared/operation-reports.mapper.js';
 
-function target(a: AssetAssessment, d: PatchDependencies, scope: SourceScope | null): RunTarget {
+/** One instance of a request as a run target: assessed, with its account and region. */
+export function runTarget(a: AssetAssessment, d: PatchDependencies, scope: SourceScope | null): RunTarget {
   const policy = d.core.policy;
   // An asset that knows its own account and region (an organization-wide source) wins over the source's.
   const own = a.asset as { accountId?: string | null; region?: string | null };
@@ -129,7 +130,7 @@ export class RequestPatchRun {
       actor,
       now,
       snapshotId: this.d.newId(),
-      targets: chosen.map((a) => target(a, this.d, scope)),
+      targets: chosen.map((a) => runTarget(a, this.d, scope)),
       groupSizes: autoScalingGroupSizes(assets, core.policy),
       dryRun: r.dryRun,
       reboot: r.reboot,

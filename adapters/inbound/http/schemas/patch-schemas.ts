@@ -126,7 +126,7 @@ export const auditEntrySchema = z
     id: z.string(),
     at: isoInstant,
     actor: z.string(),
-    via: z.enum(['cli', 'http', 'slack', 'teams', 'mcp', 'library', 'executor']),
+    via: z.enum(['cli', 'http', 'slack', 'teams', 'mcp', 'library', 'executor', 'autopilot', 'policy']),
     action: z.string().describe('e.g. patch-run.request, patch-run.approve, ssm.send-command, risk.accept'),
     target: z.string(),
     result: z.enum(['ok', 'denied', 'failed']),

@@ -1,0 +1,269 @@
+import {
+  approveByStandingApproval,
+  autopilotDue,
+  AUTOPILOT_ACTOR,
+  missedText,
+  missedWhy,
+  missWindow,
+  newAutopilotRun,
+  nextWindows,
+  requestText,
+  standingApprover,
+  STANDING_APPROVAL_COMMENT,
+  type AutopilotCandidate,
+  type DueWindow,
+} from '../../../domain/patch/autopilot.js';
+import type { PlannedInstance } from '../../../domain/patch/plan-model.js';
+import type { PatchRun, ProgressThread } from '../../../domain/patch/run.js';
+import { autoScalingGroupSizes, environmentOf } from '../../../domain/patch/waves.js';
+import { toIso, type Instant } from '../../../domain/time.js';
+import type { PatchDependencies } from './patch-dependencies.js';
+import { computePlan } from './plan-patches.use-case.js';
+import { runTarget, sourceScope } from './request-patch-run.use-case.js';
+import { isStale, mutateRun } from './run-records.js';
+import { audit } from '../shared/audited.js';
+
+/** The lease that lets one task at a time act for the autopilot (ids keep it safe even without). */
+export const AUTOPILOT_LEASE_KEY = 'autopilot';
+const LEASE_MS = 2 * 60_000;
+/**
+ * Events a record shows (made, approved by standing approval, missed) are audited and posted
+ * from the record, once; a task that died between the record and its entry leaves the entry to
+ * the next look within this long.
+ */
+const CATCH_UP_MS = 15 * 60_000;
+const UNFINISHED = ['requested', 'approved', 'running', 'verifying'] as const;
+
+/** What one look did. */
+export interface AutopilotTickReport {
+  /** Runs made for due windows. */
+  readonly created: readonly string[];
+  /** Runs the standing approval approved. */
+  readonly approved: readonly string[];
+  /** Runs whose window was missed (cancelled as missed, reported, next window proposed). */
+  readonly missed: readonly string[];
+}
+
+/** A window as `autopilot status` shows it. */
+export interface AutopilotWindowReport {
+  readonly runId: string;
+  readonly start: string;
+  readonly end: string;
+  readonly instances: readonly { readonly instanceId: string; readonly name: string | null; readonly decision: string }[];
+  /** The standing approval approves it at its start (else a person must, by approveBy). */
+  readonly standing: boolean;
+  readonly createAt: string;
+  readonly approveBy: string;
+}
+
+/** A run the autopilot made. */
+export interface AutopilotRunReport {
+  readonly runId: string;
+  readonly status: string;
+  readonly start: string | null;
+  readonly end: string | null;
+  readonly instances: number;
+  readonly approvedBy: string | null;
+  /** For a missed window: which, and why. */
+  readonly haltReason: string | null;
+}
+
+export interface AutopilotStatus {
+  readonly enabled: boolean;
+  readonly now: string;
+  /** Windows whose run is due now or later, not made yet. */
+  readonly due: readonly AutopilotWindowReport[];
+  /** Runs the autopilot made, newest first (missed ones are cancelled with the reason). */
+  readonly runs: readonly AutopilotRunReport[];
+}
+
+const NOTHING: AutopilotTickReport = { created: [], approved: [], missed: [] };
+
+/**
+ * The autopilot (policy.autopilot, domain/patch/autopilot.ts) as one look at the plan and the
+ * store, called by the service's executor before it looks for runs to drive. Under a lease in
+ * the state store (one task at a time), it cancels as missed the autopilot runs whose window was
+ * missed, gives the standing approval to those whose window started, and makes the runs of due
+ * windows (their ids derived from window and instances: a second look or a second task makes the
+ * same id, and the store refuses it). Every such event is written to the run first, then audited
+ * and posted to the policy's chat channel once, from the record: a task that dies between the
+ * two leaves the entry and the post to the next look.
+ */
+export class RunAutopilot {
+  constructor(
+    private readonly d: PatchDependencies,
+    private readonly holder: string,
+    private readonly onError: (what: string, err: unknown) => void = () => {},
+  ) {}
+
+  async tick(): Promise<AutopilotTickReport> {
+    const policy = this.d.core.policy;
+    if (!policy.autopilot.enabled || !this.d.runner) return NOTHING;
+    const now = this.d.clock.now();
+    if (!(await this.d.store.acquireLease(AUTOPILOT_LEASE_KEY, this.holder, now, LEASE_MS))) return NOTHING;
+    try {
+      const { fleet, plan, candidates } = await this.plan(now);
+      const runs = await this.d.store.listRuns({ status: [...UNFINISHED], limit: 1000 });
+      const due = autopilotDue({ now, policy, candidates, runs });
+
+      const missed: string[] = [];
+      for (const m of due.missed) {
+        if (await this.change(m.run.id, (r, t) => { const why = missedWhy(r, t, policy); return why === null ? null : missWindow(r, why, t); })) missed.push(m.run.id);
+      }
+      const approved: string[] = [];
+      for (const run of due.approve) {
+        if (await this.change(run.id, (r, t) => (r.status === 'requested' ? approveByStandingApproval(r, t, policy) : null))) approved.push(run.id);
+      }
+      const created: string[] = [];
+      if (due.create.length) {
+        const scope = await sourceScope(this.d);
+        const groupSizes = autoScalingGroupSizes(fleet.assets.map((a) => a.asset), policy);
+        const byId = new Map(fleet.assets.map((a) => [a.asset.instanceId, a]));
+        for (const w of due.create) {
+          const run = newAutopilotRun(w, {
+            source: this.d.core.source.label,
+            simulated: this.d.runner.simulated ?? false,
+            now,
+            snapshotId: this.d.newId(),
+            targets: w.instances.flatMap((i) => { const a = byId.get(i.instanceId); return a ? [runTarget(a, this.d, scope)] : []; }),
+            groupSizes,
+            policy,
+            progressThread: this.thread(),
+          });
+          try {
+            const stored = await this.d.store.createRun(run, null);
+            if (stored.created) created.push(run.id);
+          } catch (err) {
+            // The same window's run exists (another task, or this one before a restart): nothing to do.
+            if (!isStale(err)) throw err;
+          }
+        }
+      }
+      await this.report(now, plan.instances);
+      return { created, approved, missed };
+    } finally {
+      await this.d.store.releaseLease(AUTOPILOT_LEASE_KEY, this.holder).catch((err: unknown) => this.onError('(autopilot lease)', err));
+    }
+  }
+
+  /** What is due, and what the autopilot made; changes nothing. */
+  async status(): Promise<AutopilotStatus> {
+    const policy = this.d.core.policy;
+    const now = this.d.clock.now();
+    const made = (await this.d.store.listRuns({ limit: 1000 })).filter((r) => r.autopilot);
+    if (!policy.autopilot.enabled) return { enabled: false, now: toIso(now) as string, due: [], runs: made.slice(0, 50).map(runReport) };
+    const { candidates } = await this.plan(now);
+    const unfinished = made.filter((r) => (UNFINISHED as readonly string[]).includes(r.status));
+    const others = await this.d.store.listRuns({ status: [...UNFINISHED], limit: 1000 });
+    const due = autopilotDue({ now, policy, candidates, runs: [...others, ...unfinished.filter((r) => !others.some((o) => o.id === r.id))] });
+    return {
+      enabled: true,
+      now: toIso(now) as string,
+      due: [...due.create, ...due.upcoming].map(windowReport),
+      runs: made.slice(0, 50).map(runReport),
+    };
+  }
+
+  private async plan(now: Instant): Promise<{ fleet: Awaited<ReturnType<typeof computePlan>>['fleet']; plan: Awaited<ReturnType<typeof computePlan>>['plan']; candidates: AutopilotCandidate[] }> {
+    const policy = this.d.core.policy;
+    const { fleet, plan } = await computePlan(this.d.core, now);
+    const byId = new Map(fleet.assets.map((a) => [a.asset.instanceId, a]));
+    const candidates = plan.instances.flatMap((p): AutopilotCandidate[] => {
+      const a = byId.get(p.instanceId);
+      // Only instances Systems Manager manages can be patched (unknown: left to the run's checks).
+      if (!a || a.managed === false) return [];
+      return [{ planned: p, environment: environmentOf(a.asset, policy), mission: a.mission }];
+    });
+    return { fleet, plan, candidates };
+  }
+
+  private thread(): ProgressThread | null {
+    const chat = this.d.core.policy.autopilot.chat;
+    return chat.channel ? { platform: chat.platform, channel: chat.channel, thread: null } : null;
+  }
+
+  /** Read, change, write; false when `change` finds nothing to do on the fresh record. */
+  private async change(id: string, change: (run: PatchRun, now: Instant) => PatchRun | null): Promise<boolean> {
+    let changed = false;
+    try {
+      await mutateRun(this.d, id, (run, now) => {
+        const next = change(run, now);
+        changed = next !== null;
+        if (next === null) throw new NothingToDo();
+        return next;
+      });
+    } catch (err) {
+      if (!(err instanceof NothingToDo)) throw err;
+    }
+    return changed;
+  }
+
+  /**
+   * Audits and posts, once each, the events the records of recent autopilot runs show: made (with
+   * the approval request, or the notice of the standing approval to come), approved by the
+   * standing approval, missed (with the next quiet window proposed).
+   */
+  private async report(now: Instant, planned: readonly PlannedInstance[]): Promise<void> {
+    const policy = this.d.core.policy;
+    const since = now - CATCH_UP_MS;
+    const recent = (await this.d.store.listRuns({ limit: 200 })).filter((r) => r.autopilot && r.updatedAt >= since);
+    for (const run of recent) {
+      const w = run.window;
+      if (!w) continue;
+      const instances = run.waves.flatMap((x) => x.instances);
+      if (run.requestedAt >= since) {
+        const text = requestText(run, policy);
+        const detail = `autopilot: Install of ${instances.length} instance(s) in ${run.waves.length} wave(s) for the window ${toIso(w.start)} to ${toIso(w.end)}; ${run.approvalWhy ?? ''}`;
+        await this.event(run, AUTOPILOT_ACTOR, 'patch-run.request', detail, `${run.id}|autopilot|request`, text);
+      }
+      const standing = run.approvals.find((a) => a.by === policy.autopilot.standingApproval.actor && a.comment === STANDING_APPROVAL_COMMENT && a.at >= since);
+      if (standing) {
+        const detail = `${STANDING_APPROVAL_COMMENT}: approved until ${toIso(run.approvalExpiresAt)}`;
+        await this.event(run, standingApprover(policy), 'patch-run.approve', detail, `${run.id}|autopilot|standing-approval`, `Autopilot: run ${run.id} approved by the policy's standing approval (${standing.by}); the executor starts it in its window.`);
+      }
+      if (run.status === 'cancelled' && run.haltReason?.startsWith('missed its window')) {
+        const text = missedText(run, nextWindows(run, planned, now, policy));
+        await this.event(run, AUTOPILOT_ACTOR, 'autopilot.missed', text.replace(/^Autopilot: /, ''), `${run.id}|autopilot|missed`, text);
+      }
+    }
+  }
+
+  /** One audit entry per event (its id derived from `once`); posted only when this call wrote it. */
+  private async event(run: PatchRun, actor: typeof AUTOPILOT_ACTOR, action: string, detail: string, once: string, text: string): Promise<void> {
+    if (!(await audit(this.d, actor, action, run.id, 'ok', detail, once))) return;
+    const thread = run.progressThread;
+    if (!thread || !this.d.progressPoster) return;
+    try {
+      await this.d.progressPoster.post(thread, text);
+    } catch (err) {
+      this.onError(run.id, err);
+    }
+  }
+}
+
+class NothingToDo extends Error {}
+
+function windowReport(w: DueWindow): AutopilotWindowReport {
+  return {
+    runId: w.runId,
+    start: toIso(w.window.start) as string,
+    end: toIso(w.window.end) as string,
+    instances: w.instances.map((i) => ({ instanceId: i.instanceId, name: i.name, decision: i.decision })),
+    standing: w.standing,
+    createAt: toIso(w.createAt) as string,
+    approveBy: toIso(w.approveBy) as string,
+  };
+}
+
+function runReport(r: PatchRun): AutopilotRunReport {
+  const approval = r.approvals.find((a) => a.decision === 'approved');
+  return {
+    runId: r.id,
+    status: r.status,
+    start: toIso(r.window?.start),
+    end: toIso(r.window?.end),
+    instances: r.waves.reduce((n, w) => n + w.instances.length, 0),
+    approvedBy: approval ? approval.by : null,
+    haltReason: r.haltReason,
+  };
+}
