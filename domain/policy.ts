@@ -440,7 +440,9 @@ function checkAutopilot(p: Policy): void {
       if (prod.has(e.toLowerCase())) refuse(`autopilot.environments[${i}]`, `"${e}" is a production environment (productionEnvironments): the standing approval would let production patch without a second person`);
     });
   }
-  if (!(a.approvalLeadTimeHours > 0 && a.approvalLeadTimeHours <= p.approval.expiresAfterHours)) {
+  if (!(a.approvalLeadTimeHours > 0 && a.approvalLeadTimeHours <= 24 * 30)) fail('autopilot.approvalLeadTimeHours', 'a number of hours above 0, at most 720', a.approvalLeadTimeHours);
+  // Only when enabled: a short approval.expiresAfterHours alone must not make an unused default refuse the policy.
+  if (a.enabled && a.approvalLeadTimeHours > p.approval.expiresAfterHours) {
     fail('autopilot.approvalLeadTimeHours', `a number of hours above 0, at most approval.expiresAfterHours (${p.approval.expiresAfterHours}), so an approval given when it is requested still holds at the window's start`, a.approvalLeadTimeHours);
   }
   if (!(a.approvalDeadlineMinutes >= 0 && a.approvalDeadlineMinutes <= 24 * 60)) fail('autopilot.approvalDeadlineMinutes', 'a number of minutes from 0 to 1440', a.approvalDeadlineMinutes);

@@ -57,9 +57,10 @@ function made(policy: Policy, cands: readonly AutopilotCandidate[], now: number)
 }
 
 describe('autopilot policy: refused at load when it would let production or patch-now patch without a second person', () => {
-  it('is off by default, for routine and next-window', () => {
+  it('is off by default, for routine and next-window; its defaults never refuse a policy that does not use it', () => {
     expect(DEFAULT_POLICY.autopilot).to.deep.include({ enabled: false, decisions: ['routine', 'next-window'], environments: [] });
     expect(DEFAULT_POLICY.autopilot.standingApproval.allowed).to.equal(false);
+    expect(resolvePolicy({ approval: { expiresAfterHours: 2 } }).autopilot.enabled).to.equal(false);
   });
 
   it('a standing approval over patch-now is refused, naming the field and why', () => {
@@ -87,7 +88,8 @@ describe('autopilot policy: refused at load when it would let production or patc
     ['an unknown decision', { autopilot: { decisions: ['mitigate'] } }, 'autopilot.decisions[0]'],
     ['no decision while enabled', { autopilot: { enabled: true, decisions: [] } }, 'autopilot.decisions'],
     ['an unknown mission', { autopilot: { missions: ['critical'] } }, 'autopilot.missions[0]'],
-    ['a lead time longer than an approval holds', { autopilot: { approvalLeadTimeHours: 30 } }, 'autopilot.approvalLeadTimeHours'],
+    ['a lead time longer than an approval holds', { autopilot: { enabled: true, approvalLeadTimeHours: 30 } }, 'autopilot.approvalLeadTimeHours'],
+    ['a lead time of 0', { autopilot: { approvalLeadTimeHours: 0 } }, 'autopilot.approvalLeadTimeHours'],
     ['a negative deadline', { autopilot: { approvalDeadlineMinutes: -5 } }, 'autopilot.approvalDeadlineMinutes'],
     ['the autopilot approving itself', { autopilot: { standingApproval: { actor: 'sre-ops-autopilot' } } }, 'autopilot.standingApproval.actor'],
     ['an actor with spaces', { autopilot: { standingApproval: { actor: 'the policy' } } }, 'autopilot.standingApproval.actor'],
