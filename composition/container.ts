@@ -424,6 +424,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
         schedule: ctx.get(TOKENS.SchedulePatching),
         schedules: ctx.get(TOKENS.ListSchedules),
         unschedule: ctx.get(TOKENS.CancelSchedule),
+        autopilot: new RunAutopilot(ctx.get(TOKENS.PatchDependencies), 'status'),
         executor: (eo) => new RunPatchExecutor(ctx.get(TOKENS.PatchDependencies), ctx.get(TOKENS.ExecutePatchRun), eo, EXECUTOR_ACTOR, new RunAutopilot(ctx.get(TOKENS.PatchDependencies), eo.holder, eo.onError)),
       }),
     )

@@ -1,4 +1,5 @@
 /** A use-case contract: what a surface sends and gets back (implementation: ports/use-cases/). */
+import type { AutopilotStatus } from './patching/autopilot.port.js';
 import type { Actor } from '../../domain/access/actor.js';
 import type { Policy } from '../../domain/policy.js';
 import type { AssessFleetRequest } from './assessment/assess-fleet.port.js';
@@ -60,6 +61,8 @@ export interface Assistant extends PatchOperations, ActorResolver, AssessmentHis
   previewPatchRun(actor: Actor, request: PatchRunRequest): Promise<PatchRunReport>;
   /** Walks the audit log's hash chain and names the first entry that breaks it. */
   verifyAudit(actor: Actor): Promise<AuditVerificationReport>;
+  /** What the autopilot (policy.autopilot) will turn into runs, and the runs it made. */
+  autopilotStatus(actor: Actor): Promise<AutopilotStatus>;
   /** Releases network clients, caches and the state store; call once when done. */
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import type { AcceptRiskRequest, AcceptanceReport } from './acceptances/acceptan
 import type { AuditEntryReport, AuditVerificationReport } from './audit/audit.port.js';
 import type { ScheduleRequest, ScheduleReport } from './patching/schedules.port.js';
 import type { PatchExecutor, PatchExecutorOptions } from './patching/patch-executor.port.js';
+import type { AutopilotStatus } from './patching/autopilot.port.js';
 
 /** Patch operations, every one taking the actor and checking authorization itself. */
 export interface PatchOperations {
@@ -33,6 +34,8 @@ export interface PatchOperations {
   schedulePatching(actor: Actor, request: ScheduleRequest): Promise<ScheduleReport>;
   listSchedules(actor: Actor): Promise<readonly ScheduleReport[]>;
   cancelSchedule(actor: Actor, windowId: string): Promise<ScheduleReport>;
+  /** What the autopilot (policy.autopilot) will turn into runs, and the runs it made; changes nothing. */
+  autopilotStatus?(actor: Actor): Promise<AutopilotStatus>;
   /** The service's executor over this assistant's store and source (`sre-ops serve --executor`); not started. */
   patchExecutor?(options: PatchExecutorOptions): PatchExecutor;
 }

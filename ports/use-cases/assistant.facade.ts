@@ -48,7 +48,7 @@ function notConfigured(): Required<PatchOperations> {
   return {
     requestPatchRun: refuse, previewPatchRun: refuse, threadPatchRun: refuse, approvePatchRun: refuse, rejectPatchRun: refuse, cancelPatchRun: refuse,
     getPatchRun: refuse, listPatchRuns: refuse, executePatchRun: refuse, acceptRisk: refuse, listAcceptances: refuse,
-    revokeAcceptance: refuse, listAudit: refuse, verifyAudit: refuse, schedulePatching: refuse, listSchedules: refuse, cancelSchedule: refuse,
+    revokeAcceptance: refuse, listAudit: refuse, verifyAudit: refuse, schedulePatching: refuse, listSchedules: refuse, cancelSchedule: refuse, autopilotStatus: refuse,
     patchExecutor: () => {
       throw new ValidationError('stateStore', 'a configured state store', NOT_CONFIGURED);
     },

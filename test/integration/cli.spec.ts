@@ -180,6 +180,17 @@ describe('sre-ops CLI (the built binary, end to end on the demo fleet)', functio
     expect(missing.stderr).to.contain('no such file');
   });
 
+  it('an autopilot policy whose standing approval would let production patch without a second person is refused by name (exit 2, one line)', async () => {
+    const file = join(tmp, 'autopilot.json');
+    writeFileSync(file, JSON.stringify({ autopilot: { enabled: true, environments: ['staging', 'prod'], standingApproval: { allowed: true } } }));
+
+    const r = await runCli(['autopilot', 'status', '--policy', file]);
+
+    expect(r.code).to.equal(2);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
+    expect(errors).to.deep.equal([`error: policy file ${file}: autopilot.environments[1]: "prod" is a production environment (productionEnvironments): the standing approval would let production patch without a second person; production and patch-now need a second person, so autopilot.standingApproval.allowed must be false with it`]);
+  });
+
   it('a policy file changes the answer (7 / 30 / 90 day timelines)', async () => {
     const file = join(tmp, 'fast.json');
     writeFileSync(file, JSON.stringify({ timelineDays: { threeDays: 1, fourteenDays: 7 } }));

@@ -22,6 +22,9 @@ import { computePlan } from './plan-patches.use-case.js';
 import { runTarget, sourceScope } from './request-patch-run.use-case.js';
 import { isStale, mutateRun } from './run-records.js';
 import { audit } from '../shared/audited.js';
+import { authorize } from '../../../domain/access/authorize.js';
+import type { AutopilotRunReport, AutopilotStatus, AutopilotWindowReport } from '../../inbound/patching/autopilot.port.js';
+import type { Actor } from '../../../domain/access/actor.js';
 
 /** The lease that lets one task at a time act for the autopilot (ids keep it safe even without). */
 export const AUTOPILOT_LEASE_KEY = 'autopilot';
@@ -42,39 +45,6 @@ export interface AutopilotTickReport {
   readonly approved: readonly string[];
   /** Runs whose window was missed (cancelled as missed, reported, next window proposed). */
   readonly missed: readonly string[];
-}
-
-/** A window as `autopilot status` shows it. */
-export interface AutopilotWindowReport {
-  readonly runId: string;
-  readonly start: string;
-  readonly end: string;
-  readonly instances: readonly { readonly instanceId: string; readonly name: string | null; readonly decision: string }[];
-  /** The standing approval approves it at its start (else a person must, by approveBy). */
-  readonly standing: boolean;
-  readonly createAt: string;
-  readonly approveBy: string;
-}
-
-/** A run the autopilot made. */
-export interface AutopilotRunReport {
-  readonly runId: string;
-  readonly status: string;
-  readonly start: string | null;
-  readonly end: string | null;
-  readonly instances: number;
-  readonly approvedBy: string | null;
-  /** For a missed window: which, and why. */
-  readonly haltReason: string | null;
-}
-
-export interface AutopilotStatus {
-  readonly enabled: boolean;
-  readonly now: string;
-  /** Windows whose run is due now or later, not made yet. */
-  readonly due: readonly AutopilotWindowReport[];
-  /** Runs the autopilot made, newest first (missed ones are cancelled with the reason). */
-  readonly runs: readonly AutopilotRunReport[];
 }
 
 const NOTHING: AutopilotTickReport = { created: [], approved: [], missed: [] };
@@ -146,8 +116,9 @@ export class RunAutopilot {
     }
   }
 
-  /** What is due, and what the autopilot made; changes nothing. */
-  async status(): Promise<AutopilotStatus> {
+  /** What is due, and what the autopilot made; changes nothing. @throws ForbiddenError without the read role. */
+  async status(actor: Actor): Promise<AutopilotStatus> {
+    authorize(actor, 'view');
     const policy = this.d.core.policy;
     const now = this.d.clock.now();
     const made = (await this.d.store.listRuns({ limit: 1000 })).filter((r) => r.autopilot);

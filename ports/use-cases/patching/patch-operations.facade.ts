@@ -37,6 +37,8 @@ export interface PatchUseCases {
   readonly schedule: SchedulePatching;
   readonly schedules: ListSchedules;
   readonly unschedule: CancelSchedule;
+  /** The autopilot, for its status (the executor builds its own, with its holder). */
+  readonly autopilot: RunAutopilot;
   /** Builds the service's executor (not started). */
   readonly executor: (options: PatchExecutorOptions) => PatchExecutor;
 }
@@ -61,6 +63,7 @@ export function patchOperationsFrom(u: PatchUseCases): PatchOperationsImpl {
     schedulePatching: (a, r) => u.schedule.execute(a, r),
     listSchedules: (a) => u.schedules.execute(a),
     cancelSchedule: (a, id) => u.unschedule.execute(a, id),
+    autopilotStatus: (a) => u.autopilot.status(a),
     patchExecutor: (o) => u.executor(o),
   };
 }
@@ -71,7 +74,7 @@ export function createPatchOperations(d: PatchDependencies): PatchOperationsImpl
     request: new RequestPatchRun(d), approve: new ApprovePatchRun(d), reject: new RejectPatchRun(d), cancel: new CancelPatchRun(d),
     view: new ViewPatchRuns(d), run: new ExecutePatchRun(d), accept: new AcceptRisk(d), acceptances: new ListAcceptances(d),
     revoke: new RevokeAcceptance(d), auditLog: new ListAudit(d), auditChain: new VerifyAudit(d), schedule: new SchedulePatching(d), schedules: new ListSchedules(d),
-    unschedule: new CancelSchedule(d),
+    unschedule: new CancelSchedule(d), autopilot: new RunAutopilot(d, 'status'),
     executor: (o) => new RunPatchExecutor(d, new ExecutePatchRun(d), o, EXECUTOR_ACTOR, new RunAutopilot(d, o.holder, o.onError)),
   });
 }

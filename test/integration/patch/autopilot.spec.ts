@@ -177,6 +177,10 @@ describe('autopilot: plan windows become runs (SQLite state file, injected time)
     // The next quiet window: the same slot a week later.
     expect(post).to.contain('Next quiet window: 2026-11-18T06:00:00.000Z to 2026-11-18T09:00:00.000Z for web-staging-1');
     expect(entry?.detail).to.contain('2026-11-18T06:00:00.000Z');
+    // `autopilot status` shows the miss and the proposed window to come.
+    const st = await w.task('task-status', store).autopilot.status(BOB);
+    expect(st.runs.map((r) => [r.runId, r.status, r.haltReason])).to.deep.equal([[run?.id, 'cancelled', missed?.haltReason]]);
+    expect(st.due.find((d) => d.instances.some((i) => i.name === 'web-staging-1'))).to.deep.include({ start: '2026-11-18T06:00:00.000Z', createAt: '2026-11-18T02:00:00.000Z', standing: false });
 
     // A week later, the proposed window gets its own run.
     w.h.clock.t = NOW + 7 * 24 * HOUR + 3 * HOUR;

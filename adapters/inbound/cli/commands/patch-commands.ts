@@ -12,7 +12,7 @@ import { CommandFailed, UsageError } from '../errors.js';
 import { wholeNumberOption } from '../options.js';
 import { Style } from '../terminal.js';
 import {
-  progressBetween, renderAcceptance, renderAcceptances, renderAudit, renderAuditVerification, renderProgress, renderRun, renderRuns, renderSchedules, runSummary,
+  progressBetween, renderAcceptance, renderAcceptances, renderAudit, renderAutopilot, renderAuditVerification, renderProgress, renderRun, renderRuns, renderSchedules, runSummary,
 } from './patch-render.js';
 
 const RUN_STATUSES: readonly PatchRunStatus[] = ['requested', 'approved', 'rejected', 'running', 'verifying', 'succeeded', 'halted', 'failed', 'cancelled'];
@@ -225,6 +225,12 @@ export const patchCommands: CommandModule = (y, ctx) => {
         const r = await a.revokeAcceptance(a.actor, id);
         return { json: r, human: () => renderAcceptance(r) };
       }))
+    .command('autopilot <what>', 'the autopilot (policy autopilot): `autopilot status` lists the plan windows it will turn into runs and the runs it made (missed ones with why)', (c) =>
+      c.positional('what', { type: 'string', choices: ['status'], demandOption: true }),
+    run(async (a) => {
+      const st = await a.autopilotStatus(a.actor);
+      return { json: st, human: (s) => renderAutopilot(st, s) };
+    }))
     .command('audit [check]', 'the audit log, newest first; `audit verify` checks its hash chain', (c) =>
       c
         .positional('check', { type: 'string', choices: ['verify'], describe: 'verify: walk the hash chain and name the first entry that breaks it (exit 1 when broken)' })

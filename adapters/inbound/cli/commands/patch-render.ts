@@ -3,6 +3,7 @@ import type { AcceptanceReport } from '../../../../ports/inbound/acceptances/acc
 import type { AuditEntryReport, AuditVerificationReport } from '../../../../ports/inbound/audit/audit.port.js';
 import type { PatchRunReport, RunProgress } from '../../../../ports/inbound/patching/patch-runs.port.js';
 import type { ScheduleReport } from '../../../../ports/inbound/patching/schedules.port.js';
+import type { AutopilotStatus } from '../../../../ports/inbound/patching/autopilot.port.js';
 import { minute, table, type Colour, type Style } from '../terminal.js';
 
 const STATUS_COLOUR: Readonly<Record<string, Colour>> = {
@@ -165,4 +166,28 @@ export function renderAudit(list: readonly AuditEntryReport[], s: Style): string
     { header: 'RESULT', cell: (e) => s.paint(colour[e.result] ?? 'bold', e.result) },
     { header: 'DETAIL', cell: (e) => e.detail ?? '', max: 80 },
   ], s);
+}
+
+/** What `autopilot status` found: the windows due, and the runs the autopilot made. */
+export function renderAutopilot(st: AutopilotStatus, s: Style): string {
+  if (!st.enabled) return `autopilot is off (policy autopilot.enabled is false)${st.runs.length ? `; ${st.runs.length} run(s) it made before are listed by \`runs\`` : ''}\n`;
+  const due = st.due.length
+    ? table(st.due, [
+        { header: 'RUN (TO BE MADE)', cell: (w) => w.runId },
+        { header: 'WINDOW', cell: (w) => `${minute(w.start)} to ${minute(w.end)}` },
+        { header: 'MADE AT', cell: (w) => minute(w.createAt) },
+        { header: 'APPROVAL', cell: (w) => (w.standing ? 'standing approval at start' : `a person, by ${minute(w.approveBy)}`) },
+        { header: 'INSTANCES', cell: (w) => w.instances.map((i) => i.name ?? i.instanceId).join(', '), max: 60 },
+      ], s)
+    : 'no window due\n';
+  const runs = st.runs.length
+    ? table(st.runs, [
+        { header: 'RUN', cell: (r) => r.runId },
+        { header: 'STATUS', cell: (r) => r.status },
+        { header: 'WINDOW', cell: (r) => (r.start && r.end ? `${minute(r.start)} to ${minute(r.end)}` : '') },
+        { header: 'APPROVED BY', cell: (r) => r.approvedBy ?? '' },
+        { header: 'NOTE', cell: (r) => r.haltReason ?? '', max: 80 },
+      ], s)
+    : 'no runs made by the autopilot\n';
+  return `${s.paint('bold', 'due')} (as of ${minute(st.now)})\n${due}\n${s.paint('bold', 'made')}\n${runs}`;
 }
