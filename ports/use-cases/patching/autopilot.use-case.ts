@@ -60,16 +60,22 @@ const NOTHING: AutopilotTickReport = { created: [], approved: [], missed: [] };
  * two leaves the entry and the post to the next look.
  */
 export class RunAutopilot {
+  private lastLook: Instant | null = null;
+
+  /** `everyMs`: at most one look this often (default 5 minutes): a look assesses the fleet and plans it. */
   constructor(
     private readonly d: PatchDependencies,
     private readonly holder: string,
     private readonly onError: (what: string, err: unknown) => void = () => {},
+    private readonly everyMs = 5 * 60_000,
   ) {}
 
   async tick(): Promise<AutopilotTickReport> {
     const policy = this.d.core.policy;
     if (!policy.autopilot.enabled || !this.d.runner) return NOTHING;
     const now = this.d.clock.now();
+    if (this.lastLook !== null && now >= this.lastLook && now - this.lastLook < this.everyMs) return NOTHING;
+    this.lastLook = now;
     if (!(await this.d.store.acquireLease(AUTOPILOT_LEASE_KEY, this.holder, now, LEASE_MS))) return NOTHING;
     try {
       const { fleet, plan, candidates } = await this.plan(now);
