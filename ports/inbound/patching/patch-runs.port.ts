@@ -101,6 +101,10 @@ export interface PatchRunReport {
   readonly approvalWhy?: string | null;
   /** An approval was given but has expired: the run must be approved again before it starts. */
   readonly approvalExpired?: boolean;
+  /** Runs the autopilot made from a plan window: the window it starts in (not before, not after). */
+  readonly window?: { readonly start: string; readonly end: string } | null;
+  /** True for runs the autopilot made. */
+  readonly autopilot?: boolean;
 }
 
 export interface RunProgress {

@@ -51,6 +51,7 @@ export function toRunReport(run: PatchRun, now: Instant): PatchRunReport {
     simulated: run.simulated,
     approvalWhy: run.approvalWhy,
     approvalExpired: run.status === 'approved' && run.approvalExpiresAt !== null && approvalMissing(run, now),
+    ...(run.autopilot ? { autopilot: true, window: run.window ? { start: toIso(run.window.start) as string, end: toIso(run.window.end) as string } : null } : {}),
   };
 }
 

@@ -165,6 +165,8 @@ describe('autopilot: plan windows become runs (SQLite state file, injected time)
     await runUntil(w, executor, STAGING_START);
     const [run] = (await store.listRuns({ limit: 10 })).filter((r) => r.autopilot);
     expect(run?.status).to.equal('requested');
+    // Every surface's run report (HTTP, CLI --json) says it is the autopilot's and when it may start.
+    expect(await w.h.another(store).getPatchRun(BOB, run?.id ?? '')).to.deep.include({ autopilot: true, window: { start: '2026-11-11T06:00:00.000Z', end: '2026-11-11T09:00:00.000Z' } });
     expect(w.posts.map((p) => p.text).find((t) => t.includes(run?.id ?? '-'))).to.match(/^Autopilot made run r-20261111-060000-\w+: web-staging-1 \(i-\w+\) in the window 2026-11-11T06:00:00.000Z to 2026-11-11T09:00:00.000Z\. Approval needed by 2026-11-11T06:30:00.000Z .*sre-ops approve/);
 
     await runUntil(w, executor, STAGING_START + 45 * MIN);

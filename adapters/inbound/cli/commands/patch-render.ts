@@ -43,6 +43,7 @@ export function nextStep(r: PatchRunReport): string | null {
 export function renderRun(r: PatchRunReport, s: Style): string {
   let out = `${s.paint('bold', `run ${r.id}`)}  ${status(s, r.status)}  ${operationText(r)}${r.simulated ? s.paint('magenta', '  SIMULATED (demo source: nothing is sent to AWS)') : ''}\n`;
   out += `requested by ${r.requestedBy} at ${minute(r.requestedAt)} UTC${r.reason ? `: ${r.reason}` : ''}${r.source ? ` (source ${r.source})` : ''}\n`;
+  if (r.window) out += `autopilot: starts within its window ${minute(r.window.start)} to ${minute(r.window.end)} UTC\n`;
   if (r.needsApproval) {
     const given = r.approvals.filter((a) => a.decision === 'approved').map((a) => `${a.by} at ${minute(a.at)}`);
     out += `approval needed (${r.approvalWhy ?? 'production or patch-now'})${given.length ? `; approved by ${given.join(', ')}` : ''}`;

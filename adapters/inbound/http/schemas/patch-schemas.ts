@@ -97,6 +97,8 @@ export const patchRunReportSchema = z
     simulated: z.boolean().optional().describe('true on the demo source: nothing is ever sent to AWS'),
     approvalWhy: nullableString.optional().describe('why approval is needed, or null'),
     approvalExpired: z.boolean().optional().describe('an approval was given but expired: approve again before it starts'),
+    window: z.strictObject({ start: isoInstant, end: isoInstant }).nullable().optional().describe('autopilot runs: the plan window it starts in, not before, not after'),
+    autopilot: z.boolean().optional().describe('true for runs the autopilot made from a plan window'),
   })
   .register(responseSchemas, { id: 'PatchRun' });
 const _run: SameShape<typeof patchRunReportSchema, PatchRunReport> = true;
