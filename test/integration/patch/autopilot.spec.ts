@@ -158,6 +158,19 @@ describe('autopilot: plan windows become runs (SQLite state file, injected time)
     }
   });
 
+  it('two tasks looking at the same moment, each over its own connection to the file, make one run', async () => {
+    const w = world({});
+    const [a, b] = [w.task('task-a').autopilot, w.task('task-b').autopilot];
+    w.h.clock.t = STAGING_START - 3 * HOUR;
+
+    const [ra, rb] = await Promise.all([a.tick(), b.tick()]);
+
+    expect([...ra.created, ...rb.created]).to.have.length(1);
+    const s = open(w.path);
+    expect((await s.listRuns({ limit: 10 })).filter((r) => r.autopilot).map((r) => r.window?.start)).to.deep.equal([STAGING_START]);
+    expect((await s.listAudit({ limit: 50 })).filter((e) => e.action === 'patch-run.request')).to.have.length(1);
+  });
+
   it('without a standing approval, the request is posted ahead; nobody approves: the window is missed, audited, posted with the next quiet window, which gets its own run', async () => {
     const w = world({});
     const { executor, store } = w.task('task-a');
