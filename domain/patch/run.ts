@@ -349,6 +349,11 @@ export function approveRun(run: PatchRun, actor: Actor, now: Instant, policy: Po
     throw new ConflictError('INVALID_STATE', `run ${run.id} is already approved: ${why}`);
   }
   moveTo(run, 'approved', 'be approved');
+  if (run.autopilot && run.window) {
+    // The autopilot's approval deadline (domain/patch/autopilot.ts): later, the window is missed.
+    const deadline = Math.min(run.window.start + policy.autopilot.approvalDeadlineMinutes * 60_000, run.window.end);
+    if (now >= deadline) throw new ConflictError('INVALID_STATE', `run ${run.id} missed its window's approval deadline ${toIso(deadline)}; the autopilot proposes the next window`);
+  }
   return {
     ...run,
     status: 'approved',

@@ -10,7 +10,7 @@ import {
   type AutopilotCandidate,
 } from '../../../../domain/patch/autopilot.js';
 import type { PlannedInstance } from '../../../../domain/patch/plan-model.js';
-import { startRun, type PatchRun } from '../../../../domain/patch/run.js';
+import { approveRun, startRun, type PatchRun } from '../../../../domain/patch/run.js';
 import { T0 } from '../../../builders.js';
 
 const HOUR = 3_600_000;
@@ -179,6 +179,8 @@ describe('autopilot: which windows are due (pure, time injected)', () => {
     const due = autopilotDue({ now: deadline, policy, candidates: [candidate(planned('i-1', { startIn: 6 + 168 }))], runs: [run] });
     expect(due.missed.map((m) => m.why)).to.deep.equal(['no approval by 2026-11-04T07:00:00.000Z']);
     expect(due.upcoming.map((w) => w.instances.map((i) => i.instanceId))).to.deep.equal([['i-1']]);
+    expect(() => approveRun(run, { id: 'bob', roles: ['approver'], via: 'cli' }, deadline, policy)).to.throw(/missed its window's approval deadline 2026-11-04T07:00:00.000Z/);
+    expect(approveRun(run, { id: 'bob', roles: ['approver'], via: 'cli' }, deadline - 1, policy).status).to.equal('approved');
     const missed = missWindow(run, 'no approval by then', deadline);
     expect(missed).to.deep.include({ status: 'cancelled', haltReason: 'missed its window 2026-11-04T06:00:00.000Z to 2026-11-04T09:00:00.000Z: no approval by then' });
 
