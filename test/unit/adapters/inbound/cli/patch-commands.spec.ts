@@ -20,7 +20,10 @@ describe('CLI patch commands (in process, over the real composition and a tempor
   let runner: PatchRunner;
   /** The OS user of the next command (another person on the same machine and state file). */
   let osUser: string;
+  /** The policy's autopilot section of the next command. */
+  let autopilot: Record<string, unknown> | null = null;
   beforeEach(() => {
+    autopilot = null;
     dir = mkdtempSync(join(tmpdir(), 'sre-ops-cli-patch-'));
     runner = new SimulatedPatchRunner();
     osUser = 'carol';
@@ -34,7 +37,7 @@ describe('CLI patch commands (in process, over the real composition and a tempor
       // worker-staging mitigate) hold then, not at whatever the wall clock says.
       now: '2026-11-20T12:00:00Z',
       localUser: osUser,
-      policy: { access: { actors: { bob: ['approver'], olga: ['operator'], dave: ['approver'] } } },
+      policy: { access: { actors: { bob: ['approver'], olga: ['operator'], dave: ['approver'] } }, ...(autopilot ? { autopilot } : {}) },
       patchAdapters: { patchRunner: runner, sleep: async () => {} },
     });
 
@@ -78,6 +81,23 @@ describe('CLI patch commands (in process, over the real composition and a tempor
     expect(audit.entries.filter((e) => e.action === 'patch-run.approve').map((e) => [e.actor, e.result])).to.deep.equal([
       ['dave', 'ok'], ['bob, claimed by carol', 'denied'], ['mallory, claimed by carol', 'denied'], ['carol', 'denied'],
     ]);
+  });
+
+  it('autopilot status: off by default; on, the windows it will turn into runs, who approves them, by when', async () => {
+    const off = await cli('autopilot', 'status');
+    autopilot = { enabled: true, decisions: ['routine', 'next-window', 'patch-now'], standingApproval: { allowed: false } };
+    const on = await cli('autopilot', 'status');
+    const json = JSON.parse((await cli('autopilot', 'status', '--json')).stdout) as { enabled: boolean; due: { runId: string; standing: boolean; instances: { name: string }[] }[]; runs: unknown[] };
+
+    expect([off.code, off.stdout]).to.deep.equal([0, 'autopilot is off (policy autopilot.enabled is false)\n']);
+    expect(on.code, on.stderr).to.equal(0);
+    expect(on.stdout).to.match(/^due \(as of .*\)\nRUN \(TO BE MADE\) +WINDOW +MADE AT +APPROVAL +INSTANCES\n/);
+    expect(on.stdout).to.contain('no runs made by the autopilot');
+    expect(json.enabled).to.equal(true);
+    expect(json.due.length).to.be.greaterThan(0);
+    for (const d of json.due) expect(d.runId).to.match(/^r-\d{8}-\d{6}-[0-9a-f]{6}$/);
+    // Production is left out: no environments are named, so only non-production ones.
+    expect(json.due.flatMap((d) => d.instances.map((i) => i.name))).not.to.include.members(['web-1']);
   });
 
   it('--actor with an empty value or a name that is not plain is a usage error (exit 2), never a fall back to the OS user', async () => {
