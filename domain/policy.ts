@@ -171,7 +171,7 @@ export interface Policy {
     readonly approvalLeadTimeHours: number;
     /** An approval may still arrive this long after the window's start; later, the window is missed. */
     readonly approvalDeadlineMinutes: number;
-    /** Where approval requests and missed windows are posted; an empty channel: nowhere (the audit log only). */
+    /** The Slack channel approval requests and missed windows are posted to; an empty channel: nowhere (the audit log only). */
     readonly chat: { readonly platform: string; readonly channel: string };
   };
 }
@@ -446,7 +446,8 @@ function checkAutopilot(p: Policy): void {
     fail('autopilot.approvalLeadTimeHours', `a number of hours above 0, at most approval.expiresAfterHours (${p.approval.expiresAfterHours}), so an approval given when it is requested still holds at the window's start`, a.approvalLeadTimeHours);
   }
   if (!(a.approvalDeadlineMinutes >= 0 && a.approvalDeadlineMinutes <= 24 * 60)) fail('autopilot.approvalDeadlineMinutes', 'a number of minutes from 0 to 1440', a.approvalDeadlineMinutes);
-  if (!['slack', 'teams'].includes(a.chat.platform)) fail('autopilot.chat.platform', 'slack or teams', a.chat.platform);
+  // Teams posts need the conversation's service URL and tenant, which only an incoming activity gives.
+  if (a.chat.platform !== 'slack') fail('autopilot.chat.platform', '"slack" (a Teams channel cannot be named by a policy yet)', a.chat.platform);
 }
 
 /** An IANA time zone the runtime knows (Intl is part of the language, not I/O). */
