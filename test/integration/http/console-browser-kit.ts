@@ -1,5 +1,7 @@
 /**
- * The console in real browsers: Debian's Chromium (headless, DevTools protocol) and Debian's
+ * The console in real browsers (the shared part of console-browser-chromium.spec.ts and
+ * console-browser-firefox.spec.ts, one file each so that mocha's workers run them side by side):
+ * Debian's Chromium (headless, DevTools protocol) and Debian's
  * Firefox ESR (headless, WebDriver BiDi), each driven by playwright-core against its own
  * `sre-ops serve` on the demo fleet (a real process, a real SQLite state file with two recorded
  * assessments, so Changes and Trend have something to show). In each browser it logs in, reads
@@ -85,7 +87,9 @@ function firefoxThroughShim(dir: string, real: string, log: string, admitEvalFor
   return wrapper;
 }
 
-for (const engine of ENGINES) {
+/** The browser spec for one engine (console-browser-chromium.spec.ts, console-browser-firefox.spec.ts). */
+export function consoleBrowserSpec(name: Engine['name']): void {
+  const engine = ENGINES.find((e) => e.name === name) as Engine;
   describe(`console in ${engine.label} (playwright-core, axe-core)`, function () {
     this.timeout(180_000);
     const shots = join(REPO_ROOT, 'dist', 'console-screenshots', engine.name);
