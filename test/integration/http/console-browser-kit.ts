@@ -127,10 +127,13 @@ export function consoleBrowserSpec(name: Engine['name']): void {
         shimLog = join(dir, 'bidi-shim.log');
         // Playwright's WebDriver BiDi launcher ("moz-" channels) with Debian's Firefox ESR.
         browser = await firefox.launch({ channel: 'moz-firefox', executablePath: firefoxThroughShim(dir, executable as string, shimLog, `${base}/console`), headless: true });
+      }
+      context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      if (engine.name === 'firefox') {
+        // Read after the first context: playwright sends some of those commands per context.
         const answered = existsSync(shimLog) ? [...new Set(readFileSync(shimLog, 'utf8').split('\n').filter(Boolean))] : [];
         console.log(`      Firefox ${browser.version()} over WebDriver BiDi; commands it lacks, answered by the shim: ${answered.join(', ') || 'none'}`);
       }
-      context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       page = await context.newPage();
       page.on('console', (m) => {
         if (/Content[- ]Security[- ]Policy|Refused to/i.test(m.text())) cspErrors.push(m.text());
