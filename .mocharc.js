@@ -25,10 +25,12 @@ const ROOT = join(import.meta.dirname, 'dist', 'test');
  * The slow groups, slowest first (paths under dist/test, prefixes match folders): the packed
  * package installed into a fresh project, the CDK synth, the CLI and the servers spawned as
  * processes, the Lambda bundles built with esbuild, the long moto scenarios, and the console in
- * headless Chromium.
+ * headless Chromium and Firefox ESR.
  */
 const SLOW = [
   'integration/package.spec.js',
+  'integration/http/console-browser-firefox.spec.js',
+  'integration/http/console-browser-chromium.spec.js',
   'infra/app.spec.js',
   'integration/cli.spec.js',
   'integration/cli-errors.spec.js',
@@ -52,7 +54,6 @@ const SLOW = [
   'integration/patch/patch-demo-cli.spec.js',
   'integration/mcp/mcp-stdio.spec.js',
   'integration/issue-12-surfaces.spec.js',
-  'integration/http/console-browser.spec.js',
   'integration/history/dynamodb-history-store.spec.js',
   'integration/notify/alerts.spec.js',
   'infra/',

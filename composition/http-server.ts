@@ -30,6 +30,8 @@ import { stateStoreFromEnv, type AssistantOptions } from './config.js';
 import { createAssistant } from './index.js';
 import { offloadReads } from './offloaded-assistant.js';
 import { recordingServiceAssessments } from './service-history.js';
+import { sessionRevocationsFor } from './session-revocations.js';
+import type { SessionRevocations } from '../ports/outbound/session-revocations.port.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -237,7 +239,11 @@ export function listenError(err: unknown, settings: Pick<ServerSettings, 'port' 
  */
 export async function startHttpServer(
   settings: ServerSettings,
-  deps: { readonly assistant: Assistant; readonly logger: Logger; readonly version: string; readonly recordHistory?: boolean },
+  deps: {
+    readonly assistant: Assistant; readonly logger: Logger; readonly version: string; readonly recordHistory?: boolean;
+    /** Where console logouts are recorded (the state store every task shares); default: this process's memory. */
+    readonly revocations?: SessionRevocations;
+  },
 ): Promise<RunningServer> {
   const { logger } = deps;
   const consoleSettings = settings.console ?? resolveConsoleSettings({});
@@ -253,7 +259,7 @@ export async function startHttpServer(
     version: deps.version,
     trustProxy: settings.trustProxy,
     console: {
-      sessions: new SessionSigner(secret, wallClock, consoleSettings.sessionHours * 3_600_000),
+      sessions: new SessionSigner(secret, wallClock, deps.revocations ?? await sessionRevocationsFor(undefined, {}, () => undefined), consoleSettings.sessionHours * 3_600_000),
       ...(consoleSettings.albSignerArn ? {
         alb: new AlbOidcVerifier({
           signerArn: consoleSettings.albSignerArn,
@@ -394,7 +400,7 @@ export function assistantOptionsFrom(
  */
 export async function runHttpService(
   settings: ServerSettings,
-  deps: { readonly assistant: Assistant; readonly logger: Logger; readonly version: string; readonly notice: (line: string) => void; readonly recordHistory?: boolean },
+  deps: { readonly assistant: Assistant; readonly logger: Logger; readonly version: string; readonly notice: (line: string) => void; readonly recordHistory?: boolean; readonly revocations?: SessionRevocations },
 ): Promise<void> {
   const { logger, notice, assistant } = deps;
   let running: RunningServer;
@@ -480,7 +486,8 @@ export function serveService(deps: {
     const main = await deps.createAssistant(options, notice);
     const assistantOptions = assistantOptionsFrom(options, deps.env);
     const assistant = serviceAssistant(main, { ...assistantOptions, ...(options.strict === true ? { strict: true } : {}), ...(options.actor !== undefined ? { actor: options.actor } : {}) }, settings);
-    await runHttpService(settings, { assistant, logger, version: deps.version, notice, recordHistory: assistantOptions.stateStore !== undefined });
+    const revocations = await sessionRevocationsFor(assistantOptions.stateStore, deps.env, notice);
+    await runHttpService(settings, { assistant, logger, version: deps.version, notice, recordHistory: assistantOptions.stateStore !== undefined, revocations });
   };
 }
 
@@ -533,7 +540,8 @@ export async function main(argv: readonly string[], env: Env, stderr: (line: str
       endpointUrl: pick(undefined, 'SRE_OPS_ENDPOINT_URL'), roleArn: pick(undefined, 'SRE_OPS_ROLE_ARN'),
     }, env);
     const assistant = serviceAssistant(await createAssistant(options), options, settings);
-    await runHttpService(settings, { assistant, logger, version: await packageVersion(), notice: stderr, recordHistory: options.stateStore !== undefined });
+    const revocations = await sessionRevocationsFor(options.stateStore, env, stderr);
+    await runHttpService(settings, { assistant, logger, version: await packageVersion(), notice: stderr, recordHistory: options.stateStore !== undefined, revocations });
     return 0;
   } catch (err) {
     const config = isValidationError(err) || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (err as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE';

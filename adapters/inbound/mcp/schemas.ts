@@ -203,6 +203,7 @@ const Summary = z.object({
   overdue: Count,
   accepted: Count,
   byAccount: z.record(z.string(), Count).optional().describe('assets per AWS account (an organization read)'),
+  byRegion: z.record(z.string(), Count).optional().describe('assets per AWS region (an organization or multi-region read)'),
 });
 
 export const AssessFleetOutput = z.object({

@@ -99,7 +99,7 @@ export function fleetOut(r: FleetReport, req: PageRequest & { findingsPerAsset: 
     generatedAt: r.generatedAt,
     asOf: r.asOf,
     source: r.source,
-    summary: { ...r.summary, byDecision: { ...r.summary.byDecision }, bySsvc: { ...r.summary.bySsvc }, ...(r.summary.byAccount ? { byAccount: { ...r.summary.byAccount } } : {}) },
+    summary: { ...r.summary, byDecision: { ...r.summary.byDecision }, bySsvc: { ...r.summary.bySsvc }, ...(r.summary.byAccount ? { byAccount: { ...r.summary.byAccount } } : {}), ...(r.summary.byRegion ? { byRegion: { ...r.summary.byRegion } } : {}) },
     assets: items.map((a) => ({
       ...assetCore(a),
       findingCount: a.findings.length,

@@ -70,6 +70,8 @@ export interface FleetSummary {
   readonly accepted: number;
   /** Assets per AWS account, when the assets carry their account (an organization read). */
   readonly byAccount?: Readonly<Record<string, number>>;
+  /** Assets per AWS region, when the assets carry their region (an organization or multi-region read). */
+  readonly byRegion?: Readonly<Record<string, number>>;
 }
 
 export interface FleetReport {

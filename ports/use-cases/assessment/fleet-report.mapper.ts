@@ -89,6 +89,7 @@ export class FleetTally {
   private readonly byDecision = Object.fromEntries(DECISION_KINDS.map((d) => [d, 0])) as Record<DecisionKind, number>;
   private readonly bySsvc = Object.fromEntries(SSVC_OUTCOMES.map((s) => [s, 0])) as Record<SsvcOutcome, number>;
   private readonly byAccount: Record<string, number> = {};
+  private readonly byRegion: Record<string, number> = {};
   private assets = 0;
   private findings = 0;
   private overdue = 0;
@@ -97,6 +98,7 @@ export class FleetTally {
   add(a: AssetReport): void {
     this.assets++;
     if (a.accountId !== undefined) this.byAccount[a.accountId] = (this.byAccount[a.accountId] ?? 0) + 1;
+    if (a.region !== undefined) this.byRegion[a.region] = (this.byRegion[a.region] ?? 0) + 1;
     this.byDecision[a.decision]++;
     this.findings += a.findings.length;
     this.accepted += a.accepted.length;
@@ -110,6 +112,7 @@ export class FleetTally {
     return {
       assets: this.assets, findings: this.findings, byDecision: { ...this.byDecision }, bySsvc: { ...this.bySsvc }, overdue: this.overdue, accepted: this.accepted,
       ...(Object.keys(this.byAccount).length > 0 ? { byAccount: { ...this.byAccount } } : {}),
+      ...(Object.keys(this.byRegion).length > 0 ? { byRegion: { ...this.byRegion } } : {}),
     };
   }
 }

@@ -109,6 +109,9 @@ describe('organization scope: accounts x regions on moto', function () {
     const got = report.assets.map((a: { instanceId: string; accountId: string; region: string }) => ({ instanceId: a.instanceId, accountId: a.accountId, region: a.region }));
     expect(got).to.have.deep.members(seeded);
     expect(report.summary.byAccount).to.deep.equal({ [A]: 4, [B]: 4 });
+    const perRegion: Record<string, number> = {};
+    for (const s of seeded) perRegion[s.region] = (perRegion[s.region] ?? 0) + 1;
+    expect(report.summary.byRegion).to.deep.equal(perRegion);
     expect(report.summary.findings).to.equal(4);
     // Each finding is on the instance it was seeded for, in its own account.
     for (const s of seeded.filter((_, i) => i % 2 === 0)) {

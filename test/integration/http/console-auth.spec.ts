@@ -1,8 +1,12 @@
 import { expect } from 'chai';
 import { generateKeyPairSync } from 'node:crypto';
 import type { Assistant } from '../../../ports/inbound/assistant.port.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteSessionRevocations } from '../../../adapters/outbound/sqlite/sqlite-session-revocations.js';
 import { consoleAssistant, FakeAlb, KEY_CONFIG, KEYS, SIGNER, startConsoleServer, type ConsoleServer } from './console-kit.js';
-import { NOW } from './http-test-kit.js';
+import { FakeClock, NOW } from './http-test-kit.js';
 
 /** An error page: the envelope's code and message, a request id, and nothing of the internals. */
 async function expectErrorPage(r: Response, status: number, code: string): Promise<string> {
@@ -157,6 +161,44 @@ describe('console: authentication, sessions and CSRF', function () {
     const replay = api.browser();
     replay.jar.set('sre_ops_session', cookie);
     expect((await replay.get('/console')).status).to.equal(303);
+  });
+
+  it('logout on one task is honoured by every task: two servers on one SQLite state file', async () => {
+    // Two tasks behind the load balancer: the same session secret, each its own connection to the shared state file.
+    const dir = mkdtempSync(join(tmpdir(), 'sre-ops-console-tasks-'));
+    const clock = new FakeClock();
+    const stores = [0, 1].map(() => new SqliteSessionRevocations(join(dir, 'state.db'), () => clock.now()));
+    const [one, two] = await Promise.all(stores.map((revocations) => startConsoleServer(assistant, { revocations, clock })));
+    try {
+      const b = one!.browser();
+      expect((await b.login(KEYS.approver.key)).status).to.equal(303);
+      const cookie = b.jar.get('sre_ops_session') as string;
+      const onTwo = two!.browser();
+      onTwo.jar.set('sre_ops_session', cookie);
+      expect((await onTwo.get('/console')).status, 'the other task accepts the session').to.equal(200);
+      // Another session of the same key stays open: only the one logged out ends.
+      const other = two!.browser();
+      expect((await other.login(KEYS.approver.key)).status).to.equal(303);
+
+      expect((await b.post('/console/logout', { csrf: await b.csrf('/console') })).status).to.equal(303);
+      const refused = await onTwo.get('/console');
+      expect(refused.status, 'the other task refuses the logged-out session').to.equal(303);
+      expect(refused.headers.get('location')).to.match(/^\/console\/login/);
+      const post = two!.browser();
+      post.jar.set('sre_ops_session', cookie);
+      expect((await post.post('/console/runs', { csrf: 'x', instances: 'web-1' })).status, 'a POST too').to.equal(401);
+      expect((await other.get('/console')).status, 'the other session is still open').to.equal(200);
+
+      // The record lasts as long as the session would have: past its expiry the signature refuses it anyway.
+      expect(await stores[1]!.isRevoked(JSON.parse(Buffer.from(cookie.split('.')[0] as string, 'base64url').toString()).nonce)).to.equal(true);
+      clock.advance(8 * 3_600_000);
+      expect(await stores[1]!.isRevoked(JSON.parse(Buffer.from(cookie.split('.')[0] as string, 'base64url').toString()).nonce), 'expired with the session').to.equal(false);
+      expect((await onTwo.get('/console')).status).to.equal(303);
+    } finally {
+      await Promise.all([one?.close(), two?.close()]);
+      for (const s of stores) s.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a session ends when its key is no longer configured', async () => {

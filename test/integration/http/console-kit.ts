@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import type { ApiKeyConfig } from '../../../adapters/inbound/http/api-keys.js';
 import { AlbOidcVerifier } from '../../../adapters/inbound/http/console/alb-oidc.js';
 import { SessionSigner } from '../../../adapters/inbound/http/console/sessions.js';
+import { MemorySessionRevocations } from '../../../adapters/outbound/memory/memory-session-revocations.js';
+import type { SessionRevocations } from '../../../ports/outbound/session-revocations.port.js';
 import { createAssistant } from '../../../composition/index.js';
 import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import { DEMO_FLEET } from '../../support/paths.js';
@@ -141,9 +143,9 @@ export interface ConsoleServer extends TestServer {
 }
 
 /** The app with the console on (sessions on a fake clock; ALB OIDC when a key URL is given). */
-export async function startConsoleServer(assistant: Assistant, options: { albKeyUrl?: string; trustProxy?: boolean; insecureNoAuth?: boolean; keys?: readonly ApiKeyConfig[] } = {}): Promise<ConsoleServer> {
-  const clock = new FakeClock();
-  const sessions = new SessionSigner(Buffer.alloc(32, 7), clock);
+export async function startConsoleServer(assistant: Assistant, options: { albKeyUrl?: string; trustProxy?: boolean; insecureNoAuth?: boolean; keys?: readonly ApiKeyConfig[]; revocations?: SessionRevocations; clock?: FakeClock } = {}): Promise<ConsoleServer> {
+  const clock = options.clock ?? new FakeClock();
+  const sessions = new SessionSigner(Buffer.alloc(32, 7), clock, options.revocations ?? new MemorySessionRevocations(() => clock.now()));
   const server = await startTestServer({
     assistant,
     clock,

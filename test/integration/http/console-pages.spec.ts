@@ -178,6 +178,92 @@ describe('console: pages, authorization and the first-load budget', function () 
     expect((await b.get('/console/acceptances')).status).to.equal(200);
   });
 
+  it('a filtered fleet page asks the core for one assessment: the account and region choices come from its summary', async () => {
+    const calls: unknown[] = [];
+    const counting = new Proxy(assistant, {
+      get(target, prop, receiver) {
+        if (prop === 'assessFleet') return (...args: unknown[]) => (calls.push(args[0]), target.assessFleet(...(args as Parameters<Assistant['assessFleet']>)));
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const server = await startConsoleServer(counting);
+    try {
+      const b = server.browser();
+      await b.login(KEYS.reader.key);
+      calls.length = 0;
+      const page = await b.get('/console?decision=patch-now&sort=account');
+      expect(page.status).to.equal(200);
+      expect(calls, 'one assessment, filtered').to.deep.equal([{ decisions: ['patch-now'] }]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('accept a risk and revoke it through the forms: approve scope, CSRF, the API\'s validation, the core\'s rules, audited', async () => {
+    const instance = await assistant.assessInstance('db-replica');
+    const vuln = instance.asset.findings.find((f) => f.vulnerabilityId)?.vulnerabilityId as string;
+    expect(vuln).to.be.a('string');
+    const until = new Date(Date.parse(instance.generatedAt) + 30 * 86_400_000).toISOString().slice(0, 10);
+
+    // Viewers and operators see no form, and a POST of theirs is refused.
+    for (const who of ['reader', 'operator'] as const) {
+      const b = await as(who);
+      const page = await (await b.get('/console/acceptances')).text();
+      expect(page, who).not.to.include('data-testid="accept-form"');
+      const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] as string;
+      const refused = await b.post('/console/acceptances', { csrf, vulnerabilityId: vuln, instance: 'db-replica', until, reason: 'test' });
+      expect(refused.status, who).to.equal(403);
+      expect(await refused.text()).to.include('lacks the approve scope');
+    }
+
+    const b = await as('approver');
+    // The instance page links each finding to the form, filled in.
+    expect(await (await b.get('/console/instances/db-replica')).text()).to.include(`href="/console/acceptances?vulnerabilityId=${encodeURIComponent(vuln)}&amp;instance=${instance.asset.instanceId}"`);
+    const filled = await (await b.get(`/console/acceptances?vulnerabilityId=${encodeURIComponent(vuln)}&instance=db-replica`)).text();
+    expect(filled).to.include(`name="vulnerabilityId" required maxlength="128" value="${vuln}"`);
+    const csrf = await b.csrf('/console/acceptances');
+    expect((await b.post('/console/acceptances', { vulnerabilityId: vuln, instance: 'db-replica', until, reason: 'test' })).status, 'no CSRF token').to.equal(403);
+
+    // Bad input: the API's message, the form again with what was typed.
+    const badDate = await b.post('/console/acceptances', { csrf, vulnerabilityId: vuln, instance: 'db-replica', until: 'next week', reason: 'compensating control' });
+    expect(badDate.status).to.equal(400);
+    const badText = await badDate.text();
+    expect(badText).to.include('body.until: expected an ISO 8601 date or date-time');
+    expect(badText).to.include('value="compensating control"');
+    const past = await b.post('/console/acceptances', { csrf, vulnerabilityId: vuln, instance: 'db-replica', until: '2020-01-01', reason: 'x' });
+    expect(past.status).to.equal(400);
+    expect(await past.text()).to.match(/until/);
+    const unknown = await b.post('/console/acceptances', { csrf, vulnerabilityId: 'CVE-1999-0001', instance: 'db-replica', until, reason: 'x' });
+    expect(unknown.status).to.equal(400);
+    expect(await unknown.text()).to.include('matches no finding on db-replica');
+    const noInstance = await b.post('/console/acceptances', { csrf, vulnerabilityId: vuln, instance: 'no-such-host', until, reason: 'x' });
+    expect(noInstance.status).to.equal(404);
+
+    const ok = await b.post('/console/acceptances', { csrf, vulnerabilityId: vuln, instance: 'db-replica', until, reason: 'compensating control: WAF rule' });
+    expect(ok.status).to.equal(303);
+    expect(ok.headers.get('location')).to.equal('/console/acceptances?done=accepted');
+    const [made] = (await assistant.listAcceptances({ id: 'alice', roles: ['approver'], via: 'http' } as never, {})).filter((a) => a.vulnerabilityId === vuln);
+    expect(made?.acceptedBy).to.equal('alice');
+    expect(made?.instanceId).to.equal(instance.asset.instanceId);
+    const listed = await (await b.get('/console/acceptances?done=accepted')).text();
+    expect(listed).to.include('Risk accepted.');
+    expect(listed).to.include(`action="/console/acceptances/${made?.id}/revoke"`);
+    expect((await assistant.assessInstance('db-replica')).asset.accepted.map((f) => f.vulnerabilityId)).to.include(vuln);
+
+    const revoked = await b.post(`/console/acceptances/${made?.id}/revoke`, { csrf });
+    expect(revoked.status).to.equal(303);
+    expect(revoked.headers.get('location')).to.equal('/console/acceptances?done=revoked');
+    const again = await b.post(`/console/acceptances/${made?.id}/revoke`, { csrf });
+    expect(again.status, 'already revoked: refused by the core').to.equal(409);
+    expect((await b.post('/console/acceptances/acc-nope/revoke', { csrf })).status).to.equal(404);
+    expect((await assistant.assessInstance('db-replica')).asset.accepted.map((f) => f.vulnerabilityId)).not.to.include(vuln);
+
+    const audit = await (await b.get('/console/audit')).text();
+    expect(audit).to.match(new RegExp(`<td>alice</td><td>[^<]*</td><td>risk\\.accept</td><td>${made?.id}</td><td>ok</td><td>${vuln} on ${instance.asset.instanceId} until `));
+    expect(audit).to.match(new RegExp(`<td>alice</td><td>[^<]*</td><td>risk\\.revoke</td><td>${made?.id}</td><td>ok</td>`));
+  });
+
   it('changes and trend: with nothing recorded they say how to record; with history they show what changed and a chart per day', async () => {
     const b = await as('reader');
     for (const path of ['/console/changes', '/console/trend']) {

@@ -17,10 +17,12 @@ import { readBody, tooLarge } from '../middleware/json-body.js';
 import type { HttpState } from '../route.js';
 import { AlbTokenError, ALB_OIDC_HEADER, type AlbOidcVerifier } from './alb-oidc.js';
 import { ASSETS } from './assets.js';
-import { SORTS, fleetPage, scopeOf, instancePage, type FleetQuery, type Sort } from './fleet-pages.js';
+import { SORTS, fleetPage, instancePage, naturalDir, type FleetQuery, type Sort } from './fleet-pages.js';
 import { errorPage, loginPage, type ConsolePrincipal, type PageContext } from './layout.js';
 import { CHANGES_SINCE, TREND_DAYS, changesPage, trendPage } from './history-pages.js';
-import { acceptancesPage, auditPage, planPage, runPage, runsPage } from './operation-pages.js';
+import { acceptancesPage, auditPage, planPage, runPage, runsPage, type AcceptForm } from './operation-pages.js';
+import { acceptRiskRequestSchema } from '../schemas/patch-schemas.js';
+import { parseInput } from '../validation.js';
 import { LOGIN_COOKIE, SESSION_COOKIE, SessionSigner, type SessionClaims } from './sessions.js';
 import type { Html } from './html.js';
 
@@ -48,7 +50,7 @@ interface Authenticated {
   readonly session?: SessionClaims;
 }
 
-const DONE = { requested: 'Run requested.', approved: 'Run approved.', rejected: 'Run rejected.', cancelled: 'Run cancelled.' } as const;
+const DONE = { requested: 'Run requested.', approved: 'Run approved.', rejected: 'Run rejected.', cancelled: 'Run cancelled.', accepted: 'Risk accepted.', revoked: 'Acceptance revoked.' } as const;
 
 function cookies(ctx: Ctx): Map<string, string> {
   const out = new Map<string, string>();
@@ -118,7 +120,7 @@ function fleetQuery(q: Record<string, string | string[] | undefined>): FleetQuer
   const get = (k: string): string | undefined => (Array.isArray(q[k]) ? (q[k] as string[])[0] : (q[k] as string | undefined));
   const exposed = one('exposed', get('exposed'), ['true', 'false'] as const);
   const sort: Sort = one('sort', get('sort'), SORTS) ?? 'risk';
-  const dir = one('dir', get('dir'), ['asc', 'desc'] as const) ?? (sort === 'name' || sort === 'due' ? 'asc' : 'desc');
+  const dir = one('dir', get('dir'), ['asc', 'desc'] as const) ?? naturalDir(sort);
   const pageText = get('page') ?? '1';
   if (!/^\d{1,6}$/.test(pageText) || Number(pageText) < 1) throw new ValidationError('query.page', 'a page number from 1', `query.page: expected a page number from 1, got "${pageText}"`);
   return {
@@ -165,7 +167,7 @@ export function consoleMount(assistant: Assistant, access: AccessControl, option
     if (access.insecureNoAuth) return { principal: { ...ANONYMOUS, via: 'anonymous' }, binding: null };
     const presented = cookies(ctx).get(SESSION_COOKIE);
     if (!presented) return null;
-    const claims = sessions.verify(presented);
+    const claims = await sessions.verify(presented);
     // Forged, expired or revoked: the same as none (the login page), whatever the reason.
     if (typeof claims === 'string') return null;
     const key = access.verifier.byName(claims.name);
@@ -252,10 +254,8 @@ export function consoleMount(assistant: Assistant, access: AccessControl, option
           ...(q.account ? { accounts: [q.account] } : {}),
           ...(q.region ? { regions: [q.region] } : {}),
         });
-        // The filters offer every account and region of the fleet, not only those left after filtering.
-        const filtered = q.decision !== undefined || q.mission !== undefined || q.exposed !== undefined || q.account !== undefined || q.region !== undefined;
-        const scope = scopeOf((filtered ? await assistant.assessFleet() : report).assets);
-        return send(ctx, 200, fleetPage(pageCtx(ctx, auth), report, q, scope));
+        // One assessment: the account and region choices come from this answer's summary.
+        return send(ctx, 200, fleetPage(pageCtx(ctx, auth), report, q));
       }
       if (section === 'instances' && id !== undefined && verb === undefined) {
         const instance = await assistant.assessInstance(id);
@@ -289,7 +289,11 @@ export function consoleMount(assistant: Assistant, access: AccessControl, option
       if (section === 'runs' && id !== undefined && verb === undefined) return send(ctx, 200, runPage(pageCtx(ctx, auth), await assistant.getPatchRun(actor, id)));
       if (section === 'acceptances' && id === undefined) {
         const includeExpired = ctx.query.includeExpired === 'true';
-        return send(ctx, 200, acceptancesPage(pageCtx(ctx, auth), await assistant.listAcceptances(actor, { includeExpired }), includeExpired));
+        // A finding's "accept…" link (instance page) fills the form in; the POST validates it.
+        const prefill = (k: string): string | undefined => (typeof ctx.query[k] === 'string' ? (ctx.query[k] as string).slice(0, 255) : undefined);
+        const vulnerabilityId = prefill('vulnerabilityId');
+        const instance = prefill('instance');
+        return send(ctx, 200, acceptancesPage(pageCtx(ctx, auth), await assistant.listAcceptances(actor, { includeExpired }), includeExpired, { ...(vulnerabilityId ? { vulnerabilityId } : {}), ...(instance ? { instance } : {}) }));
       }
       if (section === 'audit' && id === undefined) {
         const [entries, verification] = await Promise.all([
@@ -304,7 +308,7 @@ export function consoleMount(assistant: Assistant, access: AccessControl, option
     const form = await readForm(ctx);
     checkCsrf(auth, form);
     if (section === 'logout' && id === undefined) {
-      if (auth.session) sessions.revoke(auth.session);
+      if (auth.session) await sessions.revoke(auth.session);
       setCookie(ctx, SESSION_COOKIE, '', 0);
       return redirect(ctx, `${CONSOLE_PREFIX}/login`);
     }
@@ -337,6 +341,33 @@ export function consoleMount(assistant: Assistant, access: AccessControl, option
         // A refusal by the core (your own run, a decided run): the run again, with the reason.
         ctx.state.error = err;
         return send(ctx, mapped.status, runPage(pageCtx(ctx, auth, { kind: 'error', text: mapped.body.error.message }), await assistant.getPatchRun(actor, id)));
+      }
+    }
+    if (section === 'acceptances' && (id === undefined || verb === 'revoke')) {
+      // The HTTP API's rule: accepting or revoking a risk takes the approve scope; the core then checks accept-risk.
+      need(auth, ctx, 'approve');
+      const typed: AcceptForm = {
+        vulnerabilityId: form.get('vulnerabilityId') ?? '', instance: form.get('instance') ?? '', until: form.get('until') ?? '', reason: form.get('reason') ?? '', force: form.get('force') === 'true',
+      };
+      try {
+        if (id === undefined) {
+          // The same validation as POST /v1/acceptances (its schema), then the same use case.
+          const request = parseInput(acceptRiskRequestSchema, 'body', {
+            vulnerabilityId: typed.vulnerabilityId, until: typed.until, reason: typed.reason,
+            ...(typed.instance?.trim() ? { instance: typed.instance.trim() } : {}),
+            ...(typed.force ? { force: true } : {}),
+          });
+          await assistant.acceptRisk(actor, request);
+        } else {
+          await assistant.revokeAcceptance(actor, id);
+        }
+        return redirect(ctx, `${CONSOLE_PREFIX}/acceptances?done=${id === undefined ? 'accepted' : 'revoked'}`);
+      } catch (err) {
+        const mapped = mapError(err, ctx.state.requestId);
+        if (mapped.internal || (id !== undefined && isNotFoundError(err))) throw err;
+        // Refused (bad input, an unknown id, no permission, already revoked): the page again, with the reason and what was typed.
+        ctx.state.error = err;
+        return send(ctx, mapped.status, acceptancesPage(pageCtx(ctx, auth, { kind: 'error', text: mapped.body.error.message }), await assistant.listAcceptances(actor, {}), false, id === undefined ? typed : {}));
       }
     }
     throw new HttpError(404, 'ROUTE_NOT_FOUND', `no console action at POST ${ctx.path}`);

@@ -10,7 +10,10 @@ import { html, queryString, utc, type Html } from './html.js';
 import { csrfField, layout, type PageContext } from './layout.js';
 import { barChart, lineChart, weeklyOccurrences, type Band } from './svg-charts.js';
 
-export const SORTS = ['risk', 'name', 'due', 'findings'] as const;
+export const SORTS = ['risk', 'name', 'due', 'findings', 'account', 'region'] as const;
+/** Sorts whose natural direction is ascending (text and dates); the others start highest first. */
+const ASCENDING: ReadonlySet<Sort> = new Set(['name', 'due', 'account', 'region']);
+export const naturalDir = (sort: Sort): 'asc' | 'desc' => (ASCENDING.has(sort) ? 'asc' : 'desc');
 export type Sort = (typeof SORTS)[number];
 export const PAGE_SIZE = 25;
 
@@ -39,6 +42,9 @@ function sortAssets(assets: readonly AssetReport[], sort: Sort, dir: 'asc' | 'de
     name: (a) => (a.name ?? a.instanceId).toLowerCase(),
     due: (a) => (a.dueBy ? Date.parse(a.dueBy) : Number.MAX_SAFE_INTEGER),
     findings: (a) => a.findings.length,
+    // Instances without an account or region (a single-account read) sort after those with one.
+    account: (a) => a.accountId ?? '~',
+    region: (a) => a.region ?? '~',
   };
   const f = key[sort];
   const sign = dir === 'asc' ? 1 : -1;
@@ -54,14 +60,14 @@ function queryOf(q: FleetQuery, change: Partial<FleetQuery>): string {
   const n = { ...q, ...change };
   return queryString({
     decision: n.decision, mission: n.mission, exposed: n.exposed === undefined ? undefined : String(n.exposed), account: n.account, region: n.region,
-    sort: n.sort === 'risk' ? undefined : n.sort, dir: n.dir === (n.sort === 'name' || n.sort === 'due' ? 'asc' : 'desc') ? undefined : n.dir,
+    sort: n.sort === 'risk' ? undefined : n.sort, dir: n.dir === naturalDir(n.sort) ? undefined : n.dir,
     page: n.page > 1 ? n.page : undefined,
   });
 }
 
 function sortHeader(q: FleetQuery, sort: Sort, label: string, numeric = false): Html {
   const active = q.sort === sort;
-  const natural: 'asc' | 'desc' = sort === 'name' || sort === 'due' ? 'asc' : 'desc';
+  const natural = naturalDir(sort);
   const next: 'asc' | 'desc' = active ? (q.dir === 'asc' ? 'desc' : 'asc') : natural;
   const aria = active ? (q.dir === 'asc' ? 'ascending' : 'descending') : 'none';
   return html`<th scope="col"${numeric ? html` class="num"` : html``} aria-sort="${aria}"><a href="/console${queryOf(q, { sort, dir: next, page: 1 })}">${label}<span class="visually-hidden">, sort ${next === 'asc' ? 'ascending' : 'descending'}</span>${active ? (q.dir === 'asc' ? ' ▲' : ' ▼') : ''}</a></th>`;
@@ -71,25 +77,36 @@ function select(name: string, label: string, options: readonly string[], value: 
   return html`<div class="field"><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}"><option value="">any</option>${options.map((o) => html`<option value="${o}"${o === value ? html` selected` : html``}>${o}</option>`)}</select></div>`;
 }
 
-/** The accounts and regions the whole fleet spans (before filters), sorted. */
+/** The accounts and regions the filters offer, sorted. */
 export interface FleetScope {
   readonly accounts: readonly string[];
   readonly regions: readonly string[];
 }
 
-export function scopeOf(assets: readonly AssetReport[]): FleetScope {
-  const set = (f: (a: AssetReport) => string | undefined): string[] => [...new Set(assets.map(f).filter((x): x is string => x !== undefined))].sort();
-  return { accounts: set((a) => a.accountId), regions: set((a) => a.region) };
+/**
+ * What the answer spans, from its own summary (byAccount, byRegion: the assets it returned),
+ * with the values already chosen: no second, unfiltered assessment just to list the choices.
+ * Filtered to one account, the account filter offers that one and "any" (choose "any" to see
+ * the others again), like a faceted search.
+ */
+export function scopeOf(report: Pick<FleetReport, 'summary'>, q: Pick<FleetQuery, 'account' | 'region'> = {}): FleetScope {
+  const keys = (counts: Readonly<Record<string, number>> | undefined, chosen: string | undefined): string[] =>
+    [...new Set([...Object.keys(counts ?? {}), ...(chosen ? [chosen] : [])])].sort();
+  return { accounts: keys(report.summary.byAccount, q.account), regions: keys(report.summary.byRegion, q.region) };
 }
 
 /**
- * The overview. `scope` is what the unfiltered fleet spans: the account and region filters and
- * columns show only when it has more than one of them (a single-account fleet needs neither).
+ * The overview. The account and region filters show when the answer spans more than one of them
+ * or one is chosen; their columns (sortable) when it spans more than one (a single-account fleet
+ * needs neither).
  */
-export function fleetPage(ctx: PageContext, report: FleetReport, q: FleetQuery, scope: FleetScope = scopeOf(report.assets)): Html {
+export function fleetPage(ctx: PageContext, report: FleetReport, q: FleetQuery): Html {
   const s = report.summary;
-  const byAccount = scope.accounts.length > 1;
-  const byRegion = scope.regions.length > 1;
+  const scope = scopeOf(report, q);
+  const filterAccount = scope.accounts.length > 1 || q.account !== undefined;
+  const filterRegion = scope.regions.length > 1 || q.region !== undefined;
+  const byAccount = Object.keys(s.byAccount ?? {}).length > 1;
+  const byRegion = Object.keys(s.byRegion ?? {}).length > 1;
   const sorted = sortAssets(report.assets, q.sort, q.dir);
   const pages = Math.max(1, Math.ceil(sorted.length / PAGE_SIZE));
   const page = Math.min(q.page, pages);
@@ -110,13 +127,13 @@ export function fleetPage(ctx: PageContext, report: FleetReport, q: FleetQuery, 
 ${select('decision', 'Decision', DECISION_KINDS, q.decision)}
 ${select('mission', 'Mission', MISSIONS, q.mission)}
 ${select('exposed', 'Exposure', ['true', 'false'], q.exposed === undefined ? undefined : String(q.exposed))}
-${byAccount ? select('account', 'Account', scope.accounts, q.account) : html``}
-${byRegion ? select('region', 'Region', scope.regions, q.region) : html``}
+${filterAccount ? select('account', 'Account', scope.accounts, q.account) : html``}
+${filterRegion ? select('region', 'Region', scope.regions, q.region) : html``}
 ${q.sort !== 'risk' ? html`<input type="hidden" name="sort" value="${q.sort}"><input type="hidden" name="dir" value="${q.dir}">` : html``}
 <button type="submit">Filter</button> <a href="/console">Clear</a>
 </form>
 <table aria-labelledby="h-assets" data-testid="assets">
-<thead><tr><th scope="col">#</th>${sortHeader(q, 'name', 'instance')}<th scope="col">decision</th>${sortHeader(q, 'risk', 'risk', true)}${sortHeader(q, 'due', 'due by')}<th scope="col">mission</th><th scope="col">exposed</th><th scope="col">environment</th>${byAccount ? html`<th scope="col">account</th>` : html``}${byRegion ? html`<th scope="col">region</th>` : html``}${sortHeader(q, 'findings', 'findings', true)}</tr></thead>
+<thead><tr><th scope="col">#</th>${sortHeader(q, 'name', 'instance')}<th scope="col">decision</th>${sortHeader(q, 'risk', 'risk', true)}${sortHeader(q, 'due', 'due by')}<th scope="col">mission</th><th scope="col">exposed</th><th scope="col">environment</th>${byAccount ? sortHeader(q, 'account', 'account') : html``}${byRegion ? sortHeader(q, 'region', 'region') : html``}${sortHeader(q, 'findings', 'findings', true)}</tr></thead>
 <tbody>${rows.map((a, i) => html`<tr><td class="num">${(page - 1) * PAGE_SIZE + i + 1}</td><td><a href="/console/instances/${encodeURIComponent(a.instanceId)}">${a.name ?? a.instanceId}</a><br><span class="muted">${a.instanceId}</span></td><td>${decisionBadge(a.decision)}</td><td class="num">${a.riskScore}</td><td>${utc(a.dueBy)}</td><td>${a.mission}</td><td>${a.exposed ? 'yes' : 'no'}</td><td>${a.environment ?? '—'}</td>${byAccount ? html`<td>${a.accountId ?? '—'}</td>` : html``}${byRegion ? html`<td>${a.region ?? '—'}</td>` : html``}<td class="num">${a.findings.length}</td></tr>`)}
 ${rows.length === 0 ? html`<tr><td colspan="${9 + (byAccount ? 1 : 0) + (byRegion ? 1 : 0)}">No instance matches these filters.</td></tr>` : html``}</tbody></table>
 <nav class="pager" aria-label="Pages">${page > 1 ? html`<a href="/console${queryOf(q, { page: page - 1 })}" rel="prev">Previous</a>` : html``}<span>Page ${page} of ${pages} (${sorted.length} instances)</span>${page < pages ? html`<a href="/console${queryOf(q, { page: page + 1 })}" rel="next">Next</a>` : html``}</nav>
@@ -172,6 +189,7 @@ export function instancePage(ctx: PageContext, v: InstanceView): Html {
   const a = v.instance.asset;
   const title = a.name ?? a.instanceId;
   const canRequest = ctx.principal.scopes.includes('operate');
+  const canAccept = ctx.principal.scopes.includes('approve');
   return layout(ctx, title, html`<h1>${title} <span class="muted">${a.instanceId}</span></h1>
 <div class="panel"><p>${decisionBadge(a.decision)} risk <strong>${a.riskScore}</strong>, due ${utc(a.dueBy)}; mission ${a.mission}, ${a.exposed ? 'exposed' : 'not exposed'}, ${a.environment ?? 'no environment tag'}, state ${a.state}${a.autoScalingGroup ? html`, in ${a.autoScalingGroup}` : html``}.</p>
 <ul class="reasons">${a.decisionReasons.map((r) => html`<li>${r}</li>`)}</ul>
@@ -181,7 +199,7 @@ ${v.planned?.window ? html`<p>Planned window: <strong>${utc(v.planned.window.sta
 ${charts(v)}
 <h2>Findings (${a.findings.length})</h2>
 <table><thead><tr><th scope="col">finding</th><th scope="col">severity</th><th scope="col" class="num">risk</th><th scope="col">SSVC</th><th scope="col">due</th><th scope="col">why</th></tr></thead>
-<tbody>${a.findings.map((f) => html`<tr><td><strong>${f.vulnerabilityId ?? f.type}</strong><br>${f.title ?? ''}${f.inKev ? html` <span class="badge s-act">KEV</span>` : html``}</td><td>${f.severity}</td><td class="num">${f.riskScore}</td><td><span class="badge s-${ssvcClass(f.ssvc)}">${f.ssvc}</span></td><td>${f.due ?? utc(f.dueBy)}${f.overdue ? html` <strong>overdue</strong>` : html``}</td><td><details><summary>${f.reasons.length} reasons</summary><ul class="reasons">${f.reasons.map((r) => html`<li>${r}</li>`)}</ul></details></td></tr>`)}</tbody></table>
+<tbody>${a.findings.map((f) => html`<tr><td><strong>${f.vulnerabilityId ?? f.type}</strong><br>${f.title ?? ''}${f.inKev ? html` <span class="badge s-act">KEV</span>` : html``}${canAccept && f.vulnerabilityId ? html`<br><a href="/console/acceptances${queryString({ vulnerabilityId: f.vulnerabilityId, instance: a.instanceId })}">accept this risk…</a>` : html``}</td><td>${f.severity}</td><td class="num">${f.riskScore}</td><td><span class="badge s-${ssvcClass(f.ssvc)}">${f.ssvc}</span></td><td>${f.due ?? utc(f.dueBy)}${f.overdue ? html` <strong>overdue</strong>` : html``}</td><td><details><summary>${f.reasons.length} reasons</summary><ul class="reasons">${f.reasons.map((r) => html`<li>${r}</li>`)}</ul></details></td></tr>`)}</tbody></table>
 ${a.accepted.length ? html`<p>${a.accepted.length} finding(s) accepted: see <a href="/console/acceptances">acceptances</a>.</p>` : html``}
 <h2>Patch compliance</h2>
 ${v.compliance ? html`<p>${v.compliance.status}; managed by SSM: ${v.compliance.managed === null ? 'unknown' : v.compliance.managed ? 'yes' : 'no'}; last operation ${utc(v.compliance.lastOperationAt)}.</p>` : html`<p class="muted">No patch state.</p>`}

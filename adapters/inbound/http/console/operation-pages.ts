@@ -96,12 +96,36 @@ ${waveProgress(w)}
 <tbody>${w.instances.map((i) => html`<tr><td><a href="/console/instances/${encodeURIComponent(i.instanceId)}">${i.name ?? i.instanceId}</a></td>${scoped ? html`<td>${i.accountId ?? '—'}</td><td>${i.region ?? '—'}</td>` : html``}<td>${i.production ? 'yes' : 'no'}</td><td>${i.status}</td><td>${i.detail ?? ''}</td></tr>`)}</tbody></table></section>`)}`, refresh ? { refreshSeconds: refresh } : {});
 }
 
-export function acceptancesPage(ctx: PageContext, list: readonly AcceptanceReport[], includeExpired: boolean): Html {
+/** What the accept form was filled with (kept when it is shown again with an error). */
+export interface AcceptForm {
+  readonly vulnerabilityId?: string;
+  readonly instance?: string;
+  readonly until?: string;
+  readonly reason?: string;
+  readonly force?: boolean;
+}
+
+/**
+ * The acceptances, with a form to accept a risk and a revoke button on each one in force, for
+ * whoever holds the approve scope (the core checks the accept-risk permission again).
+ */
+export function acceptancesPage(ctx: PageContext, list: readonly AcceptanceReport[], includeExpired: boolean, form: AcceptForm = {}): Html {
+  const canDecide = ctx.principal.scopes.includes('approve');
   return layout(ctx, 'Acceptances', html`<h1>Risk acceptances</h1>
-<p>${includeExpired ? html`All acceptances, expired included. <a href="/console/acceptances">Only those in force</a>` : html`Acceptances in force. <a href="/console/acceptances?includeExpired=true">Include expired ones</a>`}</p>
-<table><thead><tr><th scope="col">vulnerability</th><th scope="col">instance</th><th scope="col">accepted by</th><th scope="col">at</th><th scope="col">until</th><th scope="col">reason</th></tr></thead>
-<tbody>${list.map((a) => html`<tr><td>${a.vulnerabilityId}</td><td>${a.instanceId ? html`<a href="/console/instances/${encodeURIComponent(a.instanceId)}">${a.instanceId}</a>` : 'whole fleet'}</td><td>${a.acceptedBy}</td><td>${utc(a.acceptedAt)}</td><td>${utc(a.until)}${a.expired ? ' (expired)' : ''}${a.revokedBy ? ` (revoked by ${a.revokedBy})` : ''}</td><td>${a.reason}</td></tr>`)}
-${list.length === 0 ? html`<tr><td colspan="6">None.</td></tr>` : html``}</tbody></table>`);
+${canDecide ? html`<section aria-labelledby="h-accept"><h2 id="h-accept">Accept a risk</h2>
+<p class="muted">The findings stop counting in every report until the date: a decision of the same weight as approving a run. Audited.</p>
+<form class="stack" method="post" action="/console/acceptances" data-testid="accept-form">${csrfField(ctx)}
+<label for="x-vuln">Vulnerability (CVE or advisory id)<input id="x-vuln" name="vulnerabilityId" required maxlength="128" value="${form.vulnerabilityId ?? ''}"></label>
+<label for="x-instance">Instance (id or Name tag; empty: the whole fleet)<input id="x-instance" name="instance" maxlength="255" value="${form.instance ?? ''}"></label>
+<label for="x-until">Until (a future date, UTC)<input id="x-until" name="until" type="date" required value="${form.until ?? ''}"></label>
+<label for="x-reason">Reason<input id="x-reason" name="reason" required maxlength="500" value="${form.reason ?? ''}"></label>
+<label><span><input type="checkbox" name="force" value="true"${form.force ? html` checked` : html``}> accept even if no current finding has this id</span></label>
+<button type="submit">Accept risk</button></form></section>` : html`<p class="muted">Accepting or revoking a risk needs the approve scope (approver role).</p>`}
+<h2>${includeExpired ? 'All acceptances' : 'In force'}</h2>
+<p>${includeExpired ? html`All acceptances, expired and revoked included. <a href="/console/acceptances">Only those in force</a>` : html`Acceptances in force. <a href="/console/acceptances?includeExpired=true">Include expired ones</a>`}</p>
+<table data-testid="acceptances"><thead><tr><th scope="col">id</th><th scope="col">vulnerability</th><th scope="col">instance</th><th scope="col">accepted by</th><th scope="col">at</th><th scope="col">until</th><th scope="col">reason</th>${canDecide ? html`<th scope="col"><span class="visually-hidden">action</span></th>` : html``}</tr></thead>
+<tbody>${list.map((a) => html`<tr><td>${a.id}</td><td>${a.vulnerabilityId}</td><td>${a.instanceId ? html`<a href="/console/instances/${encodeURIComponent(a.instanceId)}">${a.instanceId}</a>` : 'whole fleet'}</td><td>${a.acceptedBy}</td><td>${utc(a.acceptedAt)}</td><td>${utc(a.until)}${a.revokedBy ? ` (revoked by ${a.revokedBy})` : a.expired ? ' (expired)' : ''}</td><td>${a.reason}</td>${canDecide ? html`<td>${a.expired ? '' : html`<form class="inline" method="post" action="/console/acceptances/${encodeURIComponent(a.id)}/revoke">${csrfField(ctx)}<button type="submit" class="danger" aria-label="Revoke ${a.vulnerabilityId} ${a.instanceId ?? 'fleet-wide'} (${a.id})">Revoke</button></form>`}</td>` : html``}</tr>`)}
+${list.length === 0 ? html`<tr><td colspan="${canDecide ? 8 : 7}">None.</td></tr>` : html``}</tbody></table>`);
 }
 
 export function auditPage(ctx: PageContext, entries: readonly AuditEntryReport[], verification: AuditVerificationReport | null): Html {

@@ -1,21 +1,21 @@
 /**
  * Console sessions after an API-key login: a signed, expiring token in an HttpOnly cookie, and
- * the CSRF tokens the forms carry. Stateless (HMAC-SHA256 over the claims with a secret), so any
- * task behind the load balancer that shares SRE_OPS_SESSION_SECRET accepts it; logout revokes
- * the token in this process (the cookie is cleared as well; see docs/console.md for the limit).
+ * the CSRF tokens the forms carry. The signature and expiry are checked here (HMAC-SHA256 over
+ * the claims with a secret), so any task behind the load balancer that shares
+ * SRE_OPS_SESSION_SECRET can check them alone; a logout is recorded in the SessionRevocations
+ * store every task shares (the state file or table), so every task refuses the token after it.
  *
  * The cookie holds the key's name, never the key: each request looks the name up among the keys
  * configured now, so removing a key ends its sessions.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../../../ports/outbound/clock.port.js';
+import type { SessionRevocations } from '../../../../ports/outbound/session-revocations.port.js';
 
 export const SESSION_COOKIE = 'sre_ops_session';
 /** The pre-login nonce the login form's CSRF token is bound to. */
 export const LOGIN_COOKIE = 'sre_ops_login';
 export const DEFAULT_SESSION_TTL_MS = 8 * 3600_000;
-/** Tokens revoked by logout, kept until they expire anyway; bounded against a flood of logouts. */
-const MAX_REVOKED = 10_000;
 
 export interface SessionClaims {
   /** The API key's name. */
@@ -34,11 +34,11 @@ const b64 = (b: Buffer | string): string => Buffer.from(b).toString('base64url')
 const TOKEN = /^([A-Za-z0-9_-]{1,2048})\.([A-Za-z0-9_-]{43})$/;
 
 export class SessionSigner {
-  private readonly revoked = new Map<string, number>();
-
   constructor(
     private readonly secret: Buffer,
     private readonly clock: Clock,
+    /** Where logouts are recorded: shared by every task that serves the console. */
+    private readonly revocations: SessionRevocations,
     readonly ttlMs: number = DEFAULT_SESSION_TTL_MS,
   ) {
     if (secret.length < 32) throw new Error('invariant: a session secret has at least 32 bytes');
@@ -56,8 +56,15 @@ export class SessionSigner {
     return { token: `${body}.${b64(this.mac('session', body))}`, claims };
   }
 
-  /** The claims of a valid, unexpired, unrevoked token; else the problem. */
-  verify(token: string | undefined): SessionClaims | SessionProblem {
+  /** The claims of a valid, unexpired, unrevoked token; else the problem. Rejects when the revocation store cannot be read. */
+  async verify(token: string | undefined): Promise<SessionClaims | SessionProblem> {
+    const claims = this.verifySignature(token);
+    if (typeof claims === 'string') return claims;
+    return (await this.revocations.isRevoked(claims.nonce)) ? 'revoked' : claims;
+  }
+
+  /** The claims of a well-signed, unexpired token (revocation not looked at); else the problem. */
+  private verifySignature(token: string | undefined): SessionClaims | SessionProblem {
     const m = TOKEN.exec(token ?? '');
     if (!m) return 'malformed';
     const [, body = '', sig = ''] = m;
@@ -72,16 +79,12 @@ export class SessionSigner {
     }
     if (typeof claims?.name !== 'string' || typeof claims.expiresAt !== 'number' || typeof claims.nonce !== 'string') return 'malformed';
     if (this.clock.now() >= claims.expiresAt) return 'expired';
-    if (this.revoked.has(claims.nonce)) return 'revoked';
     return claims;
   }
 
-  /** Logout: this token is refused from now on (in this process) until it would have expired. */
-  revoke(claims: SessionClaims): void {
-    const now = this.clock.now();
-    for (const [nonce, until] of this.revoked) if (until <= now) this.revoked.delete(nonce);
-    if (this.revoked.size >= MAX_REVOKED) this.revoked.delete(this.revoked.keys().next().value as string);
-    this.revoked.set(claims.nonce, claims.expiresAt);
+  /** Logout: this token is refused from now on by every task sharing the store, until it would have expired. */
+  async revoke(claims: SessionClaims): Promise<void> {
+    await this.revocations.revoke(claims.nonce, claims.expiresAt);
   }
 
   /** The CSRF token of a binding (a session's nonce, a verified OIDC identity, a login nonce). */

@@ -93,6 +93,7 @@ const summarySchema = z
     overdue: z.int().min(0),
     accepted: z.int().min(0),
     byAccount: z.record(z.string(), z.int().min(0)).optional().describe('assets per AWS account, when the assets carry their account'),
+    byRegion: z.record(z.string(), z.int().min(0)).optional().describe('assets per AWS region, when the assets carry their region'),
   })
   .register(responseSchemas, { id: 'FleetSummary' });
 

@@ -1,18 +1,30 @@
 import { expect } from 'chai';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { AlbOidcVerifier, AlbTokenError, KEY_RETRY_MS, regionOfSigner } from '../../../../../adapters/inbound/http/console/alb-oidc.js';
-import { fleetPage, PAGE_SIZE, scopeOf, type FleetQuery } from '../../../../../adapters/inbound/http/console/fleet-pages.js';
+import { fleetPage, PAGE_SIZE, type FleetQuery } from '../../../../../adapters/inbound/http/console/fleet-pages.js';
 import { runPage } from '../../../../../adapters/inbound/http/console/operation-pages.js';
 import type { PatchRunReport } from '../../../../../ports/inbound/patching/patch-runs.port.js';
 import { changesPage, trendPage } from '../../../../../adapters/inbound/http/console/history-pages.js';
 import { escapeHtml, html, queryString } from '../../../../../adapters/inbound/http/console/html.js';
 import { ANONYMOUS } from '../../../../../adapters/inbound/http/middleware/access-control.js';
 import { SessionSigner } from '../../../../../adapters/inbound/http/console/sessions.js';
+import { MemorySessionRevocations } from '../../../../../adapters/outbound/memory/memory-session-revocations.js';
 import { lineChart, weeklyOccurrences } from '../../../../../adapters/inbound/http/console/svg-charts.js';
 import type { AssetReport, FleetReport } from '../../../../../ports/inbound/assessment/fleet-report.port.js';
 
 const T0 = Date.parse('2026-11-20T12:00:00Z');
 const HOUR = 3_600_000;
+
+/** The summary's byAccount and byRegion of `assets` (what AssessFleet counts). */
+function summaryOf(assets: readonly AssetReport[]): { byAccount: Record<string, number>; byRegion: Record<string, number> } {
+  const byAccount: Record<string, number> = {};
+  const byRegion: Record<string, number> = {};
+  for (const a of assets) {
+    if (a.accountId) byAccount[a.accountId] = (byAccount[a.accountId] ?? 0) + 1;
+    if (a.region) byRegion[a.region] = (byRegion[a.region] ?? 0) + 1;
+  }
+  return { byAccount, byRegion };
+}
 
 describe('console (pure parts)', () => {
   describe('html', () => {
@@ -26,30 +38,30 @@ describe('console (pure parts)', () => {
 
   describe('sessions', () => {
     const clock = { t: T0, now() { return this.t; } };
-    const signer = new SessionSigner(Buffer.alloc(32, 1), clock, 8 * HOUR);
+    const signer = new SessionSigner(Buffer.alloc(32, 1), clock, new MemorySessionRevocations(() => clock.now()), 8 * HOUR);
 
-    it('a token verifies until it expires; any change to it is refused', () => {
+    it('a token verifies until it expires; any change to it is refused', async () => {
       clock.t = T0;
       const { token, claims } = signer.issue('alice');
-      expect(signer.verify(token)).to.deep.equal(claims);
+      expect(await signer.verify(token)).to.deep.equal(claims);
       const [body, sig] = token.split('.') as [string, string];
       const flipped = `${body}.${sig.slice(0, -2)}${sig.at(-2) === 'A' ? 'B' : 'A'}${sig.at(-1)}`;
-      expect(signer.verify(flipped)).to.equal('bad-signature');
-      const other = new SessionSigner(Buffer.alloc(32, 2), clock);
-      expect(other.verify(token), 'another secret').to.equal('bad-signature');
-      expect(signer.verify(undefined)).to.equal('malformed');
-      expect(signer.verify(`${body}`)).to.equal('malformed');
+      expect(await signer.verify(flipped)).to.equal('bad-signature');
+      const other = new SessionSigner(Buffer.alloc(32, 2), clock, new MemorySessionRevocations());
+      expect(await other.verify(token), 'another secret').to.equal('bad-signature');
+      expect(await signer.verify(undefined)).to.equal('malformed');
+      expect(await signer.verify(`${body}`)).to.equal('malformed');
       clock.t = T0 + 8 * HOUR;
-      expect(signer.verify(token)).to.equal('expired');
+      expect(await signer.verify(token)).to.equal('expired');
     });
 
-    it('a revoked token is refused; others are not', () => {
+    it('a revoked token is refused; others are not', async () => {
       clock.t = T0;
       const a = signer.issue('alice');
       const b = signer.issue('alice');
-      signer.revoke(a.claims);
-      expect(signer.verify(a.token)).to.equal('revoked');
-      expect(signer.verify(b.token)).to.deep.equal(b.claims);
+      await signer.revoke(a.claims);
+      expect(await signer.verify(a.token)).to.equal('revoked');
+      expect(await signer.verify(b.token)).to.deep.equal(b.claims);
     });
 
     it('CSRF tokens are bound to what they were made for', () => {
@@ -61,7 +73,7 @@ describe('console (pure parts)', () => {
     });
 
     it('refuses a secret under 32 bytes', () => {
-      expect(() => new SessionSigner(Buffer.alloc(31), clock)).to.throw(/32 bytes/);
+      expect(() => new SessionSigner(Buffer.alloc(31), clock, new MemorySessionRevocations())).to.throw(/32 bytes/);
     });
   });
 
@@ -209,24 +221,52 @@ describe('console (pure parts)', () => {
       }
     });
 
+    it('sorts by account and by region, both ways, keeping the rank order within each', () => {
+      const orgAssets = report.assets.map((a, i) => ({ ...a, accountId: ['333333333333', '111111111111', '222222222222'][i % 3] as string, region: i % 2 ? 'us-east-1' : 'eu-west-1' }));
+      const org = { ...report, assets: orgAssets, summary: { ...report.summary, ...summaryOf(orgAssets) } } as FleetReport;
+      const cells = (page: string, col: number): string[] => {
+        const body = /data-testid="assets">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(page)?.[1] ?? '';
+        return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => [...(m[1] as string).matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)][col]?.[1] as string);
+      };
+      const byAccount = fleetPage(ctx, org, q({ sort: 'account', dir: 'asc' })).toString();
+      const accounts = cells(byAccount, 8);
+      expect(accounts).to.have.length(PAGE_SIZE);
+      expect(accounts.slice(0, 20).every((a) => a === '111111111111')).to.equal(true);
+      expect(accounts.slice(20)).to.deep.equal(Array(5).fill('222222222222'));
+      // Within one account, still ranked by risk (the report's order).
+      expect(names(byAccount).slice(0, 3)).to.deep.equal(['host-001', 'host-004', 'host-007']);
+      expect(byAccount).to.match(/aria-sort="ascending"><a href="\/console\?sort=account&amp;dir=desc">account/);
+      const desc = fleetPage(ctx, org, q({ sort: 'account', dir: 'desc' })).toString();
+      expect(cells(desc, 8)[0]).to.equal('333333333333');
+      const byRegion = fleetPage(ctx, org, q({ sort: 'region', dir: 'desc' })).toString();
+      expect(new Set(cells(byRegion, 9))).to.deep.equal(new Set(['us-east-1']));
+      expect(byRegion).to.include('aria-sort="descending"><a href="/console?sort=region">region');
+    });
+
     it('account and region filters and columns show only when the fleet spans more than one', () => {
       const single = fleetPage(ctx, report, q()).toString();
       expect(single).not.to.include('id="f-account"');
       expect(single).not.to.include('<th scope="col">account</th>');
-      const org = { ...report, assets: report.assets.map((a, i) => ({ ...a, accountId: i % 2 ? '111111111111' : '222222222222', region: i % 3 ? 'eu-west-1' : 'us-east-1' })) } as FleetReport;
-      const page = fleetPage(ctx, org, q({ account: '111111111111', page: 2 })).toString();
-      expect(page).to.include('<option value="111111111111" selected>');
+      const orgAssets = report.assets.map((a, i) => ({ ...a, accountId: i % 2 ? '111111111111' : '222222222222', region: i % 3 ? 'eu-west-1' : 'us-east-1' }));
+      const org = { ...report, assets: orgAssets, summary: { ...report.summary, ...summaryOf(orgAssets) } } as FleetReport;
+      const page = fleetPage(ctx, org, q({ page: 2 })).toString();
+      expect(page).to.include('<option value="111111111111">');
       expect(page).to.include('<option value="222222222222">');
       expect(page).to.include('id="f-region"');
-      expect(page).to.include('<th scope="col">account</th><th scope="col">region</th>');
-      expect(page).to.include('<td>111111111111</td><td>eu-west-1</td>');
-      expect(page).to.include('href="/console?account=111111111111" rel="prev"');
-      // Filtered to one account, the filter still offers the others (scope is the unfiltered fleet's).
-      const oneAccount = { ...org, assets: org.assets.filter((a) => a.accountId === '111111111111') } as FleetReport;
-      const scoped = fleetPage(ctx, oneAccount, q({ account: '111111111111' }), scopeOf(org.assets)).toString();
-      expect(scoped).to.include('<option value="222222222222">');
+      expect(page).to.match(/<th scope="col" aria-sort="none"><a href="\/console\?sort=account">account<span class="visually-hidden">, sort ascending<\/span><\/a><\/th><th scope="col" aria-sort="none"><a href="\/console\?sort=region">region/);
+      expect(page).to.match(/<td>(111111111111|222222222222)<\/td><td>(eu-west-1|us-east-1)<\/td>/);
+      // Filtered to one account (the answer's summary names only it), the filter keeps the choice
+      // and "any"; one account left: no account column.
+      const mine = orgAssets.filter((a) => a.accountId === '111111111111');
+      const oneAccount = { ...org, assets: mine, summary: { ...report.summary, ...summaryOf(mine) } } as FleetReport;
+      const scoped = fleetPage(ctx, oneAccount, q({ account: '111111111111', page: 2 })).toString();
+      expect(scoped).to.include('<option value="111111111111" selected>');
+      expect(scoped).not.to.include('<option value="222222222222">');
+      expect(scoped).not.to.include('<th scope="col" aria-sort="none"><a href="/console?account=111111111111&amp;sort=account">');
+      expect(scoped).to.include('href="/console?account=111111111111" rel="prev"');
       // One account but two regions: the region filter alone.
-      const regions = { ...report, assets: report.assets.map((a, i) => ({ ...a, accountId: '111111111111', region: i % 2 ? 'eu-west-1' : 'us-east-1' })) } as FleetReport;
+      const regionAssets = report.assets.map((a, i) => ({ ...a, accountId: '111111111111', region: i % 2 ? 'eu-west-1' : 'us-east-1' }));
+      const regions = { ...report, assets: regionAssets, summary: { ...report.summary, ...summaryOf(regionAssets) } } as FleetReport;
       const r = fleetPage(ctx, regions, q()).toString();
       expect(r).to.include('id="f-region"');
       expect(r).not.to.include('id="f-account"');
