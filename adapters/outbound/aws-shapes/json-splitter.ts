@@ -21,6 +21,7 @@
  *
  * Errors name the byte offset, line and column (1-based, in bytes) in the whole stream.
  */
+import { lineColumn, locateJsonError } from './json-text.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -546,4 +547,19 @@ export function splitJsonBytes(bytes: Uint8Array, options: JsonSplitOptions): { 
   for (let e = s.next(); e !== null; e = s.next()) elements.push(e);
   s.end();
   return { elements, doc: s.result() };
+}
+
+/**
+ * Where an element that JSON.parse refused is broken, in the whole stream's bytes, lines and
+ * columns, in words that never quote the text (locateJsonError's).
+ */
+export function elementSyntaxError(element: JsonElement): JsonSplitError {
+  const found = locateJsonError(element.text) ?? { offset: element.text.length, reason: 'not valid JSON' };
+  const { line } = lineColumn(element.text, found.offset);
+  // Columns count bytes, as the splitter's do.
+  const before = element.text.slice(0, found.offset);
+  const lineBytes = Buffer.byteLength(before.slice(before.lastIndexOf('\n') + 1));
+  const absLine = element.line + line - 1;
+  const absColumn = line === 1 ? element.column + lineBytes : lineBytes + 1;
+  return new JsonSplitError(element.offset + Buffer.byteLength(before), absLine, absColumn, found.reason);
 }

@@ -3,44 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
-import { findMember, MalformedJson } from '../../../../../adapters/outbound/snapshot/json-array-elements.js';
 import { SnapshotDirectory } from '../../../../../adapters/outbound/snapshot/index.js';
 import { ShapeError } from '../../../../../adapters/outbound/aws-shapes/index.js';
 import { SourceError } from '../../../../../domain/errors.js';
 import { fixture } from './fixtures.js';
 
 use(chaiAsPromised);
-
-function elements(json: string, key = 'findings'): unknown {
-  const b = Buffer.from(json);
-  const m = findMember(b, key, (s, e) => b.toString('utf8', s, e));
-  if (m.kind !== 'array') return m.kind === 'other' ? JSON.parse(b.toString('utf8', m.start, m.end)) : undefined;
-  const out = [...m.elements].map(([s, e]) => JSON.parse(b.toString('utf8', s, e)) as unknown);
-  m.finish();
-  return out;
-}
-
-describe('findMember (element-by-element reading of a findings file)', () => {
-  it('yields each element of the member, whatever members come before or after', () => {
-    const doc = '{ "nextToken": "a\\"b]}", "findings": [ {"t": "x\\\\", "a": [1, {"b": "}]"}]}, 2, "s", null, [ ], {} ], "more": {"x": [1]} }\n';
-
-    expect(elements(doc)).to.deep.equal([{ t: 'x\\', a: [1, { b: '}]' }] }, 2, 's', null, [], {}]);
-  });
-
-  it('handles an empty array, multi-byte characters and a missing or non-array member', () => {
-    expect(elements('{"findings":[]}')).to.deep.equal([]);
-    expect(elements('{"findings":[{"title":"CVE – naïve 日本"}]}')).to.deep.equal([{ title: 'CVE – naïve 日本' }]);
-    expect(elements('{"other":1}')).to.equal(undefined);
-    expect(elements('{}')).to.equal(undefined);
-    expect(elements('{"findings": {"a": 1}}')).to.deep.equal({ a: 1 });
-  });
-
-  it('reports what it cannot follow as MalformedJson, for the full parse to locate', () => {
-    for (const bad of ['[]', '{"findings": [1, 2', '{"findings": [1 2]}', '{"findings": [1]} trailing', '{"findings": [1], "x": }', '{"findings": ["unterminated]}']) {
-      expect(() => elements(bad), bad).to.throw(MalformedJson);
-    }
-  });
-});
 
 describe('SnapshotDirectory.findings (streamed) agrees with the whole-document parse', () => {
   let dir: string;
