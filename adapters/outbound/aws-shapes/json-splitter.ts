@@ -260,37 +260,24 @@ export class JsonSplitter {
   private scan(b: Buffer): void {
     const n = b.length;
     const base = this.offset;
-    const stack = this.stack;
     if (this.capturing) this.captureFrom = 0;
     if (this.nameFrom >= 0) this.nameFrom = 0;
-    // The next quote and backslash at or after the scan, found natively: most bytes are in strings.
-    let nextQuote = -1;
-    let nextBackslash = -1;
     let i = 0;
     while (i < n) {
       if (this.inString) {
-        if (this.escaped) {
-          this.escaped = false;
-          i++;
-          continue;
+        // A string (a member name, a value, or one cut by the last chunk): to its closing quote.
+        let j = this.escaped ? i + 1 : i;
+        this.escaped = false;
+        for (; j < n; j++) {
+          const x = b[j];
+          if (x === BACKSLASH) j++;
+          else if (x === QUOTE) break;
         }
-        if (nextQuote < i) nextQuote = b.indexOf(QUOTE, i) >>> 0;
-        if (nextBackslash < i) nextBackslash = b.indexOf(BACKSLASH, i) >>> 0;
-        if (nextBackslash < nextQuote) {
-          // An escape: the next byte (in this chunk or the next) is taken as is.
-          if (nextBackslash + 1 >= n) {
-            this.escaped = true;
-            i = n;
-            break;
-          }
-          i = nextBackslash + 2;
-          continue;
-        }
-        if (nextQuote >= n) {
-          i = n;
+        if (j >= n) {
+          this.escaped = j > n; // the chunk ended on a backslash
           break;
         }
-        i = nextQuote + 1;
+        i = j + 1;
         this.inString = false;
         if (this.stringRole !== STRING_INNER) this.stringDone(b, i);
         continue;
@@ -316,20 +303,7 @@ export class JsonSplitter {
         continue;
       }
       if (this.valueDepth >= 0) {
-        // Inside an element or a skipped value: only strings and brackets matter.
-        if (c === QUOTE) {
-          this.inString = true;
-          this.stringRole = STRING_INNER;
-        } else if (c === LBRACE || c === LBRACKET) {
-          stack.push(c);
-        } else if (c === RBRACE || c === RBRACKET) {
-          this.close(c, base + i);
-          if (stack.length === this.valueDepth) {
-            this.valueDepth = -1;
-            this.valueDone(b, i + 1);
-          }
-        }
-        i++;
+        i = this.skipInside(b, i, base);
         continue;
       }
       this.structural(b, i, c, base);
@@ -339,6 +313,59 @@ export class JsonSplitter {
     // Whatever is being captured continues in the next chunk.
     if (this.capturing && this.captureFrom >= 0 && this.captureFrom < n) this.parts.push(b.subarray(this.captureFrom));
     if (this.nameFrom >= 0 && this.nameFrom < n) this.nameParts.push(b.subarray(this.nameFrom));
+  }
+
+  /**
+   * Inside an element or a skipped value, from b[i] (not white space): only strings and brackets
+   * matter. The hot loop, on locals. Returns where it stopped: past the value's closing bracket,
+   * or the end of the chunk.
+   */
+  private skipInside(b: Buffer, i: number, base: number): number {
+    const n = b.length;
+    const stack = this.stack;
+    const stop = this.valueDepth;
+    let line = this.line;
+    let lineStart = this.lineStart;
+    while (i < n) {
+      const c = b[i] as number;
+      if (c === QUOTE) {
+        let j = i + 1;
+        for (; j < n; j++) {
+          const x = b[j];
+          if (x === BACKSLASH) j++;
+          else if (x === QUOTE) break;
+        }
+        if (j >= n) {
+          // The string goes on in the next chunk (after an escape when its backslash ended this one).
+          this.inString = true;
+          this.stringRole = STRING_INNER;
+          this.escaped = j > n;
+          i = n;
+          break;
+        }
+        i = j + 1;
+        continue;
+      }
+      if (c === LBRACE || c === LBRACKET) {
+        stack.push(c);
+      } else if (c === RBRACE || c === RBRACKET) {
+        this.line = line;
+        this.lineStart = lineStart;
+        this.close(c, base + i);
+        if (stack.length === stop) {
+          this.valueDepth = -1;
+          this.valueDone(b, i + 1);
+          return i + 1;
+        }
+      } else if (c === NEWLINE) {
+        line++;
+        lineStart = base + i + 1;
+      }
+      i++;
+    }
+    this.line = line;
+    this.lineStart = lineStart;
+    return i;
   }
 
   // Pops the innermost bracket, which must match `c`.

@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import type * as FsPromises from 'node:fs/promises';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,7 +115,7 @@ describe('SnapshotDirectory: the SSM files are streamed', () => {
 
 describe('SnapshotDirectory: what is checked is what is read (symbolic links)', () => {
   let dir: string;
-  const fsp = createRequire(import.meta.url)('node:fs/promises') as typeof import('node:fs/promises');
+  const fsp = createRequire(import.meta.url)('node:fs/promises') as typeof FsPromises;
   const original = { realpath: fsp.realpath, open: fsp.open };
 
   beforeEach(async () => {
