@@ -1,4 +1,4 @@
-import type { BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { SourceError, ValidationError } from '../../../domain/errors.js';
@@ -66,6 +66,8 @@ export class SnapshotDirectory {
   private readonly strict: boolean;
   private readonly truncatedFiles: string[] = [];
   private realDir: Promise<string> | null = null;
+  /** The newest lastObservedAt of the last complete read of the findings file (null: no findings). */
+  private observed: Instant | null | undefined = undefined;
 
   constructor(dir: string, options: SnapshotDirectoryOptions = {}) {
     this.dir = resolve(dir);
@@ -144,10 +146,89 @@ export class SnapshotDirectory {
     }
   }
 
+  /**
+   * The newest lastObservedAt in the findings file, as of the last time it was read to its end
+   * (by any report: the time comes with the read, not from a read of its own); undefined before
+   * any such read, null when the file holds no findings.
+   */
+  newestObservation(): Instant | null | undefined {
+    return this.observed;
+  }
+
+  /**
+   * The newest lastObservedAt in the findings file, read now (synchronously) when no report has
+   * read the file yet: for a time asked for before any findings are read (SnapshotCaptureClock).
+   * @throws SourceError when the file cannot be read or is not valid JSON.
+   */
+  newestObservationSync(): Instant | null {
+    if (this.observed !== undefined) return this.observed;
+    const name = SNAPSHOT_FILES.findings;
+    const file = this.pathOf(name);
+    let fd: number;
+    try {
+      fd = openSync(file, 'r');
+    } catch (e) {
+      throw new SourceError(SERVICE, null, `cannot read ${file}: ${(e as Error).message}`, { cause: e });
+    }
+    try {
+      const opened = fstatSync(fd, { bigint: true });
+      let real: string;
+      let now: BigIntStats;
+      try {
+        real = realpathSync(file);
+        now = statSync(real, { bigint: true });
+      } catch {
+        throw this.outside(name, 'changed while it was being opened');
+      }
+      this.checkIdentity(name, real, realpathSync(this.dir), opened, now);
+      const size = Number(opened.size);
+      const read = (position: number): Buffer | null => {
+        const buf = Buffer.allocUnsafe(Math.min(STREAM_CHUNK, Math.max(64 << 10, size - position + 1)));
+        const n = readSync(fd, buf, 0, buf.length, position);
+        return n === 0 ? null : buf.subarray(0, n);
+      };
+      let newest = -Infinity;
+      try {
+        const split = new JsonSplitter({ member: 'findings' });
+        let i = 0;
+        let position = 0;
+        for (let chunk = read(0); chunk !== null; chunk = read(position)) {
+          position += chunk.length;
+          split.push(chunk);
+          for (let e = split.next(); e !== null; e = split.next()) {
+            const f = mapFinding(JSON.parse(e.text), split.isBare ? `$[${i}]` : `$.findings[${i}]`);
+            i++;
+            if (f !== null && f.lastObservedAt > newest) newest = f.lastObservedAt;
+          }
+        }
+        split.end();
+        if (split.result().member.kind !== 'array') throw new ShapeError(SERVICE, null, '$.findings', 'an array', 'something else');
+      } catch (e) {
+        if (!(e instanceof ShapeError || e instanceof JsonSplitError || e instanceof SyntaxError)) throw e;
+        // The report that follows says exactly what is wrong; here, the whole-document path.
+        const parts: Buffer[] = [];
+        let position = 0;
+        for (let chunk = read(0); chunk !== null; chunk = read(position)) {
+          parts.push(chunk);
+          position += chunk.length;
+        }
+        newest = newestOf(mapFindingsFile(parseJsonText(decodeJsonBytes(Buffer.concat(parts)), file, SERVICE)).findings);
+      }
+      this.observed ??= Number.isFinite(newest) ? newest : null;
+      return this.observed;
+    } catch (e) {
+      if (e instanceof ShapeError) throw e.inFile(SERVICE, file);
+      throw e;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   private async *scanFindings(name: string, file: string): AsyncGenerator<Finding> {
     const opened = (await this.open(name, file, true)) as Opened;
     try {
       let yielded = 0;
+      let newest = -Infinity;
       let whole: FindingsFile | null = null;
       try {
         const split = new JsonSplitter({ member: 'findings', keep: NEXT_TOKEN_KEYS });
@@ -158,6 +239,7 @@ export class SnapshotDirectory {
             const f = mapFinding(JSON.parse(e.text), split.isBare ? `$[${i}]` : `$.findings[${i}]`);
             i++;
             if (f !== null) {
+              if (f.lastObservedAt > newest) newest = f.lastObservedAt;
               yielded++;
               yield f;
             }
@@ -175,7 +257,9 @@ export class SnapshotDirectory {
         // Reached only when the splitter was stricter than JSON itself: carry on where it stopped.
         for (const f of whole.findings.slice(yielded)) yield f;
         if (whole.nextToken) this.truncated(file);
+        newest = newestOf(whole.findings);
       }
+      this.observed = Number.isFinite(newest) ? newest : null;
     } finally {
       await opened.fh.close();
     }
@@ -327,27 +411,28 @@ export class SnapshotDirectory {
    * and the check fails the second test and is refused as well.
    */
   private async checkInside(name: string, file: string, opened: BigIntStats): Promise<void> {
-    const refuse = (why: string): never => {
-      throw new SourceError(SERVICE, null, `${name} in the snapshot directory ${this.dir} ${why}; refused (copy the file into the folder instead)`, {
-        code: 'SOURCE_OUTSIDE',
-      });
-    };
     let real: string;
-    try {
-      real = await realpath(file);
-    } catch {
-      return refuse('changed while it was being opened');
-    }
-    this.realDir ??= realpath(this.dir).catch(() => this.dir);
-    const root = await this.realDir;
-    if (!real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`)) refuse('is a symbolic link to a file outside that folder');
     let now: BigIntStats;
     try {
+      real = await realpath(file);
       now = await stat(real, { bigint: true });
     } catch {
-      return refuse('changed while it was being opened');
+      throw this.outside(name, 'changed while it was being opened');
     }
-    if (now.dev !== opened.dev || now.ino !== opened.ino) refuse('changed while it was being opened (a symbolic link replaced?)');
+    this.realDir ??= realpath(this.dir).catch(() => this.dir);
+    this.checkIdentity(name, real, await this.realDir, opened, now);
+  }
+
+  // The resolved path `real` must lie inside the folder (`root`, resolved) and be the file opened.
+  private checkIdentity(name: string, real: string, root: string, opened: BigIntStats, now: BigIntStats): void {
+    if (!real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`)) throw this.outside(name, 'is a symbolic link to a file outside that folder');
+    if (now.dev !== opened.dev || now.ino !== opened.ino) throw this.outside(name, 'changed while it was being opened (a symbolic link replaced?)');
+  }
+
+  private outside(name: string, why: string): SourceError {
+    return new SourceError(SERVICE, null, `${name} in the snapshot directory ${this.dir} ${why}; refused (copy the file into the folder instead)`, {
+      code: 'SOURCE_OUTSIDE',
+    });
   }
 
   /**
@@ -448,6 +533,12 @@ async function readWhole(opened: Opened): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const chunk of chunksOf(opened)) parts.push(chunk);
   return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+}
+
+function newestOf(findings: readonly Finding[]): number {
+  let newest = -Infinity;
+  for (const f of findings) if (f.lastObservedAt > newest) newest = f.lastObservedAt;
+  return newest;
 }
 
 /** Whether a kept next-page member (NextToken, nextToken) holds a token. */
