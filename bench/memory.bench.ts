@@ -25,7 +25,7 @@ import { generateSyntheticSnapshot } from '../scripts/generate-demo-fleet.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist', 'composition', 'cli.js');
-const SCANNER = join(ROOT, 'dist', 'adapters', 'outbound', 'snapshot', 'json-stream-elements.js');
+const SPLITTER = join(ROOT, 'dist', 'adapters', 'outbound', 'aws-shapes', 'json-splitter.js');
 const BASE = process.env.SRE_OPS_BENCH_DIR ?? tmpdir();
 const SIZES = (process.env.SRE_OPS_BENCH_SIZES ?? '200000,1000000,4000000').split(',').map(Number);
 const PER_INSTANCE: Readonly<Record<number, number>> = { 200_000: 40, 1_000_000: 40, 4_000_000: 80 };
@@ -61,12 +61,12 @@ function floorScript(dir: string): string {
     for (const f of ['ec2-describe-instances.json', 'ssm-describe-instance-information.json', 'ssm-describe-instance-patch-states.json', 'kev.json']) {
       if (fs.existsSync(${JSON.stringify(dir)} + '/' + f)) JSON.parse(fs.readFileSync(${JSON.stringify(dir)} + '/' + f, 'utf8'));
     }
-    import(${JSON.stringify(SCANNER)}).then(async ({ ArrayMemberScanner }) => {
-      const scan = new ArrayMemberScanner('findings');
+    import(${JSON.stringify(SPLITTER)}).then(async ({ JsonSplitter }) => {
+      const scan = new JsonSplitter({ member: 'findings' });
       let page = [];
       let n = 0;
       const flush = () => { n += JSON.parse('[' + page.join(',') + ']').length; page = []; };
-      const take = () => { for (let t = scan.next(); t !== null; t = scan.next()) { page.push(t); if (page.length === ${PAGE}) flush(); } };
+      const take = () => { for (let t = scan.next(); t !== null; t = scan.next()) { page.push(t.text); if (page.length === ${PAGE}) flush(); } };
       for await (const chunk of fs.createReadStream(${JSON.stringify(join(dir, 'inspector2-list-findings.json'))}, { highWaterMark: 4 << 20 })) { scan.push(chunk); take(); }
       scan.end(); take(); flush();
       if (n === 0) throw new Error('no findings');

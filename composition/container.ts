@@ -14,7 +14,7 @@ import { HttpKevCatalog } from '../adapters/outbound/kev/http-kev-catalog.js';
 import { FileKevCatalog } from '../adapters/outbound/kev/file-kev-catalog.js';
 import { NoExploitedCatalog } from '../adapters/outbound/memory/no-catalog.js';
 import {
-  SNAPSHOT_FILES, SnapshotActivityLog, SnapshotAssetInventory, SnapshotDirectory, SnapshotFindingsSource, SnapshotMetricsSource, SnapshotPatchCompliance,
+  SNAPSHOT_FILES, SnapshotActivityLog, SnapshotAssetInventory, SnapshotCaptureClock, SnapshotDirectory, SnapshotFindingsSource, SnapshotMetricsSource, SnapshotPatchCompliance,
 } from '../adapters/outbound/snapshot/index.js';
 import { PartitionedSnapshot, readScopeSnapshot } from '../adapters/outbound/snapshot/partitioned-snapshot.js';
 import { SourceError, ValidationError } from '../domain/errors.js';
@@ -71,6 +71,8 @@ interface SourceBindings {
   readonly info: SourceInfo;
   /** The instant a snapshot was taken, and how it is known: a snapshot is assessed as of then. */
   readonly capturedAt: { readonly at: number; readonly basis: 'capturedAt' | 'lastObservedAt' } | null;
+  /** A snapshot without snapshot.json: its time, learnt from the findings as a report reads them. */
+  readonly captureClock?: SnapshotCaptureClock;
   readonly capture: SnapshotCapture | null;
   /** What this source allows of patch operations (a simulated runner for the demo only). */
   readonly patch: PatchSourceBindings;
@@ -93,15 +95,12 @@ async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snap
     : kev === undefined ? new FileKevCatalog(kevFile) : await preloaded(new FileKevCatalog(kevFile));
   const demo = spec.kind === 'demo';
   // As of the capture: snapshot.json's capturedAt, else the newest observation in the findings
-  // (read only when no --now overrides it).
-  let capturedAt: SourceBindings['capturedAt'] = manifest !== null && manifest.capturedAt !== null ? { at: manifest.capturedAt, basis: 'capturedAt' } : null;
-  if (capturedAt === null && scoped === null && options.now === undefined && options.adapters?.findings === undefined && options.findings === undefined && options.adapters?.clock === undefined) {
-    let newest = -Infinity;
-    // Streamed (a second read of the file, for a snapshot without snapshot.json): holding every
-    // finding for the report that follows would cost far more than reading the file again.
-    for await (const f of dir.streamFindings()) if (f.lastObservedAt > newest) newest = f.lastObservedAt;
-    if (Number.isFinite(newest)) capturedAt = { at: newest, basis: 'lastObservedAt' };
-  }
+  // (used only when no --now overrides it), which the report's own read of the findings gives:
+  // the file is not read a second time for it (SnapshotCaptureClock).
+  const capturedAt: SourceBindings['capturedAt'] = manifest !== null && manifest.capturedAt !== null ? { at: manifest.capturedAt, basis: 'capturedAt' } : null;
+  const captureClock = capturedAt === null && scoped === null && options.now === undefined && options.adapters?.findings === undefined && options.findings === undefined && options.adapters?.clock === undefined
+    ? new SnapshotCaptureClock(dir, new SystemClock())
+    : undefined;
   const label = demo ? 'demo' : `snapshot:${dir.dir}`;
   if (scoped !== null) {
     const fleet = new PartitionedSnapshot(scoped);
@@ -134,6 +133,7 @@ async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snap
       ...(demo ? {} : { scope: async () => ({ accountId: single?.accountId ?? null, region: single?.region ?? null }) }),
     },
     capturedAt,
+    ...(captureClock ? { captureClock } : {}),
     capture: null,
     patch: demo ? await demoPatchBindings(store) : snapshotPatchBindings(label),
     close: async () => {},
@@ -330,6 +330,9 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   const fixedAt = now ?? src.capturedAt?.at;
   const asOf: InstantBasis = clockGiven(options) ? 'clock' : now !== undefined ? 'option' : (src.capturedAt?.basis ?? 'clock');
   const info: SourceInfo = { ...src.info, ...(input === null ? {} : { label: `${src.info.label} + ${input.label}` }), asOf };
+  // Without snapshot.json the basis is known once the findings are read (none: the clock's time).
+  const lazyClock = fixedAt === undefined && !clockGiven(options) ? src.captureClock : undefined;
+  if (lazyClock) Object.defineProperty(info, 'asOf', { enumerable: true, get: (): InstantBasis => (lazyClock.isObservation() ? 'lastObservedAt' : 'clock') });
 
   // Acceptances given as an option (a file, a test) count beside those recorded in the store.
   const acceptances: AcceptanceStore = {
@@ -346,7 +349,7 @@ export async function buildContainer(options: AssistantOptions = {}): Promise<Co
   c.bind(TOKENS.ExploitedCatalogSource).toConstantValue(o.catalog ?? src.adapters.catalog);
   c.bind(TOKENS.AcceptanceStore).toConstantValue(o.acceptances ?? acceptances);
   c.bind(TOKENS.StateStore).toConstantValue(store);
-  c.bind(TOKENS.Clock).toConstantValue(o.clock ?? (fixedAt !== undefined ? new FixedClock(fixedAt) : new SystemClock()));
+  c.bind(TOKENS.Clock).toConstantValue(o.clock ?? (fixedAt !== undefined ? new FixedClock(fixedAt) : (lazyClock ?? new SystemClock())));
   c.bind(TOKENS.Policy).toConstantValue(policy);
   c.bind(TOKENS.SourceInfo).toConstantValue(info);
   c.bind(TOKENS.CoreDependencies)

@@ -20,7 +20,7 @@ import type { FindingsFilter, FindingsSource } from '../../../ports/outbound/fin
 import { CsvError, csvRecords } from './csv-records.js';
 import { mapFinding } from './inspector2.js';
 import { CsvShapeError, csvColumns, mapReportCsvRow, type CsvColumns } from './inspector2-report-csv.js';
-import { itemSyntaxError, JsonItemsError, jsonItems, type JsonItem } from './json-items.js';
+import { elementSyntaxError, JsonSplitError, splitJson, type JsonElement } from './json-splitter.js';
 import { isObject, parseTimestamp } from './read.js';
 import { ShapeError } from './shape-error.js';
 
@@ -125,13 +125,13 @@ export async function* readFindingsObject(object: FindingsObject, service: strin
       if (columns === null) fail('', 'is empty (expected a CSV findings report with a header row)');
       return;
     }
-    for await (const item of jsonItems(bytes)) {
+    for await (const item of splitJson(bytes, { member: 'findings', lines: true, objectsOnly: true })) {
       const record = recordOf(item, object.name, service);
       if (record !== null) yield record;
     }
   } catch (e) {
     if (e instanceof SourceError) throw e;
-    if (e instanceof JsonItemsError) fail('', `is not a findings report, findings or events as JSON: ${e.message}`, e);
+    if (e instanceof JsonSplitError) fail('', `is not a findings report, findings or events as JSON: ${e.message}`, e);
     if (e instanceof CsvError) fail('', `is not valid CSV: ${e.message}`, e);
     if (e instanceof CsvShapeError) fail('header row: ', e.message, e);
     // A gzip stream that is not one, or a read that failed midway.
@@ -142,12 +142,12 @@ export async function* readFindingsObject(object: FindingsObject, service: strin
 }
 
 // One JSON item: an event (it has detail-type) or a finding.
-function recordOf(item: JsonItem, name: string, service: string): InputRecord | null {
+function recordOf(item: JsonElement, name: string, service: string): InputRecord | null {
   let json: unknown;
   try {
     json = JSON.parse(item.text);
   } catch (e) {
-    const where = itemSyntaxError(item);
+    const where = elementSyntaxError(item);
     throw new SourceError(service, null, `${name}: not valid JSON: ${where.message}`, { code: 'SOURCE_BAD_JSON', cause: e });
   }
   const at = `line ${item.line}, column ${item.column}`;

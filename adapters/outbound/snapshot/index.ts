@@ -6,3 +6,4 @@ export { SnapshotAssetInventory } from './snapshot-asset-inventory.js';
 export { SnapshotPatchCompliance } from './snapshot-patch-compliance.js';
 export { SnapshotMetricsSource } from './snapshot-metrics-source.js';
 export { SnapshotActivityLog } from './snapshot-activity-log.js';
+export { SnapshotCaptureClock } from './snapshot-capture-clock.js';

@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { SourceError, ValidationError } from '../../../domain/errors.js';
 import type { Asset, ChangeEvent, Finding, InstanceMetrics, ManagedInstance, PatchState } from '../../../domain/fleet-facts.js';
@@ -8,8 +8,7 @@ import {
   decodeJsonBytes, describeValue, mapCloudTrailEvent, mapDescribeInstances, mapFinding, mapManagedInstance, mapMetricDataResults, mapPatchState,
   parseJsonText, parseTimestamp, ShapeError,
 } from '../aws-shapes/index.js';
-import { findMember, MalformedJson, topLevelArray } from './json-array-elements.js';
-import { ArrayMemberScanner } from './json-stream-elements.js';
+import { JsonSplitError, JsonSplitter, type JsonDocument } from '../aws-shapes/json-splitter.js';
 import { SNAPSHOT_FILES } from '../aws-shapes/snapshot-files.js';
 
 export { SNAPSHOT_FILES };
@@ -67,6 +66,8 @@ export class SnapshotDirectory {
   private readonly strict: boolean;
   private readonly truncatedFiles: string[] = [];
   private realDir: Promise<string> | null = null;
+  /** The newest lastObservedAt of the last complete read of the findings file (null: no findings). */
+  private observed: Instant | null | undefined = undefined;
 
   constructor(dir: string, options: SnapshotDirectoryOptions = {}) {
     this.dir = resolve(dir);
@@ -95,9 +96,19 @@ export class SnapshotDirectory {
     }
   }
 
-  /** ec2-describe-instances.json, every instance of every reservation, terminated included. */
+  /** ec2-describe-instances.json, every instance of every reservation, terminated included; streamed. */
   instances(): Promise<readonly Asset[]> {
-    return this.onceBytes(SNAPSHOT_FILES.instances, true, (bytes, file) => mapInstancesBytes(bytes, file, () => this.truncated(file))) as Promise<readonly Asset[]>;
+    return this.streamList<Asset[]>(
+      SNAPSHOT_FILES.instances,
+      true,
+      'Reservations',
+      (raw, _path, out) => {
+        // A shape error takes the whole-document path, whose error has the exact JSON path.
+        for (const a of mapDescribeInstances({ Reservations: [raw] }, '$')) out.push(a);
+      },
+      () => [],
+      (json) => mapDescribeInstances(json, '$'),
+    ) as Promise<readonly Asset[]>;
   }
 
   /**
@@ -119,8 +130,8 @@ export class SnapshotDirectory {
 
   /**
    * inspector2-list-findings.json, streamed: the file is read in chunks and each finding parsed,
-   * mapped and handed over on its own (see json-stream-elements.ts), so memory does not grow with
-   * the file and no raw finding outlives its mapping. Read again on every call.
+   * mapped and handed over on its own (see aws-shapes/json-splitter.ts), so memory does not grow
+   * with the file and no raw finding outlives its mapping. Read again on every call.
    * @throws SourceError when the file is missing or is not valid JSON; ShapeError (naming the file)
    *   when a finding has the wrong shape.
    */
@@ -135,70 +146,215 @@ export class SnapshotDirectory {
     }
   }
 
-  private async *scanFindings(name: string, file: string): AsyncGenerator<Finding> {
-    await this.checkInside(name, file);
-    if (!(await this.has(name))) await this.read(name, file, true); // throws the error that says what is missing
-    let nextToken = false;
-    const scan = new ArrayMemberScanner('findings', (member, text) => {
-      if (NEXT_TOKEN_KEYS.includes(member) && hasNextToken({ [member]: JSON.parse(text) })) nextToken = true;
-    });
-    let elements = 0;
-    let yielded = 0;
-    const mapOne = (text: string): Finding | null => {
-      const i = elements++;
-      return mapFinding(JSON.parse(text), scan.bare ? `$[${i}]` : `$.findings[${i}]`);
-    };
+  /**
+   * The newest lastObservedAt in the findings file, as of the last time it was read to its end
+   * (by any report: the time comes with the read, not from a read of its own); undefined before
+   * any such read, null when the file holds no findings.
+   */
+  newestObservation(): Instant | null | undefined {
+    return this.observed;
+  }
+
+  /**
+   * The newest lastObservedAt in the findings file, read now (synchronously) when no report has
+   * read the file yet: for a time asked for before any findings are read (SnapshotCaptureClock).
+   * @throws SourceError when the file cannot be read or is not valid JSON.
+   */
+  newestObservationSync(): Instant | null {
+    if (this.observed !== undefined) return this.observed;
+    const name = SNAPSHOT_FILES.findings;
+    const file = this.pathOf(name);
+    let fd: number;
     try {
-      for await (const chunk of createReadStream(file, { highWaterMark: STREAM_CHUNK })) {
-        scan.push(chunk as Buffer);
-        for (let t = scan.next(); t !== null; t = scan.next()) {
-          const f = mapOne(t);
-          if (f !== null) {
-            yielded++;
-            yield f;
+      fd = openSync(file, 'r');
+    } catch (e) {
+      throw new SourceError(SERVICE, null, `cannot read ${file}: ${(e as Error).message}`, { cause: e });
+    }
+    try {
+      const opened = fstatSync(fd, { bigint: true });
+      let real: string;
+      let now: BigIntStats;
+      try {
+        real = realpathSync(file);
+        now = statSync(real, { bigint: true });
+      } catch {
+        throw this.outside(name, 'changed while it was being opened');
+      }
+      this.checkIdentity(name, real, realpathSync(this.dir), opened, now);
+      const size = Number(opened.size);
+      const read = (position: number): Buffer | null => {
+        const buf = Buffer.allocUnsafe(Math.min(STREAM_CHUNK, Math.max(64 << 10, size - position + 1)));
+        const n = readSync(fd, buf, 0, buf.length, position);
+        return n === 0 ? null : buf.subarray(0, n);
+      };
+      let newest = -Infinity;
+      try {
+        const split = new JsonSplitter({ member: 'findings' });
+        let i = 0;
+        let position = 0;
+        for (let chunk = read(0); chunk !== null; chunk = read(position)) {
+          position += chunk.length;
+          split.push(chunk);
+          for (let e = split.next(); e !== null; e = split.next()) {
+            const f = mapFinding(JSON.parse(e.text), split.isBare ? `$[${i}]` : `$.findings[${i}]`);
+            i++;
+            if (f !== null && f.lastObservedAt > newest) newest = f.lastObservedAt;
           }
         }
-      }
-      scan.end();
-      for (let t = scan.next(); t !== null; t = scan.next()) {
-        const f = mapOne(t);
-        if (f !== null) {
-          yielded++;
-          yield f;
+        split.end();
+        if (split.result().member.kind !== 'array') throw new ShapeError(SERVICE, null, '$.findings', 'an array', 'something else');
+      } catch (e) {
+        if (!(e instanceof ShapeError || e instanceof JsonSplitError || e instanceof SyntaxError)) throw e;
+        // The report that follows says exactly what is wrong; here, the whole-document path.
+        const parts: Buffer[] = [];
+        let position = 0;
+        for (let chunk = read(0); chunk !== null; chunk = read(position)) {
+          parts.push(chunk);
+          position += chunk.length;
         }
+        newest = newestOf(mapFindingsFile(parseJsonText(decodeJsonBytes(Buffer.concat(parts)), file, SERVICE)).findings);
       }
-      const doc = scan.result();
-      if (doc.member.kind === 'absent') throw new ShapeError(SERVICE, null, '$.findings', 'an array', 'nothing');
-      if (doc.member.kind === 'other') throw new ShapeError(SERVICE, null, '$.findings', 'an array', describeValue(JSON.parse(doc.member.text)));
+      this.observed ??= Number.isFinite(newest) ? newest : null;
+      return this.observed;
     } catch (e) {
-      if (!(e instanceof ShapeError || e instanceof MalformedJson || e instanceof SyntaxError)) throw e;
-      // The whole-file path names the line and column of broken JSON (and reports it before any
-      // shape problem). It costs the file's size in memory, on this path only, and so is not taken
-      // for a file too large to hold.
-      if ((await stat(file)).size > WHOLE_FILE_LIMIT) {
-        if (e instanceof ShapeError) throw e;
-        throw new SourceError(SERVICE, null, `${file} is not valid JSON: ${e.message} (after ${elements} findings)`, { cause: e });
-      }
-      const whole = mapFindingsBytes((await this.read(name, file, true)) as Buffer, file);
-      // Reached only when the scan was stricter than JSON itself: carry on where it stopped.
-      for (const f of whole.findings.slice(yielded)) yield f;
-      nextToken = whole.nextToken;
+      if (e instanceof ShapeError) throw e.inFile(SERVICE, file);
+      throw e;
+    } finally {
+      closeSync(fd);
     }
-    if (nextToken) this.truncated(file);
+  }
+
+  private async *scanFindings(name: string, file: string): AsyncGenerator<Finding> {
+    const opened = (await this.open(name, file, true)) as Opened;
+    try {
+      let yielded = 0;
+      let newest = -Infinity;
+      let whole: FindingsFile | null = null;
+      try {
+        const split = new JsonSplitter({ member: 'findings', keep: NEXT_TOKEN_KEYS });
+        let i = 0;
+        for await (const chunk of chunksOf(opened)) {
+          split.push(chunk);
+          for (let e = split.next(); e !== null; e = split.next()) {
+            const f = mapFinding(JSON.parse(e.text), split.isBare ? `$[${i}]` : `$.findings[${i}]`);
+            i++;
+            if (f !== null) {
+              if (f.lastObservedAt > newest) newest = f.lastObservedAt;
+              yielded++;
+              yield f;
+            }
+          }
+        }
+        split.end();
+        const doc = split.result();
+        if (doc.member.kind === 'absent') throw new ShapeError(SERVICE, null, '$.findings', 'an array', 'nothing');
+        if (doc.member.kind === 'other') throw new ShapeError(SERVICE, null, '$.findings', 'an array', describeValue(JSON.parse(doc.member.text)));
+        if (keptNextToken(doc)) this.truncated(file);
+      } catch (e) {
+        whole = mapFindingsFile(await this.wholeAfter(e, opened, file));
+      }
+      if (whole !== null) {
+        // Reached only when the splitter was stricter than JSON itself: carry on where it stopped.
+        for (const f of whole.findings.slice(yielded)) yield f;
+        if (whole.nextToken) this.truncated(file);
+        newest = newestOf(whole.findings);
+      }
+      this.observed = Number.isFinite(newest) ? newest : null;
+    } finally {
+      await opened.fh.close();
+    }
+  }
+
+  /**
+   * After the splitter stopped on `e`: the whole document, parsed, so that broken JSON is reported
+   * with its line and column before any shape problem. That costs the file's size in memory, on
+   * this path only, and so is not done for a file too large to hold: its error names the byte.
+   */
+  private async wholeAfter(e: unknown, opened: Opened, file: string): Promise<unknown> {
+    if (!(e instanceof ShapeError || e instanceof JsonSplitError || e instanceof SyntaxError)) throw e;
+    if (opened.size > WHOLE_FILE_LIMIT && !(e instanceof JsonSplitError && e.utf16)) {
+      if (e instanceof ShapeError) throw e;
+      const where = e instanceof JsonSplitError ? e.message : `an element is not valid JSON (${e.message.split('\n')[0]})`;
+      throw new SourceError(SERVICE, null, `${file} is not valid JSON: ${where}`, { cause: e, code: 'SOURCE_BAD_JSON' });
+    }
+    return parseJsonText(decodeJsonBytes(await readWhole(opened)), file, SERVICE);
+  }
+
+  /**
+   * The elements of array member `key` of a capture file, streamed and mapped one at a time (a
+   * large inventory is never one parsed tree, which would cost some 15 KB per instance at its
+   * peak), or null when an optional file is absent. Anything the splitter does not expect takes
+   * the whole-document path (`whole`), whose errors name the line and column or the exact JSON path.
+   */
+  private streamList<T>(
+    name: string,
+    required: boolean,
+    key: string,
+    each: (raw: unknown, path: string, into: T) => void,
+    init: () => T,
+    whole: (json: unknown) => T,
+  ): Promise<T | null> {
+    let p = this.cache.get(name) as Promise<T | null> | undefined;
+    if (p !== undefined) return p;
+    p = (async () => {
+      const file = this.pathOf(name);
+      const opened = await this.open(name, file, required);
+      if (opened === null) return null;
+      try {
+        try {
+          const split = new JsonSplitter({ member: key, keep: NEXT_TOKEN_KEYS });
+          const into = init();
+          let i = 0;
+          for await (const chunk of chunksOf(opened)) {
+            split.push(chunk);
+            for (let e = split.next(); e !== null; e = split.next()) each(JSON.parse(e.text), `$.${key}[${i++}]`, into);
+          }
+          split.end();
+          const doc = split.result();
+          if (doc.bare) throw new ShapeError(SERVICE, null, '$', 'an object', 'an array');
+          if (doc.member.kind === 'absent') throw new ShapeError(SERVICE, null, `$.${key}`, 'an array', describeValue(undefined));
+          if (doc.member.kind === 'other') throw new ShapeError(SERVICE, null, `$.${key}`, 'an array', describeValue(JSON.parse(doc.member.text)));
+          if (keptNextToken(doc)) this.truncated(file);
+          return into;
+        } catch (e) {
+          const json = await this.wholeAfter(e, opened, file);
+          if (hasNextToken(json)) this.truncated(file);
+          return whole(json);
+        }
+      } catch (e) {
+        if (e instanceof ShapeError) throw e.inFile(SERVICE, file);
+        throw e;
+      } finally {
+        await opened.fh.close();
+      }
+    })();
+    this.cache.set(name, p);
+    return p;
   }
 
   /** ssm-describe-instance-information.json by instance id, or null when the file is absent. */
   managedInstances(): Promise<ReadonlyMap<string, ManagedInstance> | null> {
-    return this.once(SNAPSHOT_FILES.instanceInformation, false, (json) =>
-      mapList(json, 'InstanceInformationList', mapManagedInstance),
-    ) as Promise<ReadonlyMap<string, ManagedInstance> | null>;
+    return this.listById(SNAPSHOT_FILES.instanceInformation, 'InstanceInformationList', mapManagedInstance);
   }
 
   /** ssm-describe-instance-patch-states.json by instance id, or null when the file is absent. */
   patchStates(): Promise<ReadonlyMap<string, PatchState> | null> {
-    return this.once(SNAPSHOT_FILES.patchStates, false, (json) =>
-      mapList(json, 'InstancePatchStates', mapPatchState),
-    ) as Promise<ReadonlyMap<string, PatchState> | null>;
+    return this.listById(SNAPSHOT_FILES.patchStates, 'InstancePatchStates', mapPatchState);
+  }
+
+  // An optional SSM capture file, streamed (one entry per managed instance: large on a large fleet).
+  private listById<T extends { instanceId: string }>(name: string, key: string, map: (raw: unknown, path: string) => T): Promise<ReadonlyMap<string, T> | null> {
+    return this.streamList<Map<string, T>>(
+      name,
+      false,
+      key,
+      (raw, path, out) => {
+        const item = map(raw, path);
+        out.set(item.instanceId, item);
+      },
+      () => new Map<string, T>(),
+      (json) => mapList(json, key, map),
+    );
   }
 
   /**
@@ -233,20 +389,6 @@ export class SnapshotDirectory {
   }
 
   private once(name: string, required: boolean, map: (json: unknown) => unknown): Promise<unknown> {
-    return this.onceBytes(name, required, (bytes, file) => {
-      const json = parseJsonText(decodeJsonBytes(bytes), file, SERVICE);
-      if (hasNextToken(json)) this.truncated(file);
-      return map(json);
-    });
-  }
-
-  // Records a file the AWS CLI cut short (or, strict, refuses it).
-  private truncated(file: string): void {
-    if (this.strict) throw new SourceError(SERVICE, null, truncationMessage(file).replace(/; the answer is partial$/, '; refused (--strict)'), { code: 'SOURCE_TRUNCATED' });
-    if (!this.truncatedFiles.includes(file)) this.truncatedFiles.push(file);
-  }
-
-  private onceBytes(name: string, required: boolean, map: (bytes: Buffer, file: string) => unknown): Promise<unknown> {
     let p = this.cache.get(name);
     if (p === undefined) {
       p = this.load(name, required, map);
@@ -255,22 +397,42 @@ export class SnapshotDirectory {
     return p;
   }
 
-  // A file of the snapshot may be a symbolic link, but only to a place inside the folder: a link
-  // to /etc/shadow is neither read nor, worse, quoted in an error.
-  private async checkInside(name: string, file: string): Promise<void> {
+  // Records a file the AWS CLI cut short (or, strict, refuses it).
+  private truncated(file: string): void {
+    if (this.strict) throw new SourceError(SERVICE, null, truncationMessage(file).replace(/; the answer is partial$/, '; refused (--strict)'), { code: 'SOURCE_TRUNCATED' });
+    if (!this.truncatedFiles.includes(file)) this.truncatedFiles.push(file);
+  }
+
+  /**
+   * A file of the snapshot may be a symbolic link, but only to a place inside the folder: a link
+   * to /etc/shadow is neither read nor, worse, quoted in an error. The check is made on the file
+   * already opened, so that what is read is what was checked: the path, resolved, must lead
+   * inside the folder and to that same file (device and inode). A link swapped between the open
+   * and the check fails the second test and is refused as well.
+   */
+  private async checkInside(name: string, file: string, opened: BigIntStats): Promise<void> {
     let real: string;
+    let now: BigIntStats;
     try {
       real = await realpath(file);
+      now = await stat(real, { bigint: true });
     } catch {
-      return; // absent (or a dangling link): reading it reports that
+      throw this.outside(name, 'changed while it was being opened');
     }
     this.realDir ??= realpath(this.dir).catch(() => this.dir);
-    const root = await this.realDir;
-    if (!real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`)) {
-      throw new SourceError(SERVICE, null, `${name} in the snapshot directory ${this.dir} is a symbolic link to a file outside that folder; refused (copy the file into the folder instead)`, {
-        code: 'SOURCE_OUTSIDE',
-      });
-    }
+    this.checkIdentity(name, real, await this.realDir, opened, now);
+  }
+
+  // The resolved path `real` must lie inside the folder (`root`, resolved) and be the file opened.
+  private checkIdentity(name: string, real: string, root: string, opened: BigIntStats, now: BigIntStats): void {
+    if (!real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`)) throw this.outside(name, 'is a symbolic link to a file outside that folder');
+    if (now.dev !== opened.dev || now.ino !== opened.ino) throw this.outside(name, 'changed while it was being opened (a symbolic link replaced?)');
+  }
+
+  private outside(name: string, why: string): SourceError {
+    return new SourceError(SERVICE, null, `${name} in the snapshot directory ${this.dir} ${why}; refused (copy the file into the folder instead)`, {
+      code: 'SOURCE_OUTSIDE',
+    });
   }
 
   /**
@@ -279,31 +441,39 @@ export class SnapshotDirectory {
    * @throws SourceError when it is a symbolic link leading outside the folder.
    */
   async optionalFile(name: string): Promise<string | null> {
-    const file = this.pathOf(name);
-    if (!(await this.has(name))) return null;
-    await this.checkInside(name, file);
-    return file;
+    const opened = await this.open(name, this.pathOf(name), false);
+    if (opened === null) return null;
+    await opened.fh.close();
+    return opened.file;
   }
 
-  private async load(name: string, required: boolean, map: (bytes: Buffer, file: string) => unknown): Promise<unknown> {
+  private async load(name: string, required: boolean, map: (json: unknown) => unknown): Promise<unknown> {
     const file = this.pathOf(name);
-    const bytes = await this.read(name, file, required);
-    if (bytes === null) return null;
+    const opened = await this.open(name, file, required);
+    if (opened === null) return null;
     try {
-      return map(bytes, file);
+      const json = parseJsonText(decodeJsonBytes(await readWhole(opened)), file, SERVICE);
+      if (hasNextToken(json)) this.truncated(file);
+      return map(json);
     } catch (e) {
       if (e instanceof ShapeError) throw e.inFile(SERVICE, file);
       throw e;
+    } finally {
+      await opened.fh.close();
     }
   }
 
-  private async read(name: string, file: string, required: boolean): Promise<Buffer | null> {
-    let bytes: Buffer;
+  /**
+   * Opens a file of the snapshot once, checks the file opened (see checkInside) and hands over
+   * the handle, which the caller reads and closes. Null when an optional file is absent.
+   * @throws SourceError when a required file is missing, the folder is not there, or the file
+   *   cannot be read or leads outside the folder.
+   */
+  private async open(name: string, file: string, required: boolean): Promise<Opened | null> {
+    let fh: FileHandle;
     try {
-      await this.checkInside(name, file);
-      bytes = await readFile(file);
+      fh = await open(file, 'r');
     } catch (e) {
-      if (e instanceof SourceError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
         if (!required) return null;
@@ -320,8 +490,61 @@ export class SnapshotDirectory {
       }
       throw new SourceError(SERVICE, null, `cannot read ${file}: ${(e as Error).message}`, { cause: e });
     }
-    return bytes;
+    try {
+      const st = await fh.stat({ bigint: true });
+      await this.checkInside(name, file, st);
+      if (!st.isFile()) {
+        if (!required && st.isDirectory()) {
+          await fh.close();
+          return null;
+        }
+        throw new SourceError(SERVICE, null, `cannot read ${file}: not a regular file`);
+      }
+      return { fh, file, size: Number(st.size) };
+    } catch (e) {
+      await fh.close();
+      throw e;
+    }
   }
+}
+
+/** A file of the snapshot, open: its handle, path and size when it was opened. */
+interface Opened {
+  readonly fh: FileHandle;
+  readonly file: string;
+  readonly size: number;
+}
+
+/** The file's bytes in chunks, from its start (a new buffer for each: the splitter keeps slices). */
+async function* chunksOf(opened: Opened): AsyncGenerator<Buffer> {
+  let position = 0;
+  for (;;) {
+    const size = Math.min(STREAM_CHUNK, Math.max(64 << 10, opened.size - position + 1));
+    const buf = Buffer.allocUnsafe(size);
+    const { bytesRead } = await opened.fh.read(buf, 0, size, position);
+    if (bytesRead === 0) return;
+    position += bytesRead;
+    yield bytesRead === size ? buf : buf.subarray(0, bytesRead);
+  }
+}
+
+/** The whole file, from its start, whatever has been read from the handle before. */
+async function readWhole(opened: Opened): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of chunksOf(opened)) parts.push(chunk);
+  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+}
+
+function newestOf(findings: readonly Finding[]): number {
+  let newest = -Infinity;
+  for (const f of findings) if (f.lastObservedAt > newest) newest = f.lastObservedAt;
+  return newest;
+}
+
+/** Whether a kept next-page member (NextToken, nextToken) holds a token. */
+function keptNextToken(doc: JsonDocument): boolean {
+  for (const [key, text] of doc.kept) if (hasNextToken({ [key]: JSON.parse(text) })) return true;
+  return false;
 }
 
 function truncationMessage(file: string): string {
@@ -384,77 +607,6 @@ function mapList<T extends { instanceId: string }>(json: unknown, key: string, m
 interface FindingsFile {
   readonly findings: Finding[];
   readonly nextToken: boolean;
-}
-
-// The fast path: each finding is decoded, parsed and mapped on its own, straight from the file's
-// bytes. Anything the scan does not expect (a UTF-16 file, broken JSON) takes the whole-document
-// path, whose parse error names the line and column. The file is what `aws inspector2
-// list-findings` prints ({"findings": [...], "nextToken": ...}) or, with `--query findings`, the
-// bare array.
-function mapFindingsBytes(bytes: Buffer, file: string): FindingsFile {
-  const utf16 = bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe;
-  if (!utf16) {
-    const b = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-    const decode = (start: number, end: number): string => b.toString('utf8', start, end);
-    try {
-      let nextToken = false;
-      const visit = (name: string, start: number, end: number): void => {
-        if (NEXT_TOKEN_KEYS.includes(name) && hasNextToken({ [name]: JSON.parse(decode(start, end)) })) nextToken = true;
-      };
-      const member = topLevelArray(b) ?? findMember(b, 'findings', decode, visit);
-      if (member.kind === 'absent') throw new ShapeError(SERVICE, null, '$.findings', 'an array', 'nothing');
-      if (member.kind === 'other') throw new ShapeError(SERVICE, null, '$.findings', 'an array', describeValue(JSON.parse(decode(member.start, member.end))));
-      const bare = b[skipSpaces(b)] === 0x5b;
-      const out: Finding[] = [];
-      let i = 0;
-      for (const [start, end] of member.elements) {
-        const f = mapFinding(JSON.parse(decode(start, end)), bare ? `$[${i++}]` : `$.findings[${i++}]`);
-        if (f !== null) out.push(f);
-      }
-      member.finish();
-      return { findings: out, nextToken };
-    } catch (e) {
-      // A whole-document parse reports broken JSON before any shape problem; on this (rare) path
-      // the cost of parsing everything to keep that order does not matter.
-      if (e instanceof ShapeError) parseJsonText(decodeJsonBytes(bytes), file, SERVICE);
-      if (!(e instanceof MalformedJson || e instanceof SyntaxError)) throw e;
-    }
-  }
-  return mapFindingsFile(parseJsonText(decodeJsonBytes(bytes), file, SERVICE));
-}
-
-// ec2-describe-instances.json one reservation at a time: a large inventory (70 MB at 25,000
-// instances) is never one parsed tree, which would cost some 15 KB per instance at its peak.
-// Anything unexpected takes the whole-document path, whose errors name the line and column or the
-// exact JSON path.
-function mapInstancesBytes(bytes: Buffer, file: string, onNextToken: () => void): Asset[] {
-  try {
-    let nextToken = false;
-    const scan = new ArrayMemberScanner('Reservations', (name, text) => {
-      if (NEXT_TOKEN_KEYS.includes(name) && hasNextToken({ [name]: JSON.parse(text) })) nextToken = true;
-    });
-    scan.push(bytes);
-    scan.end();
-    const out: Asset[] = [];
-    for (let t = scan.next(); t !== null; t = scan.next()) {
-      for (const a of mapDescribeInstances({ Reservations: [JSON.parse(t)] }, '$')) out.push(a);
-    }
-    const doc = scan.result();
-    if (doc.bare || doc.member.kind !== 'array') throw new MalformedJson('Reservations is not an array');
-    if (nextToken) onNextToken();
-    return out;
-  } catch (e) {
-    if (!(e instanceof ShapeError || e instanceof MalformedJson || e instanceof SyntaxError)) throw e;
-  }
-  const json = parseJsonText(decodeJsonBytes(bytes), file, SERVICE);
-  if (hasNextToken(json)) onNextToken();
-  return mapDescribeInstances(json, '$');
-}
-
-function skipSpaces(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
-  return i;
 }
 
 // The whole-document path. Each raw finding is released as soon as it is mapped, so the parsed

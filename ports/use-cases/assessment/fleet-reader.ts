@@ -34,7 +34,6 @@ export async function resolveInstance(deps: CoreDependencies, query: string): Pr
  * findings are read, which is what keeps a single-instance question cheap on a large fleet.
  */
 export async function assessFleet(deps: CoreDependencies, only?: readonly Asset[]): Promise<FleetAssessment> {
-  const now = deps.clock.now();
   const warnings: string[] = [...deps.source.notes];
   const assets = only ?? (await deps.assets.listAssets());
   const ids = assets.map((a) => a.instanceId);
@@ -49,6 +48,9 @@ export async function assessFleet(deps: CoreDependencies, only?: readonly Asset[
     deps.acceptances.listAcceptances(),
     groupFindings(deps, only ? ids : undefined),
   ]);
+  // The time is read once the findings are: a snapshot without snapshot.json is as of its newest
+  // observation, which that read gives (the file is then read once).
+  const now = deps.clock.now();
   if (loaded) warnings.push(...loaded.warnings);
   addSourceWarnings(warnings, deps.source);
   if (managed === null && !warnings.some((w) => w.startsWith('ssm DescribeInstanceInformation'))) {

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { csvRecords } from '../../../../../adapters/outbound/aws-shapes/csv-records.js';
 import { FindingsInputSource, isInputName, readFindingsObject, type FindingsObject } from '../../../../../adapters/outbound/aws-shapes/findings-input.js';
 import { parseInspectorTime } from '../../../../../adapters/outbound/aws-shapes/inspector-time.js';
-import { jsonItems } from '../../../../../adapters/outbound/aws-shapes/json-items.js';
+import { splitJson } from '../../../../../adapters/outbound/aws-shapes/json-splitter.js';
 import { parseTimestamp } from '../../../../../adapters/outbound/aws-shapes/read.js';
 import type { Finding } from '../../../../../domain/fleet-facts.js';
 
@@ -100,8 +100,9 @@ describe('Inspector event timestamps ("Wed Sep 04 16:59:44.356 UTC 2024")', () =
   });
 });
 
-describe('jsonItems (streamed JSON objects)', () => {
-  const texts = async (s: string, size = 3): Promise<string[]> => (await collect(jsonItems(chunked(utf8(s), size)))).map((i) => i.text);
+describe('splitJson over findings inputs (streamed JSON objects)', () => {
+  const LINES = { member: 'findings', lines: true, objectsOnly: true };
+  const texts = async (s: string, size = 3): Promise<string[]> => (await collect(splitJson(chunked(utf8(s), size), LINES))).map((i) => i.text);
 
   it('yields each element of a report\'s findings array, whatever the chunk size', async () => {
     const doc = '{"findings": [ {"a": "x]}\\"{"}, {"b": [1, {"c": 2}]} ], "nextToken": null}';
@@ -114,7 +115,7 @@ describe('jsonItems (streamed JSON objects)', () => {
   });
 
   it('says where an item starts, in lines and columns of the whole stream, multi-byte characters included', async () => {
-    const items = await collect(jsonItems(chunked(utf8('{"findings":[\n  {"t":"é"},\n  {"u":1}\n]}'), 4)));
+    const items = await collect(splitJson(chunked(utf8('{"findings":[\n  {"t":"é"},\n  {"u":1}\n]}'), 4), LINES));
     expect(items.map((i) => [i.line, i.column, i.index])).to.deep.equal([[2, 3, 0], [3, 3, 1]]);
     expect(items[0]?.text).to.equal('{"t":"é"}');
   });
@@ -128,12 +129,12 @@ describe('jsonItems (streamed JSON objects)', () => {
       }
       return 'no error';
     };
-    expect(await err('{"findings":[{"a":1}\n, {"b":2]}')).to.equal('line 2, column 9: expected }, found ]');
-    expect(await err('[{"a":1}, 2]')).to.equal('line 1, column 11: expected an object (each finding or event is a JSON object)');
+    expect(await err('{"findings":[{"a":1}\n, {"b":2]}')).to.equal('line 2, column 9 (byte 29): expected }, found ]');
+    expect(await err('[{"a":1}, 2]')).to.equal('line 1, column 11 (byte 10): expected an object (each finding or event is a JSON object)');
     expect(await err('{"findings":[{"a":1}')).to.match(/ends inside a value/);
-    expect(await err('  ')).to.equal('line 1, column 3: the input is empty');
+    expect(await err('  ')).to.equal('line 1, column 3 (byte 2): the input is empty');
     expect(await err('[{"a":1}] {"b":2}')).to.match(/expected the end of the input after the top-level array/);
-    expect(await err('nonsense')).to.equal('line 1, column 1: expected an object or an array');
+    expect(await err('nonsense')).to.equal('line 1, column 1 (byte 0): expected an object or an array');
   });
 });
 
@@ -171,7 +172,8 @@ describe('readFindingsObject and FindingsInputSource', () => {
   it('names the object, the line and the column of broken JSON inside a finding', async () => {
     const text = `{"findings": [\n${JSON.stringify(finding(1))},\n{"findingArn": "x", "severity": }\n]}`;
     const err = await collect(readFindingsObject(object('s3://b/r.json', utf8(text)), 's3')).then(() => null, (e: Error) => e);
-    expect(err?.message).to.equal('s3://b/r.json: not valid JSON: line 3, column 33: expected a value, found \'}\' (a comma before it?)');
+    const byte = Buffer.byteLength(text.slice(0, text.indexOf('{"findingArn": "x"'))) + 32;
+    expect(err?.message).to.equal(`s3://b/r.json: not valid JSON: line 3, column 33 (byte ${byte}): expected a value, found '}' (a comma before it?)`);
   });
 
   it('names the object, where the finding starts and the field that is wrong', async () => {

@@ -1,4 +1,9 @@
 /**
+ * BENCHMARK BASELINE ONLY: one of the three scanners that aws-shapes/json-splitter.ts replaced,
+ * as it was at 58924ba, kept so that bench/json-splitter.bench.ts can compare the two in one run.
+ * Nothing outside bench/ imports it.
+ */
+/**
  * Splits a stream of JSON bytes into the objects a findings input is made of, one at a time,
  * without ever holding the whole document: memory is one chunk plus the object being read.
  *
@@ -13,7 +18,7 @@
  * character can be mistaken for a quote or a bracket); the caller parses each item, and
  * {@link itemSyntaxError} turns a parse failure into the line and column of the whole stream.
  */
-import { lineColumn, locateJsonError } from './json-text.js';
+import { lineColumn, locateJsonError } from '../../adapters/outbound/aws-shapes/json-text.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

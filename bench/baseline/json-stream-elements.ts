@@ -1,4 +1,9 @@
 /**
+ * BENCHMARK BASELINE ONLY: one of the three scanners that aws-shapes/json-splitter.ts replaced,
+ * as it was at 58924ba, kept so that bench/json-splitter.bench.ts can compare the two in one run.
+ * Nothing outside bench/ imports it.
+ */
+/**
  * The elements of one array member of a JSON document read in chunks: the streaming form of
  * json-array-elements.ts. `{"findings": [ {...}, {...} ], "nextToken": null}` (or a bare top-level
  * array) yields the text of each element as soon as its closing brace has been read, so a findings

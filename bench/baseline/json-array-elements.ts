@@ -1,4 +1,9 @@
 /**
+ * BENCHMARK BASELINE ONLY: one of the three scanners that aws-shapes/json-splitter.ts replaced,
+ * as it was at 58924ba, kept so that bench/json-splitter.bench.ts can compare the two in one run.
+ * Nothing outside bench/ imports it.
+ */
+/**
  * Finds the elements of one array member of a top-level JSON object without parsing the whole
  * document: `{"findings": [ {...}, {...} ], "nextToken": null}` yields the byte range of each
  * finding, which the caller parses and maps one at a time. A 200 MB findings file then never
