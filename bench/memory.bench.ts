@@ -8,6 +8,7 @@
  *   npm run bench:memory                          (all three sizes)
  *   SRE_OPS_BENCH_SIZES=200000,1000000 npm run bench:memory
  *   SRE_OPS_BENCH_DIR=/big/disk npm run bench:memory   (where the inputs go; default the OS temp folder)
+ *   SRE_OPS_BENCH_PER_INSTANCE=20 SRE_OPS_BENCH_RUN=assess npm run bench:memory   (one density, assess only)
  *
  * The inputs are generated once (8.7 GB of JSON at 4,000,000 findings) and reused. Prints numbers
  * and a Markdown table; asserts nothing (the machine is shared and noisy: read the ratios).
@@ -29,6 +30,11 @@ const SPLITTER = join(ROOT, 'dist', 'adapters', 'outbound', 'aws-shapes', 'json-
 const BASE = process.env.SRE_OPS_BENCH_DIR ?? tmpdir();
 const SIZES = (process.env.SRE_OPS_BENCH_SIZES ?? '200000,1000000,4000000').split(',').map(Number);
 const PER_INSTANCE: Readonly<Record<number, number>> = { 200_000: 40, 1_000_000: 40, 4_000_000: 80 };
+/** SRE_OPS_BENCH_PER_INSTANCE=20: every size at that density (growth per added finding at a fixed density). */
+const DENSITY = process.env.SRE_OPS_BENCH_PER_INSTANCE ? Number(process.env.SRE_OPS_BENCH_PER_INSTANCE) : undefined;
+/** SRE_OPS_BENCH_RUN=assess: only these of floor, assess, plan (default all three). */
+const RUN = new Set((process.env.SRE_OPS_BENCH_RUN ?? 'floor,assess,plan').split(','));
+const SKIPPED: Run = { s: NaN, mb: NaN };
 const NOW = '2026-11-20T12:00:00Z';
 const PAGE = 50_000;
 // Reports the child's peak resident memory on exit, without changing what it runs.
@@ -76,7 +82,7 @@ function floorScript(dir: string): string {
 interface Row { findings: number; instances: number; gb: number; floor: Run; assess: Run; plan: Run }
 
 async function measure(findings: number): Promise<Row> {
-  const instances = Math.round(findings / (PER_INSTANCE[findings] ?? 40));
+  const instances = Math.round(findings / (DENSITY ?? PER_INSTANCE[findings] ?? 40));
   const dir = join(BASE, `sre-ops-bench-${instances}-${findings}`);
   if (!existsSync(join(dir, 'snapshot.json'))) {
     console.error(`generating ${instances} instances, ${findings} findings -> ${dir} (once)`);
@@ -85,12 +91,14 @@ async function measure(findings: number): Promise<Row> {
   }
   const gb = statSync(join(dir, 'inspector2-list-findings.json')).size / 1e9;
   const source = ['--source', `snapshot:${dir}`, '--now', NOW];
-  console.error(`${findings}: floor`);
-  const floor = await runNode(['-e', floorScript(dir)]);
-  console.error(`${findings}: assess --json`);
-  const assess = await runNode([CLI, 'assess', '--json', ...source]);
-  console.error(`${findings}: plan --json`);
-  const plan = await runNode([CLI, 'plan', '--json', ...source]);
+  const step = async (name: string, args: string[]): Promise<Run> => {
+    if (!RUN.has(name)) return SKIPPED;
+    console.error(`${findings}: ${name}`);
+    return runNode(args);
+  };
+  const floor = await step('floor', ['-e', floorScript(dir)]);
+  const assess = await step('assess', [CLI, 'assess', '--json', ...source]);
+  const plan = await step('plan', [CLI, 'plan', '--json', ...source]);
   return { findings, instances, gb, floor, assess, plan };
 }
 

@@ -10,6 +10,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isDomainError } from '../domain/errors.js';
+import type { AssetReport, FleetReportStream, FleetSummary } from '../ports/inbound/assessment/fleet-report.port.js';
+import { packAsset } from './packed-report.js';
 import type { AssistantOptions } from './config.js';
 
 export interface WorkerRequest {
@@ -44,8 +46,9 @@ function weight(item: unknown): number {
 }
 
 export type WorkerResponse =
-  | { readonly id: number; readonly ok: true; readonly value: unknown; readonly chunked?: { readonly key: string; readonly total: number } }
-  | { readonly id: number; readonly part: readonly unknown[]; readonly done: boolean }
+  | { readonly id: number; readonly ok: true; readonly value: unknown; readonly chunked?: { readonly key: string; readonly total: number; readonly packed?: true } }
+  /** A part of a list; for a packed fleet report (see packed-report.ts) the items are PackedAssets and the last part carries the summary. */
+  | { readonly id: number; readonly part: readonly unknown[]; readonly done: boolean; readonly summary?: FleetSummary }
   | { readonly id: number; readonly ok: false; readonly error: WireError }
   | { readonly id: -1; readonly ok: false; readonly error: WireError };
 
@@ -60,6 +63,12 @@ export interface WorkerData {
   readonly partSize?: number;
   /** Passed to the factory's createAssistant as its second argument (cloned; a SharedArrayBuffer is shared). */
   readonly factoryData?: unknown;
+  /**
+   * Whether a whole-fleet report is built asset by asset as it is sent and crosses packed (see
+   * packed-report.ts); default true. false: built whole here and sent as plain objects (the
+   * design before, kept to measure against: bench/worker-memory.bench.ts).
+   */
+  readonly packFleet?: boolean;
 }
 
 export function toWireError(err: unknown): WireError {
@@ -90,11 +99,36 @@ async function serve(): Promise<void> {
     return;
   }
   const partSize = data.partSize ?? PART_SIZE;
-  /** Lists still to send, by call id. */
-  const outgoing = new Map<number, { readonly items: readonly unknown[]; next: number }>();
+  /** Lists still to send, by call id: a list held whole, or a fleet report's assets still to build. */
+  const outgoing = new Map<number, { readonly items: readonly unknown[]; next: number } | { readonly assets: Iterator<AssetReport>; readonly stream: FleetReportStream }>();
   const sendPart = (id: number): void => {
     const out = outgoing.get(id);
     if (!out) return;
+    if ('stream' in out) {
+      // Each asset's report is built here, packed, and dropped: the worker never holds the whole report.
+      let answer: WorkerResponse;
+      try {
+        const part: unknown[] = [];
+        let w = 0;
+        let done = false;
+        while (w < partSize) {
+          const next = out.assets.next();
+          if (next.done === true) {
+            done = true;
+            break;
+          }
+          w += weight(next.value);
+          part.push(packAsset(next.value));
+        }
+        if (done) outgoing.delete(id);
+        answer = done ? { id, part, done, summary: out.stream.summary() } : { id, part, done };
+      } catch (err) {
+        outgoing.delete(id);
+        answer = { id, ok: false, error: toWireError(err) };
+      }
+      port.postMessage(answer);
+      return;
+    }
     let end = out.next;
     for (let w = 0; end < out.items.length && (end === out.next || w + weight(out.items[end]) <= partSize); end++) w += weight(out.items[end]);
     const part = out.items.slice(out.next, end);
@@ -103,6 +137,9 @@ async function serve(): Promise<void> {
     if (done) outgoing.delete(id);
     port.postMessage({ id, part, done } satisfies WorkerResponse);
   };
+  const streamFleet = data.packFleet !== false && typeof assistant.streamFleet === 'function'
+    ? (assistant.streamFleet as (r?: unknown) => Promise<FleetReportStream>).bind(assistant)
+    : undefined;
   port.on('message', (msg: WorkerRequest | 'close' | { readonly ack: number }) => {
     if (typeof msg === 'object' && 'ack' in msg) {
       sendPart(msg.ack);
@@ -121,6 +158,14 @@ async function serve(): Promise<void> {
     void (async () => {
       let answer: WorkerResponse;
       try {
+        if (msg.method === 'assessFleet' && streamFleet) {
+          const stream = await streamFleet(msg.args[0]);
+          outgoing.set(msg.id, { assets: stream.assets[Symbol.iterator](), stream });
+          // The members of FleetReport in its order; assets and summary follow in parts.
+          const value = { generatedAt: stream.generatedAt, asOf: stream.asOf, source: stream.source, assets: [], summary: null, warnings: stream.warnings, ...(stream.partial ? { partial: true } : {}) };
+          port.postMessage({ id: msg.id, ok: true, value, chunked: { key: 'assets', total: stream.count, packed: true } } satisfies WorkerResponse);
+          return;
+        }
         const fn = assistant[msg.method];
         if (typeof fn !== 'function') throw new Error(`invariant: the Assistant has no method ${msg.method}`);
         const value = await (fn as (...a: unknown[]) => Promise<unknown>).apply(assistant, [...msg.args]);

@@ -16,6 +16,7 @@ import type { Assistant } from '../ports/inbound/assistant.port.js';
 import { CACHED_READS } from '../ports/use-cases/cached-assistant.js';
 import type { WireError, WorkerData, WorkerRequest, WorkerResponse } from './assessment-worker.js';
 import type { AssistantOptions } from './config.js';
+import { unpackAsset, type PackedAsset } from './packed-report.js';
 
 export interface OffloadOptions {
   /** The options the worker builds its Assistant from (plain data: they are copied to the thread). */
@@ -26,6 +27,8 @@ export interface OffloadOptions {
   readonly factoryData?: unknown;
   /** See WorkerData.partSize (tests). */
   readonly partSize?: number;
+  /** See WorkerData.packFleet (default true; false only to measure the design before). */
+  readonly packFleet?: boolean;
 }
 
 /** The Assistant with its reads on a worker thread, and a handle to stop the worker. */
@@ -55,7 +58,7 @@ function workerUrl(): URL {
 class AssessmentWorker {
   private worker: Worker | null = null;
   private ready: Promise<void> | null = null;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; partial?: { value: Record<string, unknown>; list: unknown[] } }>();
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; partial?: { value: Record<string, unknown>; list: unknown[]; packed: boolean } }>();
   private nextId = 1;
 
   constructor(private readonly data: WorkerData) {}
@@ -74,14 +77,16 @@ class AssessmentWorker {
         const ack = (): void => void setImmediate(() => this.worker === worker && worker.postMessage({ ack: msg.id }));
         if ('part' in msg) {
           if (!waiter.partial) return;
-          for (const item of msg.part) waiter.partial.list.push(item);
+          const { list, packed, value } = waiter.partial;
+          for (const item of msg.part) list.push(packed ? unpackAsset(item as PackedAsset) : item);
           if (!msg.done) return ack();
+          if (msg.summary !== undefined) value.summary = msg.summary;
           this.pending.delete(msg.id);
           return waiter.resolve(waiter.partial.value);
         }
         if (msg.ok && msg.chunked) {
           const value = msg.value as Record<string, unknown>;
-          waiter.partial = { value, list: value[msg.chunked.key] as unknown[] };
+          waiter.partial = { value, list: value[msg.chunked.key] as unknown[], packed: msg.chunked.packed === true };
           return ack();
         }
         this.pending.delete(msg.id);
@@ -135,11 +140,13 @@ class AssessmentWorker {
  * stops the worker, then closes `inner`.
  */
 export function offloadReads<A extends Assistant>(inner: A, offload: OffloadOptions): OffloadedAssistant<A> {
-  const worker = new AssessmentWorker({ options: offload.options, ...(offload.factory ? { factory: offload.factory } : {}), ...(offload.factoryData !== undefined ? { factoryData: offload.factoryData } : {}), ...(offload.partSize ? { partSize: offload.partSize } : {}) });
+  const worker = new AssessmentWorker({ options: offload.options, ...(offload.factory ? { factory: offload.factory } : {}), ...(offload.factoryData !== undefined ? { factoryData: offload.factoryData } : {}), ...(offload.partSize ? { partSize: offload.partSize } : {}), ...(offload.packFleet === false ? { packFleet: false } : {}) });
   const reads = new Set<string>(CACHED_READS);
   return new Proxy(inner, {
     get(target, prop, receiver) {
       if (prop === 'offloaded') return true;
+      // A streamed report would be assessed here, on the event loop: callers use assessFleet instead.
+      if (prop === 'streamFleet') return undefined;
       if (typeof prop === 'string' && reads.has(prop)) return (...args: unknown[]) => worker.call(prop, args);
       if (prop === 'close') {
         return async () => {

@@ -224,6 +224,9 @@ export function cachedAssistant<A extends Assistant>(inner: A, options: Assistan
   return new Proxy(inner, {
     get(target, prop, receiver) {
       if (prop === 'invalidateCache' || prop === 'cacheStats' || prop === 'answeredAt' || prop === 'isWarm') return control[prop];
+      // Streaming would bypass the cache (a fresh assessment per call): callers of a cached
+      // Assistant use assessFleet, answered once per TTL.
+      if (prop === 'streamFleet') return undefined;
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function' || typeof prop !== 'string') return value;
       const fn = value as (...args: unknown[]) => Promise<unknown>;

@@ -34,6 +34,15 @@ export async function createAssistant(options: AssistantOptions, gateBuffer?: un
           return report;
         };
       }
+      if (prop === 'streamFleet') {
+        // The worker builds a whole-fleet report through streamFleet (packed as it is sent): the
+        // same block once the sources are read and the fleet assessed.
+        return async (...args: Parameters<NonNullable<Assistant['streamFleet']>>) => {
+          const stream = await target.streamFleet!(...args);
+          blockUntilReleased(gate);
+          return stream;
+        };
+      }
       const value: unknown = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },

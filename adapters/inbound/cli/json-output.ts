@@ -7,7 +7,8 @@
  *   each element built when reached and dropped once written;
  * - a function is called when its member is reached (a summary counted while the assets above it
  *   were written).
- * Large arrays are written element by element too. Writes honour backpressure, so neither the
+ * Large arrays are written element by element too, at the top level or inside an object or short
+ * array near it (a plan's byDecision lists, its waves' instance ids). Writes honour backpressure, so neither the
  * document nor its string ever exists whole; the bytes are those of JSON.stringify(value, null,
  * indent) with the lazy members resolved. A reader that goes away (EPIPE: `| head`) ends the
  * output quietly.
@@ -81,6 +82,68 @@ function nested(v: unknown, indent: number, depth: number): string {
   return indent && depth > 0 ? text.replace(/\n/g, `\n${' '.repeat(indent * depth)}`) : text;
 }
 
+/** A list written element by element: lazy, or long. */
+function streamed(v: unknown): boolean {
+  return isLazyList(v) || (Array.isArray(v) && v.length > 100);
+}
+
+/** An object or a short array that holds a streamed list within `levels` levels (a plan's byDecision, its waves' ids). */
+function holdsStreamed(v: unknown, levels: number): boolean {
+  if (v === null || typeof v !== 'object' || typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
+  for (const m of Array.isArray(v) ? v : Object.values(v)) {
+    if (streamed(m) || (levels > 1 && holdsStreamed(m, levels - 1))) return true;
+  }
+  return false;
+}
+
+const omitted = (v: unknown): boolean => v === undefined || typeof v === 'function' || typeof v === 'symbol';
+
+/**
+ * `v` nested `depth` levels deep, as JSON.stringify(…, indent) writes it there: a streamed list
+ * element by element, an object or short array holding one member by member, anything else whole.
+ */
+async function writeValue(sink: Sink, v: unknown, indent: number, depth: number): Promise<void> {
+  const nl = indent ? '\n' : '';
+  const inner = ' '.repeat(indent * (depth + 1));
+  const outer = ' '.repeat(indent * depth);
+  if (streamed(v)) {
+    let n = 0;
+    await sink.add('[');
+    for (const el of v as Iterable<unknown>) {
+      if (sink.gone) return;
+      await sink.add(`${n++ ? ',' : ''}${nl}${inner}${omitted(el) ? 'null' : nested(el, indent, depth + 1)}`);
+    }
+    await sink.add(n && indent ? `${nl}${outer}]` : ']');
+    return;
+  }
+  if (!holdsStreamed(v, 2)) {
+    await sink.add(nested(v, indent, depth));
+    return;
+  }
+  if (Array.isArray(v)) {
+    await sink.add('[');
+    for (let i = 0; i < v.length; i++) {
+      await sink.add(`${i ? ',' : ''}${nl}${inner}`);
+      if (omitted(v[i])) await sink.add('null');
+      else await writeValue(sink, v[i], indent, depth + 1);
+      if (sink.gone) return;
+    }
+    await sink.add(`${nl}${outer}]`);
+    return;
+  }
+  let first = true;
+  await sink.add('{');
+  for (const key of Object.keys(v as object)) {
+    const m = (v as Record<string, unknown>)[key];
+    if (omitted(m)) continue;
+    await sink.add(`${first ? '' : ','}${nl}${inner}${JSON.stringify(key)}${indent ? ': ' : ':'}`);
+    first = false;
+    await writeValue(sink, m, indent, depth + 1);
+    if (sink.gone) return;
+  }
+  await sink.add(first ? '}' : `${nl}${outer}}`);
+}
+
 export async function writeJson(out: Output & Drainable, value: unknown): Promise<void> {
   const indent = out.isTTY ? 2 : 0;
   const sink = new Sink(out);
@@ -91,25 +154,16 @@ export async function writeJson(out: Output & Drainable, value: unknown): Promis
   }
   const nl = indent ? '\n' : '';
   const pad1 = ' '.repeat(indent);
-  const pad2 = ' '.repeat(indent * 2);
   const colon = indent ? ': ' : ':';
   let first = true;
   await sink.add('{');
   for (const key of Object.keys(value)) {
     let v = (value as Record<string, unknown>)[key];
     if (typeof v === 'function') v = (v as () => unknown)();
-    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    if (omitted(v)) continue;
     await sink.add(`${first ? '' : ','}${nl}${pad1}${JSON.stringify(key)}${colon}`);
     first = false;
-    if (isLazyList(v) || (Array.isArray(v) && v.length > 100)) {
-      let n = 0;
-      await sink.add('[');
-      for (const el of v as Iterable<unknown>) {
-        if (sink.gone) return;
-        await sink.add(`${n++ ? ',' : ''}${nl}${pad2}${el === undefined || typeof el === 'function' ? 'null' : nested(el, indent, 2)}`);
-      }
-      await sink.add(n && indent ? `${nl}${pad1}]` : ']');
-    } else await sink.add(nested(v, indent, 1));
+    await writeValue(sink, v, indent, 1);
     if (sink.gone) return;
   }
   await sink.add(first ? '}\n' : `${nl}}\n`);

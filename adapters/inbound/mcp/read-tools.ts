@@ -4,6 +4,8 @@
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Assistant } from '../../../ports/inbound/assistant.port.js';
+import type { AssessFleetRequest } from '../../../ports/inbound/assessment/assess-fleet.port.js';
+import type { AssetReport, FleetReport } from '../../../ports/inbound/assessment/fleet-report.port.js';
 import type { DecisionKind } from '../../../domain/patch/decision.js';
 import type { Mission } from '../../../domain/policy.js';
 import { explainFinding } from './explain-finding.js';
@@ -36,6 +38,25 @@ function tail(page: PageOut | null, warnings: readonly string[]): string {
   return parts.length ? ` ${parts.join(' ')}` : '';
 }
 
+/**
+ * The fleet report for one page of assess_fleet. With a streamed report (an Assistant without a
+ * cache: MCP over stdio, the library) every asset's report is built when reached, counted, and
+ * kept only if it falls on the page: the report of the whole fleet never exists at once, and
+ * `assets` holds the page's assets at their positions (the rest are holes, so its length is the
+ * count). A cached Assistant (the HTTP service) hides streamFleet: its cached report is paged.
+ */
+async function fleetWithPage(assistant: Assistant, request: AssessFleetRequest, pageOf: { readonly offset: number; readonly limit: number }): Promise<FleetReport> {
+  if (assistant.streamFleet === undefined) return assistant.assessFleet(request);
+  const s = await assistant.streamFleet(request);
+  const assets = new Array<AssetReport>(s.count);
+  let i = 0;
+  for (const a of s.assets) {
+    if (i >= pageOf.offset && i < pageOf.offset + pageOf.limit) assets[i] = a;
+    i++;
+  }
+  return { generatedAt: s.generatedAt, asOf: s.asOf, source: s.source, assets, summary: s.summary(), warnings: s.warnings, ...(s.partial ? { partial: true } : {}) };
+}
+
 export function registerReadTools(server: McpServer, assistant: Assistant, log: (line: string) => void): void {
   addTool(server, {
     name: 'assess_fleet',
@@ -50,13 +71,13 @@ export function registerReadTools(server: McpServer, assistant: Assistant, log: 
     async run(args) {
       const decisions = list<DecisionKind>(args.decision);
       const missions = list<Mission>(args.mission);
-      const r = await assistant.assessFleet({
+      const r = await fleetWithPage(assistant, {
         ...(decisions.length ? { decisions } : {}),
         ...(missions.length ? { missions } : {}),
         ...(args.exposed !== undefined ? { exposed: args.exposed } : {}),
         ...(args.account !== undefined ? { accounts: list<string>(args.account) } : {}),
         ...(args.region !== undefined ? { regions: list<string>(args.region) } : {}),
-      });
+      }, args);
       const value = fleetOut(r, args);
       const top = value.assets.slice(0, 3).map((a) => `${label(a)} ${a.decision} ${a.riskScore}`);
       const s = r.summary;

@@ -9,6 +9,7 @@ import { toIso, type Instant } from '../../../domain/time.js';
 import { DECISION_KINDS, SSVC_OUTCOMES } from '../../../domain/vocabulary.js';
 import type { InstantBasis, SourceInfo } from '../../outbound/source-info.port.js';
 import type { FindingReport, AssetReport, FleetSummary } from '../../inbound/assessment/fleet-report.port.js';
+import { assetDigest } from '../../inbound/assessment/asset-digest.js';
 
 /** Which instant a report is assessed as of (see InstantBasis); every report carries it beside generatedAt. */
 export function asOfOf(source: SourceInfo): InstantBasis {
@@ -100,12 +101,12 @@ export class FleetTally {
     if (a.accountId !== undefined) this.byAccount[a.accountId] = (this.byAccount[a.accountId] ?? 0) + 1;
     if (a.region !== undefined) this.byRegion[a.region] = (this.byRegion[a.region] ?? 0) + 1;
     this.byDecision[a.decision]++;
-    this.findings += a.findings.length;
-    this.accepted += a.accepted.length;
-    for (const f of a.findings) {
-      this.bySsvc[f.ssvc]++;
-      if (f.overdue) this.overdue++;
-    }
+    // The digest, not the findings: a report held compressed (the HTTP service's) is not unpacked to be counted.
+    const d = assetDigest(a);
+    this.findings += d.active;
+    this.accepted += d.accepted;
+    this.overdue += d.overdue;
+    for (const [ssvc, n] of Object.entries(d.bySsvc)) this.bySsvc[ssvc as SsvcOutcome] += n;
   }
 
   summary(): FleetSummary {

@@ -83,7 +83,12 @@ describe('HTTP service: assessments off the event loop (issue 17)', function () 
     try {
       const direct = await local.assessFleet();
       expect(direct.assets.length, 'more assets than a part').to.be.greaterThan(3);
-      expect(await parted.assessFleet()).to.deep.equal(JSON.parse(JSON.stringify(direct)));
+      const crossed = await parted.assessFleet();
+      expect(crossed).to.deep.equal(JSON.parse(JSON.stringify(direct)));
+      // The JSON contract byte for byte, filtered too (the assets cross packed: packed-report.ts).
+      expect(JSON.stringify(crossed)).to.equal(JSON.stringify(direct));
+      expect(JSON.stringify(await parted.assessFleet({ decisions: ['patch-now', 'blocked'] }))).to.equal(JSON.stringify(await local.assessFleet({ decisions: ['patch-now', 'blocked'] })));
+      expect(JSON.stringify(await parted.assessFleet({ exposed: true }))).to.equal(JSON.stringify(await local.assessFleet({ exposed: true })));
       const findings = await local.listFindings({ instance: direct.assets[0]!.instanceId });
       expect(await parted.listFindings({ instance: direct.assets[0]!.instanceId })).to.deep.equal(JSON.parse(JSON.stringify(findings)));
     } finally {

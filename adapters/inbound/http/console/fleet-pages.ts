@@ -1,6 +1,7 @@
 /** The fleet overview and one instance. */
 import { DECISION_KINDS, MISSIONS, SSVC_OUTCOMES } from '../../../../domain/vocabulary.js';
 import type { AssetReport, FleetReport } from '../../../../ports/inbound/assessment/fleet-report.port.js';
+import { assetDigest } from '../../../../ports/inbound/assessment/asset-digest.js';
 import type { InstanceReport } from '../../../../ports/inbound/assessment/assess-instance.port.js';
 import type { PlannedInstanceReport } from '../../../../ports/inbound/patching/plan-patches.port.js';
 import type { ActivityReport } from '../../../../ports/inbound/reports/report-activity.port.js';
@@ -41,7 +42,7 @@ function sortAssets(assets: readonly AssetReport[], sort: Sort, dir: 'asc' | 'de
     risk: (a) => a.riskScore,
     name: (a) => (a.name ?? a.instanceId).toLowerCase(),
     due: (a) => (a.dueBy ? Date.parse(a.dueBy) : Number.MAX_SAFE_INTEGER),
-    findings: (a) => a.findings.length,
+    findings: (a) => assetDigest(a).active,
     // Instances without an account or region (a single-account read) sort after those with one.
     account: (a) => a.accountId ?? '~',
     region: (a) => a.region ?? '~',
@@ -134,7 +135,7 @@ ${q.sort !== 'risk' ? html`<input type="hidden" name="sort" value="${q.sort}"><i
 </form>
 <table aria-labelledby="h-assets" data-testid="assets">
 <thead><tr><th scope="col">#</th>${sortHeader(q, 'name', 'instance')}<th scope="col">decision</th>${sortHeader(q, 'risk', 'risk', true)}${sortHeader(q, 'due', 'due by')}<th scope="col">mission</th><th scope="col">exposed</th><th scope="col">environment</th>${byAccount ? sortHeader(q, 'account', 'account') : html``}${byRegion ? sortHeader(q, 'region', 'region') : html``}${sortHeader(q, 'findings', 'findings', true)}</tr></thead>
-<tbody>${rows.map((a, i) => html`<tr><td class="num">${(page - 1) * PAGE_SIZE + i + 1}</td><td><a href="/console/instances/${encodeURIComponent(a.instanceId)}">${a.name ?? a.instanceId}</a><br><span class="muted">${a.instanceId}</span></td><td>${decisionBadge(a.decision)}</td><td class="num">${a.riskScore}</td><td>${utc(a.dueBy)}</td><td>${a.mission}</td><td>${a.exposed ? 'yes' : 'no'}</td><td>${a.environment ?? '—'}</td>${byAccount ? html`<td>${a.accountId ?? '—'}</td>` : html``}${byRegion ? html`<td>${a.region ?? '—'}</td>` : html``}<td class="num">${a.findings.length}</td></tr>`)}
+<tbody>${rows.map((a, i) => html`<tr><td class="num">${(page - 1) * PAGE_SIZE + i + 1}</td><td><a href="/console/instances/${encodeURIComponent(a.instanceId)}">${a.name ?? a.instanceId}</a><br><span class="muted">${a.instanceId}</span></td><td>${decisionBadge(a.decision)}</td><td class="num">${a.riskScore}</td><td>${utc(a.dueBy)}</td><td>${a.mission}</td><td>${a.exposed ? 'yes' : 'no'}</td><td>${a.environment ?? '—'}</td>${byAccount ? html`<td>${a.accountId ?? '—'}</td>` : html``}${byRegion ? html`<td>${a.region ?? '—'}</td>` : html``}<td class="num">${assetDigest(a).active}</td></tr>`)}
 ${rows.length === 0 ? html`<tr><td colspan="${9 + (byAccount ? 1 : 0) + (byRegion ? 1 : 0)}">No instance matches these filters.</td></tr>` : html``}</tbody></table>
 <nav class="pager" aria-label="Pages">${page > 1 ? html`<a href="/console${queryOf(q, { page: page - 1 })}" rel="prev">Previous</a>` : html``}<span>Page ${page} of ${pages} (${sorted.length} instances)</span>${page < pages ? html`<a href="/console${queryOf(q, { page: page + 1 })}" rel="next">Next</a>` : html``}</nav>
 ${report.warnings.length ? html`<h2>Warnings</h2><ul>${report.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : html``}`, { source: report.source, asOf: utc(report.generatedAt) });

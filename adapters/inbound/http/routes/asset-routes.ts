@@ -4,6 +4,7 @@ import { DECISION_KINDS, DEFAULT_LOOKBACK_HOURS, MAX_LOOKBACK_HOURS, MIN_SEVERIT
 import { z } from 'zod';
 import { AWS_REGIONS } from '../../../../domain/scope.js';
 import type { AssetReport } from '../../../../ports/inbound/assessment/fleet-report.port.js';
+import { assetDigest, assetFields } from '../../../../ports/inbound/assessment/asset-digest.js';
 import { decodeCursor, encodeCursor, filterDigest, jsonInPieces, nextLink } from '../paging.js';
 import { booleanParam, wholeNumber } from '../query-params.js';
 import { route, type Route } from '../route.js';
@@ -33,22 +34,13 @@ const fleetQuery = z.strictObject({
   offset: wholeNumber(0).optional().describe('assets to skip (instead of cursor)'),
 });
 
-/** An asset without its findings: the most urgent one in short, and counts. */
+/** An asset without its findings: the most urgent one in short, and counts (from its digest: nothing unpacked). */
 export function assetSummary(a: AssetReport): Record<string, unknown> {
-  const { findings, accepted, ...rest } = a;
-  const top = findings[0];
-  const bySeverity: Record<string, number> = {};
-  let overdue = 0;
-  for (const f of findings) {
-    bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
-    if (f.overdue) overdue++;
-  }
+  const d = assetDigest(a);
   return {
-    ...rest,
-    topFinding: top
-      ? { findingArn: top.findingArn, vulnerabilityId: top.vulnerabilityId, title: top.title, severity: top.severity, riskScore: top.riskScore, ssvc: top.ssvc, inKev: top.inKev, dueBy: top.dueBy, overdue: top.overdue, fixAvailable: top.fixAvailable }
-      : null,
-    findingCounts: { active: findings.length, accepted: accepted.length, overdue, bySeverity },
+    ...assetFields(a),
+    topFinding: d.top ? { ...d.top } : null,
+    findingCounts: { active: d.active, accepted: d.accepted, overdue: d.overdue, bySeverity: { ...d.bySeverity } },
   };
 }
 

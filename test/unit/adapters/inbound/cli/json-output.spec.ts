@@ -60,6 +60,28 @@ describe('writeJson (the CLI\'s --json output)', () => {
     });
   }
 
+  for (const tty of [false, true]) {
+    it(`streams lists nested in an object or a short array (a plan's byDecision and waves) with JSON.stringify's bytes (${tty ? 'pretty' : 'compact'})`, async () => {
+      const rows = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ instanceId: `${tag}-${i}`, window: i % 2 ? null : { start: 's', why: 'w\nx' }, gone: undefined }));
+      const plan = {
+        generatedAt: 'g',
+        byDecision: { 'patch-now': rows(150, 'a'), routine: rows(3, 'b'), none: [], skip: undefined },
+        waves: [{ number: 1, instanceIds: Array.from({ length: 250 }, (_, i) => `i-${i}`) }, { number: 2, instanceIds: [] }],
+        notes: [],
+      };
+      const expected = `${JSON.stringify(plan, null, tty ? 2 : undefined)}\n`;
+      const plain = new FakeOut(tty);
+      await writeJson(plain, plan);
+      expect(plain.text).to.equal(expected);
+      // Lazy lists inside an object are written element by element, not as "{}" (JSON.stringify of a generator).
+      const seen = { n: 0 };
+      const lazyOut = new FakeOut(tty);
+      await writeJson(lazyOut, { ...plan, byDecision: { ...plan.byDecision, 'patch-now': lazy(plan.byDecision['patch-now'], seen), none: lazy([], seen) } });
+      expect(lazyOut.text).to.equal(expected);
+      expect(seen.n).to.equal(150);
+    });
+  }
+
   it('writes scalars, arrays and empty objects as JSON.stringify does', async () => {
     for (const tty of [false, true]) {
       for (const v of [null, 3, 'x', [1, [2]], {}, { a: [] }]) {

@@ -1,0 +1,60 @@
+/**
+ * A fleet report's assets as the HTTP service holds them (see offloaded-assistant.ts): each
+ * asset's own fields as they are, its findings and accepted findings as one deflated JSON text,
+ * and the digest that counting and summaries need (ports/inbound/assessment/asset-digest.ts).
+ *
+ * Why: a FindingReport costs about 1.6 KB on the heap (its reasons are text built per finding),
+ * so a cached report of a million findings would take some 1.6 GB, and while the worker sends a
+ * fresh one the cached one, the worker's and the copy being received coexist. Packed, a finding
+ * costs about 120 bytes; the findings of an asset are unpacked when something reads them (a page
+ * with `include=findings`, an instance page) and kept while in use (a WeakRef), so repeated
+ * reads within one answer unpack once.
+ *
+ * The unpacked asset is the same JSON: the same keys in the same order (findings and accepted
+ * are enumerable getters at their place), the same values (JSON text read back).
+ */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { ASSET_DIGEST, computeDigest, type AssetDigest } from '../ports/inbound/assessment/asset-digest.js';
+import type { AssetReport, FindingReport } from '../ports/inbound/assessment/fleet-report.port.js';
+
+/** An asset report packed (plain data: crosses to another thread by structured clone). */
+export interface PackedAsset {
+  /** Every field in order; findings and accepted are null here and live in body. */
+  readonly fields: Record<string, unknown>;
+  /** deflate-raw of JSON.stringify([findings, accepted]), in a buffer of its own size. */
+  readonly body: Uint8Array;
+  readonly digest: AssetDigest;
+}
+
+export function packAsset(a: AssetReport): PackedAsset {
+  const fields: Record<string, unknown> = {};
+  for (const k of Object.keys(a)) fields[k] = k === 'findings' || k === 'accepted' ? null : (a as unknown as Record<string, unknown>)[k];
+  // Level 1: an asset's findings repeat their reasons' templates, so even the fastest level
+  // packs them about ninefold; the time is the worker's.
+  const deflated = deflateRawSync(JSON.stringify([a.findings, a.accepted]), { level: 1 });
+  // A copy of its own size: zlib's result may sit in a larger buffer, which a structured clone would copy whole.
+  return { fields, body: new Uint8Array(deflated), digest: computeDigest(a.findings, a.accepted) };
+}
+
+type Lists = [FindingReport[], FindingReport[]];
+
+/** The asset report back: equal JSON, findings unpacked on first read (see the module note). */
+export function unpackAsset(p: PackedAsset): AssetReport {
+  const out: Record<string, unknown> = {};
+  let held: WeakRef<Lists> | undefined;
+  const lists = (): Lists => {
+    let v = held?.deref();
+    if (v === undefined) {
+      v = JSON.parse(inflateRawSync(p.body).toString('utf8')) as Lists;
+      held = new WeakRef(v);
+    }
+    return v;
+  };
+  for (const k of Object.keys(p.fields)) {
+    if (k === 'findings') Object.defineProperty(out, k, { enumerable: true, get: () => lists()[0] });
+    else if (k === 'accepted') Object.defineProperty(out, k, { enumerable: true, get: () => lists()[1] });
+    else out[k] = p.fields[k];
+  }
+  Object.defineProperty(out, ASSET_DIGEST, { value: p.digest });
+  return out as unknown as AssetReport;
+}
