@@ -147,6 +147,23 @@ describe('MCP server (in-process, SDK client)', () => {
       expect(text(r)).to.include('call again with offset 20');
     });
 
+    it('assess_fleet streams the report when the Assistant can (no whole report built) and answers exactly as from the whole report', async () => {
+      const { assistant, stubs } = stubbed(assistantOver(bigWorld()));
+      const whole = { ...assistant, streamFleet: undefined } as Assistant;
+      for (const args of [{}, { offset: 20 }, { offset: 7, limit: 5, findingsPerAsset: 1 }, { offset: 40 }, { decision: 'patch-now' }]) {
+        client = await connect(createMcpServer({ assistant, actor: OPERATOR }));
+        const streamed = await client.callTool({ name: 'assess_fleet', arguments: args });
+        await client.close();
+        client = await connect(createMcpServer({ assistant: whole, actor: OPERATOR }));
+        const fromWhole = await client.callTool({ name: 'assess_fleet', arguments: args });
+        await client.close();
+        expect(streamed, JSON.stringify(args)).to.deep.equal(fromWhole);
+      }
+      // The streamed answers came from streamFleet; assessFleet ran only for the whole-report answers.
+      expect(stubs.streamFleet!.callCount).to.equal(5);
+      expect(stubs.assessFleet!.callCount).to.equal(5);
+    });
+
     it('assess_fleet pages on with offset, and says nothing is cut when nothing is', async () => {
       client = await connect(createMcpServer({ assistant: assistantOver(bigWorld()), actor: OPERATOR }));
 
