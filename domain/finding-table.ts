@@ -7,12 +7,13 @@
  * - everything that repeats across findings (type, severity, status, title, advisory ids, the
  *   related ids, the CVSS records, the package list, the reachability details) as an index into an
  *   interning table, so each distinct value exists once whatever the number of findings;
- * - the finding ARN, the one value unique per finding, as an interned prefix and its own suffix.
+ * - the finding ARN, the one value unique per finding, as an interned prefix and its id: 16 bytes
+ *   when it is Inspector's 32 hex digits, else a string of its own.
  *
  * `get(row)` builds the Finding back on demand: every field equal to what was added (deep equal),
  * the repeating parts shared between the findings that have them (they are read-only). A row costs
- * about 150 bytes plus the ARN suffix. Columns grow in fixed blocks, so nothing is over-allocated by
- * more than one block. No reason, no report text and no raw Inspector JSON is kept: those are
+ * 108 bytes with Inspector's hex ids (else 92 and the id's own string). Columns grow in fixed
+ * blocks, so nothing is over-allocated by more than one block. No reason, no report text and no raw Inspector JSON is kept: those are
  * rebuilt from these facts when printed.
  */
 import type { Cvss, Finding, VulnerablePackage } from './fleet-facts.js';
@@ -42,11 +43,22 @@ const U_CVSS = 8;
 const U_PACKAGES = 9;
 const U_REACH = 10;
 const U_ARN_PREFIX = 11;
-/** fixAvailable (2 bits) and exploitAvailable (1 bit). */
+/** fixAvailable (2 bits), exploitAvailable (1 bit), and whether the ARN's id is held as 16 bytes (1 bit). */
 const U_FLAGS = 12;
+const FLAG_EXPLOIT = 4;
+const FLAG_HEX_ID = 8;
 const U_WIDTH = 13;
 
 const FIX: readonly Finding['fixAvailable'][] = ['YES', 'NO', 'PARTIAL'];
+
+/** Inspector's finding ids: 32 lowercase hex digits, held as 16 bytes instead of a 32-character string. */
+const HEX_ID = /^[0-9a-f]{32}$/;
+const ID_BYTES = 16;
+const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+function hexDigit(c: number): number {
+  return c <= 57 ? c - 48 : c - 87;
+}
 
 /** Each distinct value once; index 0 is reserved for null. */
 class Interner<T> {
@@ -129,7 +141,10 @@ function withDefaults(f: Finding): Finding {
 export class FindingTable implements Iterable<Finding> {
   private readonly f64: Float64Array[] = [];
   private readonly u32: Uint32Array[] = [];
-  private readonly suffixes: string[] = [];
+  /** The ARN ids that are 32 hex digits, as 16 bytes a row (see HEX_ID). */
+  private readonly ids: Uint8Array[] = [];
+  /** The other ARN ids (not Inspector's usual form), by row. */
+  private readonly otherIds = new Map<number, string>();
   private rows = 0;
 
   private readonly strings = new Strings();
@@ -162,6 +177,7 @@ export class FindingTable implements Iterable<Finding> {
     if (block === this.f64.length) {
       this.f64.push(new Float64Array(BLOCK * F_WIDTH));
       this.u32.push(new Uint32Array(BLOCK * U_WIDTH));
+      this.ids.push(new Uint8Array(BLOCK * ID_BYTES));
     }
     const d = this.f64[block] as Float64Array;
     const u = this.u32[block] as Uint32Array;
@@ -195,11 +211,21 @@ export class FindingTable implements Iterable<Finding> {
         openPortRange: r.openPortRange === null ? null : { begin: r.openPortRange.begin, end: r.openPortRange.end },
         protocol: r.protocol,
       });
-    // The ARN's account, region and "finding/" repeat; only the id after the last "/" is unique.
+    // The ARN's account, region and "finding/" repeat; only the id after the last "/" is unique,
+    // and Inspector's ids are hex: 16 bytes, where a string of 32 characters costs some 56.
     const cut = f.findingArn.lastIndexOf('/') + 1;
     u[uo + U_ARN_PREFIX] = s.of(f.findingArn.slice(0, cut));
-    this.suffixes.push(flat(f.findingArn.slice(cut)));
-    u[uo + U_FLAGS] = FIX.indexOf(f.fixAvailable) | (f.exploitAvailable ? 4 : 0);
+    const id = f.findingArn.slice(cut);
+    let hex = 0;
+    if (HEX_ID.test(id)) {
+      const bytes = this.ids[block] as Uint8Array;
+      const o = (row & MASK) * ID_BYTES;
+      for (let i = 0; i < ID_BYTES; i++) bytes[o + i] = (hexDigit(id.charCodeAt(2 * i)) << 4) | hexDigit(id.charCodeAt(2 * i + 1));
+      hex = FLAG_HEX_ID;
+    } else {
+      this.otherIds.set(row, flat(id));
+    }
+    u[uo + U_FLAGS] = FIX.indexOf(f.fixAvailable) | (f.exploitAvailable ? FLAG_EXPLOIT : 0) | hex;
     this.rows++;
     return row;
   }
@@ -233,7 +259,7 @@ export class FindingTable implements Iterable<Finding> {
     const flags = u[uo + U_FLAGS] as number;
     const exploitAt = orNull(d[fo + F_EXPLOIT_AT] as number);
     return {
-      findingArn: (s.at(u[uo + U_ARN_PREFIX] as number) ?? '') + (this.suffixes[row] as string),
+      findingArn: (s.at(u[uo + U_ARN_PREFIX] as number) ?? '') + ((flags & FLAG_HEX_ID) !== 0 ? this.hexId(row) : (this.otherIds.get(row) as string)),
       type: s.at(u[uo + U_TYPE] as number) as string,
       severity: s.at(u[uo + U_SEVERITY] as number) as string,
       status: s.at(u[uo + U_STATUS] as number) as string,
@@ -245,7 +271,7 @@ export class FindingTable implements Iterable<Finding> {
       adjustedCvss: this.adjusted.values[u[uo + U_ADJUSTED] as number] ?? null,
       cvss: this.cvss.values[u[uo + U_CVSS] as number] ?? [],
       epss: orNull(d[fo + F_EPSS] as number),
-      exploitAvailable: (flags & 4) !== 0,
+      exploitAvailable: (flags & FLAG_EXPLOIT) !== 0,
       lastKnownExploitAt: exploitAt,
       fixAvailable: FIX[flags & 3] as Finding['fixAvailable'],
       packages: this.packages.values[u[uo + U_PACKAGES] as number] ?? [],
@@ -258,6 +284,14 @@ export class FindingTable implements Iterable<Finding> {
   /** Every finding, in the order added. */
   *[Symbol.iterator](): Iterator<Finding> {
     for (let row = 0; row < this.rows; row++) yield this.get(row);
+  }
+
+  private hexId(row: number): string {
+    const bytes = this.ids[row >>> BLOCK_BITS] as Uint8Array;
+    const o = (row & MASK) * ID_BYTES;
+    let id = '';
+    for (let i = 0; i < ID_BYTES; i++) id += HEX_PAIRS[bytes[o + i] as number];
+    return id;
   }
 
   private check(row: number): void {

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { assessAsset } from '../../../domain/asset-assessment.js';
 import { FindingTable } from '../../../domain/finding-table.js';
 import type { Finding } from '../../../domain/fleet-facts.js';
@@ -103,5 +105,43 @@ describe('FindingTable (the compact resident form of findings)', () => {
     let count = 0;
     for (const f of t) expect(f.firstObservedAt).to.equal(count++);
     expect(count).to.equal(n);
+  });
+
+  it('gives back Inspector\'s hex finding ids and every other id exactly, across blocks', () => {
+    const hex = (i: number): string => (i * 2_654_435_761).toString(16).padStart(8, '0').repeat(4).slice(0, 32);
+    const arns = [
+      `arn:aws:inspector2:us-east-1:123456789012:finding/${'0'.repeat(32)}`,
+      `arn:aws:inspector2:us-east-1:123456789012:finding/${'f'.repeat(32)}`,
+      `arn:aws:inspector2:us-east-1:123456789012:finding/${'A'.repeat(32)}`, // upper case: kept as text
+      `arn:aws:inspector2:us-east-1:123456789012:finding/${'a'.repeat(31)}`, // 31 digits
+      `arn:aws:inspector2:us-east-1:123456789012:finding/${'a'.repeat(33)}`,
+      'arn:aws:inspector2:us-east-1:123456789012:finding/',
+      ...Array.from({ length: 20_000 }, (_, i) => `arn:aws:inspector2:eu-west-1:111122223333:finding/${hex(i)}`),
+    ];
+    const t = new FindingTable();
+    for (const a of arns) t.add(aFinding({ findingArn: a }));
+    arns.forEach((a, row) => expect(t.get(row).findingArn).to.equal(a));
+  });
+
+  it('costs at most 112 bytes a row for findings with Inspector\'s hex ids (the ARN id held as 16 bytes, not as a string)', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const used = (): number => {
+      gc();
+      gc();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    };
+    const n = 4 * 16_384; // whole column blocks: nothing over-allocated
+    const findings = Array.from({ length: 64 }, (_, k) => aFinding({ instanceId: `i-${k}` }));
+    const before = used();
+    const t = new FindingTable();
+    for (let i = 0; i < n; i++) {
+      const f = findings[i % 64]!;
+      t.add({ ...f, findingArn: `arn:aws:inspector2:us-east-1:123456789012:finding/${i.toString(16).padStart(32, '0')}` });
+    }
+    const perRow = (used() - before) / n;
+    expect(t.size).to.equal(n);
+    expect(perRow, 'bytes a row').to.be.below(112);
   });
 });
