@@ -207,17 +207,25 @@ async function main(): Promise<void> {
 // its cache expires every TTL. /health is paced at 50 req/s on both for the whole window
 // (warm-up included), while /v1/assets is asked every second (each expiry starts a refresh).
 // Then the default /v1/assets page and a page of 1,000 full assets, and the child's peak RSS.
+// SRE_OPS_BENCH_DIR: where the snapshot goes; SRE_OPS_BENCH_HEAP_MB: the service's heap limit;
+// SRE_OPS_BENCH_MODES=worker: the worker run only.
 
 const FLEET_FINDINGS = Number(process.env.SRE_OPS_BENCH_FLEET_FINDINGS ?? 200_000);
 const FLEET_INSTANCES = Math.max(1, Math.round(FLEET_FINDINGS / 80));
 const FLEET_SECONDS = Number(process.env.SRE_OPS_BENCH_FLEET_SECONDS ?? 40);
 const TTL_SECONDS = Number(process.env.SRE_OPS_BENCH_TTL_SECONDS ?? 8);
-const FLEET_DIR = fileURLToPath(new URL(`${import.meta.url.endsWith('.ts') ? '../' : '../../'}.bench-data/snapshot-${FLEET_INSTANCES}-${FLEET_FINDINGS}/`, import.meta.url));
+const FLEET_DIR = process.env.SRE_OPS_BENCH_DIR
+  ? join(process.env.SRE_OPS_BENCH_DIR, `snapshot-${FLEET_INSTANCES}-${FLEET_FINDINGS}`)
+  : fileURLToPath(new URL(`${import.meta.url.endsWith('.ts') ? '../' : '../../'}.bench-data/snapshot-${FLEET_INSTANCES}-${FLEET_FINDINGS}/`, import.meta.url));
+/** SRE_OPS_BENCH_HEAP_MB: the service's --max-old-space-size (the task sets 75% of its memory: 1536 for a 2 GB task). */
+const HEAP_MB = process.env.SRE_OPS_BENCH_HEAP_MB ? Number(process.env.SRE_OPS_BENCH_HEAP_MB) : undefined;
+/** SRE_OPS_BENCH_MODES=worker: only the worker run (the event loop one stalls for minutes on a large fleet). */
+const MODES = (process.env.SRE_OPS_BENCH_MODES ?? 'worker,event-loop').split(',');
 
 interface FleetPorts { bare: number; api: number }
 
-function forkServer(flag: string, env: NodeJS.ProcessEnv): { child: ChildProcess; port: Promise<Record<string, number>> } {
-  const child = fork(fileURLToPath(import.meta.url), [flag], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
+function forkServer(flag: string, env: NodeJS.ProcessEnv, execArgv: string[] = process.execArgv): { child: ChildProcess; port: Promise<Record<string, number>> } {
+  const child = fork(fileURLToPath(import.meta.url), [flag], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
   const port = new Promise<Record<string, number>>((resolve, reject) => {
     child.once('message', (m) => resolve(m as Record<string, number>));
     child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
@@ -257,7 +265,7 @@ async function timedGet(url: string): Promise<{ ms: number; bytes: number; statu
 
 async function fleetRun(worker: boolean): Promise<string> {
   const bareServer = forkServer('--serve-bare', process.env);
-  const service = forkServer('--serve-fleet', { ...process.env, SRE_OPS_ASSESSMENT_WORKER: worker ? 'on' : 'off' });
+  const service = forkServer('--serve-fleet', { ...process.env, SRE_OPS_ASSESSMENT_WORKER: worker ? 'on' : 'off' }, [...process.execArgv, ...(HEAP_MB ? [`--max-old-space-size=${HEAP_MB}`] : [])]);
   const child = service.child;
   try {
     const ports: FleetPorts = { bare: (await bareServer.port).bare as number, api: (await service.port).api as number };
@@ -303,7 +311,9 @@ async function fleetMain(): Promise<void> {
   console.log(`\n${FLEET_FINDINGS} findings on ${FLEET_INSTANCES} instances; /health and bare Koa paced at 50 req/s for ${FLEET_SECONDS} s from start (warm-up included), ` +
     `cache TTL ${TTL_SECONDS} s, /v1/assets asked every second; node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`${'assess on'.padEnd(11)} ${'/health p50/p99/max'.padStart(20)} ${'bare p50/p99/max'.padStart(18)} ${'ready ms'.padStart(9)} ${'assets'.padStart(6)} ${'default page'.padStart(16)} ${'1,000 full assets'.padStart(18)} ${'RSS MiB'.padStart(8)}`);
-  for (const worker of [true, false]) console.log(await fleetRun(worker));
+  if (HEAP_MB) console.log(`service heap limit: --max-old-space-size=${HEAP_MB}`);
+  for (const worker of [true, false]) if (MODES.includes(worker ? 'worker' : 'event-loop')) console.log(await fleetRun(worker));
+  console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log('(latencies in ms from the planned send time; goal: /health p99 under 50 ms)');
 }
 
