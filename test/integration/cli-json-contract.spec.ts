@@ -1,7 +1,7 @@
 /**
  * `assess --json` is streamed asset by asset (issue 17); its bytes must stay those of the
  * documented FleetReport: what the library's assessFleet() returns, serialized. Checked on the demo
- * fleet and on the fixtures, with and without filters, and for `findings --json`. A reader that
+ * fleet and on the fixtures, with and without filters, and for `findings --json` and `plan --json`. A reader that
  * goes away early (`| head`) ends the CLI quietly.
  */
 import { spawn } from 'node:child_process';
@@ -38,6 +38,15 @@ describe('assess --json and findings --json keep the JSON contract byte for byte
       expect(r.code, r.stderr).to.equal(0);
       const expected = await inProcess(source, (a) => a.assessFleet());
       expect(expected.assets.length).to.be.above(0);
+      expect(r.stdout).to.equal(`${JSON.stringify(expected)}\n`);
+    });
+  }
+
+  for (const source of ['demo', ...['minimal', 'issue-12'].map((f) => `snapshot:${fixture(f)}`)]) {
+    it(`plan --json on ${source.replace(/.*\//, '')} (its lists written element by element)`, async () => {
+      const r = await runCli(['plan', '--json', '--source', source, '--now', NOW]);
+      expect(r.code, r.stderr).to.equal(0);
+      const expected = await inProcess(source, (a) => a.planPatches());
       expect(r.stdout).to.equal(`${JSON.stringify(expected)}\n`);
     });
   }
