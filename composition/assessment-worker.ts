@@ -11,13 +11,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isDomainError } from '../domain/errors.js';
 import type { AssetReport, FleetReportStream, FleetSummary } from '../ports/inbound/assessment/fleet-report.port.js';
-import { packAsset } from './packed-report.js';
+import { packAsset, unpackAsset, type PackedAsset } from './packed-report.js';
 import type { AssistantOptions } from './config.js';
 
 export interface WorkerRequest {
   readonly id: number;
   readonly method: string;
   readonly args: readonly unknown[];
+  /** args[0] is a fleet report whose assets are PackedAssets (a report recorded in the history): unpacked here. */
+  readonly packedReport?: true;
 }
 
 /** An error as data: its name, message, stack and own fields (code, field, suggestions ...). */
@@ -168,7 +170,12 @@ async function serve(): Promise<void> {
         }
         const fn = assistant[msg.method];
         if (typeof fn !== 'function') throw new Error(`invariant: the Assistant has no method ${msg.method}`);
-        const value = await (fn as (...a: unknown[]) => Promise<unknown>).apply(assistant, [...msg.args]);
+        const args = [...msg.args];
+        if (msg.packedReport === true) {
+          const report = args[0] as Record<string, unknown> & { readonly assets: readonly PackedAsset[] };
+          args[0] = { ...report, assets: report.assets.map(unpackAsset) };
+        }
+        const value = await (fn as (...a: unknown[]) => Promise<unknown>).apply(assistant, args);
         const key = value !== null && typeof value === 'object' ? ['assets', 'findings'].find((k) => Array.isArray((value as Record<string, unknown>)[k])) : undefined;
         const items = key ? ((value as Record<string, unknown>)[key] as unknown[]) : [];
         if (key && items.reduce((w: number, i) => w + weight(i), 0) > partSize) {

@@ -16,7 +16,8 @@ import type { Assistant } from '../ports/inbound/assistant.port.js';
 import { CACHED_READS } from '../ports/use-cases/cached-assistant.js';
 import type { WireError, WorkerData, WorkerRequest, WorkerResponse } from './assessment-worker.js';
 import type { AssistantOptions } from './config.js';
-import { unpackAsset, type PackedAsset } from './packed-report.js';
+import { packedFormOf, unpackAsset, type PackedAsset } from './packed-report.js';
+import type { FleetReport } from '../ports/inbound/assessment/fleet-report.port.js';
 
 export interface OffloadOptions {
   /** The options the worker builds its Assistant from (plain data: they are copied to the thread). */
@@ -109,7 +110,7 @@ class AssessmentWorker {
     return this.ready;
   }
 
-  async call(method: string, args: readonly unknown[]): Promise<unknown> {
+  async call(method: string, args: readonly unknown[], flags: { readonly packedReport?: true } = {}): Promise<unknown> {
     await this.start();
     const worker = this.worker;
     if (!worker) throw new Error('the assessment worker stopped');
@@ -117,7 +118,7 @@ class AssessmentWorker {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       // Options objects from callers may hold undefined fields; a structured clone keeps them.
-      worker.postMessage({ id, method, args } satisfies WorkerRequest);
+      worker.postMessage({ id, method, args, ...flags } satisfies WorkerRequest);
     });
   }
 
@@ -148,6 +149,16 @@ export function offloadReads<A extends Assistant>(inner: A, offload: OffloadOpti
       // A streamed report would be assessed here, on the event loop: callers use assessFleet instead.
       if (prop === 'streamFleet') return undefined;
       if (typeof prop === 'string' && reads.has(prop)) return (...args: unknown[]) => worker.call(prop, args);
+      if (prop === 'recordAssessmentIfDue') {
+        // Recording reads every finding: a report whose assets crossed packed goes back to the
+        // worker packed and is recorded there, instead of being unpacked on the event loop.
+        return (report: FleetReport, origin?: unknown) => {
+          const packed = report.assets.map(packedFormOf);
+          if (packed.some((p) => p === undefined)) return target.recordAssessmentIfDue(report, origin as Parameters<A['recordAssessmentIfDue']>[1]);
+          const crossing = Object.fromEntries(Object.entries(report).map(([k, v]) => [k, k === 'assets' ? packed : v]));
+          return worker.call('recordAssessmentIfDue', [crossing, origin], { packedReport: true });
+        };
+      }
       if (prop === 'close') {
         return async () => {
           try {

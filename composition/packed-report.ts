@@ -38,6 +38,14 @@ export function packAsset(a: AssetReport): PackedAsset {
 
 type Lists = [FindingReport[], FindingReport[]];
 
+/** Where an unpacked asset keeps its packed form, so it can cross to the worker again packed. */
+const PACKED = Symbol('sre-ops-assistant.packedAsset');
+
+/** The packed form an asset came from, if it came from one. */
+export function packedFormOf(a: AssetReport): PackedAsset | undefined {
+  return (a as AssetReport & { readonly [PACKED]?: PackedAsset })[PACKED];
+}
+
 /** The asset report back: equal JSON, findings unpacked on first read (see the module note). */
 export function unpackAsset(p: PackedAsset): AssetReport {
   const out: Record<string, unknown> = {};
@@ -56,5 +64,6 @@ export function unpackAsset(p: PackedAsset): AssetReport {
     else out[k] = p.fields[k];
   }
   Object.defineProperty(out, ASSET_DIGEST, { value: p.digest });
+  Object.defineProperty(out, PACKED, { value: p });
   return out as unknown as AssetReport;
 }

@@ -11,6 +11,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SqliteHistoryStore } from '../../../adapters/outbound/sqlite/sqlite-history-store.js';
 import { createAssistant } from '../../../composition/index.js';
 import { offloadReads } from '../../../composition/offloaded-assistant.js';
 import type { Assistant } from '../../../ports/inbound/assistant.port.js';
@@ -93,6 +94,44 @@ describe('HTTP service: assessments off the event loop (issue 17)', function () 
       expect(await parted.listFindings({ instance: direct.assets[0]!.instanceId })).to.deep.equal(JSON.parse(JSON.stringify(findings)));
     } finally {
       await parted.close();
+      await local.close();
+      rmSync(dir2, { recursive: true, force: true });
+    }
+  });
+
+  it('records a report whose findings crossed packed on the worker, not on the event loop, the same as in process', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'sre-ops-offload-record-'));
+    const optionsFor = (name: string) => ({ source: `snapshot:${DEMO_FLEET}`, now: NOW, stateStore: { kind: 'sqlite' as const, path: join(dir2, `${name}.db`) } });
+    const local = await createAssistant(optionsFor('local'));
+    const main = await createAssistant(optionsFor('offloaded'));
+    let recordedOnMain = 0;
+    const counted = new Proxy(main, {
+      get(target, prop, receiver) {
+        if (prop === 'recordAssessmentIfDue') recordedOnMain++;
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const offloaded = offloadReads(counted, { options: optionsFor('offloaded') });
+    try {
+      const expected = await local.recordAssessmentIfDue(await local.assessFleet(), 'service');
+      const got = await offloaded.recordAssessmentIfDue(await offloaded.assessFleet(), 'service');
+      expect(recordedOnMain, 'the main thread recorded nothing').to.equal(0);
+      expect(got?.recorded.findings).to.be.greaterThan(0);
+      expect({ ...got?.recorded, id: null }).to.deep.equal({ ...expected?.recorded, id: null });
+      const stored = async (name: string) => {
+        const store = new SqliteHistoryStore(join(dir2, `${name}.db`));
+        try {
+          const [header] = await store.listAssessments();
+          const record = await store.getAssessment(header!.id);
+          return { ...record, id: null };
+        } finally {
+          await store.close();
+        }
+      };
+      expect(await stored('offloaded')).to.deep.equal(await stored('local'));
+    } finally {
+      await offloaded.close();
       await local.close();
       rmSync(dir2, { recursive: true, force: true });
     }
