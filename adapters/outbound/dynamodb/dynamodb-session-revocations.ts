@@ -6,8 +6,8 @@
  * request to any task.
  */
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SourceError } from '../../../domain/errors.js';
 import type { SessionRevocations } from '../../../ports/outbound/session-revocations.port.js';
+import { dynamoDbFailure } from './dynamodb-calls.js';
 import { TTL_ATTRIBUTE } from './dynamodb-replay-guard.js';
 
 const KIND = 'REVOKED';
@@ -27,7 +27,7 @@ export class DynamoDbSessionRevocations implements SessionRevocations {
     try {
       await this.client.send(new PutItemCommand({ TableName: this.table, Item: { ...this.key(id), [TTL_ATTRIBUTE]: { N: String(Math.ceil(expiresAt / 1000)) } } }));
     } catch (err) {
-      throw failed('PutItem', err);
+      throw dynamoDbFailure('PutItem', err, 'console sessions');
     }
   }
 
@@ -36,14 +36,9 @@ export class DynamoDbSessionRevocations implements SessionRevocations {
     try {
       ({ Item: item } = await this.client.send(new GetItemCommand({ TableName: this.table, Key: this.key(id), ConsistentRead: true })));
     } catch (err) {
-      throw failed('GetItem', err);
+      throw dynamoDbFailure('GetItem', err, 'console sessions');
     }
     const until = Number(item?.[TTL_ATTRIBUTE]?.N ?? 0) * 1000;
     return item !== undefined && until > this.now();
   }
-}
-
-function failed(operation: string, err: unknown): SourceError {
-  const code = (err as { name?: unknown }).name;
-  return new SourceError('dynamodb', operation, `dynamodb:${operation} (console sessions) failed (${typeof code === 'string' ? code : 'Unknown'}): ${err instanceof Error ? err.message : String(err)}`, { cause: err, ...(typeof code === 'string' ? { code } : {}) });
 }

@@ -4,10 +4,9 @@
  * A logout in one process is seen by the next request to any other; expired rows are swept on
  * each revocation.
  */
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { SessionRevocations } from '../../../ports/outbound/session-revocations.port.js';
+import { openDatabase } from './open-database.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS console_revoked_sessions (
@@ -25,12 +24,7 @@ export class SqliteSessionRevocations implements SessionRevocations {
 
   /** Opens (creating when missing, readable by the owner only) the file at `path`. */
   constructor(path: string, private readonly now: () => number = Date.now) {
-    const fresh = path !== ':memory:' && !existsSync(path);
-    if (fresh) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.db = new Database(path);
-    if (fresh) chmodSync(path, 0o600);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDatabase(path);
     this.db.exec(SCHEMA);
     this.put = this.db.prepare('INSERT INTO console_revoked_sessions (id, expires_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET expires_at = MAX(expires_at, excluded.expires_at)');
     this.get = this.db.prepare('SELECT 1 AS one FROM console_revoked_sessions WHERE id = ? AND expires_at > ?');
