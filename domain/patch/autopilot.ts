@@ -184,6 +184,26 @@ export function autopilotDue(input: { readonly now: Instant; readonly policy: Po
   return { create, upcoming, approve, missed };
 }
 
+/** The end of the reason of a window that passed with no look at all (no run was made for it). */
+export const UNSEEN_SUFFIX = 'so no run was made for it (was the executor down?)';
+
+/** Whether an autopilot run is the record of a window that passed unseen (made already missed). */
+export function madeMissed(run: PatchRun): boolean {
+  return run.status === 'cancelled' && (run.haltReason ?? '').endsWith(UNSEEN_SUFFIX);
+}
+
+/**
+ * Windows that passed unseen: the ones the plan gave at the previous look (`previous`, the due
+ * windows computed at that look's instant) whose run was not made then (made at a later instant)
+ * and whose approval deadline has passed by `now`. Nobody looked in between, so no run was made
+ * for them: each is reported missed, once (the caller records it under the window's run id).
+ */
+export function unseenWindows(previous: AutopilotDue, lastLook: Instant, now: Instant): { due: DueWindow; why: string }[] {
+  return previous.upcoming
+    .filter((w) => w.createAt > lastLook && w.approveBy <= now)
+    .map((due) => ({ due, why: `no look of the autopilot between ${toIso(lastLook)} and ${toIso(now)}, ${UNSEEN_SUFFIX}` }));
+}
+
 /**
  * The run of a due window: requested by the autopilot, in the plan's waves, for that window
  * only, always needing an approval (a person's, or the standing approval at the window's start).

@@ -2,6 +2,7 @@ import {
   approveByStandingApproval,
   autopilotDue,
   AUTOPILOT_ACTOR,
+  madeMissed,
   missedText,
   missedWhy,
   missWindow,
@@ -10,13 +11,14 @@ import {
   requestText,
   standingApprover,
   STANDING_APPROVAL_COMMENT,
+  unseenWindows,
   type AutopilotCandidate,
   type DueWindow,
 } from '../../../domain/patch/autopilot.js';
 import type { PlannedInstance } from '../../../domain/patch/plan-model.js';
 import type { PatchRun, ProgressThread } from '../../../domain/patch/run.js';
 import { autoScalingGroupSizes, environmentOf } from '../../../domain/patch/waves.js';
-import { toIso, type Instant } from '../../../domain/time.js';
+import { HOUR_MS, toIso, type Instant } from '../../../domain/time.js';
 import type { PatchDependencies } from './patch-dependencies.js';
 import { computePlan } from './plan-patches.use-case.js';
 import { runTarget, sourceScope } from './request-patch-run.use-case.js';
@@ -28,6 +30,12 @@ import type { Actor } from '../../../domain/access/actor.js';
 
 /** The lease that lets one task at a time act for the autopilot (ids keep it safe even without). */
 export const AUTOPILOT_LEASE_KEY = 'autopilot';
+/**
+ * The instant of the last look that finished, kept in the state store as a lapsed lease (its
+ * `expiresAt` is that instant; `heldLease(key, -1)` reads it), so that a restarted service knows
+ * which windows passed while nobody looked.
+ */
+export const AUTOPILOT_LOOK_KEY = 'autopilot-last-look';
 const LEASE_MS = 2 * 60_000;
 /**
  * Events a record shows (made, approved by standing approval, missed) are audited and posted
@@ -78,6 +86,7 @@ export class RunAutopilot {
     this.lastLook = now;
     if (!(await this.d.store.acquireLease(AUTOPILOT_LEASE_KEY, this.holder, now, LEASE_MS))) return NOTHING;
     try {
+      const lastLook = (await this.d.store.heldLease(AUTOPILOT_LOOK_KEY, -1))?.expiresAt ?? null;
       const { fleet, plan, candidates } = await this.plan(now);
       const runs = await this.d.store.listRuns({ status: [...UNFINISHED], limit: 1000 });
       const due = autopilotDue({ now, policy, candidates, runs });
@@ -90,32 +99,24 @@ export class RunAutopilot {
       for (const run of due.approve) {
         if (await this.change(run.id, (r, t) => (r.status === 'requested' ? approveByStandingApproval(r, t, policy) : null))) approved.push(run.id);
       }
-      const created: string[] = [];
-      if (due.create.length) {
-        const scope = await sourceScope(this.d);
-        const groupSizes = autoScalingGroupSizes(fleet.assets.map((a) => a.asset), policy);
-        const byId = new Map(fleet.assets.map((a) => [a.asset.instanceId, a]));
-        for (const w of due.create) {
-          const run = newAutopilotRun(w, {
-            source: this.d.core.source.label,
-            simulated: this.d.runner.simulated ?? false,
-            now,
-            snapshotId: this.d.newId(),
-            targets: w.instances.flatMap((i) => { const a = byId.get(i.instanceId); return a ? [runTarget(a, this.d, scope)] : []; }),
-            groupSizes,
-            policy,
-            progressThread: this.thread(),
-          });
-          try {
-            const stored = await this.d.store.createRun(run, null);
-            if (stored.created) created.push(run.id);
-          } catch (err) {
-            // The same window's run exists (another task, or this one before a restart): nothing to do.
-            if (!isStale(err)) throw err;
-          }
+      // Windows that passed while nobody looked (the executor was down): the plan of the last look
+      // gave them, no run was made, their approval deadline is gone. Each is recorded as a missed
+      // run under the id its run would have had (so once, whatever restarts), then reported.
+      // Only after a gap longer than the lead time can a window's whole approval span fit in it.
+      if (lastLook !== null && now - lastLook > Math.max(policy.autopilot.approvalLeadTimeHours * HOUR_MS, this.everyMs)) {
+        const before = await this.plan(lastLook);
+        const previous = autopilotDue({ now: lastLook, policy, candidates: before.candidates, runs });
+        for (const u of unseenWindows(previous, lastLook, now)) {
+          if (await this.make(u.due, fleet, now, (run) => missWindow(run, u.why, now))) missed.push(u.due.runId);
         }
       }
+      const created: string[] = [];
+      for (const w of due.create) {
+        if (await this.make(w, fleet, now, (run) => run)) created.push(w.runId);
+      }
       await this.report(now, plan.instances);
+      // The instant of this look, for the next one (a lease that lapses at once; see AUTOPILOT_LOOK_KEY).
+      await this.d.store.acquireLease(AUTOPILOT_LOOK_KEY, this.holder, now, 0);
       return { created, approved, missed };
     } finally {
       await this.d.store.releaseLease(AUTOPILOT_LEASE_KEY, this.holder).catch((err: unknown) => this.onError('(autopilot lease)', err));
@@ -154,6 +155,33 @@ export class RunAutopilot {
     return { fleet, plan, candidates };
   }
 
+  /** Makes the run of a window (as `shape` has it); false when it exists already (another task, or before a restart). */
+  private async make(w: DueWindow, fleet: Awaited<ReturnType<typeof computePlan>>['fleet'], now: Instant, shape: (run: PatchRun) => PatchRun): Promise<boolean> {
+    const policy = this.d.core.policy;
+    const runner = this.d.runner;
+    if (!runner) return false;
+    const scope = await sourceScope(this.d);
+    const byId = new Map(fleet.assets.map((a) => [a.asset.instanceId, a]));
+    const targets = w.instances.flatMap((i) => { const a = byId.get(i.instanceId); return a ? [runTarget(a, this.d, scope)] : []; });
+    if (targets.length === 0) return false;
+    const run = shape(newAutopilotRun(w, {
+      source: this.d.core.source.label,
+      simulated: runner.simulated ?? false,
+      now,
+      snapshotId: this.d.newId(),
+      targets,
+      groupSizes: autoScalingGroupSizes(fleet.assets.map((a) => a.asset), policy),
+      policy,
+      progressThread: this.thread(),
+    }));
+    try {
+      return (await this.d.store.createRun(run, null)).created;
+    } catch (err) {
+      if (!isStale(err)) throw err;
+      return false;
+    }
+  }
+
   private thread(): ProgressThread | null {
     const chat = this.d.core.policy.autopilot.chat;
     return chat.channel ? { platform: chat.platform, channel: chat.channel, thread: null } : null;
@@ -188,7 +216,7 @@ export class RunAutopilot {
       const w = run.window;
       if (!w) continue;
       const instances = run.waves.flatMap((x) => x.instances);
-      if (run.requestedAt >= since) {
+      if (run.requestedAt >= since && !madeMissed(run)) {
         const text = requestText(run, policy);
         const detail = `autopilot: Install of ${instances.length} instance(s) in ${run.waves.length} wave(s) for the window ${toIso(w.start)} to ${toIso(w.end)}; ${run.approvalWhy ?? ''}`;
         await this.event(run, AUTOPILOT_ACTOR, 'patch-run.request', detail, `${run.id}|autopilot|request`, text);

@@ -222,6 +222,41 @@ describe('autopilot: plan windows become runs (SQLite state file, injected time)
     expect(w.posts.some((p) => p.text.includes('Next quiet window: 2026-11-18T06:00:00.000Z'))).to.equal(true);
   });
 
+  it('a window that passed while no executor ran at all (no run was made) is reported missed once, with the next quiet window, even after a restart', async () => {
+    const w = world({});
+    const { executor, store } = w.task('task-a');
+    // Up until before the staging window's run is due (4 hours ahead of it): nothing made yet.
+    await runUntil(w, executor, STAGING_START - 5 * HOUR);
+    expect((await store.listRuns({ limit: 10 })).filter((r) => r.autopilot)).to.deep.equal([]);
+
+    // Down across the whole window's approval span; up again an hour after it started.
+    w.h.clock.t = STAGING_START + HOUR;
+    const report = await executor.tick().then(async () => { await executor.idle(); return store.listRuns({ limit: 10 }); });
+    const missed = report.filter((r) => r.autopilot && r.window?.start === STAGING_START);
+    expect(missed.map((r) => [r.status, r.waves.flatMap((x) => x.instances.map((i) => i.name))])).to.deep.equal([['cancelled', ['web-staging-1']]]);
+    expect(missed[0]?.haltReason).to.equal('missed its window 2026-11-11T06:00:00.000Z to 2026-11-11T09:00:00.000Z: no look of the autopilot between 2026-11-11T00:45:00.000Z and 2026-11-11T07:00:00.000Z, so no run was made for it (was the executor down?)');
+    // The dev window later today is not missed: it is still to come.
+    expect(report.filter((r) => r.autopilot && r.window?.start === DEV_START)).to.deep.equal([]);
+
+    // A restart: another task over its own connection looks twice more.
+    const { executor: again } = w.task('task-b');
+    for (const t of [STAGING_START + HOUR + 15 * MIN, STAGING_START + 2 * HOUR]) {
+      w.h.clock.t = t;
+      await again.tick();
+      await again.idle();
+    }
+    const s = open(w.path);
+    const entries = (await s.listAudit({ limit: 100 })).filter((e) => e.action === 'autopilot.missed');
+    expect(entries.map((e) => [e.target, e.actor, e.via])).to.deep.equal([[missed[0]?.id, 'sre-ops-autopilot', 'autopilot']]);
+    expect(entries[0]?.detail).to.contain('Next quiet window: 2026-11-18T06:00:00.000Z to 2026-11-18T09:00:00.000Z for web-staging-1');
+    const posts = w.posts.map((p) => p.text).filter((t) => t.includes(missed[0]?.id ?? '-'));
+    // Posted once, as missed; no approval request for a window already gone.
+    expect(posts).to.have.length(1);
+    expect(posts[0]).to.match(/^Autopilot: run r-20261111-060000-\w+ missed its window .*Next quiet window: 2026-11-18T06:00:00.000Z/);
+    expect(w.h.runner.sent).to.deep.equal([]);
+    expect((await s.listRuns({ limit: 10 })).filter((r) => r.autopilot && r.window?.start === STAGING_START)).to.have.length(1);
+  });
+
   it('production under autopilot waits for a person: the run is made and requested, never approved by the policy', async () => {
     const w = world({ environments: ['prod', 'staging'] });
     w.h.metrics[IDS.prod1] = w.h.metrics[IDS.stg] ?? {};
