@@ -10,7 +10,7 @@ import type { Actor } from '../../../domain/access/actor.js';
 import { can } from '../../../domain/access/authorize.js';
 import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import { registerAcceptanceTools } from './acceptance-tools.js';
-import { registerPatchTools } from './patch-tools.js';
+import { registerAutopilotTools, registerPatchTools } from './patch-tools.js';
 import { registerReadTools } from './read-tools.js';
 import { registerHistoryTools } from './history-tools.js';
 import { registerResources } from './resources.js';
@@ -41,7 +41,7 @@ const INSTRUCTIONS =
 /** The tools every actor gets. */
 export const READ_TOOLS = [
   'assess_fleet', 'assess_instance', 'list_findings', 'plan_patches', 'patch_compliance', 'instance_metrics', 'instance_activity', 'explain_finding',
-  'what_changed',
+  'what_changed', 'autopilot_status',
 ] as const;
 
 /**
@@ -68,6 +68,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
   registerResources(server, assistant.policy);
   registerReadTools(server, assistant, log);
   registerHistoryTools(server, assistant, log);
+  registerAutopilotTools(server, assistant, actor, log);
   if (offersPatchRuns(actor)) registerPatchTools(server, assistant, actor, log);
   if (offersAcceptance(actor, options.acceptance === true)) registerAcceptanceTools(server, assistant, actor, log);
   return server;

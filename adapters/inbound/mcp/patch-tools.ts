@@ -1,12 +1,13 @@
 /**
  * The one tool that changes anything: request_patch_run. It only creates a request; approving and
  * executing are not offered to agents at all, so no prompt can talk an agent into either.
+ * And autopilot_status, a read tool: what the autopilot will do and did.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Actor } from '../../../domain/access/actor.js';
 import { ValidationError } from '../../../domain/errors.js';
 import type { PatchOperations } from '../../../ports/inbound/patch-operations.port.js';
-import { RequestPatchRunInput, RequestPatchRunOutput } from './schemas.js';
+import { AutopilotStatusInput, AutopilotStatusOutput, RequestPatchRunInput, RequestPatchRunOutput } from './schemas.js';
 import { patchRunOut } from './shapes.js';
 import { addTool } from './tool-result.js';
 
@@ -43,6 +44,33 @@ export function registerPatchTools(
       });
       const value = patchRunOut(run);
       return { value, summary: `${run.operation === 'Scan' ? 'Scan' : 'Patch'} run ${run.id} for ${value.run.instanceCount} instance${value.run.instanceCount === 1 ? '' : 's'}: ${value.next}` };
+    },
+  }, log);
+}
+
+/** autopilot_status, for every actor with the read role: the JSON of `sre-ops autopilot status --json`. */
+export function registerAutopilotTools(
+  server: McpServer,
+  patch: Pick<PatchOperations, 'autopilotStatus'>,
+  actor: Actor,
+  log: (line: string) => void,
+): void {
+  addTool(server, {
+    name: 'autopilot_status',
+    title: 'Autopilot status',
+    description:
+      'What the autopilot (policy autopilot) will do and did: the plan windows it will turn into patch runs (the id each will have, when it is made, ' +
+      'whether the policy\'s standing approval approves it or a person must, and by when), and the runs it made, missed windows with why. Changes nothing.',
+    input: AutopilotStatusInput,
+    output: AutopilotStatusOutput,
+    readOnly: true,
+    async run() {
+      if (!patch.autopilotStatus) throw new ValidationError('autopilot_status', 'a state store', 'autopilot_status: this assistant has no patch operations');
+      const st = await patch.autopilotStatus(actor);
+      const summary = st.enabled
+        ? `Autopilot on: ${st.due.length} window(s) due, ${st.runs.length} run(s) made (${st.runs.filter((r) => r.haltReason?.startsWith('missed')).length} missed)`
+        : `Autopilot off (policy autopilot.enabled is false); ${st.runs.length} run(s) made before`;
+      return { value: { ...st, due: [...st.due].map((d) => ({ ...d, instances: [...d.instances] })), runs: [...st.runs] }, summary };
     },
   }, log);
 }

@@ -460,3 +460,28 @@ export const AcceptanceOutput = z.object({
   next: z.string().describe('what the acceptance does from now on'),
 });
 export type AcceptanceOut = z.infer<typeof AcceptanceOutput>;
+
+/** autopilot_status: the JSON of `autopilot status --json` (ports/inbound/patching/autopilot.port.ts). */
+export const AutopilotStatusInput = z.object({});
+export const AutopilotStatusOutput = z.object({
+  enabled: z.boolean().describe('policy autopilot.enabled'),
+  now: z.string(),
+  due: z.array(z.object({
+    runId: z.string().describe('the id its run will have'),
+    start: z.string(),
+    end: z.string(),
+    instances: z.array(z.object({ instanceId: z.string(), name: z.string().nullable(), decision: z.string() })),
+    standing: z.boolean().describe('the policy\'s standing approval approves it at its start; else a person must, by approveBy'),
+    createAt: z.string().describe('when the run and its approval request are made'),
+    approveBy: z.string().describe('the last moment an approval counts; later, the window is missed'),
+  })).describe('windows whose run is due now or later, not made yet'),
+  runs: z.array(z.object({
+    runId: z.string(),
+    status: z.string(),
+    start: z.string().nullable(),
+    end: z.string().nullable(),
+    instances: z.number().int(),
+    approvedBy: z.string().nullable(),
+    haltReason: z.string().nullable().describe('for a missed window: which, and why'),
+  })).describe('runs the autopilot made, newest first'),
+});

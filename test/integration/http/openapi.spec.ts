@@ -72,7 +72,7 @@ describe('OpenAPI 3.1 document: consistent with the router and with real answers
       'GET /health', 'GET /ready', 'GET /openapi.json', 'GET /v1/assets', 'GET /v1/assets/{instance}', 'GET /v1/assets/{instance}/findings',
       'GET /v1/plan', 'GET /v1/compliance', 'GET /v1/assets/{instance}/metrics', 'GET /v1/assets/{instance}/activity', 'POST /v1/patch-runs',
       'GET /v1/patch-runs', 'GET /v1/patch-runs/{id}', 'POST /v1/patch-runs/{id}/approve', 'POST /v1/patch-runs/{id}/reject',
-      'POST /v1/acceptances', 'GET /v1/acceptances', 'GET /v1/audit', 'GET /v1/audit/verify', 'GET /v1/changes', 'GET /v1/trend',
+      'POST /v1/acceptances', 'GET /v1/acceptances', 'GET /v1/audit', 'GET /v1/audit/verify', 'GET /v1/autopilot', 'GET /v1/changes', 'GET /v1/trend',
     ]);
   });
 
@@ -139,6 +139,7 @@ describe('OpenAPI 3.1 document: consistent with the router and with real answers
       ['GET', '/v1/acceptances', () => api.get('/v1/acceptances', 'reader')],
       ['GET', '/v1/audit', () => api.get('/v1/audit?limit=5', 'reader')],
       ['GET', '/v1/audit/verify', () => api.get('/v1/audit/verify', 'reader')],
+      ['GET', '/v1/autopilot', () => api.get('/v1/autopilot', 'reader')],
       ['GET', '/v1/changes', () => api.get('/v1/changes?since=7d', 'reader')],
       ['GET', '/v1/changes', () => api.get('/v1/changes?since=soon', 'reader')],
       ['GET', '/v1/trend', () => api.get('/v1/trend?days=7', 'reader')],

@@ -13,7 +13,7 @@ import { DEMO_FLEET } from '../../support/paths.js';
 
 const NOW = '2026-11-20T12:00:00Z';
 const sha256 = (key: string): string => createHash('sha256').update(key).digest('hex');
-const READ_TOOLS = ['assess_fleet', 'assess_instance', 'list_findings', 'plan_patches', 'patch_compliance', 'instance_metrics', 'instance_activity', 'explain_finding', 'what_changed'];
+const READ_TOOLS = ['assess_fleet', 'assess_instance', 'list_findings', 'plan_patches', 'patch_compliance', 'instance_metrics', 'instance_activity', 'explain_finding', 'what_changed', 'autopilot_status'];
 
 describe('/mcp on the HTTP API (API keys, scopes, rate limits)', function () {
   this.timeout(30_000);

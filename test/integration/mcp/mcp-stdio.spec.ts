@@ -9,7 +9,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { CLI } from '../../support/paths.js';
 
 const NOW = '2026-11-20T12:00:00Z';
-const READ_TOOLS = ['assess_fleet', 'assess_instance', 'list_findings', 'plan_patches', 'patch_compliance', 'instance_metrics', 'instance_activity', 'explain_finding', 'what_changed'];
+const READ_TOOLS = ['assess_fleet', 'assess_instance', 'list_findings', 'plan_patches', 'patch_compliance', 'instance_metrics', 'instance_activity', 'explain_finding', 'what_changed', 'autopilot_status'];
 const DECISIONS = ['patch-now', 'next-window', 'routine', 'mitigate', 'blocked', 'none'];
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AcceptRiskRequest, AcceptanceReport } from '../../../../ports/inbound/acceptances/acceptances.port.js';
 import type { AuditEntryReport, AuditVerificationReport } from '../../../../ports/inbound/audit/audit.port.js';
 import type { PatchRunReport, PatchRunRequest, PatchRunStatus } from '../../../../ports/inbound/patching/patch-runs.port.js';
+import type { AutopilotStatus } from '../../../../ports/inbound/patching/autopilot.port.js';
 import { IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_TEXT, MAX_REASON_LENGTH, REBOOT_OPTIONS, WAVE_STAGES } from '../../../../domain/vocabulary.js';
 import { isoInstant, requestSchemas, responseSchemas, type SameShape } from './registry.js';
 
@@ -151,3 +152,38 @@ export const auditVerificationSchema = z
   })
   .register(responseSchemas, { id: 'AuditVerification' });
 const _verification: SameShape<typeof auditVerificationSchema, AuditVerificationReport> = true;
+
+const autopilotWindowSchema = z
+  .strictObject({
+    runId: z.string().describe('the id its run will have (derived from the window and its instances)'),
+    start: isoInstant,
+    end: isoInstant,
+    instances: z.array(z.strictObject({ instanceId: z.string(), name: z.string().nullable(), decision: z.string() })),
+    standing: z.boolean().describe('the policy\'s standing approval approves it at its start (else a person must, by approveBy)'),
+    createAt: isoInstant.describe('when the run, and its approval request, are made'),
+    approveBy: isoInstant.describe('the last moment an approval counts; later, the window is missed'),
+  })
+  .register(responseSchemas, { id: 'AutopilotWindow' });
+
+const autopilotRunSchema = z
+  .strictObject({
+    runId: z.string(),
+    status: z.string(),
+    start: isoInstant.nullable(),
+    end: isoInstant.nullable(),
+    instances: z.number().int(),
+    approvedBy: z.string().nullable().describe('the standing approval\'s actor, or a person; null when nobody yet'),
+    haltReason: z.string().nullable().describe('for a missed window: which, and why'),
+  })
+  .register(responseSchemas, { id: 'AutopilotRun' });
+
+/** What `autopilot status --json` prints, `GET /v1/autopilot` answers and the MCP tool `autopilot_status` returns. */
+export const autopilotStatusSchema = z
+  .strictObject({
+    enabled: z.boolean().describe('policy autopilot.enabled'),
+    now: isoInstant,
+    due: z.array(autopilotWindowSchema).describe('windows whose run is due now or later, not made yet'),
+    runs: z.array(autopilotRunSchema).describe('runs the autopilot made, newest first (missed ones cancelled, haltReason saying so)'),
+  })
+  .register(responseSchemas, { id: 'AutopilotStatus' });
+const _autopilot: SameShape<typeof autopilotStatusSchema, AutopilotStatus> = true;
