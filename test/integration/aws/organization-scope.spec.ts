@@ -212,7 +212,10 @@ describe('organization scope: accounts x regions on moto', function () {
     const runner = org.patchRunner({ invocationReads: 'get' });
     const since = Date.now() - 60_000;
 
-    const sent = await runner.send({ token: 'tok-1', instanceIds: targets.map((t) => t.instanceId), operation: 'Install', rebootOption: 'RebootIfNeeded', snapshotId: 'snap-1', maxConcurrency: '1', maxErrors: '0', alarmName: null });
+    // The wave names both instances of each partition's reservation: moto lists a command with every
+    // instance of the reservation it names, and a command is found again only by exactly its wave's instances.
+    const wave = seeded.filter((s) => targets.some((t) => t.accountId === s.accountId && t.region === s.region)).map((s) => s.instanceId);
+    const sent = await runner.send({ token: 'tok-1', instanceIds: wave, operation: 'Install', rebootOption: 'RebootIfNeeded', snapshotId: 'snap-1', maxConcurrency: '1', maxErrors: '0', alarmName: null });
 
     const parts = sent.commandId.split(';');
     expect(parts.map((p) => p.split('/').slice(0, 2).join('/'))).to.deep.equal([`${A}/us-east-1`, `${B}/eu-west-1`]);
@@ -226,7 +229,7 @@ describe('organization scope: accounts x regions on moto', function () {
       expect(listed).to.include(t.instanceId);
       for (const id of listed) expect(seeded.find((s) => s.instanceId === id)).to.deep.include({ accountId: t.accountId, region: t.region });
     }
-    expect((await runner.findSent('tok-1', since))?.commandId).to.equal(sent.commandId);
+    expect((await runner.findSent('tok-1', since, wave))?.commandId).to.equal(sent.commandId);
     const states = await runner.invocations(sent.commandId, targets.map((t) => t.instanceId));
     expect(states.map((s) => s.instanceId)).to.have.members(targets.map((t) => t.instanceId));
     const roles = assumed.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn);
