@@ -88,11 +88,10 @@ async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snap
   const manifest = scoped !== null ? { capturedAt: scoped.capturedAt } : await dir.manifest();
   // The snapshot's own kev.json is part of what was named (--source), so it is read like --kev
   // FILE: required, and refused when it is a link leading out of the folder.
-  const kevFile = kev ?? (await dir.optionalFile(SNAPSHOT_FILES.kev)) ?? undefined;
   const catalog: ExploitedCatalogSource =
-    kevFile === undefined ? new NoExploitedCatalog()
-    : isUrl(kevFile) ? new HttpKevCatalog({ cachePath: kevCachePath(options), maxAgeMs: policy.kev.maxAgeDays * DAY_MS, url: kevFile })
-    : kev === undefined ? new FileKevCatalog(kevFile) : await preloaded(new FileKevCatalog(kevFile));
+    kev === undefined ? await snapshotKevCatalog(dir)
+    : isUrl(kev) ? new HttpKevCatalog({ cachePath: kevCachePath(options), maxAgeMs: policy.kev.maxAgeDays * DAY_MS, url: kev })
+    : await preloaded(new FileKevCatalog(kev));
   const demo = spec.kind === 'demo';
   // As of the capture: snapshot.json's capturedAt, else the newest observation in the findings
   // (used only when no --now overrides it), which the report's own read of the findings gives:
@@ -138,6 +137,15 @@ async function snapshotBindings(spec: Extract<SourceSpec, { kind: 'demo' | 'snap
     patch: demo ? await demoPatchBindings(store) : snapshotPatchBindings(label),
     close: async () => {},
   };
+}
+
+/**
+ * The snapshot's own kev.json as the catalog, or none when the folder has none. Its bytes are
+ * those of the handle the folder opened and checked: the catalog never opens it again by path.
+ */
+export async function snapshotKevCatalog(dir: SnapshotDirectory): Promise<ExploitedCatalogSource> {
+  const kev = await dir.optionalBytes(SNAPSHOT_FILES.kev);
+  return kev === null ? new NoExploitedCatalog() : new FileKevCatalog(kev.file, kev.bytes);
 }
 
 // A KEV file named by --kev is read when the assistant is built, so a bad one stops the CLI, the

@@ -36,10 +36,11 @@ export interface PatchRunner {
   /** @throws SourceError when the service refuses or cannot be reached. */
   send(command: WaveCommand): Promise<SentCommand>;
   /**
-   * The command sent with `token` at or after `since`, or null. A run resumed after a crash
-   * between sending and recording asks this before sending again.
+   * The command sent with `token` at or after `since` to exactly `instanceIds`, or null. A run
+   * resumed after a crash between sending and recording asks this before sending again; a command
+   * with the token for other instances is not the wave's, so the wave is sent.
    */
-  findSent(token: string, since: Instant): Promise<SentCommand | null>;
+  findSent(token: string, since: Instant, instanceIds: readonly string[]): Promise<SentCommand | null>;
   /** The state of each instance's invocation now (an instance not yet reached is pending). */
   invocations(commandId: string, instanceIds: readonly string[]): Promise<readonly InvocationState[]>;
   /** Asks the service to stop a command (instances not finished are cancelled). */

@@ -23,9 +23,10 @@ export class FakePatchRunner implements PatchRunner {
     return { commandId, requestedAt: this.now() };
   }
 
-  async findSent(token: string): Promise<SentCommand | null> {
+  async findSent(token: string, _since: Instant, instanceIds: readonly string[]): Promise<SentCommand | null> {
     this.lookups.push(token);
-    const hit = this.sent.find((c) => c.token === token);
+    const same = (ids: readonly string[]): boolean => ids.length === instanceIds.length && ids.every((id) => instanceIds.includes(id));
+    const hit = this.sent.find((c) => c.token === token && same(c.instanceIds));
     return hit ? { commandId: hit.commandId, requestedAt: this.now() } : null;
   }
 

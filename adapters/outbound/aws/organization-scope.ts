@@ -729,13 +729,14 @@ export class CrossAccountPatchRunner implements PatchRunner {
    * instances of a partition never sent stay pending (see invocations) until the wave times out
    * and the run halts, naming them. Never a second send.
    */
-  async findSent(token: string, since: Instant): Promise<SentCommand | null> {
+  async findSent(token: string, since: Instant, instanceIds: readonly string[]): Promise<SentCommand | null> {
     const found: string[] = [];
     let requestedAt = Number.POSITIVE_INFINITY;
-    for (const p of this.scope.partitions) {
-      const hit = await this.runner(p.accountId, p.region).findSent(token, since);
+    // Each partition's part names that partition's instances of the wave (as send split them).
+    for (const g of (await this.groups(instanceIds)).values()) {
+      const hit = await this.runner(g.accountId, g.region).findSent(token, since, g.ids);
       if (hit) {
-        found.push(`${p.accountId}/${p.region}/${hit.commandId}`);
+        found.push(`${g.accountId}/${g.region}/${hit.commandId}`);
         requestedAt = Math.min(requestedAt, hit.requestedAt);
       }
     }

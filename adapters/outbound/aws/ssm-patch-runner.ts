@@ -52,6 +52,12 @@ function stateOf(instanceId: string, status: string | undefined, details: string
   }
 }
 
+/** True when a command names exactly the wanted instances (in any order, each once). */
+function sameInstances(named: readonly string[] | undefined, wanted: ReadonlySet<string>): boolean {
+  const ids = new Set(named ?? []);
+  return ids.size === wanted.size && [...ids].every((id) => wanted.has(id));
+}
+
 /**
  * Runs AWS-RunPatchBaseline through SSM Run Command. Each command carries the send's token in its
  * Comment, which is how `findSent` recognises it after a crash (SendCommand has no client token).
@@ -92,8 +98,13 @@ export class SsmPatchRunner implements PatchRunner {
     return { commandId: id, requestedAt: out.Command?.RequestedDateTime?.getTime() ?? Date.now() };
   }
 
-  /** Pages ListCommands of the patch document since `since`, newest first, for the token. */
-  async findSent(token: string, since: Instant): Promise<SentCommand | null> {
+  /**
+   * Pages ListCommands of the patch document since `since`, newest first, for the command with the
+   * token in its Comment that names exactly `instanceIds`. A command with the token for other
+   * instances is not this wave's (a Comment is free text anyone can write): it is passed over.
+   */
+  async findSent(token: string, since: Instant, instanceIds: readonly string[]): Promise<SentCommand | null> {
+    const wanted = new Set(instanceIds);
     let nextToken: string | undefined;
     do {
       const page = await callAws('ssm', 'ListCommands', () =>
@@ -106,8 +117,8 @@ export class SsmPatchRunner implements PatchRunner {
           NextToken: nextToken,
         })),
       );
-      // The filters narrow the page; the comment decides (moto ignores the filters altogether).
-      const hit = (page.Commands ?? []).find((c) => c.Comment === token && c.DocumentName === PATCH_DOCUMENT);
+      // The filters narrow the page; the comment and the instances decide (moto ignores the filters altogether).
+      const hit = (page.Commands ?? []).find((c) => c.Comment === token && c.DocumentName === PATCH_DOCUMENT && sameInstances(c.InstanceIds, wanted));
       if (hit?.CommandId) return { commandId: hit.CommandId, requestedAt: hit.RequestedDateTime?.getTime() ?? since };
       nextToken = page.NextToken;
     } while (nextToken);

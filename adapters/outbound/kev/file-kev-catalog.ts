@@ -19,7 +19,11 @@ export class FileKevCatalog implements ExploitedCatalogSource {
   readonly required = true;
   private loaded: Promise<LoadedCatalog> | null = null;
 
-  constructor(path: string) {
+  /**
+   * @param bytes the file's content when the caller has read it already from a handle it checked
+   *   (a snapshot's kev.json): the file is then not opened again by its path.
+   */
+  constructor(path: string, private readonly bytes: Buffer | null = null) {
     this.path = resolve(path);
   }
 
@@ -31,7 +35,7 @@ export class FileKevCatalog implements ExploitedCatalogSource {
   private async read(): Promise<LoadedCatalog> {
     let bytes: Buffer;
     try {
-      bytes = await readFile(this.path);
+      bytes = this.bytes ?? (await readFile(this.path));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'it is a directory, not a file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;

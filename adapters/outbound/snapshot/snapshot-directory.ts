@@ -436,15 +436,19 @@ export class SnapshotDirectory {
   }
 
   /**
-   * The path of an optional file of the snapshot (e.g. kev.json) for a reader outside this class,
-   * or null when it is absent.
+   * An optional file of the snapshot (e.g. kev.json) for a reader outside this class: its path and
+   * the bytes read from the handle that was checked (never opened again by path), or null when it
+   * is absent.
    * @throws SourceError when it is a symbolic link leading outside the folder.
    */
-  async optionalFile(name: string): Promise<string | null> {
+  async optionalBytes(name: string): Promise<{ readonly file: string; readonly bytes: Buffer } | null> {
     const opened = await this.open(name, this.pathOf(name), false);
     if (opened === null) return null;
-    await opened.fh.close();
-    return opened.file;
+    try {
+      return { file: opened.file, bytes: await readWhole(opened) };
+    } finally {
+      await opened.fh.close();
+    }
   }
 
   private async load(name: string, required: boolean, map: (json: unknown) => unknown): Promise<unknown> {

@@ -269,7 +269,7 @@ export class ExecutePatchRun {
     const runner = x.runner;
     let commandId: string;
     let how: string;
-    const found = x.intended.has(s.token) ? null : await runner.findSent(s.token, s.intentAt - LOOKUP_SKEW_MS);
+    const found = x.intended.has(s.token) ? null : await runner.findSent(s.token, s.intentAt - LOOKUP_SKEW_MS, s.instanceIds);
     if (found) {
       commandId = found.commandId;
       how = 'found at SSM after an interruption: not sent again';

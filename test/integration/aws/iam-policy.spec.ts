@@ -107,7 +107,7 @@ describe('docs/iam-policy.json', () => {
     const { commandId } = await runner.send({
       token: 'iam', instanceIds: [id as string], operation: 'Install', rebootOption: 'RebootIfNeeded', snapshotId: 's', maxConcurrency: '1', maxErrors: '1', alarmName: null,
     });
-    await runner.findSent('iam', Date.now() - HOUR_MS);
+    await runner.findSent('iam', Date.now() - HOUR_MS, [id as string]);
     await runner.invocations(commandId, [id as string]);
     // moto lacks ListCommandInvocations and CancelCommand: sent (and recorded) all the same.
     await tolerate(listing.invocations(commandId, [id as string]));

@@ -1,40 +1,24 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { Inspector2Client, ListFindingsCommand } from '@aws-sdk/client-inspector2';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AwsCallRecorder } from '../../../adapters/outbound/aws/aws-call-recorder.js';
-import { createAwsClients, type AwsCredentials } from '../../../adapters/outbound/aws/aws-clients.js';
+import { createAwsClients } from '../../../adapters/outbound/aws/aws-clients.js';
 import { createOrganizationScope, type OrganizationScope } from '../../../adapters/outbound/aws/organization-scope.js';
 import type { Finding } from '../../../domain/fleet-facts.js';
 import { MOTO_ACCOUNT, MOTO_CREDENTIALS, useMoto, type MotoServer } from '../../support/moto.js';
+import { MOTO_AWS_ENV, seedInstances, SEEDED_REGIONS, type Seeded } from '../../support/moto-accounts.js';
 import { DEMO_FLEET } from '../../support/paths.js';
 import { runCli } from '../../support/run-cli.js';
-import { runInstances, wireFinding } from './aws-fixtures.js';
+import { wireFinding } from './aws-fixtures.js';
 
 const NOW = '2026-11-20T12:00:00Z';
 const A = '111111111111';
 const B = '222222222222';
 /** In the organization, outside the scope: the administrator sees its findings too. */
 const OUTSIDE = '999999999999';
-const REGIONS = ['us-east-1', 'eu-west-1'] as const;
-const MOTO_AWS = {
-  AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SESSION_TOKEN: '', AWS_PROFILE: '', AWS_REGION: '', AWS_DEFAULT_REGION: '',
-  AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_EC2_METADATA_DISABLED: 'true',
-};
-
-interface Seeded { readonly instanceId: string; readonly accountId: string; readonly region: string }
-
-async function actAs(endpoint: string, account: string): Promise<AwsCredentials> {
-  const sts = new STSClient({ endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
-  try {
-    const c = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/SreOpsReadRole`, RoleSessionName: 'seed' }))).Credentials!;
-    return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
-  } finally {
-    sts.destroy();
-  }
-}
+const REGIONS = SEEDED_REGIONS;
+const MOTO_AWS = MOTO_AWS_ENV;
 
 /**
  * Two instances per member account and region; the findings live in the delegated
@@ -47,9 +31,7 @@ async function seed(moto: MotoServer): Promise<Seeded[]> {
   for (const region of REGIONS) {
     const findings: Record<string, unknown>[] = [];
     for (const accountId of [A, B]) {
-      const ec2 = new EC2Client({ endpoint: moto.endpoint, region, credentials: await actAs(moto.endpoint, accountId) });
-      const ids = await runInstances(ec2, 2, { Environment: 'prod' });
-      ec2.destroy();
+      const ids = await seedInstances(moto, accountId, region, { Environment: 'prod' });
       for (const instanceId of ids) out.push({ instanceId, accountId, region });
       findings.push(wireFinding(ids[0]!, 1, { awsAccountId: accountId, findingArn: `arn:aws:inspector2:${region}:${accountId}:finding/${ids[0]}` }));
     }

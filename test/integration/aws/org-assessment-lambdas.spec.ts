@@ -1,21 +1,19 @@
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { join } from 'node:path';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { AwsCredentials } from '../../../adapters/outbound/aws/aws-clients.js';
 import {
   createListHandler, createMergeHandler, createPartitionHandler, runKeys, type OrgAssessmentDependencies, type PartitionItem,
 } from '../../../composition/org-assessment-lambda.js';
 import type { OrganizationReport, PartitionResult } from '../../../ports/use-cases/assessment/merge-partitions.js';
-import { MOTO_CREDENTIALS, useMoto, type MotoServer } from '../../support/moto.js';
+import { MOTO_CREDENTIALS, useMoto } from '../../support/moto.js';
+import { MOTO_AWS_ENV, seedAccounts, SEEDED_REGIONS } from '../../support/moto-accounts.js';
 import { DEMO_FLEET } from '../../support/paths.js';
 import { runCli } from '../../support/run-cli.js';
 import { withEnv } from '../../support/with-env.js';
-import { runInstances, wireFinding } from './aws-fixtures.js';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
@@ -23,42 +21,11 @@ const { expect } = chai;
 const NOW = '2026-11-20T12:00:00.000Z';
 const A = '111111111111';
 const B = '222222222222';
-const REGIONS = ['us-east-1', 'eu-west-1'] as const;
+const REGIONS = SEEDED_REGIONS;
 const BUCKET = 'sre-ops-org-assessment';
 const KEV = join(DEMO_FLEET, 'kev.json');
-const MOTO_AWS = {
-  AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SESSION_TOKEN: '', AWS_PROFILE: '', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: '',
-  AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_EC2_METADATA_DISABLED: 'true',
-};
-
-interface Seeded { readonly instanceId: string; readonly accountId: string; readonly region: string }
-
-/** Credentials acting in `account` on moto (AssumeRole into a role ARN of that account). */
-async function actAs(endpoint: string, account: string): Promise<AwsCredentials> {
-  const sts = new STSClient({ endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
-  try {
-    const c = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/SreOpsReadRole`, RoleSessionName: 'seed' }))).Credentials!;
-    return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
-  } finally {
-    sts.destroy();
-  }
-}
-
-/** Two instances per account and region, a finding on the first, in that account's Inspector. */
-async function seed(moto: MotoServer, accounts: readonly string[]): Promise<Seeded[]> {
-  const out: Seeded[] = [];
-  for (const accountId of accounts) {
-    const credentials = await actAs(moto.endpoint, accountId);
-    for (const region of REGIONS) {
-      const ec2 = new EC2Client({ endpoint: moto.endpoint, region, credentials });
-      const ids = await runInstances(ec2, 2, { Name: `web-${region}`, Environment: 'prod' });
-      ec2.destroy();
-      for (const instanceId of ids) out.push({ instanceId, accountId, region });
-      await moto.post('/moto-api/static/inspector2/findings-results', { account_id: accountId, region, results: [[wireFinding(ids[0]!, 1, { awsAccountId: accountId })]] });
-    }
-  }
-  return out;
-}
+const MOTO_AWS = { ...MOTO_AWS_ENV, AWS_REGION: 'us-east-1' };
+const seed = seedAccounts;
 
 /**
  * The scheduled organization assessment's Lambdas (list, one partition per Map item, merge) run

@@ -8,61 +8,25 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ListCommandsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createAwsClients, type AwsCredentials } from '../../../adapters/outbound/aws/aws-clients.js';
+import { createAwsClients } from '../../../adapters/outbound/aws/aws-clients.js';
 import { createOrganizationScope, type OrganizationScope } from '../../../adapters/outbound/aws/organization-scope.js';
 import { FixedClock } from '../../../adapters/outbound/clock/system-clock.js';
 import { NoExploitedCatalog } from '../../../adapters/outbound/memory/no-catalog.js';
 import { DEFAULT_POLICY } from '../../../domain/policy.js';
 import { AssessFleet } from '../../../ports/use-cases/assessment/assess-fleet.use-case.js';
 import type { CoreDependencies } from '../../../ports/use-cases/shared/core-dependencies.js';
-import { MOTO_CREDENTIALS, useMoto, type MotoServer } from '../../support/moto.js';
+import { MOTO_CREDENTIALS, useMoto } from '../../support/moto.js';
+import { actAs, MOTO_AWS_ENV, seedAccounts, SEEDED_REGIONS } from '../../support/moto-accounts.js';
 import { DEMO_FLEET } from '../../support/paths.js';
 import { runCli } from '../../support/run-cli.js';
-import { runInstances, wireFinding } from './aws-fixtures.js';
 
 const NOW = '2026-11-20T12:00:00Z';
 const A = '111111111111';
 const B = '222222222222';
 const C = '333333333333';
-const REGIONS = ['us-east-1', 'eu-west-1'] as const;
-const MOTO_AWS = {
-  AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SESSION_TOKEN: '', AWS_PROFILE: '', AWS_REGION: '', AWS_DEFAULT_REGION: '',
-  AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_EC2_METADATA_DISABLED: 'true',
-};
-
-interface Seeded { readonly instanceId: string; readonly accountId: string; readonly region: string }
-
-/** Credentials acting in `account` on moto: AssumeRole into a role ARN of that account (moto creates no role; any ARN is granted). */
-async function actAs(endpoint: string, account: string): Promise<AwsCredentials> {
-  const sts = new STSClient({ endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
-  try {
-    const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/SreOpsReadRole`, RoleSessionName: 'seed' }));
-    const c = out.Credentials!;
-    return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
-  } finally {
-    sts.destroy();
-  }
-}
-
-/** Two instances in each account and region, and one finding on the first of each, seeded in that account's Inspector. */
-async function seed(moto: MotoServer, accounts: readonly string[]): Promise<Seeded[]> {
-  const out: Seeded[] = [];
-  for (const accountId of accounts) {
-    const credentials = await actAs(moto.endpoint, accountId);
-    for (const region of REGIONS) {
-      const ec2 = new EC2Client({ endpoint: moto.endpoint, region, credentials });
-      const ids = await runInstances(ec2, 2, { Name: `web-${region}`, Environment: 'prod' });
-      ec2.destroy();
-      for (const instanceId of ids) out.push({ instanceId, accountId, region });
-      await moto.post('/moto-api/static/inspector2/findings-results', {
-        account_id: accountId,
-        region,
-        results: [[wireFinding(ids[0]!, 1, { awsAccountId: accountId })]],
-      });
-    }
-  }
-  return out;
-}
+const REGIONS = SEEDED_REGIONS;
+const MOTO_AWS = MOTO_AWS_ENV;
+const seed = seedAccounts;
 
 /**
  * An organization scope against moto_server: moto keeps one backend per account, and credentials
@@ -212,7 +176,10 @@ describe('organization scope: accounts x regions on moto', function () {
     const runner = org.patchRunner({ invocationReads: 'get' });
     const since = Date.now() - 60_000;
 
-    const sent = await runner.send({ token: 'tok-1', instanceIds: targets.map((t) => t.instanceId), operation: 'Install', rebootOption: 'RebootIfNeeded', snapshotId: 'snap-1', maxConcurrency: '1', maxErrors: '0', alarmName: null });
+    // The wave names both instances of each partition's reservation: moto lists a command with every
+    // instance of the reservation it names, and a command is found again only by exactly its wave's instances.
+    const wave = seeded.filter((s) => targets.some((t) => t.accountId === s.accountId && t.region === s.region)).map((s) => s.instanceId);
+    const sent = await runner.send({ token: 'tok-1', instanceIds: wave, operation: 'Install', rebootOption: 'RebootIfNeeded', snapshotId: 'snap-1', maxConcurrency: '1', maxErrors: '0', alarmName: null });
 
     const parts = sent.commandId.split(';');
     expect(parts.map((p) => p.split('/').slice(0, 2).join('/'))).to.deep.equal([`${A}/us-east-1`, `${B}/eu-west-1`]);
@@ -226,7 +193,7 @@ describe('organization scope: accounts x regions on moto', function () {
       expect(listed).to.include(t.instanceId);
       for (const id of listed) expect(seeded.find((s) => s.instanceId === id)).to.deep.include({ accountId: t.accountId, region: t.region });
     }
-    expect((await runner.findSent('tok-1', since))?.commandId).to.equal(sent.commandId);
+    expect((await runner.findSent('tok-1', since, wave))?.commandId).to.equal(sent.commandId);
     const states = await runner.invocations(sent.commandId, targets.map((t) => t.instanceId));
     expect(states.map((s) => s.instanceId)).to.have.members(targets.map((t) => t.instanceId));
     const roles = assumed.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn);

@@ -67,8 +67,10 @@ describe('SSM patching on moto_server', function () {
       await runner.send(command(ids, { token: 'sre-ops r-1 wave 1' }));
       const second = await runner.send(command(ids, { token: 'sre-ops r-1 wave 2' }));
 
-      expect(await runner.findSent('sre-ops r-1 wave 2', since)).to.deep.include({ commandId: second.commandId });
-      expect(await runner.findSent('sre-ops r-1 wave 3', since)).to.equal(null);
+      expect(await runner.findSent('sre-ops r-1 wave 2', since, ids)).to.deep.include({ commandId: second.commandId });
+      expect(await runner.findSent('sre-ops r-1 wave 3', since, ids)).to.equal(null);
+      // The token on a command for other instances is not this wave's command.
+      expect(await runner.findSent('sre-ops r-1 wave 2', since, ['i-0000000000000beef'])).to.equal(null);
     });
   });
 

@@ -96,17 +96,32 @@ describe('SsmPatchRunner (aws-sdk-client-mock)', () => {
   });
 
   it('finds a command by token across ListCommands pages, filtered to the patch document since the intent', async () => {
-    mock.on(ListCommandsCommand, { NextToken: undefined }).resolves({ Commands: [{ CommandId: 'c-9', Comment: 'other', DocumentName: 'AWS-RunPatchBaseline' }], NextToken: 'n' });
-    mock.on(ListCommandsCommand, { NextToken: 'n' }).resolves({ Commands: [{ CommandId: 'c-7', Comment: 'tok', DocumentName: 'AWS-RunPatchBaseline', RequestedDateTime: new Date(5000) }] });
+    mock.on(ListCommandsCommand, { NextToken: undefined }).resolves({ Commands: [{ CommandId: 'c-9', Comment: 'other', DocumentName: 'AWS-RunPatchBaseline', InstanceIds: ['i-1'] }], NextToken: 'n' });
+    mock.on(ListCommandsCommand, { NextToken: 'n' }).resolves({ Commands: [{ CommandId: 'c-7', Comment: 'tok', DocumentName: 'AWS-RunPatchBaseline', InstanceIds: ['i-2', 'i-1'], RequestedDateTime: new Date(5000) }] });
     const runner = new SsmPatchRunner(client);
 
-    const hit = await runner.findSent('tok', Date.parse('2026-11-25T12:00:00.123Z'));
+    const hit = await runner.findSent('tok', Date.parse('2026-11-25T12:00:00.123Z'), ['i-1', 'i-2']);
 
     expect(hit).to.deep.equal({ commandId: 'c-7', requestedAt: 5000 });
     expect(mock.commandCalls(ListCommandsCommand)[0]?.args[0].input.Filters).to.deep.equal([
       { key: 'InvokedAfter', value: '2026-11-25T12:00:00Z' },
       { key: 'DocumentName', value: 'AWS-RunPatchBaseline' },
     ]);
+  });
+
+  it('passes over a command with the token whose instances are not the wave\'s: resuming sends the wave', async () => {
+    mock.on(ListCommandsCommand).resolves({
+      Commands: [
+        { CommandId: 'c-other', Comment: 'tok', DocumentName: 'AWS-RunPatchBaseline', InstanceIds: ['i-9'] },
+        { CommandId: 'c-more', Comment: 'tok', DocumentName: 'AWS-RunPatchBaseline', InstanceIds: ['i-1', 'i-2', 'i-9'] },
+        { CommandId: 'c-fewer', Comment: 'tok', DocumentName: 'AWS-RunPatchBaseline', InstanceIds: ['i-1'] },
+        { CommandId: 'c-none', Comment: 'tok', DocumentName: 'AWS-RunPatchBaseline' },
+      ],
+    });
+    const runner = new SsmPatchRunner(client);
+
+    expect(await runner.findSent('tok', 0, ['i-1', 'i-2'])).to.equal(null);
+    expect(await runner.findSent('tok', 0, ['i-9'])).to.deep.include({ commandId: 'c-other' });
   });
 
   it('cancels a command', async () => {

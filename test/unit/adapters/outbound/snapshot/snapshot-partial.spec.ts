@@ -88,11 +88,13 @@ describe('SnapshotDirectory: partial captures, bare findings, links out of the f
     const snapshot = new SnapshotDirectory(join(dir, 'snap'));
 
     await expect(snapshot.instances()).to.be.rejectedWith(SourceError, `ec2-describe-instances.json in the snapshot directory ${join(dir, 'snap')} is a symbolic link to a file outside that folder`);
-    await expect(snapshot.optionalFile('kev.json')).to.be.rejectedWith(SourceError, 'kev.json in the snapshot directory');
-    expect(await snapshot.optionalFile('no-such.json')).to.equal(null);
+    await expect(snapshot.optionalBytes('kev.json')).to.be.rejectedWith(SourceError, 'kev.json in the snapshot directory');
+    expect(await snapshot.optionalBytes('no-such.json')).to.equal(null);
 
     await symlink('inspector2-list-findings.json', join(dir, 'snap', 'linked.json'));
-    expect(await snapshot.optionalFile('linked.json')).to.equal(join(dir, 'snap', 'linked.json'));
+    const linked = await snapshot.optionalBytes('linked.json');
+    expect(linked?.file).to.equal(join(dir, 'snap', 'linked.json'));
+    expect(linked?.bytes.toString('utf8')).to.equal(await readFile(join(dir, 'snap', 'inspector2-list-findings.json'), 'utf8'));
   });
 
   it('a snapshot folder reached through a link is still its own inside', async () => {
