@@ -4,29 +4,34 @@ import { createStateTable, DynamoDbStateStore } from '../../../adapters/outbound
 import { SourceError } from '../../../domain/errors.js';
 import { stateStoreContract } from '../../contract/state-store.contract.js';
 import { MOTO_CREDENTIALS, MOTO_REGION, useMoto } from '../../support/moto.js';
+import { startSerialProxy, type SerialProxy } from '../../support/serial-proxy.js';
 
 describe('DynamoDbStateStore (moto_server)', function () {
   this.timeout(30_000);
   const moto = useMoto();
   const client = (): DynamoDBClient => new DynamoDBClient({ endpoint: moto.endpoint, region: MOTO_REGION, credentials: MOTO_CREDENTIALS, maxAttempts: 2 });
+  // The contract's clients reach moto one request at a time, as DynamoDB applies them (see
+  // test/support/serial-proxy.ts: moto's threads do not isolate a conditional write).
+  let proxy: SerialProxy | undefined;
+  before(async () => {
+    proxy = await startSerialProxy(moto.endpoint);
+  });
+  after(async () => {
+    await proxy?.close();
+  });
+  const serialClient = (): DynamoDBClient => new DynamoDBClient({ endpoint: proxy?.endpoint ?? moto.endpoint, region: MOTO_REGION, credentials: MOTO_CREDENTIALS, maxAttempts: 2 });
 
   describe('passes the StateStore contract', () => {
     let n = 0;
     stateStoreContract(async () => {
       // moto is reset before each test; a fresh table each time keeps tests independent anyway.
       const table = `sre-ops-state-${++n}`;
-      const first = client();
+      const first = serialClient();
       await createStateTable(first, table);
       const clients = [first];
       const itemKey = (id: string) => ({ pk: { S: `AUDIT#${id}` }, sk: { S: 'AUDIT' } });
       return {
         store: new DynamoDbStateStore(first, table),
-        // moto_server answers requests on several threads, and its TransactWriteItems checks the
-        // conditions and writes without a lock, restoring a deep copy of the table when a condition
-        // fails (moto/dynamodb/models/__init__.py, transact_write_items): a concurrent writer's
-        // committed entry can be undone. DynamoDB's transactions are serializable; the append's
-        // retry on a moved head is what this property checks on the memory and SQLite stores.
-        isolatedTransactions: false,
         // Plain SDK writes without the store's conditions: anyone with write access to the table.
         tamper: {
           rewrite: async (id, change) => {
@@ -47,7 +52,7 @@ describe('DynamoDbStateStore (moto_server)', function () {
         },
         // A second client: its own connection pool, as a second Lambda would have.
         second: async () => {
-          const c = client();
+          const c = serialClient();
           clients.push(c);
           return new DynamoDbStateStore(c, table);
         },
