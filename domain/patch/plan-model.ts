@@ -15,6 +15,9 @@ export interface PatchWindow {
 
 export interface PlannedInstance {
   readonly instanceId: string;
+  /** The account and region of the instance on an organization read (see fleet-facts): with the id, its identity. */
+  readonly accountId?: string;
+  readonly region?: string;
   readonly name: string | null;
   readonly decision: DecisionKind;
   readonly riskScore: number;

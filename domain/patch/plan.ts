@@ -64,6 +64,8 @@ export function buildPatchPlan(
     const wave = patched ? waveOf.get(identityKey(a.asset)) : undefined;
     return {
       instanceId: a.asset.instanceId,
+      ...(a.asset.accountId !== undefined ? { accountId: a.asset.accountId } : {}),
+      ...(a.asset.region !== undefined ? { region: a.asset.region } : {}),
       name: a.asset.name,
       decision: a.decision.kind,
       riskScore: a.riskScore,

@@ -114,9 +114,14 @@ export function renderFindings(r: FindingsReport, s: Style): string {
 export function renderPlan(r: PlanReport, s: Style): string {
   let out = header(s, 'Patch plan', r);
   out += `rollout: MaxConcurrency ${r.rollout.maxConcurrency}, MaxErrors ${r.rollout.maxErrors}; ${r.waves.length} waves\n`;
+  // Account and region columns when the plan spans more than one, as on the fleet table.
+  const every = DECISION_KINDS.flatMap((d) => r.byDecision[d]);
+  const several = (key: 'accountId' | 'region'): boolean => new Set(every.map((p) => p[key]).filter((v) => v !== undefined)).size > 1;
   const cols = [
     { header: 'WAVE', cell: (p: PlannedInstanceReport) => (p.wave === null ? '-' : `${p.wave}${p.canary ? ' canary' : ''}`) },
     { header: 'RISK', cell: (p: PlannedInstanceReport) => score(p.riskScore), align: 'right' as const },
+    ...(several('accountId') ? [{ header: 'ACCOUNT', cell: (p: PlannedInstanceReport) => p.accountId ?? '-' }] : []),
+    ...(several('region') ? [{ header: 'REGION', cell: (p: PlannedInstanceReport) => p.region ?? '-' }] : []),
     { header: 'INSTANCE', cell: (p: PlannedInstanceReport) => p.instanceId },
     { header: 'NAME', cell: (p: PlannedInstanceReport) => p.name ?? '-', max: 24 },
     { header: 'PROD', cell: (p: PlannedInstanceReport) => yesNo(p.production) },
@@ -128,7 +133,7 @@ export function renderPlan(r: PlanReport, s: Style): string {
     const list = r.byDecision[d];
     if (!list.length) continue;
     out += `\n${decision(s, d)} (${list.length})\n`;
-    out += table(list, d === 'none' || d === 'blocked' || d === 'mitigate' ? cols.filter((c) => ['RISK', 'INSTANCE', 'NAME', 'PROD', 'DUE'].includes(c.header)) : cols, s);
+    out += table(list, d === 'none' || d === 'blocked' || d === 'mitigate' ? cols.filter((c) => ['RISK', 'ACCOUNT', 'REGION', 'INSTANCE', 'NAME', 'PROD', 'DUE'].includes(c.header)) : cols, s);
   }
   if (r.notes.length) out += `\nnotes:\n${r.notes.map((n) => `  - ${n}`).join('\n')}\n`;
   return out;

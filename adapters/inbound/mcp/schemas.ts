@@ -247,6 +247,8 @@ export type ListFindingsOut = z.infer<typeof ListFindingsOutput>;
 
 const PlannedInstance = z.object({
   instanceId: z.string(),
+  accountId: z.string().optional().describe('the AWS account the instance lives in (an organization read)'),
+  region: z.string().optional().describe('the region the instance lives in, present with accountId'),
   name: z.string().nullable(),
   riskScore: z.number(),
   decision: Decision,

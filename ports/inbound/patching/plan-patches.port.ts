@@ -5,6 +5,9 @@ import type { InstantBasis } from '../../outbound/source-info.port.js';
 
 export interface PlannedInstanceReport {
   readonly instanceId: string;
+  /** The instance's AWS account and region, on an organization read (as on the fleet report's assets). */
+  readonly accountId?: string;
+  readonly region?: string;
   readonly name: string | null;
   readonly riskScore: number;
   readonly decision: DecisionKind;

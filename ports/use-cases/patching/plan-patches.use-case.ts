@@ -13,6 +13,8 @@ import type { PlannedInstanceReport, PlanReport } from '../../inbound/patching/p
 function toReport(p: PlannedInstance): PlannedInstanceReport {
   return {
     instanceId: p.instanceId,
+    ...(p.accountId !== undefined ? { accountId: p.accountId } : {}),
+    ...(p.region !== undefined ? { region: p.region } : {}),
     name: p.name,
     riskScore: p.riskScore,
     decision: p.decision,

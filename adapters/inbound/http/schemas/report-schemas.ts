@@ -181,6 +181,8 @@ export const findingsPageSchema = z
 const plannedSchema = z
   .strictObject({
     instanceId: z.string(),
+    accountId: z.string().regex(/^\d{12}$/).optional().describe('the AWS account the instance lives in (an organization read)'),
+    region: z.string().optional().describe('the region the instance lives in, present with accountId'),
     name: nullableString,
     riskScore: z.number().min(0).max(100),
     decision: decisionSchema,

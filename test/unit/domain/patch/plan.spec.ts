@@ -49,6 +49,8 @@ describe('buildPatchPlan', () => {
     expect(prod.wave).to.be.a('number');
     expect(prod.wave).to.be.greaterThan(dev.wave!);
     expect(plan.waves.flatMap((w) => w.instanceIds)).to.deep.equal(['i-0123456789abcdef0', 'i-0123456789abcdef0']);
+    // Each planned instance says which account and region it is, so the two can be told apart.
+    expect([dev, prod].map((i) => [i.accountId, i.region])).to.deep.equal([['111111111111', 'us-east-1'], ['222222222222', 'us-east-1']]);
   });
 
   it('sorts by wave, then risk descending', () => {
