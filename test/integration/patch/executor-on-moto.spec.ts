@@ -4,8 +4,9 @@
  * ListCommands (the token lookup before a resend) as moto implements them. moto lacks
  * ListCommandInvocations and DescribeInstancePatchStates: those two, and only those, answer
  * through aws-sdk-client-mock on the same client; ListCommandInvocations is built from moto's own
- * GetCommandInvocation for the command's instances, so it reports what moto ran. Every other call
- * passes through to moto.
+ * GetCommandInvocation for the command's instances, so it reports what moto ran. SendCommand and
+ * ListCommands go to moto, but the instance ids moto lists with a command (more than it was sent
+ * to) are narrowed to those sent, as SSM lists them. Every other call passes through to moto.
  *
  * Time is injected: a run of several waves, each with an hour of settle and two of observe,
  * executes in seconds. The executor of one task is killed at a step (its state store fails from
@@ -16,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  DescribeInstancePatchStatesCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, ListCommandsCommand, type CommandInvocation, type SSMClient,
+  DescribeInstancePatchStatesCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, ListCommandsCommand, SendCommandCommand, type CommandInvocation, type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
@@ -113,13 +114,26 @@ describe('the service executor with the real SSM patch runner on moto_server (ki
     const mock = mockClient(ssm);
     // Everything moto implements goes to moto.
     mock.send.callThrough();
+    // moto's ListCommands lists a command with more instances than it was sent to; SSM lists exactly
+    // the instances it targets, and the runner's resume takes a command as the wave's only when they
+    // are the wave's. So ListCommands goes to moto and its instance ids are narrowed to those sent.
+    const sentTo = new Map<string, string[]>();
+    mock.on(SendCommandCommand).callsFake(async (input: { InstanceIds?: string[] }) => {
+      const out = (await moto_(new SendCommandCommand(input as never))) as { Command?: { CommandId?: string } };
+      if (out.Command?.CommandId) sentTo.set(out.Command.CommandId, [...(input.InstanceIds ?? [])]);
+      return out;
+    });
+    mock.on(ListCommandsCommand).callsFake(async (input: object) => {
+      const out = (await moto_(new ListCommandsCommand(input as never))) as { Commands?: { CommandId?: string; InstanceIds?: string[] }[] };
+      return { ...out, Commands: (out.Commands ?? []).map((c) => ({ ...c, InstanceIds: sentTo.get(c.CommandId ?? '') ?? c.InstanceIds })) };
+    });
     // moto lacks ListCommandInvocations: answered from moto's GetCommandInvocation of each of the command's instances.
     mock.on(ListCommandInvocationsCommand).callsFake(async (input: { CommandId: string }) => {
       mocked.push('ListCommandInvocations');
       // (moto's ListCommands may answer every command whatever the CommandId: pick this one.)
       const listed = (await moto_(new ListCommandsCommand({ CommandId: input.CommandId }))) as { Commands?: { CommandId?: string; InstanceIds?: string[] }[] };
       const invocations: CommandInvocation[] = [];
-      for (const instanceId of listed.Commands?.find((c) => c.CommandId === input.CommandId)?.InstanceIds ?? []) {
+      for (const instanceId of sentTo.get(input.CommandId) ?? listed.Commands?.find((c) => c.CommandId === input.CommandId)?.InstanceIds ?? []) {
         const inv = (await moto_(new GetCommandInvocationCommand({ CommandId: input.CommandId, InstanceId: instanceId }))) as { Status?: string; StatusDetails?: string };
         invocations.push({ CommandId: input.CommandId, InstanceId: instanceId, Status: inv.Status as CommandInvocation['Status'], StatusDetails: inv.StatusDetails });
       }
