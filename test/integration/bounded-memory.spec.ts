@@ -10,6 +10,8 @@
  * No timing is asserted.
  */
 import { Writable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { expect } from 'chai';
 import { createAssistant } from '../../composition/index.js';
 import { mapFinding } from '../../adapters/outbound/aws-shapes/index.js';
@@ -22,6 +24,16 @@ const FINDINGS = 250_000;
 const INSTANCES = 2_500;
 const NOW = '2026-11-20T12:00:00Z';
 const MB = 1024 * 1024;
+
+// A full collection on demand, for the write phase's retained memory (see below).
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+/** Memory the process holds on to: the JavaScript heap in use and external buffers, after a full collection. */
+const retained = (): number => {
+  collect();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+};
 
 const idOf = (i: number): string => `i-${i.toString(16).padStart(17, '0')}`;
 
@@ -79,13 +91,21 @@ describe('bounded memory: a stream far larger than any in-memory test', function
     let bytes = 0;
     let peakWrite = 0;
     let afterAssessment: number;
+    let retainedBefore: number;
+    let peakRetained = 0;
+    let nextSample = 0;
     try {
       const stream = await assistant.streamFleet!();
       afterAssessment = rss();
+      retainedBefore = retained();
       const sink = new Writable({
         write(chunk: Buffer | string, _enc, done): void {
           bytes += chunk.length;
           peakWrite = Math.max(peakWrite, rss());
+          if (bytes >= nextSample) {
+            nextSample += 16 * MB;
+            peakRetained = Math.max(peakRetained, retained());
+          }
           done();
         },
       });
@@ -107,10 +127,13 @@ describe('bounded memory: a stream far larger than any in-memory test', function
     expect(bytes).to.be.above(FINDINGS * 500); // the report really was written (about 1 KB per finding)
 
     const perFinding = (Math.max(peakRead, afterAssessment) - before) / FINDINGS;
-    const writeGrowth = (peakWrite - afterAssessment) / MB;
-    console.log(`      resident growth: ${perFinding.toFixed(0)} B per finding while reading and assessing; ${writeGrowth.toFixed(0)} MB while writing ${(bytes / MB).toFixed(0)} MB of report`);
+    const writeGrowth = (peakRetained - retainedBefore) / MB;
+    console.log(`      resident growth: ${perFinding.toFixed(0)} B per finding while reading and assessing; while writing ${(bytes / MB).toFixed(0)} MB of report, ${writeGrowth.toFixed(0)} MB retained (${((peakWrite - afterAssessment) / MB).toFixed(0)} MB resident)`);
     expect(perFinding, 'bytes of resident memory per finding').to.be.below(1024);
-    // Writing ~250 MB of JSON must not hold it: growth bounded by a constant far below its size.
-    expect(writeGrowth, 'MB of resident growth while writing the report').to.be.below(128);
+    // Writing ~250 MB of JSON must not hold it: what the process holds on to (after a full
+    // collection, sampled every 16 MB written) grows by a constant far below its size. Resident
+    // memory is printed, not asserted, for this phase: under load V8 lets garbage pile up before
+    // it collects (a CI run on a busy machine saw 215 MB resident where 13 MB is typical).
+    expect(writeGrowth, 'MB retained while writing the report').to.be.below(128);
   });
 });
