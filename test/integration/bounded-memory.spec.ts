@@ -72,21 +72,24 @@ function rawFinding(n: number): string {
 describe('bounded memory: a stream far larger than any in-memory test', function () {
   this.timeout(600_000);
 
-  it(`assesses and writes out ${FINDINGS.toLocaleString('en-US')} findings with resident memory growing by at most 1 KB per finding`, async () => {
+  it(`assesses and writes out ${FINDINGS.toLocaleString('en-US')} findings with memory retained growing by at most 1 KB per finding`, async () => {
     const rss = (): number => process.memoryUsage().rss;
     let peakRead = 0;
+    let peakReadRetained = 0;
     const source: FindingsSource = {
       async *listActiveFindings(): AsyncIterable<Finding> {
         for (let n = 0; n < FINDINGS; n++) {
           const f = mapFinding(JSON.parse(rawFinding(n)), `$.findings[${n}]`);
           if (f !== null) yield f;
           if (n % 5000 === 0) peakRead = Math.max(peakRead, rss());
+          if (n % 25_000 === 0) peakReadRetained = Math.max(peakReadRetained, retained());
         }
       },
     };
     const assets: Asset[] = Array.from({ length: INSTANCES }, (_, i) => anAsset({ instanceId: idOf(i), name: `host-${i}`, tags: { Name: `host-${i}`, Environment: i % 2 ? 'prod' : 'dev' } }));
     const assistant = await createAssistant({ source: 'demo', now: NOW, adapters: { findings: source, assets: { listAssets: async () => assets } } });
     const before = rss();
+    const retainedAtStart = retained();
     let findingsOut = 0;
     let bytes = 0;
     let peakWrite = 0;
@@ -98,6 +101,7 @@ describe('bounded memory: a stream far larger than any in-memory test', function
       const stream = await assistant.streamFleet!();
       afterAssessment = rss();
       retainedBefore = retained();
+      peakReadRetained = Math.max(peakReadRetained, retainedBefore);
       const sink = new Writable({
         write(chunk: Buffer | string, _enc, done): void {
           bytes += chunk.length;
@@ -126,10 +130,14 @@ describe('bounded memory: a stream far larger than any in-memory test', function
     expect(findingsOut).to.equal(FINDINGS);
     expect(bytes).to.be.above(FINDINGS * 500); // the report really was written (about 1 KB per finding)
 
-    const perFinding = (Math.max(peakRead, afterAssessment) - before) / FINDINGS;
+    // Asserted on what is retained after a full collection (sampled every 25,000 findings and at the
+    // end of the assessment); resident growth is printed beside it (on a busy machine V8 defers
+    // collection and resident memory read 1,040 B a finding in a CI run where 300 B is typical).
+    const perFinding = (peakReadRetained - retainedAtStart) / FINDINGS;
+    const residentPerFinding = (Math.max(peakRead, afterAssessment) - before) / FINDINGS;
     const writeGrowth = (peakRetained - retainedBefore) / MB;
-    console.log(`      resident growth: ${perFinding.toFixed(0)} B per finding while reading and assessing; while writing ${(bytes / MB).toFixed(0)} MB of report, ${writeGrowth.toFixed(0)} MB retained (${((peakWrite - afterAssessment) / MB).toFixed(0)} MB resident)`);
-    expect(perFinding, 'bytes of resident memory per finding').to.be.below(1024);
+    console.log(`      growth: ${perFinding.toFixed(0)} B retained (${residentPerFinding.toFixed(0)} B resident) per finding while reading and assessing; while writing ${(bytes / MB).toFixed(0)} MB of report, ${writeGrowth.toFixed(0)} MB retained (${((peakWrite - afterAssessment) / MB).toFixed(0)} MB resident)`);
+    expect(perFinding, 'bytes retained per finding').to.be.below(1024);
     // Writing ~250 MB of JSON must not hold it: what the process holds on to (after a full
     // collection, sampled every 16 MB written) grows by a constant far below its size. Resident
     // memory is printed, not asserted, for this phase: under load V8 lets garbage pile up before
