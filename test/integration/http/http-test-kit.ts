@@ -122,7 +122,8 @@ const at = (ms: number): string => new Date(ms).toISOString();
 
 /**
  * Patch operations in memory, with the rules the HTTP tests need to see mapped: unknown runs
- * (NotFoundError), approving one's own run (ForbiddenError), deciding a decided run (ConflictError).
+ * (NotFoundError), approving one's own run (ForbiddenError), deciding a decided run or revoking a
+ * revoked acceptance (ConflictError).
  */
 export class FakePatchOperations {
   readonly calls: PatchCall[] = [];
@@ -134,7 +135,7 @@ export class FakePatchOperations {
   constructor(private readonly clock: { now(): number } = { now: () => Date.parse(NOW) }) {}
 
   /** The methods to spread onto an Assistant. */
-  operations(): Pick<PatchOperations, 'requestPatchRun' | 'approvePatchRun' | 'rejectPatchRun' | 'getPatchRun' | 'listPatchRuns' | 'acceptRisk' | 'listAcceptances' | 'listAudit'> {
+  operations(): Pick<PatchOperations, 'requestPatchRun' | 'approvePatchRun' | 'rejectPatchRun' | 'getPatchRun' | 'listPatchRuns' | 'acceptRisk' | 'revokeAcceptance' | 'listAcceptances' | 'listAudit'> {
     return {
       requestPatchRun: async (actor, request) => this.request(actor, request),
       approvePatchRun: async (actor, id, comment) => this.decide(actor, id, 'approved', comment),
@@ -148,6 +149,7 @@ export class FakePatchOperations {
         return [...this.runs.values()].filter((r) => !filter?.status?.length || filter.status.includes(r.status)).slice(0, filter?.limit ?? 50);
       },
       acceptRisk: async (actor, request) => this.accept(actor, request),
+      revokeAcceptance: async (actor, id) => this.revoke(actor, id),
       listAcceptances: async (actor, filter) => {
         this.calls.push({ op: 'listAcceptances', actor, args: [filter] });
         return this.acceptances.filter((a) => filter?.includeExpired || !a.expired);
@@ -226,6 +228,19 @@ export class FakePatchOperations {
     this.acceptances.push(a);
     this.record(actor, 'risk.accept', request.vulnerabilityId);
     return a;
+  }
+
+  private revoke(actor: Actor, id: string): AcceptanceReport {
+    this.calls.push({ op: 'revokeAcceptance', actor, args: [id] });
+    const i = this.acceptances.findIndex((a) => a.id === id);
+    const found = this.acceptances[i];
+    if (!found) throw new NotFoundError('risk acceptance', id);
+    if (found.revokedAt) throw new ConflictError('INVALID_STATE', `acceptance ${id} was already revoked by ${found.revokedBy ?? '?'} at ${found.revokedAt}`);
+    const now = at(this.clock.now());
+    const revoked: AcceptanceReport = { ...found, until: now, expired: true, revokedBy: actor.id, revokedAt: now };
+    this.acceptances[i] = revoked;
+    this.record(actor, 'risk.revoke', id);
+    return revoked;
   }
 }
 

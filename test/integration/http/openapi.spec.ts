@@ -72,7 +72,7 @@ describe('OpenAPI 3.1 document: consistent with the router and with real answers
       'GET /health', 'GET /ready', 'GET /openapi.json', 'GET /v1/assets', 'GET /v1/assets/{instance}', 'GET /v1/assets/{instance}/findings',
       'GET /v1/plan', 'GET /v1/compliance', 'GET /v1/assets/{instance}/metrics', 'GET /v1/assets/{instance}/activity', 'POST /v1/patch-runs',
       'GET /v1/patch-runs', 'GET /v1/patch-runs/{id}', 'POST /v1/patch-runs/{id}/approve', 'POST /v1/patch-runs/{id}/reject',
-      'POST /v1/acceptances', 'GET /v1/acceptances', 'GET /v1/audit', 'GET /v1/audit/verify', 'GET /v1/autopilot', 'GET /v1/changes', 'GET /v1/trend',
+      'POST /v1/acceptances', 'POST /v1/acceptances/{id}/revoke', 'GET /v1/acceptances', 'GET /v1/audit', 'GET /v1/audit/verify', 'GET /v1/autopilot', 'GET /v1/changes', 'GET /v1/trend',
     ]);
   });
 
@@ -111,6 +111,7 @@ describe('OpenAPI 3.1 document: consistent with the router and with real answers
   it('real answers of every operation (successes and errors) match the schema documented for their status', async () => {
     const run = (await (await api.post('/v1/patch-runs', { instances: ['web-1'] }, 'operator')).json()) as { id: string };
     const run2 = (await (await api.post('/v1/patch-runs', { fromPlan: true }, 'operator')).json()) as { id: string };
+    const acceptance = (await (await api.post('/v1/acceptances', { vulnerabilityId: 'CVE-2024-6387', instance: 'web-1', until: '2027-03-01', reason: 'to revoke', force: true }, 'approver')).json()) as { id: string };
     const calls: [string, string, () => Promise<Response>][] = [
       ['GET', '/health', () => api.get('/health')],
       ['GET', '/ready', () => api.get('/ready')],
@@ -136,6 +137,9 @@ describe('OpenAPI 3.1 document: consistent with the router and with real answers
       ['POST', '/v1/patch-runs/{id}/approve', () => api.post(`/v1/patch-runs/${run.id}/approve`, {}, 'approver')],
       ['POST', '/v1/patch-runs/{id}/reject', () => api.post(`/v1/patch-runs/${run2.id}/reject`, { reason: 'not now' }, 'approver')],
       ['POST', '/v1/acceptances', () => api.post('/v1/acceptances', { vulnerabilityId: 'CVE-2024-6387', instance: null, until: '2027-03-01T00:00:00Z', reason: 'compensating control' }, 'approver')],
+      ['POST', '/v1/acceptances/{id}/revoke', () => api.post(`/v1/acceptances/${acceptance.id}/revoke`, {}, 'approver')],
+      ['POST', '/v1/acceptances/{id}/revoke', () => api.post(`/v1/acceptances/${acceptance.id}/revoke`, {}, 'approver')],
+      ['POST', '/v1/acceptances/{id}/revoke', () => api.post('/v1/acceptances/acc-unknown/revoke', {}, 'approver')],
       ['GET', '/v1/acceptances', () => api.get('/v1/acceptances', 'reader')],
       ['GET', '/v1/audit', () => api.get('/v1/audit?limit=5', 'reader')],
       ['GET', '/v1/audit/verify', () => api.get('/v1/audit/verify', 'reader')],

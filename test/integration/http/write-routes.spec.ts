@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Assistant } from '../../../ports/inbound/assistant.port.js';
+import type { AcceptanceReport } from '../../../ports/inbound/acceptances/acceptances.port.js';
 import type { PatchRunReport } from '../../../ports/inbound/patching/patch-runs.port.js';
 import { demoAssistant, FakePatchOperations, startTestServer, withPatchOperations, type TestServer } from './http-test-kit.js';
 
@@ -136,6 +137,40 @@ describe('HTTP API: patch runs, approvals, acceptances and audit (against PatchO
     expect(((await badDate.json()) as ErrorBody).error.details?.field).to.equal('body.until');
     expect(((await list.json()) as { acceptances: unknown[] }).acceptances).to.have.length(1);
     expect(fake.calls.find((c) => c.op === 'listAcceptances')?.args[0]).to.deep.equal({ includeExpired: true });
+  });
+
+  it('POST /v1/acceptances/{id}/revoke (approve scope) ends an acceptance in the real SQLite store, audited; unknown 404, twice 409', async () => {
+    const real = await startTestServer({ assistant: demo });
+    try {
+      const created = await real.post('/v1/acceptances', { vulnerabilityId: 'CVE-2024-6387', instance: 'web-1', until: '2027-01-31', reason: 'to revoke', force: true }, 'approver');
+      expect(created.status, await created.clone().text()).to.equal(201);
+      const { id } = (await created.json()) as AcceptanceReport;
+      const before = Date.now();
+
+      const byOperator = await real.post(`/v1/acceptances/${id}/revoke`, {}, 'operator');
+      const unknown = await real.post('/v1/acceptances/acc-0000000000/revoke', {}, 'approver');
+      const badBody = await real.post(`/v1/acceptances/${id}/revoke`, { reason: 'x' }, 'approver');
+      const revoked = await real.post(`/v1/acceptances/${id}/revoke`, undefined, 'approveOnly');
+      const again = await real.post(`/v1/acceptances/${id}/revoke`, {}, 'approver');
+      const listed = (await (await real.get('/v1/acceptances?includeExpired=true', 'reader')).json()) as { acceptances: AcceptanceReport[] };
+      const audit = (await (await real.get(`/v1/audit?target=${id}`, 'reader')).json()) as { entries: { actor: string; via: string; action: string }[] };
+
+      expect(byOperator.status).to.equal(403);
+      expect(((await byOperator.json()) as ErrorBody).error.details?.requiredScope).to.equal('approve');
+      expect(unknown.status).to.equal(404);
+      expect(((await unknown.json()) as ErrorBody).error.message).to.contain('acc-0000000000');
+      expect(badBody.status).to.equal(400);
+      expect(revoked.status, await revoked.clone().text()).to.equal(200);
+      const body = (await revoked.json()) as AcceptanceReport;
+      expect(body).to.include({ id, revokedBy: 'bob', until: body.revokedAt, expired: true });
+      expect(Date.parse(body.revokedAt ?? '')).to.be.within(before, Date.now()); // the write's clock is the real one (NOW only fixes the fleet's as-of)
+      expect(again.status).to.equal(409);
+      expect(((await again.json()) as ErrorBody).error.message).to.contain(`acceptance ${id} was already revoked by bob`);
+      expect(listed.acceptances.find((a) => a.id === id)).to.include({ revokedBy: 'bob', expired: true });
+      expect(audit.entries.map((e) => `${e.action} ${e.actor} ${e.via}`)).to.include.members(['risk.accept alice http', 'risk.revoke bob http']);
+    } finally {
+      await real.close();
+    }
   });
 
   it('GET /v1/audit answers the entries and passes limit, since and target', async () => {

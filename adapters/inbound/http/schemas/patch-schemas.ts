@@ -37,6 +37,8 @@ const _runRequest: SameShape<typeof patchRunRequestSchema, PatchRunRequest> = tr
 
 export const approveRequestSchema = z.strictObject({ comment: text(MAX_REASON_LENGTH).optional() }).register(requestSchemas, { id: 'ApproveRequest' });
 export const rejectRequestSchema = z.strictObject({ reason: text(MAX_REASON_LENGTH).optional() }).register(requestSchemas, { id: 'RejectRequest' });
+/** Revoking takes no fields (an empty object, or no body at all): who revokes is the key, when is now. */
+export const revokeAcceptanceRequestSchema = z.strictObject({}).register(requestSchemas, { id: 'RevokeAcceptanceRequest' });
 
 export const acceptRiskRequestSchema = z
   .strictObject({
