@@ -1,13 +1,12 @@
 /**
  * GET /v1/audit: the append-only record of every change, who made it and through which surface.
  * GET /v1/audit/verify: walks its hash chain and names the first entry that breaks it.
- * GET /v1/autopilot: what the autopilot will do and did (the JSON of `autopilot status --json`).
  */
 import { z } from 'zod';
 import { wholeNumber } from '../query-params.js';
 import { route, type Route } from '../route.js';
 import type { RouteDeps } from '../route-deps.js';
-import { auditListSchema, auditVerificationSchema, autopilotStatusSchema } from '../schemas/patch-schemas.js';
+import { auditListSchema, auditVerificationSchema } from '../schemas/patch-schemas.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -42,18 +41,6 @@ export function auditRoutes({ assistant }: RouteDeps): Route[] {
       response: { status: 200, schema: auditVerificationSchema, description: 'the verification (ok false names the first break; the answer is 200 either way: the check itself worked)' },
       errors: [502, 503],
       handle: async ({ actor }) => ({ body: await assistant.verifyAudit(actor) }),
-    }),
-    route({
-      method: 'GET',
-      path: '/v1/autopilot',
-      operationId: 'autopilotStatus',
-      tag: 'patch-runs',
-      summary: 'The autopilot: the plan windows it will turn into runs, and the runs it made (missed ones with why)',
-      scope: 'read',
-      query: z.strictObject({}),
-      response: { status: 200, schema: autopilotStatusSchema, description: 'the same JSON as `sre-ops autopilot status --json`' },
-      errors: [502, 503],
-      handle: async ({ actor }) => ({ body: await assistant.autopilotStatus(actor) }),
     }),
   ];
 }

@@ -1,13 +1,15 @@
 /**
  * Patch runs: request (operate scope), read (read scope), approve and reject (approve scope).
  * The use cases check the actor's roles again and enforce that nobody approves their own run.
+ * GET /v1/autopilot: the runs the autopilot will make from plan windows and made (the JSON of
+ * `autopilot status --json`).
  */
 import { z } from 'zod';
 import { wholeNumber } from '../query-params.js';
 import { route, type Route } from '../route.js';
 import type { RouteDeps } from '../route-deps.js';
 import {
-  approveRequestSchema, PATCH_RUN_STATUSES, patchRunListSchema, patchRunReportSchema, patchRunRequestSchema, rejectRequestSchema,
+  approveRequestSchema, autopilotStatusSchema, PATCH_RUN_STATUSES, patchRunListSchema, patchRunReportSchema, patchRunRequestSchema, rejectRequestSchema,
 } from '../schemas/patch-schemas.js';
 
 const runParams = z.strictObject({
@@ -89,6 +91,18 @@ export function patchRunRoutes({ assistant }: RouteDeps): Route[] {
       response: { status: 200, schema: patchRunReportSchema, description: 'the run, rejected' },
       errors: [...WRITE_ERRORS],
       handle: async ({ actor, params, body }) => ({ body: await assistant.rejectPatchRun(actor, params.id, body.reason) }),
+    }),
+    route({
+      method: 'GET',
+      path: '/v1/autopilot',
+      operationId: 'autopilotStatus',
+      tag: 'patch-runs',
+      summary: 'The autopilot: the plan windows it will turn into runs, and the runs it made (missed ones with why)',
+      scope: 'read',
+      query: z.strictObject({}),
+      response: { status: 200, schema: autopilotStatusSchema, description: 'the same JSON as `sre-ops autopilot status --json`' },
+      errors: [502, 503],
+      handle: async ({ actor }) => ({ body: await assistant.autopilotStatus(actor) }),
     }),
   ];
 }
