@@ -123,11 +123,16 @@ export class RunAutopilot {
     }
   }
 
-  /** What is due, and what the autopilot made; changes nothing. @throws ForbiddenError without the read role. */
+  /**
+   * What is due, and what the autopilot made; changes nothing. As of the assessment's clock, as
+   * `plan` is: a fixed `now` (`--now`, the library's option, a snapshot's capture time) gives the
+   * windows the plan shows then; the executor's look runs on the real time.
+   * @throws ForbiddenError without the read role.
+   */
   async status(actor: Actor): Promise<AutopilotStatus> {
     authorize(actor, 'view');
     const policy = this.d.core.policy;
-    const now = this.d.clock.now();
+    const now = this.d.core.clock.now();
     const made = (await this.d.store.listRuns({ limit: 1000 })).filter((r) => r.autopilot);
     if (!policy.autopilot.enabled) return { enabled: false, now: toIso(now) as string, due: [], runs: made.slice(0, 50).map(runReport) };
     const { candidates } = await this.plan(now);

@@ -63,7 +63,10 @@ function world(autopilot: Record<string, unknown>): World {
     path,
     task(holder, store) {
       const s = store ?? open(path);
-      const d = { ...h.deps(s), progressPoster: { post: async (thread: ProgressThread, text: string) => { posts.push({ thread, text }); } } };
+      const base = h.deps(s);
+      // One injected clock for the assessment and the writes, as the composition root does with a caller's clock.
+      const core = { ...base.core, clock: { now: () => h.clock.t } };
+      const d = { ...base, core, progressPoster: { post: async (thread: ProgressThread, text: string) => { posts.push({ thread, text }); } } };
       const autopilot = new RunAutopilot(d, holder);
       return { autopilot, store: s, executor: new RunPatchExecutor(d, new ExecutePatchRun(d), { holder }, EXECUTOR_ACTOR, autopilot) };
     },
