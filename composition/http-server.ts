@@ -26,6 +26,7 @@ import type { CliServices, GlobalOptions } from '../adapters/inbound/cli/command
 import { DomainError, isValidationError, ValidationError } from '../domain/errors.js';
 import type { Assistant } from '../ports/inbound/assistant.port.js';
 import type { PatchExecutor } from '../ports/inbound/patching/patch-executor.port.js';
+import { progressPostingOff } from './progress-posters.js';
 import { stateStoreFromEnv, type AssistantOptions } from './config.js';
 import { createAssistant } from './index.js';
 import { offloadReads } from './offloaded-assistant.js';
@@ -444,7 +445,13 @@ export async function runHttpService(
  * Starts the patch executor of this process (docs/patching.md, "The executor"): one holder per
  * process, progress and failures as JSON log lines.
  */
-export function startPatchExecutor(assistant: Assistant, settings: Pick<ServerSettings, 'executorEveryMs'>, logger: Logger, notice: (line: string) => void): PatchExecutor | null {
+export function startPatchExecutor(
+  assistant: Assistant,
+  settings: Pick<ServerSettings, 'executorEveryMs'>,
+  logger: Logger,
+  notice: (line: string) => void,
+  env: Env = process.env,
+): PatchExecutor | null {
   if (!assistant.patchExecutor) return null;
   const holder = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   const executor = assistant.patchExecutor({
@@ -455,6 +462,8 @@ export function startPatchExecutor(assistant: Assistant, settings: Pick<ServerSe
   });
   executor.start();
   logger.info({ executor: holder, everyMs: settings.executorEveryMs }, 'patch executor started');
+  // A deployment without a chat platform (no Teams: CDK context teams=false) runs; it says so once.
+  for (const { platform, message } of progressPostingOff(env)) logger.warn({ executor: holder, progressPosting: platform }, message);
   notice(`patch executor: drives approved runs on ${assistant.source} (holder ${holder})`);
   return executor;
 }

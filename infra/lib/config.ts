@@ -25,6 +25,12 @@ export interface InfraConfig {
   readonly apiKeysSecretName: string;
   /** botbuilder's MicrosoftAppType: SingleTenant (new bots), MultiTenant or UserAssignedMSI. */
   readonly teamsAppType: string;
+  /**
+   * Context `teams` (default true): the service's tasks get the Teams app credentials from the
+   * Teams secret. false: a deployment without Teams; ECS maps no Teams field (a missing field
+   * stops a task from starting) and the executor posts no progress to Teams.
+   */
+  readonly teams: boolean;
   /** Who may do what in chat: SRE_OPS_SLACK_* / SRE_OPS_TEAMS_* lists (comma-separated ids), by role. */
   readonly slackAccess: ChatAccess;
   readonly teamsAccess: ChatAccess;
@@ -149,6 +155,13 @@ function teamsAppType(v: string): string {
   return v;
 }
 
+function flag(key: string, v: unknown, fallback: boolean): boolean {
+  if (v === undefined || v === null || v === '') return fallback;
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  throw new Error(`context ${key}: expected true or false, got ${JSON.stringify(v)}`);
+}
+
 /** Reads and validates the context. @throws Error naming the key. */
 export function readConfig(node: Node, repoRoot: string): InfraConfig {
   const str = (key: string): string | undefined => {
@@ -231,6 +244,7 @@ export function readConfig(node: Node, repoRoot: string): InfraConfig {
     teamsSecretName: secretName('teamsSecretName', DEFAULTS.teamsSecretName),
     apiKeysSecretName: secretName('apiKeysSecretName', DEFAULTS.apiKeysSecretName),
     teamsAppType: teamsAppType(str('teamsAppType') ?? DEFAULTS.teamsAppType),
+    teams: flag('teams', node.tryGetContext('teams'), true),
     slackAccess: chatAccess('slackAccess', node.tryGetContext('slackAccess')),
     teamsAccess: chatAccess('teamsAccess', node.tryGetContext('teamsAccess')),
     patchOptInTag: {

@@ -66,9 +66,11 @@ export class ServiceStack extends Stack {
     this.taskDefinition.addVolume({ name: 'tmp' });
     const apiKeys = Secret.fromSecretNameV2(this, 'ApiKeys', config.apiKeysSecretName);
     // The executor posts the progress of runs requested in chat with the bots' own credentials,
-    // read from the bots' secrets by ECS at task start (JSON fields; never plain values).
+    // read from the bots' secrets by ECS at task start (JSON fields; never plain values). A field
+    // the secret lacks stops the task from starting, so without Teams (context teams=false) no
+    // Teams field is mapped, and the service logs once that it posts nothing to Teams.
     const slackSecret = Secret.fromSecretNameV2(this, 'SlackSecret', config.slackSecretName);
-    const teamsSecret = Secret.fromSecretNameV2(this, 'TeamsSecret', config.teamsSecretName);
+    const teamsSecret = config.teams ? Secret.fromSecretNameV2(this, 'TeamsSecret', config.teamsSecretName) : null;
     const container = this.taskDefinition.addContainer('app', {
       image: ContainerImage.fromAsset(dockerContext(config.imageDirectory), { platform: Platform.LINUX_AMD64, exclude: IMAGE_EXCLUDES }),
       portMappings: [{ containerPort: SERVICE_PORT }],
@@ -92,16 +94,20 @@ export class ServiceStack extends Stack {
         // are driven here, one task per run by leases in the state table, however long they take.
         SRE_OPS_EXECUTOR: '1',
         // A setting, not a secret: how the Teams bot's token is obtained (its tenant's, or the Bot Framework's).
-        MicrosoftAppType: config.teamsAppType,
+        ...(teamsSecret ? { MicrosoftAppType: config.teamsAppType } : {}),
       },
       secrets: {
         SRE_OPS_API_KEYS: EcsSecret.fromSecretsManager(apiKeys),
         // Progress to the chat thread a run was requested in (docs/patching.md, "Progress").
         SLACK_BOT_TOKEN: EcsSecret.fromSecretsManager(slackSecret, 'botToken'),
-        MicrosoftAppId: EcsSecret.fromSecretsManager(teamsSecret, 'appId'),
-        MicrosoftAppPassword: EcsSecret.fromSecretsManager(teamsSecret, 'appPassword'),
-        // A single-tenant bot's token comes from its tenant (a multi-tenant secret may have no tenantId).
-        ...(config.teamsAppType === 'SingleTenant' ? { MicrosoftAppTenantId: EcsSecret.fromSecretsManager(teamsSecret, 'tenantId') } : {}),
+        ...(teamsSecret
+          ? {
+              MicrosoftAppId: EcsSecret.fromSecretsManager(teamsSecret, 'appId'),
+              MicrosoftAppPassword: EcsSecret.fromSecretsManager(teamsSecret, 'appPassword'),
+              // A single-tenant bot's token comes from its tenant (a multi-tenant secret may have no tenantId).
+              ...(config.teamsAppType === 'SingleTenant' ? { MicrosoftAppTenantId: EcsSecret.fromSecretsManager(teamsSecret, 'tenantId') } : {}),
+            }
+          : {}),
       },
     });
     container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { expect } from 'chai';
 import { REPO_ROOT } from '../support/paths.js';
-import { onlyResource, synthesized, useSynth } from './support/synth.js';
+import { readConfig } from '../../infra/lib/config.js';
+import { buildApp } from '../../infra/lib/sre-ops-app.js';
+import { newApp, onlyResource, synthesized, useSynth } from './support/synth.js';
 
 interface ContainerDefinition {
   readonly PortMappings: { ContainerPort: number }[];
@@ -126,5 +128,20 @@ describe('infra 3. service', () => {
     const policies = Object.values(t.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p));
     const execution = policies.filter((p) => p.includes('secretsmanager:GetSecretValue'));
     expect(execution.join('\n')).to.contain(':secret:sre-ops-assistant/slack-??????').and.contain(':secret:sre-ops-assistant/teams-??????');
+  });
+
+  it('without Teams (context teams=false) maps no Teams secret field, so a Teams secret without appId/appPassword, or none, never stops a task', function () {
+    this.timeout(120_000);
+    const app = newApp({ teams: false });
+    const stacks = buildApp(app, REPO_ROOT);
+    const t = Template.fromJSON(app.synth().getStackByName(stacks.service.stackName).template as Record<string, unknown>);
+    const task = onlyResource(t, 'AWS::ECS::TaskDefinition').Properties;
+    const c = (task.ContainerDefinitions as ContainerDefinition[])[0] as ContainerDefinition;
+
+    expect(c.Secrets.map((s) => s.Name).sort()).to.deep.equal(['SLACK_BOT_TOKEN', 'SRE_OPS_API_KEYS']);
+    expect(c.Environment.map((e) => e.Name)).to.not.include('MicrosoftAppType');
+    const policies = Object.values(t.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p)).join('\n');
+    expect(policies).to.contain(':secret:sre-ops-assistant/slack-??????').and.not.contain('sre-ops-assistant/teams');
+    expect(() => readConfig(newApp({ teams: 'no' }).node, REPO_ROOT)).to.throw('context teams: expected true or false, got "no"');
   });
 });

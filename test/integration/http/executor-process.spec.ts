@@ -36,6 +36,9 @@ describe('the HTTP service process with the patch executor (spawned)', function 
     });
     const port = await running.listening;
     await running.waitForLog('patch executor started');
+    // No Teams credentials (a deployment with CDK context teams=false): the service runs and says so once.
+    const teamsOff = await running.waitForLog('MicrosoftAppId, MicrosoftAppPassword: not set: Teams progress posting is disabled (runs requested in Teams get no replies in their conversation)');
+    expect(teamsOff).to.include({ level: 'warn', progressPosting: 'teams' });
     const base = `http://127.0.0.1:${port}`;
     const headers = { 'x-api-key': KEY, 'content-type': 'application/json' };
 
@@ -55,6 +58,7 @@ describe('the HTTP service process with the patch executor (spawned)', function 
     const audit = (await (await fetch(`${base}/v1/audit?target=${run.id}`, { headers })).json()) as { actor: string; via: string; action: string }[] | { entries: { actor: string; via: string; action: string }[] };
     const entries = Array.isArray(audit) ? audit : audit.entries;
     expect(entries.find((e) => e.action === 'patch-run.start')).to.include({ actor: 'sre-ops-executor', via: 'executor' });
+    expect(running.stdout().split('\n').filter((l) => l.includes('"progressPosting":"teams"')), 'one warning line, however many runs').to.have.length(1);
     running.kill('SIGTERM');
     expect(await running.exited).to.equal(0);
   });
