@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { hideBin } from 'yargs/helpers';
 import { runCli, type GlobalOptions } from '../adapters/inbound/cli/cli-app.js';
 import type { Assistant } from '../ports/inbound/assistant.port.js';
-import { stateStoreFromEnv } from './config.js';
+import { awsOptionsFrom, stateStoreFromEnv } from './config.js';
 import { createAssistant } from './index.js';
 import { mcpService } from './mcp.js';
 import { HTTP_PACKAGES, withOptionalPackages } from './optional-packages.js';
@@ -46,18 +46,7 @@ async function assistantFor(o: GlobalOptions, notice: (line: string) => void): P
     // The CLI's own state: --state, else SRE_OPS_STATE_TABLE, else its file under ~/.config.
     stateStore: stateStoreFromEnv(process.env, o.state),
     via: 'cli',
-    aws: {
-      ...(o.region !== undefined ? { region: o.region } : {}),
-      ...(o.profile !== undefined ? { profile: o.profile } : {}),
-      ...(o.endpointUrl !== undefined ? { endpointUrl: o.endpointUrl } : {}),
-      ...(o.roleArn !== undefined ? { roleArn: o.roleArn } : {}),
-      ...(o.regions !== undefined ? { regions: o.regions } : {}),
-      ...(o.accounts !== undefined ? { accounts: o.accounts } : {}),
-      ...(o.assumeRole !== undefined ? { assumeRole: o.assumeRole } : {}),
-      ...(o.externalId !== undefined ? { externalId: o.externalId } : {}),
-      ...(o.patchRole !== undefined ? { patchRole: o.patchRole } : {}),
-      ...(o.inspector !== undefined ? { inspector: o.inspector as 'members' | 'administrator' } : {}),
-    },
+    aws: awsOptionsFrom(o),
   });
 }
 

@@ -51,6 +51,42 @@ export interface AwsOptions {
   readonly inspector?: 'members' | 'administrator';
 }
 
+/**
+ * The AWS options of a command line or a server process, by the CLI's global option names
+ * (`--region`, `--profile`, `--endpoint-url`, `--role-arn`, `--regions`, `--accounts`,
+ * `--assume-role`, `--external-id`, `--patch-role`, `--inspector`).
+ */
+export interface AwsFlags {
+  readonly region?: string;
+  readonly profile?: string;
+  readonly endpointUrl?: string;
+  readonly roleArn?: string;
+  readonly regions?: readonly string[];
+  readonly accounts?: readonly string[] | 'org';
+  readonly assumeRole?: string;
+  readonly externalId?: string;
+  readonly patchRole?: string;
+  /** members or administrator: checked by the core (one line naming `inspector`). */
+  readonly inspector?: string;
+}
+
+/** The library's AWS options from those flags (the ones given, nothing else): `sre-ops` and `sre-ops serve` both use it. */
+export function awsOptionsFrom(o: AwsFlags): AwsOptions {
+  return {
+    ...(o.region !== undefined ? { region: o.region } : {}),
+    ...(o.profile !== undefined ? { profile: o.profile } : {}),
+    ...(o.endpointUrl !== undefined ? { endpointUrl: o.endpointUrl } : {}),
+    ...(o.roleArn !== undefined ? { roleArn: o.roleArn } : {}),
+    // The organization scope (docs/organizations.md); a policy's scope section serves as well.
+    ...(o.regions !== undefined ? { regions: o.regions } : {}),
+    ...(o.accounts !== undefined ? { accounts: o.accounts } : {}),
+    ...(o.assumeRole !== undefined ? { assumeRole: o.assumeRole } : {}),
+    ...(o.externalId !== undefined ? { externalId: o.externalId } : {}),
+    ...(o.patchRole !== undefined ? { patchRole: o.patchRole } : {}),
+    ...(o.inspector !== undefined ? { inspector: o.inspector as 'members' | 'administrator' } : {}),
+  };
+}
+
 /** Outbound adapters a caller may replace (typed against the ports). */
 export type OutboundAdapters = Omit<CoreDependencies, 'policy' | 'source'>;
 

@@ -27,7 +27,7 @@ import { DomainError, isValidationError, ValidationError } from '../domain/error
 import type { Assistant } from '../ports/inbound/assistant.port.js';
 import type { PatchExecutor } from '../ports/inbound/patching/patch-executor.port.js';
 import { progressPostingOff } from './progress-posters.js';
-import { stateStoreFromEnv, type AssistantOptions } from './config.js';
+import { awsOptionsFrom, stateStoreFromEnv, type AssistantOptions } from './config.js';
 import { createAssistant } from './index.js';
 import { offloadReads } from './offloaded-assistant.js';
 import { recordingServiceAssessments } from './service-history.js';
@@ -379,19 +379,7 @@ export function assistantOptionsFrom(
     ...(o.now !== undefined ? { now: o.now } : {}),
     stateStore: stateStoreFromEnv(env, o.state),
     via: 'http',
-    aws: {
-      ...(o.region !== undefined ? { region: o.region } : {}),
-      ...(o.profile !== undefined ? { profile: o.profile } : {}),
-      ...(o.endpointUrl !== undefined ? { endpointUrl: o.endpointUrl } : {}),
-      ...(o.roleArn !== undefined ? { roleArn: o.roleArn } : {}),
-      // The organization scope (docs/organizations.md); a policy's scope section serves as well.
-      ...(o.regions !== undefined ? { regions: o.regions } : {}),
-      ...(o.accounts !== undefined ? { accounts: o.accounts } : {}),
-      ...(o.assumeRole !== undefined ? { assumeRole: o.assumeRole } : {}),
-      ...(o.externalId !== undefined ? { externalId: o.externalId } : {}),
-      ...(o.patchRole !== undefined ? { patchRole: o.patchRole } : {}),
-      ...(o.inspector !== undefined ? { inspector: o.inspector as 'members' | 'administrator' } : {}),
-    },
+    aws: awsOptionsFrom(o),
   };
 }
 
