@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
+import { inspectorFinding, REPORT_TIME } from './inspector-findings.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FINDINGS = Number(process.env.SRE_OPS_BENCH_FINDINGS ?? 200_000);
@@ -23,24 +24,6 @@ const FILE = join(DIR, `inspector-report-${FINDINGS}.json.gz`);
 const MAXRSS_HOOK = 'data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write("MAXRSS_KB "+u.maxRSS+" CPU_US "+(u.userCPUTime+u.systemCPUTime)+"\\n")})';
 const INPUT = new URL('../adapters/outbound/findings-files/local-findings-objects.js', import.meta.url).href;
 
-function finding(i: number): Record<string, unknown> {
-  const t = 'Wed Sep 04 16:59:44.356 UTC 2024';
-  return {
-    awsAccountId: '123456789012', findingArn: `arn:aws:inspector2:us-east-1:123456789012:finding/${i.toString(16).padStart(32, '0')}`,
-    type: 'PACKAGE_VULNERABILITY', severity: 'HIGH', status: 'ACTIVE', title: `CVE-2024-${1000 + (i % 5000)} - openssl`,
-    description: 'A flaw was found in the package, which an attacker could use to cause a denial of service or run code with the privileges of the service.',
-    firstObservedAt: t, lastObservedAt: t, updatedAt: t, inspectorScore: 7.5, fixAvailable: 'YES', exploitAvailable: 'NO', epss: { score: 0.0123 },
-    inspectorScoreDetails: { adjustedCvss: { score: 7.5, scoreSource: 'NVD', scoringVector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H', version: '3.1', adjustments: [] } },
-    packageVulnerabilityDetails: {
-      vulnerabilityId: `CVE-2024-${1000 + (i % 5000)}`, source: 'NVD', sourceUrl: 'https://nvd.nist.gov/', referenceUrls: ['https://www.cve.org/'],
-      cvss: [{ baseScore: 7.5, scoringVector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H', source: 'NVD', version: '3.1' }],
-      vulnerablePackages: [{ name: 'openssl', version: '3.0.8', release: '1.amzn2023.0.4', epoch: 1, arch: 'X86_64', packageManager: 'OS', fixedInVersion: '1:3.0.8-1.amzn2023.0.12', remediation: 'dnf update openssl' }],
-    },
-    remediation: { recommendation: { text: 'None Provided' } },
-    resources: [{ type: 'AWS_EC2_INSTANCE', id: `i-${(i % 5000).toString(16).padStart(17, '0')}`, partition: 'aws', region: 'us-east-1', details: { awsEc2Instance: { platform: 'AMAZON_LINUX_2023', type: 't3.micro' } } }],
-  };
-}
-
 async function generate(): Promise<void> {
   if (existsSync(FILE)) return;
   mkdirSync(DIR, { recursive: true });
@@ -48,7 +31,7 @@ async function generate(): Promise<void> {
   const out = gz.pipe(createWriteStream(FILE));
   const write = (s: string): Promise<void> => new Promise((resolve) => (gz.write(s) ? resolve() : gz.once('drain', resolve)));
   await write('{"findings":[');
-  for (let i = 0; i < FINDINGS; i++) await write(`${i === 0 ? '' : ','}\n${JSON.stringify(finding(i))}`);
+  for (let i = 0; i < FINDINGS; i++) await write(`${i === 0 ? '' : ','}\n${JSON.stringify(inspectorFinding(i, { at: REPORT_TIME }))}`);
   await write(']}\n');
   gz.end();
   await new Promise<void>((resolve) => out.on('close', () => resolve()));

@@ -15,28 +15,11 @@ import { JsonSplitter } from '../adapters/outbound/aws-shapes/json-splitter.js';
 import { findMember, topLevelArray } from './baseline/json-array-elements.js';
 import { ArrayMemberScanner } from './baseline/json-stream-elements.js';
 import { jsonItems } from './baseline/json-items.js';
+import { inspectorFinding } from './inspector-findings.js';
 
 const FINDINGS = Number(process.env.SRE_OPS_BENCH_FINDINGS ?? 50_000);
 const ROUNDS = Number(process.env.SRE_OPS_BENCH_ROUNDS ?? 5);
 const CHUNK = 4 << 20;
-
-function finding(i: number): Record<string, unknown> {
-  const t = '2026-11-20T12:00:00.000Z';
-  return {
-    awsAccountId: '123456789012', findingArn: `arn:aws:inspector2:us-east-1:123456789012:finding/${i.toString(16).padStart(32, '0')}`,
-    type: 'PACKAGE_VULNERABILITY', severity: 'HIGH', status: 'ACTIVE', title: `CVE-2024-${1000 + (i % 5000)} - openssl, "libssl" – naïve ✓`,
-    description: 'A flaw was found in the package, which an attacker could use to cause a denial of service.\nPaths like C:\\Program Files\\x and {braces} [brackets], commas.',
-    firstObservedAt: t, lastObservedAt: t, updatedAt: t, inspectorScore: 7.5, fixAvailable: 'YES', exploitAvailable: 'NO', epss: { score: 0.0123 },
-    inspectorScoreDetails: { adjustedCvss: { score: 7.5, scoreSource: 'NVD', scoringVector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H', version: '3.1', adjustments: [] } },
-    packageVulnerabilityDetails: {
-      vulnerabilityId: `CVE-2024-${1000 + (i % 5000)}`, source: 'NVD', sourceUrl: 'https://nvd.nist.gov/', referenceUrls: ['https://www.cve.org/'],
-      cvss: [{ baseScore: 7.5, scoringVector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H', source: 'NVD', version: '3.1' }],
-      vulnerablePackages: [{ name: 'openssl', version: '3.0.8', release: '1.amzn2023.0.4', epoch: 1, arch: 'X86_64', packageManager: 'OS', fixedInVersion: '1:3.0.8-1.amzn2023.0.12', remediation: 'dnf update openssl' }],
-    },
-    remediation: { recommendation: { text: 'None Provided' } },
-    resources: [{ type: 'AWS_EC2_INSTANCE', id: `i-${(i % 5000).toString(16).padStart(17, '0')}`, partition: 'aws', region: 'us-east-1', details: { awsEc2Instance: { platform: 'AMAZON_LINUX_2023', type: 't3.micro' } } }],
-  };
-}
 
 function chunksOf(b: Buffer): Buffer[] {
   const out: Buffer[] = [];
@@ -87,7 +70,7 @@ const SPLITTERS: Readonly<Record<string, Splitter>> = {
 };
 
 async function main(): Promise<void> {
-  const list = Array.from({ length: FINDINGS }, (_, i) => finding(i));
+  const list = Array.from({ length: FINDINGS }, (_, i) => inspectorFinding(i, { awkwardText: true }));
   const inputs: [string, Buffer][] = [
     ['CLI output, indented', Buffer.from(JSON.stringify({ findings: list, nextToken: null }, null, 4))],
     ['findings report, compact', Buffer.from(JSON.stringify({ findings: list }))],
