@@ -87,13 +87,16 @@ describe('CLI patch commands (in process, over the real composition and a tempor
     const off = await cli('autopilot', 'status');
     autopilot = { enabled: true, decisions: ['routine', 'next-window', 'patch-now'], standingApproval: { allowed: false } };
     const on = await cli('autopilot', 'status');
-    const json = JSON.parse((await cli('autopilot', 'status', '--json')).stdout) as { enabled: boolean; due: { runId: string; standing: boolean; instances: { name: string }[] }[]; runs: unknown[] };
+    const json = JSON.parse((await cli('autopilot', 'status', '--json')).stdout) as { enabled: boolean; now: string; due: { runId: string; standing: boolean; instances: { name: string }[] }[]; runs: unknown[] };
 
     expect([off.code, off.stdout]).to.deep.equal([0, 'autopilot is off (policy autopilot.enabled is false)\n']);
     expect(on.code, on.stderr).to.equal(0);
     expect(on.stdout).to.match(/^due \(as of .*\)\nRUN \(TO BE MADE\) +WINDOW +MADE AT +APPROVAL +INSTANCES\n/);
     expect(on.stdout).to.contain('no runs made by the autopilot');
     expect(json.enabled).to.equal(true);
+    // As of the command's fixed now (the demo's capture time), not the wall clock.
+    expect(json.now).to.equal('2026-11-20T12:00:00.000Z');
+    expect(on.stdout).to.match(/^due \(as of 2026-11-20[ T]12:00/);
     expect(json.due.length).to.be.greaterThan(0);
     for (const d of json.due) expect(d.runId).to.match(/^r-\d{8}-\d{6}-[0-9a-f]{6}$/);
     // Production is left out: no environments are named, so only non-production ones.
