@@ -164,13 +164,20 @@ export function runDocument(m: Markup, r: PatchRunReport, title = `Patch run ${r
     facts: runFacts(m, r),
     sections: [{ heading: 'Waves', lines: waveLines(m, r) }, ...(r.haltReason ? [{ heading: 'Why it stopped', lines: [m.text(r.haltReason)] }] : [])],
     notes: r.waves.length > LIMITS.waves ? [m.italic(`${r.waves.length - LIMITS.waves} more waves not shown`)] : [],
-    actions: waiting
-      ? [
-          { action: 'approve', label: 'Approve', style: 'primary', runId: r.id, confirm: `Approve ${r.operation === 'Scan' ? 'a scan of' : 'patching'} ${instances} instance${instances === 1 ? '' : 's'} (run ${r.id})?` },
-          { action: 'reject', label: 'Reject', style: 'danger', runId: r.id, confirm: null },
-        ]
-      : [],
+    actions: waiting ? decisionActions(r.id, instances, r.operation) : [],
   });
+}
+
+/**
+ * The Approve / Reject buttons of a run waiting for a second person: in a run's message and in
+ * the autopilot's approval requests (adapters/outbound/chat/slack-progress-poster.ts); a click
+ * comes back to the bot as the same decision either way.
+ */
+export function decisionActions(runId: string, instances: number, operation: PatchRunReport['operation'] = 'Install'): DocAction[] {
+  return [
+    { action: 'approve', label: 'Approve', style: 'primary', runId, confirm: `Approve ${operation === 'Scan' ? 'a scan of' : 'patching'} ${instances} instance${instances === 1 ? '' : 's'} (run ${runId})?` },
+    { action: 'reject', label: 'Reject', style: 'danger', runId, confirm: null },
+  ];
 }
 
 export function answerDocument(answer: ChatAnswer, m: Markup, surface: Surface): ChatDoc {

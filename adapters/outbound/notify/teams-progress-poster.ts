@@ -8,7 +8,7 @@
  */
 import { SourceError, ValidationError } from '../../../domain/errors.js';
 import type { ProgressThread } from '../../../domain/patch/run.js';
-import type { RunProgressPoster } from '../../../ports/outbound/run-progress-poster.port.js';
+import type { ApprovalRequestPost, RunProgressPoster } from '../../../ports/outbound/run-progress-poster.port.js';
 import { BotFrameworkToken, type BotCredentials } from './bot-framework-token.js';
 
 export interface TeamsProgressPosterOptions {
@@ -77,5 +77,13 @@ export class ChatProgressPosters implements RunProgressPoster {
       throw new ValidationError('progressThread.platform', 'a configured chat platform', this.missing[thread.platform] ?? `progressThread.platform: this service posts no progress to ${thread.platform}`);
     }
     await poster.post(thread, text);
+  }
+
+  /** The platform's approval request with its buttons; where it has none, the text (and no message id). */
+  async postApprovalRequest(thread: ProgressThread, request: ApprovalRequestPost): Promise<string | null> {
+    const poster = this.byPlatform[thread.platform];
+    if (poster?.postApprovalRequest) return poster.postApprovalRequest(thread, request);
+    await this.post(thread, request.text);
+    return null;
   }
 }

@@ -9,6 +9,7 @@ import {
   newAutopilotRun,
   nextWindows,
   requestText,
+  standingApprovalCovers,
   standingApprover,
   STANDING_APPROVAL_COMMENT,
   unseenWindows,
@@ -16,7 +17,8 @@ import {
   type DueWindow,
 } from '../../../domain/patch/autopilot.js';
 import type { PlannedInstance } from '../../../domain/patch/plan-model.js';
-import type { PatchRun, ProgressThread } from '../../../domain/patch/run.js';
+import { threadRun, type PatchRun, type ProgressThread } from '../../../domain/patch/run.js';
+import type { ApprovalRequestPost } from '../../outbound/run-progress-poster.port.js';
 import { autoScalingGroupSizes, environmentOf } from '../../../domain/patch/waves.js';
 import { HOUR_MS, toIso, type Instant } from '../../../domain/time.js';
 import type { PatchDependencies } from './patch-dependencies.js';
@@ -224,7 +226,9 @@ export class RunAutopilot {
       if (run.requestedAt >= since && !madeMissed(run)) {
         const text = requestText(run, policy);
         const detail = `autopilot: Install of ${instances.length} instance(s) in ${run.waves.length} wave(s) for the window ${toIso(w.start)} to ${toIso(w.end)}; ${run.approvalWhy ?? ''}`;
-        await this.event(run, AUTOPILOT_ACTOR, 'patch-run.request', detail, `${run.id}|autopilot|request`, text);
+        // A run a person must approve is asked for with the chat bot's Approve / Reject buttons.
+        const asks = run.status === 'requested' && !standingApprovalCovers(policy, instances);
+        await this.event(run, AUTOPILOT_ACTOR, 'patch-run.request', detail, `${run.id}|autopilot|request`, text, asks ? { runId: run.id, title: `Autopilot: run ${run.id} needs approval`, text, instances: instances.length } : undefined);
       }
       const standing = run.approvals.find((a) => a.by === policy.autopilot.standingApproval.actor && a.comment === STANDING_APPROVAL_COMMENT && a.at >= since);
       if (standing) {
@@ -238,14 +242,32 @@ export class RunAutopilot {
     }
   }
 
-  /** One audit entry per event (its id derived from `once`); posted only when this call wrote it. */
-  private async event(run: PatchRun, actor: typeof AUTOPILOT_ACTOR, action: string, detail: string, once: string, text: string): Promise<void> {
+  /**
+   * One audit entry per event (its id derived from `once`); posted only when this call wrote it.
+   * An approval request (`ask`) is posted with the platform's Approve / Reject interaction where it
+   * has one; the posted message then becomes the run's thread (its later posts and the executor's
+   * progress go under it), recorded on the run and audited as `patch-run.thread` by the autopilot.
+   */
+  private async event(run: PatchRun, actor: typeof AUTOPILOT_ACTOR, action: string, detail: string, once: string, text: string, ask?: ApprovalRequestPost): Promise<void> {
     if (!(await audit(this.d, actor, action, run.id, 'ok', detail, once))) return;
     const thread = run.progressThread;
-    if (!thread || !this.d.progressPoster) return;
+    const poster = this.d.progressPoster;
+    if (!thread || !poster) return;
+    let posted: string | null = null;
     try {
-      await this.d.progressPoster.post(thread, text);
+      if (ask && poster.postApprovalRequest) posted = await poster.postApprovalRequest(thread, ask);
+      else await poster.post(thread, text);
     } catch (err) {
+      this.onError(run.id, err);
+      return;
+    }
+    if (posted === null || thread.thread) return;
+    const under = { ...thread, thread: posted };
+    try {
+      await mutateRun(this.d, run.id, (r, now) => threadRun(r, AUTOPILOT_ACTOR, under, now));
+      await audit(this.d, AUTOPILOT_ACTOR, 'patch-run.thread', run.id, 'ok', `progress to ${under.platform} ${under.channel} thread ${posted} (the approval request)`, `${run.id}|autopilot|thread`);
+    } catch (err) {
+      // The request is out; the run's later posts go to the channel instead of its thread.
       this.onError(run.id, err);
     }
   }

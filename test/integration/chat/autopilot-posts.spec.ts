@@ -19,7 +19,7 @@ describe('autopilot posts to the policy\'s Slack channel (Slack stand-in on loop
   let server: Server | null = null;
   afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
-  it('the approval request goes to autopilot.chat.channel, not a thread, with the bot token; then the missed window with the next one', async () => {
+  it('the approval request goes to autopilot.chat.channel, not a thread, with the bot token; then the missed window with the next one, under the request', async () => {
     const posted: Posted[] = [];
     const auth: (string | undefined)[] = [];
     server = createServer((req, res) => {
@@ -46,7 +46,8 @@ describe('autopilot posts to the policy\'s Slack channel (Slack stand-in on loop
     h.clock.t = NOW + 7 * HOUR;
     await autopilot.tick();
 
-    expect(posted.map((p) => [p.channel, p.thread_ts])).to.deep.equal([['C-OPS', undefined], ['C-OPS', undefined]]);
+    // The request is the run's thread: the missed window is said under it.
+    expect(posted.map((p) => [p.channel, p.thread_ts])).to.deep.equal([['C-OPS', undefined], ['C-OPS', '1.2']]);
     expect(new Set(auth)).to.deep.equal(new Set(['Bearer xoxb-test-token']));
     expect(posted[0]?.text).to.match(/^Autopilot made run r-20261111-060000-\w{6}: web-staging-1 \(i-\w+\) in the window 2026-11-11T06:00:00.000Z to 2026-11-11T09:00:00.000Z\. Approval needed by 2026-11-11T06:30:00.000Z/);
     expect(posted[1]?.text).to.match(/missed its window .*: no approval by 2026-11-11T06:30:00.000Z\. Next quiet window: 2026-11-18T06:00:00.000Z to 2026-11-18T09:00:00.000Z for web-staging-1/);
