@@ -17,18 +17,13 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchMetricsPublisher } from '../adapters/outbound/aws/cloudwatch-metrics-publisher.js';
 import type { Assistant } from '../ports/inbound/assistant.port.js';
 import type { FleetFigures, MetricsPublisher, TrendFigures } from '../ports/outbound/metrics-publisher.port.js';
-import type { AlertReport, DigestReport, TrendDay } from '../ports/inbound/history/history.port.js';
+import type { AlertReport, DigestReport } from '../ports/inbound/history/history.port.js';
 import { notificationLinksFromEnv, notifiersFromEnv } from './notify.js';
 import { stateStoreFromEnv } from './config.js';
 import { createAssistant } from './index.js';
-import { fleetFigures } from './fleet-figures.js';
+import { fleetFigures, trendFigures } from './fleet-figures.js';
 
-export { fleetFigures };
-
-/** The trend point the collector publishes, from the day's entry of the trend. */
-export function trendFigures(day: TrendDay): TrendFigures {
-  return { byDecision: day.byDecision, bySsvc: day.bySsvc, resolved: day.resolved, meanHoursToRemediate: day.meanHoursToRemediate };
-}
+export { fleetFigures, trendFigures };
 
 export interface CollectorDependencies {
   /** Called once per Lambda container; the Assistant (and its AWS clients) is reused while warm. */

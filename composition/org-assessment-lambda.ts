@@ -7,16 +7,20 @@
  * - `partition`: one item of the Map: reads and assesses that account and region through the
  *   assumed read role and writes its result to S3. An account that cannot be read is written as
  *   its AWS error, not thrown: a warning in the summary, not a failed item;
- * - `merge`: reads every listed partition's result, writes the organization report and publishes
- *   the collector's figures to CloudWatch.
+ * - `merge`: reads every listed partition's result, writes the organization report, publishes
+ *   the collector's figures to CloudWatch and, with a state table, does what the collector does
+ *   after an assessment: compares it with the newest recorded one and posts the alerts it calls
+ *   for (SRE_OPS_NOTIFY), records it in the history (origin `collector`, the same record as the
+ *   collector's) and publishes the day's trend point.
  *
  * Every partition is assessed as of the execution's start time, so the merge equals one
  * assessment of the whole scope at that instant.
  *
  * Environment: SRE_OPS_ASSESSMENT_BUCKET (required), SRE_OPS_SCOPE (the policy's `scope` section
  * as JSON; overrides SRE_OPS_POLICY_FILE's), SRE_OPS_POLICY_FILE, SRE_OPS_KEV, SRE_OPS_STATE_TABLE
- * (risk acceptances), SRE_OPS_METRICS_NAMESPACE (default SRE/Operations); the region is the
- * Lambda runtime's.
+ * (risk acceptances; the history and the posted-alert claims), SRE_OPS_METRICS_NAMESPACE (default
+ * SRE/Operations), SRE_OPS_NOTIFY and its channels' credentials (composition/notify.ts),
+ * SRE_OPS_CONSOLE_URL; the region is the Lambda runtime's.
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -29,10 +33,12 @@ import { isSourceError, ValidationError } from '../domain/errors.js';
 import { resolvePolicy } from '../domain/policy.js';
 import type { Scope } from '../domain/scope.js';
 import type { Assistant } from '../ports/inbound/assistant.port.js';
-import type { MetricsPublisher } from '../ports/outbound/metrics-publisher.port.js';
+import type { AlertReport } from '../ports/inbound/history/history.port.js';
+import type { MetricsPublisher, TrendFigures } from '../ports/outbound/metrics-publisher.port.js';
 import { mergePartitionResults, type OrganizationReport, type PartitionResult } from '../ports/use-cases/assessment/merge-partitions.js';
 import { loadPolicy, resolveAwsScope, stateStoreFromEnv, type AssistantOptions } from './config.js';
-import { fleetFigures } from './fleet-figures.js';
+import { fleetFigures, trendFigures } from './fleet-figures.js';
+import { notificationLinksFromEnv, notifiersFromEnv } from './notify.js';
 import { createAssistant } from './index.js';
 
 /** One item of the Distributed Map. */
@@ -76,6 +82,15 @@ export interface MergeResult {
   readonly partial: boolean;
   readonly warnings: number;
   readonly partitions: { readonly read: number; readonly unreadable: number; readonly missing: number };
+  /**
+   * What the collector's pass did (SRE_OPS_STATE_TABLE set): the alerts and the history record;
+   * null without a state table, or when the pass failed (said in `failures`).
+   */
+  readonly alerts: AlertReport | null;
+  /** The day's trend point as published; null without a state table, or when it failed. */
+  readonly trend: TrendFigures | null;
+  /** What failed after the report was written (alerting, a channel, the trend): the report stands. */
+  readonly failures: readonly string[];
 }
 
 export interface OrgAssessmentDependencies {
@@ -86,7 +101,7 @@ export interface OrgAssessmentDependencies {
   readonly s3?: () => Promise<S3Client>;
   /** Default: CloudWatch PutMetricData to SRE_OPS_METRICS_NAMESPACE. */
   readonly publisher?: () => MetricsPublisher;
-  /** Default: createAssistant for one partition (tests may wrap it). */
+  /** Default: createAssistant for one partition, and for the merge's history and alerts (tests may wrap it). */
   readonly assistant?: (options: AssistantOptions) => Promise<Assistant>;
   readonly log?: (line: string) => void;
 }
@@ -260,14 +275,70 @@ export function createMergeHandler(deps: OrgAssessmentDependencies): (event: Lis
     await putJson(client, bucket, key, report);
     publisher ??= deps.publisher?.() ?? new CloudWatchMetricsPublisher(new CloudWatchClient(clientOptions(deps, deps.env.AWS_REGION ?? 'us-east-1')), { namespace: deps.env.SRE_OPS_METRICS_NAMESPACE || undefined });
     await publisher.publishFleetFigures(fleetFigures(report, report.compliance), Date.parse(report.generatedAt));
+    const collected = deps.env.SRE_OPS_STATE_TABLE ? await collectorPass(deps, report, publisher) : { alerts: null, trend: null, failures: [] };
     const count = (s: string): number => report.partitions.filter((p) => p.status === s).length;
     const result: MergeResult = {
       key, summary: report.summary, partial: report.partial === true, warnings: report.warnings.length,
       partitions: { read: count('read'), unreadable: count('unreadable'), missing: count('missing') },
+      ...collected,
     };
     deps.log?.(JSON.stringify({ message: 'organization assessed', runId, ...result }));
     return result;
   };
+}
+
+/**
+ * What the collector does after each assessment (composition/collector-lambda.ts), for the
+ * organization report: alerts for what changed since the newest recorded assessment, posted to
+ * SRE_OPS_NOTIFY's channels and claimed in the state table (each once), the report recorded in
+ * the history (origin `collector`, at most once per policy history.minIntervalMinutes), then the
+ * day's trend point published. The same use cases as the collector's, through an Assistant on
+ * the state table; nothing is read from AWS here. A failure is returned, not thrown: the report
+ * is in S3 and its figures are published.
+ */
+async function collectorPass(deps: OrgAssessmentDependencies, report: OrganizationReport, publisher: MetricsPublisher): Promise<Pick<MergeResult, 'alerts' | 'trend' | 'failures'>> {
+  const failures: string[] = [];
+  let alerts: AlertReport | null = null;
+  let trend: TrendFigures | null = null;
+  const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+  let assistant: Assistant;
+  try {
+    const region = deps.env.AWS_REGION;
+    assistant = await (deps.assistant ?? createAssistant)({
+      source: 'aws',
+      // As of the execution's start: the trend's day is the report's.
+      now: report.generatedAt,
+      ...(deps.env.SRE_OPS_POLICY_FILE ? { policyFile: deps.env.SRE_OPS_POLICY_FILE } : {}),
+      stateStore: stateStoreFromEnv(deps.env),
+      notifiers: await notifiersFromEnv(deps.env, { ...(region ? { region } : {}), ...(deps.aws?.endpointUrl !== undefined ? { endpointUrl: deps.aws.endpointUrl } : {}) }),
+      notificationLinks: notificationLinksFromEnv(deps.env),
+      aws: { ...deps.aws, ...(region ? { regions: [region] } : {}) },
+    });
+  } catch (err) {
+    return { alerts, trend, failures: [`alerting and history failed: ${message(err)}`] };
+  }
+  try {
+    try {
+      alerts = await assistant.alertOnChanges(report, 'collector');
+      failures.push(...alerts.failures.map((f) => `alert channel failed: ${f}`));
+    } catch (err) {
+      failures.push(`alerting failed: ${message(err)}`);
+    }
+    try {
+      const today = report.generatedAt.slice(0, 10);
+      const day = (await assistant.trend({ days: 1 })).series.find((d) => d.day === today);
+      if (day) {
+        trend = trendFigures(day);
+        await publisher.publishTrendFigures(trend, Date.parse(report.generatedAt));
+      }
+    } catch (err) {
+      trend = null;
+      failures.push(`trend metrics failed: ${message(err)}`);
+    }
+  } finally {
+    await assistant.close();
+  }
+  return { alerts, trend, failures };
 }
 
 const lambdaDeps: OrgAssessmentDependencies = { env: process.env, log: (line) => console.log(line) };

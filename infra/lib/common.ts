@@ -55,3 +55,8 @@ export function lambdaRole(scope: Construct, id: string, logGroup: ILogGroup, de
   logGroup.grantWrite(role);
   return role;
 }
+
+/** The SNS topics among the alert channels of SRE_OPS_NOTIFY (`sns:TOPIC_ARN` entries): what `sns:Publish` is granted on. */
+export function alertTopics(notify: string): string[] {
+  return notify.split(',').map((c) => c.trim()).filter((c) => c.startsWith('sns:')).map((c) => c.slice('sns:'.length));
+}

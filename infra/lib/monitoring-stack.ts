@@ -23,7 +23,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { collectorReadStatement, readPolicyFile } from './app-policy.js';
-import { acknowledge, functionName, lambdaRole, logRetention, METRICS_NAMESPACE, NODE22_REASON, PROJECT, removalPolicy } from './common.js';
+import { acknowledge, alertTopics, functionName, lambdaRole, logRetention, METRICS_NAMESPACE, NODE22_REASON, PROJECT, removalPolicy } from './common.js';
 import type { InfraConfig } from './config.js';
 import type { DataStack } from './data-stack.js';
 import { lambdaBundle } from './paths.js';
@@ -124,7 +124,7 @@ export class MonitoringStack extends Stack {
     // It reads risk acceptances, and writes the history (assessments, posted-alert claims) to the
     // same table (docs/history.md).
     props.data.grantState(this.collector, 'read-write');
-    const topics = config.notify.split(',').map((c) => c.trim()).filter((c) => c.startsWith('sns:')).map((c) => c.slice('sns:'.length));
+    const topics = alertTopics(config.notify);
     if (topics.length) this.collector.addToRolePolicy(new PolicyStatement({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: topics }));
     if (config.digest) {
       // EventBridge Scheduler (not a Rule): a cron in the team's own time zone, daylight saving included.

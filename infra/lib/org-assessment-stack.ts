@@ -10,7 +10,9 @@
  *    result JSON to the bucket. An account that denies access is written as its error: a warning
  *    in the summary, not a failed item;
  * 3. merges them (Lambda `merge`): the organization report to the bucket, the collector's
- *    figures to CloudWatch.
+ *    figures to CloudWatch, and the collector's pass over the state table: alerts of what changed
+ *    (to the channels of context `notify`), the assessment recorded in the history, the day's
+ *    trend point.
  *
  * No step has to finish the organization inside one Lambda's 15 minutes: each partition does.
  */
@@ -25,7 +27,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct, IConstruct } from 'constructs';
-import { acknowledge, lambdaRole, logRetention, METRICS_NAMESPACE, NODE22_REASON, PROJECT, removalPolicy } from './common.js';
+import { acknowledge, alertTopics, lambdaRole, logRetention, METRICS_NAMESPACE, NODE22_REASON, PROJECT, removalPolicy } from './common.js';
 import type { InfraConfig } from './config.js';
 import type { DataStack } from './data-stack.js';
 import { acknowledgeMemberRoles, assumeMemberRoleStatement, listAccountsStatement } from './member-roles.js';
@@ -42,7 +44,7 @@ export const RESULT_RETENTION_DAYS = { production: 400, other: 30 } as const;
 export interface OrgAssessmentStackProps extends StackProps {
   readonly config: InfraConfig;
   readonly organization: OrganizationConfig;
-  /** The state table: the partitions read risk acceptances from it. */
+  /** The state table: the partitions read risk acceptances from it; the merge writes the history and the alert claims. */
   readonly data: DataStack;
 }
 
@@ -80,7 +82,7 @@ export class OrgAssessmentStack extends Stack {
       SRE_OPS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
     const code = Code.fromAsset(lambdaBundle(config.lambdaBundleDir, 'org-assessment'));
-    const step = (name: OrgStep, o: { memorySize: number; timeout: Duration; description: string }): LambdaFunction => {
+    const step = (name: OrgStep, o: { memorySize: number; timeout: Duration; description: string; environment?: Record<string, string> }): LambdaFunction => {
       const fnName = `${PROJECT}-org-${name}`;
       const logGroup = new LogGroup(this, `${name}Logs`, { logGroupName: `/aws/lambda/${fnName}`, retention: logRetention(config.production), removalPolicy: removalPolicy(config.production) });
       const role = lambdaRole(this, `${name}Role`, logGroup, `sre-ops-assistant organization assessment: ${name}`);
@@ -93,7 +95,7 @@ export class OrgAssessmentStack extends Stack {
         code,
         memorySize: o.memorySize,
         timeout: o.timeout,
-        environment,
+        environment: { ...environment, ...o.environment },
         role,
         logGroup,
       });
@@ -102,7 +104,13 @@ export class OrgAssessmentStack extends Stack {
     };
     const list = step('list', { memorySize: 256, timeout: Duration.minutes(2), description: 'sre-ops-assistant: lists the organization\'s account x region partitions' });
     const partition = step('partition', { memorySize: 1024, timeout: Duration.minutes(15), description: 'sre-ops-assistant: assesses one account and region through the assumed read role' });
-    const merge = step('merge', { memorySize: 2048, timeout: Duration.minutes(10), description: 'sre-ops-assistant: merges the partitions into the organization report and publishes its figures' });
+    const merge = step('merge', {
+      memorySize: 2048,
+      timeout: Duration.minutes(10),
+      description: 'sre-ops-assistant: merges the partitions into the organization report, publishes its figures, alerts and records it',
+      // The collector's alert channels (context `notify`), as the collector Lambda's.
+      ...(config.notify ? { environment: { SRE_OPS_NOTIFY: config.notify } } : {}),
+    });
     this.functions = { list, partition, merge };
 
     // The list writes the items, each partition its result, the merge its report: under runs/ only.
@@ -120,6 +128,10 @@ export class OrgAssessmentStack extends Stack {
     merge.addToRolePolicy(new PolicyStatement({
       sid: 'PutFleetMetricsOnly', actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
     }));
+    // The history (assessments) and the posted-alert claims live in the state table, as the collector's (docs/history.md).
+    props.data.grantState(merge, 'read-write');
+    const topics = alertTopics(config.notify);
+    if (topics.length) merge.addToRolePolicy(new PolicyStatement({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: topics }));
     const bucketId = this.logicalIdOf(this.bucket);
     const runsFinding = { [`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/runs/*]`]: 'The run objects: one per partition and run, named at run time, under runs/ only.' };
     acknowledge(list.role!, { ...runsFinding, ...(org.accounts === 'org' ? { 'AwsSolutions-IAM5[Resource::*]': 'organizations:ListAccounts has no resource-level permission.' } : {}) });

@@ -9,12 +9,13 @@ import { newApp, policyStatements, type ValidationReport } from './support/synth
 
 const A = '111111111111';
 const B = '222222222222';
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:sre-alerts';
 
 interface Synth { stacks: SreOpsStacks; templates: Record<'org' | 'service' | 'bots', Template>; report: ValidationReport }
 
 /** The whole app with context `organization`, offline, cdk-nag on (as infra/bin/app.ts). */
-function synth(organization: unknown): Synth {
-  const app = newApp({ organization });
+function synth(organization: unknown, extra: Record<string, unknown> = {}): Synth {
+  const app = newApp({ organization, ...extra });
   const stacks = buildApp(app, REPO_ROOT);
   const assembly = app.synth();
   const t = (stack: { stackName: string }): Template => Template.fromJSON(assembly.getStackByName(stack.stackName).template as Record<string, unknown>);
@@ -51,7 +52,7 @@ describe('infra: scheduled organization assessment (Step Functions Distributed M
   let listed: Synth;
   before(() => {
     org = synth({ accounts: 'org', regions: ['us-east-1', 'eu-west-1'], organizationId: 'o-a1b2c3d4e5', maxConcurrency: 25, toleratedFailurePercentage: 20 });
-    listed = synth(JSON.stringify({ accounts: [A, B], regions: ['us-east-1'], inspector: 'administrator' }));
+    listed = synth(JSON.stringify({ accounts: [A, B], regions: ['us-east-1'], inspector: 'administrator' }), { notify: `sns:${TOPIC},teams-webhook:https://example.webhook.office.com/x` });
   });
 
   it('is cdk-nag clean with the organization stack (no unacknowledged finding)', () => {
@@ -152,6 +153,39 @@ describe('infra: scheduled organization assessment (Step Functions Distributed M
     // Nothing but these: no statement of any stack assumes any other role.
     const all = [org, listed].flatMap((s) => Object.values(s.templates).flatMap(policyStatements));
     for (const s of all.filter((x) => ([] as unknown[]).concat(x.Action).includes('sts:AssumeRole'))) expect(String(s.Sid)).to.match(/^AssumeMember(Read|Patch)Role$/);
+  });
+
+  it('the merge alone writes the state table (the history, the alert claims) and may publish to the alert topics of context notify; the partitions only read it', () => {
+    for (const s of [org, listed]) {
+      const t = s.templates.org;
+      const roleOf = (handler: string): string => {
+        const fn = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Handler: handler } }))[0] as { Properties: { Role: { 'Fn::GetAtt': [string, string] } } };
+        return fn.Properties.Role['Fn::GetAtt'][0];
+      };
+      const statementsOf = (handler: string): Record<string, unknown>[] => Object.values(t.findResources('AWS::IAM::Policy'))
+        .filter((p) => ((p as { Properties: { Roles: { Ref: string }[] } }).Properties.Roles).some((r) => r.Ref === roleOf(handler)))
+        .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties.PolicyDocument.Statement);
+      const sids = (handler: string): unknown[] => statementsOf(handler).map((x) => x.Sid);
+      expect(sids('index.merge')).to.include('StateTableReadWrite').and.not.include('StateTableRead');
+      expect(sids('index.partition')).to.include('StateTableRead').and.not.include('StateTableReadWrite');
+      expect(sids('index.list')).to.not.include.members(['StateTableRead', 'StateTableReadWrite']);
+      const write = statementsOf('index.merge').find((x) => x.Sid === 'StateTableReadWrite')!;
+      expect(write.Action).to.include('dynamodb:PutItem').and.not.include('dynamodb:DeleteTable');
+      expect(JSON.stringify(write.Resource)).to.match(/StateTable/);
+      const publish = statementsOf('index.merge').filter((x) => x.Sid === 'PublishAlerts');
+      const env = (handler: string): Record<string, unknown> => (Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Handler: handler } }))[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+      if (s === listed) {
+        expect(publish).to.deep.equal([{ Sid: 'PublishAlerts', Action: 'sns:Publish', Effect: 'Allow', Resource: TOPIC }]);
+        expect(env('index.merge').SRE_OPS_NOTIFY).to.equal(`sns:${TOPIC},teams-webhook:https://example.webhook.office.com/x`);
+      } else {
+        expect(publish).to.deep.equal([]);
+        expect(env('index.merge')).to.not.have.property('SRE_OPS_NOTIFY');
+      }
+      for (const h of ['index.list', 'index.partition']) {
+        expect(env(h), h).to.not.have.property('SRE_OPS_NOTIFY');
+        expect(statementsOf(h).some((x) => x.Action === 'sns:Publish'), h).to.equal(false);
+      }
+    }
   });
 
   it('outputs the member StackSet\'s trusted role ARNs: the partition Lambda, the task role and the bots read; the task role and the bots patch', () => {

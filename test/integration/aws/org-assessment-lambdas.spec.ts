@@ -9,6 +9,10 @@ import {
   createListHandler, createMergeHandler, createPartitionHandler, runKeys, type OrgAssessmentDependencies, type PartitionItem,
 } from '../../../composition/org-assessment-lambda.js';
 import type { OrganizationReport, PartitionResult } from '../../../ports/use-cases/assessment/merge-partitions.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDbHistoryStore } from '../../../adapters/outbound/dynamodb/dynamodb-history-store.js';
+import { createStateTable } from '../../../adapters/outbound/dynamodb/dynamodb-state-store.js';
+import { startCaptureServer } from '../../support/capture-server.js';
 import { MOTO_CREDENTIALS, useMoto } from '../../support/moto.js';
 import { MOTO_AWS_ENV, seedAccounts, SEEDED_REGIONS } from '../../support/moto-accounts.js';
 import { DEMO_FLEET } from '../../support/paths.js';
@@ -23,6 +27,7 @@ const A = '111111111111';
 const B = '222222222222';
 const REGIONS = SEEDED_REGIONS;
 const BUCKET = 'sre-ops-org-assessment';
+const TABLE = 'sre-ops-org-state';
 const KEV = join(DEMO_FLEET, 'kev.json');
 const MOTO_AWS = { ...MOTO_AWS_ENV, AWS_REGION: 'us-east-1' };
 const seed = seedAccounts;
@@ -135,6 +140,80 @@ describe('organization assessment Lambdas (Step Functions steps) on moto', funct
       { accountId: B, region: 'us-east-1', status: 'unreadable', assets: 0 },
     ]);
     expect(merged.partitions).to.deep.equal({ read: 1, unreadable: 2, missing: 1 });
+  });
+
+  it('with a state table, the merge does the collector\'s pass: records the organization assessment in the history (the collector\'s record), posts the alerts of what changed to SRE_OPS_NOTIFY once, and publishes the trend point', async () => {
+    const seeded = await seed(moto.server, [A, B]);
+    const dynamo = new DynamoDBClient({ endpoint: moto.server.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS, maxAttempts: 1 });
+    await createStateTable(dynamo, TABLE);
+    const slack = await startCaptureServer(() => ({ json: { ok: true, ts: '1.1' } }));
+    const history = new DynamoDbHistoryStore(dynamo, TABLE);
+    try {
+      const withState = (scope: unknown): OrgAssessmentDependencies => {
+        const d = deps(scope);
+        return { ...d, env: { ...d.env, SRE_OPS_STATE_TABLE: TABLE, SRE_OPS_NOTIFY: 'slack:C-ALERTS', SLACK_BOT_TOKEN: 'xoxb-alerts', SLACK_API_URL: `${slack.url}/api/` } };
+      };
+      const assess = async (d: OrgAssessmentDependencies, run: { runId: string; now: string }) => {
+        const listed = await createListHandler(d)(run);
+        const partition = createPartitionHandler(d);
+        for (const item of await object<PartitionItem[]>(listed.itemsKey)) await partition({ item, ...run });
+        const merged = await createMergeHandler(d)(run);
+        return { merged, org: await object<OrganizationReport>(merged.key) };
+      };
+
+      // 1. Account A alone: recorded, nothing to compare with, no alert.
+      const first = await assess(withState({ accounts: [A], regions: [...REGIONS] }), { runId: 'run-a', now: NOW });
+      expect(first.merged.failures).to.deep.equal([]);
+      expect(first.merged.alerts).to.deep.include({ alerts: [], posted: [] });
+      const [one] = await history.listAssessments();
+      expect(one!.id).to.equal(first.merged.alerts!.recorded);
+      expect(one).to.deep.include({ at: Date.parse(NOW), origin: 'collector', source: first.org.source, assets: first.org.assets.length });
+      expect(one!.findings).to.equal(first.org.assets.reduce((n, a) => n + a.findings.length, 0)).and.to.be.greaterThan(0);
+      expect(one!.summary.byDecision).to.deep.equal(first.org.summary.byDecision);
+      const recorded = await history.getAssessment(one!.id);
+      expect(new Set(recorded!.assets.map((a) => `${a.accountId}/${a.region}/${a.instanceId}`))).to.deep.equal(new Set(seeded.filter((x) => x.accountId === A).map((x) => `${x.accountId}/${x.region}/${x.instanceId}`)));
+      expect(slack.to('/api/chat.postMessage')).to.have.length(0);
+
+      // 2. Two hours on, the scope grows to B: B's findings are new; the alerts they call for are posted once.
+      const later = new Date(Date.parse(NOW) + 2 * 3_600_000).toISOString();
+      const d2 = withState({ accounts: [A, B], regions: [...REGIONS] });
+      const second = await assess(d2, { runId: 'run-ab', now: later });
+      expect(second.merged.failures).to.deep.equal([]);
+      const alerts = second.merged.alerts!;
+      expect(alerts.alerts.length, 'B\'s act findings on exposed production instances are new').to.be.greaterThan(0);
+      expect(alerts.posted).to.have.members(alerts.alerts.map((a) => a.key));
+      const bInstances = seeded.filter((x) => x.accountId === B).map((x) => x.instanceId);
+      for (const a of alerts.alerts) expect(bInstances.some((id) => a.text.includes(id)) || a.text.includes(B), a.text).to.equal(true);
+      const posts = slack.to('/api/chat.postMessage');
+      expect(posts).to.have.length(1);
+      expect(posts[0]!.headers.authorization).to.equal('Bearer xoxb-alerts');
+      expect(posts[0]!.body.channel).to.equal('C-ALERTS');
+      const headers = await history.listAssessments();
+      expect(headers.map((h) => [h.at, h.source])).to.deep.equal([[Date.parse(later), second.org.source], [Date.parse(NOW), first.org.source]]);
+      expect(headers[0]!.assets).to.equal(second.org.assets.length);
+
+      // The step retried by Step Functions: the alerts are claimed, nothing is posted twice.
+      const again = await createMergeHandler(d2)({ runId: 'run-ab', now: later });
+      expect(again.alerts!.posted).to.deep.equal([]);
+      expect(slack.to('/api/chat.postMessage')).to.have.length(1);
+
+      // Alert channels that cannot start (no bot token): named in the result; the report and its figures stand.
+      const broken = await createMergeHandler({ ...d2, env: { ...d2.env, SLACK_BOT_TOKEN: '' } })({ runId: 'run-ab', now: later });
+      expect(broken.failures).to.have.length(1);
+      expect(broken.failures[0]).to.match(/^alerting and history failed: SLACK_BOT_TOKEN: /);
+      expect(broken).to.deep.include({ key: second.merged.key, alerts: null, trend: null });
+
+      // The day's trend point beside the fleet figures.
+      expect(second.merged.trend).to.not.equal(null);
+      expect(second.merged.trend!.byDecision).to.deep.equal(second.org.summary.byDecision);
+      const cw = new CloudWatchClient({ endpoint: moto.server.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
+      const metrics = (await cw.send(new ListMetricsCommand({ Namespace: 'SRE/OrgTest' }))).Metrics ?? [];
+      cw.destroy();
+      expect(metrics.map((m) => m.MetricName)).to.include.members(['InstancesByDecision', 'FindingsBySsvcOutcome', 'ResolvedFindings']);
+    } finally {
+      await slack.close();
+      dynamo.destroy();
+    }
   });
 
   it('bad input: a run id that is not an execution name, a missing bucket, a malformed scope: one line naming the field', async () => {
