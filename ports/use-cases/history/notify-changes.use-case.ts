@@ -3,7 +3,8 @@
  * alerts the changes call for (newly act, newly in KEV on an exposed instance, newly patch-now) to
  * every configured channel at once, each claimed in the history first so a retry or a second
  * collector never posts it twice, and records the assessment (at most once per
- * policy history.minIntervalMinutes, so a collector every 5 minutes does not fill the store).
+ * policy history.minIntervalMinutes, so a collector every 5 minutes does not fill the store; and
+ * never twice as of the same instant and source, so a retried run records once).
  */
 import { alertsFrom, type Alert } from '../../../domain/history/alerts.js';
 import { compareAssessments } from '../../../domain/history/changes.js';
@@ -61,7 +62,10 @@ export class NotifyChanges {
       else posted.push(...fresh.map((a) => a.key));
     }
     let recorded: string | null = null;
-    if (recordingDue(previousHeader?.at, current.at, policy.history.minIntervalMinutes)) {
+    // The same assessment again (a retried run as of the same instant, e.g. the organization
+    // assessment's merge step): its alerts are claimed already; it is not recorded twice.
+    const again = (await this.d.history.listAssessments({ since: current.at, until: current.at })).some((h) => h.source === current.source);
+    if (!again && recordingDue(previousHeader?.at, current.at, policy.history.minIntervalMinutes)) {
       recorded = (await this.d.history.recordAssessment(current)).id;
       await this.d.history.pruneHistory(current.at - policy.history.retentionDays * DAY_MS);
     }

@@ -192,10 +192,11 @@ describe('organization assessment Lambdas (Step Functions steps) on moto', funct
       expect(headers.map((h) => [h.at, h.source])).to.deep.equal([[Date.parse(later), second.org.source], [Date.parse(NOW), first.org.source]]);
       expect(headers[0]!.assets).to.equal(second.org.assets.length);
 
-      // The step retried by Step Functions: the alerts are claimed, nothing is posted twice.
+      // The step retried by Step Functions: the alerts are claimed, nothing is posted or recorded twice.
       const again = await createMergeHandler(d2)({ runId: 'run-ab', now: later });
-      expect(again.alerts!.posted).to.deep.equal([]);
+      expect(again.alerts).to.deep.include({ posted: [], recorded: null });
       expect(slack.to('/api/chat.postMessage')).to.have.length(1);
+      expect(await history.listAssessments()).to.have.length(2);
 
       // Alert channels that cannot start (no bot token): named in the result; the report and its figures stand.
       const broken = await createMergeHandler({ ...d2, env: { ...d2.env, SLACK_BOT_TOKEN: '' } })({ runId: 'run-ab', now: later });
