@@ -180,7 +180,9 @@ export class ChatJobs<U extends ChatUser, C extends ChatCommandJob<U>, D extends
           ? await assistant.approvePatchRun(actor, p.runId, `approved in ${this.s.platform} by ${who}`)
           : await assistant.rejectPatchRun(actor, p.runId, `rejected in ${this.s.platform} by ${who}`);
         const decided = runDocument(m, run, `Patch run ${run.id} ${p.decision === 'approve' ? 'approved' : 'rejected'} by ${who}`);
-        if (this.o.executorDeployed && run.status === 'approved') {
+        // A run with a window (the autopilot's) is started by the service's executor within it,
+        // never here, even by a bot deployed without SRE_OPS_EXECUTOR_DEPLOYED.
+        if ((this.o.executorDeployed || run.window) && run.status === 'approved') {
           await this.s.decided(target, { ...decided, notes: [...decided.notes, executorNote(m, this.o.surface, run)] });
           return;
         }
@@ -251,7 +253,8 @@ export abstract class ChatJobRunner<U extends ChatUser, C extends ChatCommandJob
 /** Where an approved run goes when the service's executor drives it, and how to follow it. */
 export function executorNote(m: Markup, surface: Surface, run: PatchRunReport): string {
   const runId = run.id;
-  return m.text(`▶️ The service's executor drives run ${runId} from here, however long it takes. Follow it with `)
+  const when = run.window ? ` within its window ${run.window.start} to ${run.window.end}` : '';
+  return m.text(`▶️ The service's executor drives run ${runId} from here${when}, however long it takes. Follow it with `)
     + m.code(`${surface.command} run ${runId}`) + m.text(` or on the run's page (`) + m.code(`/console/runs/${runId}`) + m.text(', ') + m.code(`GET /v1/patch-runs/${runId}`) + m.text(').');
 }
 

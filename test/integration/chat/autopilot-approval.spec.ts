@@ -137,6 +137,27 @@ describe('autopilot approval requests in Slack carry the bot\'s Approve / Reject
     expect(later).to.deep.equal({ created: [], approved: [], missed: [] });
   });
 
+  it('a bot deployed without SRE_OPS_EXECUTOR_DEPLOYED does not execute an approved autopilot run either: the executor starts it within its window', async () => {
+    const { runId } = await requestPosted();
+    const assistant = { policy: h.core.policy, ...h.ops } as unknown as Assistant;
+    const alone = createSlackLambdaHandler({
+      log: () => {},
+      env: { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: `${slack.url}/api/`, SRE_OPS_SLACK_APPROVERS: APPROVER, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'sre-ops-autopilot-slack-')) },
+      assistant: async () => assistant,
+      deferred,
+    });
+    await alone(buttonClick({ user: APPROVER, userName: 'bob', runId, action: 'approve', channel: 'C-OPS', messageTs: REQUEST_TS, responseUrl: `${slack.url}/hooks/actions/1` }), {});
+    await deferred.idle();
+
+    const run = await h.store.getRun(runId);
+    expect(run?.status).to.equal('approved');
+    expect(run?.waves.every((w) => w.sends.length === 0 && w.startedAt === null)).to.equal(true);
+    expect(h.runner.sent, 'no command sent').to.have.length(0);
+    const updates = slack.to('/api/chat.update');
+    expect(updates).to.have.length(1);
+    expect(textsOf(updates[0]!.body.blocks).map((t) => t.text).join('\n')).to.include(`service's executor drives run ${runId} from here within its window 2026-11-11T06:00:00.000Z to 2026-11-11T09:00:00.000Z`);
+  });
+
   it('a Reject click rejects the autopilot\'s run (audited); the window is then not approved by anyone', async () => {
     const { runId } = await requestPosted();
     await bot(buttonClick({ user: APPROVER, userName: 'bob', runId, action: 'reject', channel: 'C-OPS', messageTs: REQUEST_TS, responseUrl: `${slack.url}/hooks/actions/1` }), {});
