@@ -209,28 +209,109 @@ export interface AssetAssessment {
   readonly excluded: readonly FindingAssessment[];
 }
 
+/** Where a resident assessment's detail comes from: the asset's full assessment, built again from the same facts. */
+export interface AssessmentDetails {
+  detailOf(asset: Asset): AssetAssessment;
+}
+
 /**
- * The resident form of an asset's assessment, for a fleet held whole: everything about the asset
- * (score, reasons, decision) kept, its findings' assessments (the per-finding reasons and due
- * texts, most of the memory) not. `findings`, `excluded` and the decision's `drivers` are rebuilt
- * by `detail` when read,
- * from the same facts by the same rules, so they are equal to the ones dropped.
+ * The resident form of an asset's assessment, for a fleet held whole: only the scalars and
+ * references that sorting, filtering, planning and summaries read (score, mission, exposure, SSM
+ * state, the decision's kind, dates and flags) are kept. Everything made of text or of finding
+ * assessments (the score's `reasons`, the decision's `reasons` and `drivers`, `findings`,
+ * `excluded`; most of the memory) is rebuilt by `details` when read, from the same facts by the
+ * same rules, so it is equal to what was dropped. A class with getters on its prototype: every
+ * resident shares one hidden class, where an object with its own accessors costs one each.
+ * `toJSON` gives JSON.stringify the whole assessment, as the full one serializes.
  */
-export function residentAssessment(full: AssetAssessment, detail: () => AssetAssessment): AssetAssessment {
-  const resident = {
-    asset: full.asset,
-    mission: full.mission,
-    exposed: full.exposed,
-    managed: full.managed,
-    managedInstance: full.managedInstance,
-    patchState: full.patchState,
-    riskScore: full.riskScore,
-    reasons: full.reasons,
-    // The decision without its drivers (finding assessments): rebuilt when read, like findings.
-    decision: { ...full.decision },
-  };
-  Object.defineProperty(resident.decision, 'drivers', { enumerable: true, get: () => detail().decision.drivers });
-  Object.defineProperty(resident, 'findings', { enumerable: true, get: () => detail().findings });
-  Object.defineProperty(resident, 'excluded', { enumerable: true, get: () => detail().excluded });
-  return resident as AssetAssessment;
+class ResidentAssessment implements AssetAssessment {
+  readonly asset: Asset;
+  readonly mission: Mission;
+  readonly exposed: boolean;
+  readonly managed: boolean | null;
+  readonly managedInstance: ManagedInstance | null;
+  readonly patchState: PatchState | null;
+  readonly riskScore: number;
+  readonly decision: PatchDecision;
+  readonly #details: AssessmentDetails;
+
+  constructor(full: AssetAssessment, details: AssessmentDetails) {
+    this.asset = full.asset;
+    this.mission = full.mission;
+    this.exposed = full.exposed;
+    this.managed = full.managed;
+    this.managedInstance = full.managedInstance;
+    this.patchState = full.patchState;
+    this.riskScore = full.riskScore;
+    this.#details = details;
+    this.decision = new ResidentDecision(full.decision, this);
+  }
+
+  /** The full assessment, built again (the details source keeps the last one). */
+  detail(): AssetAssessment {
+    return this.#details.detailOf(this.asset);
+  }
+
+  get reasons(): readonly ScoreReason[] {
+    return this.detail().reasons;
+  }
+
+  get findings(): readonly FindingAssessment[] {
+    return this.detail().findings;
+  }
+
+  get excluded(): readonly FindingAssessment[] {
+    return this.detail().excluded;
+  }
+
+  toJSON(): AssetAssessment {
+    const d = this.detail();
+    return {
+      asset: this.asset, mission: this.mission, exposed: this.exposed, managed: this.managed, managedInstance: this.managedInstance,
+      patchState: this.patchState, riskScore: this.riskScore, reasons: d.reasons, decision: d.decision, findings: d.findings, excluded: d.excluded,
+    };
+  }
+}
+
+/** The decision of a ResidentAssessment: its scalars kept, its reasons and drivers rebuilt when read. */
+class ResidentDecision implements PatchDecision {
+  readonly kind: PatchDecision['kind'];
+  readonly underlying: PatchDecision['underlying'];
+  readonly dueBy: Instant | null;
+  readonly rebootExpected: boolean;
+  readonly forensicTriage: boolean;
+  readonly overdue: boolean;
+  readonly escalated: boolean;
+  readonly #owner: ResidentAssessment;
+
+  constructor(full: PatchDecision, owner: ResidentAssessment) {
+    this.kind = full.kind;
+    this.underlying = full.underlying;
+    this.dueBy = full.dueBy;
+    this.rebootExpected = full.rebootExpected;
+    this.forensicTriage = full.forensicTriage;
+    this.overdue = full.overdue;
+    this.escalated = full.escalated;
+    this.#owner = owner;
+  }
+
+  get drivers(): readonly FindingAssessment[] {
+    return this.#owner.detail().decision.drivers;
+  }
+
+  get reasons(): readonly string[] {
+    return this.#owner.detail().decision.reasons;
+  }
+
+  toJSON(): PatchDecision {
+    return this.#owner.detail().decision;
+  }
+}
+
+/**
+ * The resident form of `full` (see ResidentAssessment): `details` builds the asset's full
+ * assessment again when its reasons or findings are read. One `details` serves a whole fleet.
+ */
+export function residentAssessment(full: AssetAssessment, details: AssessmentDetails): AssetAssessment {
+  return new ResidentAssessment(full, details);
 }

@@ -81,11 +81,13 @@ export async function assessFleet(deps: CoreDependencies, only?: readonly Asset[
   // rebuilt from the compact rows when a report reads them (the last one is kept, as a report
   // reads an asset's findings and excluded findings one after the other).
   let last: { asset: Asset; detail: AssetAssessment } | null = null;
-  const detailOf = (asset: Asset): AssetAssessment => {
-    if (last?.asset !== asset) last = { asset, detail: assessAsset(inputOf(asset), ctx) };
-    return last.detail;
+  const details = {
+    detailOf(asset: Asset): AssetAssessment {
+      if (last?.asset !== asset) last = { asset, detail: assessAsset(inputOf(asset), ctx) };
+      return last.detail;
+    },
   };
-  const assessed = readable.map((asset) => residentAssessment(assessAsset(inputOf(asset), ctx), () => detailOf(asset)));
+  const assessed = readable.map((asset) => residentAssessment(assessAsset(inputOf(asset), ctx), details));
   assessed.sort(compareAssessments);
   return { now, assets: assessed, managed, patchStates, warnings, partial: gaps?.partial === true };
 }
