@@ -7,6 +7,7 @@ import { byIdentity, identityKey, type Asset, type ManagedInstance, type PatchSt
 import { findInstance } from '../../../domain/instance-lookup.js';
 import { assessAsset, compareAssessments, residentAssessment, type AssessmentContext, type AssetInput } from '../../../domain/asset-assessment.js';
 import { FindingTable } from '../../../domain/finding-table.js';
+import { RowLists } from '../../../domain/row-lists.js';
 import { indexAcceptances } from '../../../domain/risk/acceptance-index.js';
 import type { AssetAssessment } from '../../../domain/asset-assessment.js';
 import type { Instant } from '../../../domain/time.js';
@@ -63,20 +64,23 @@ export async function assessFleet(deps: CoreDependencies, only?: readonly Asset[
   let orphanFindings = 0;
   // With `only`, another account's instance of the same id is not an orphan, just not asked about.
   const idOf = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
-  for (const [key, list] of grouped.rows) if (!known.has(key) && !(only !== undefined && known.has(idOf(key)))) orphanFindings += list.length;
+  for (const [key, group] of grouped.rows.groups) if (!known.has(key) && !(only !== undefined && known.has(idOf(key)))) orphanFindings += grouped.rows.countOf(group);
   if (orphanFindings > 0) warnings.push(`${orphanFindings} findings are on instances not in the inventory (terminated?) and were left out`);
 
   // An organization read that could not read a whole account or region: its assets are left out
   // (no findings read is not the same as no findings), its SSM state stays unknown.
   const gaps = deps.source.gaps?.() ?? null;
   const readable = gaps === null ? assets : assets.filter((a) => !gaps.unreadable(a));
-  const inputOf = (asset: Asset): AssetInput => ({
-    asset,
+  const inputOf = (asset: Asset): AssetInput => {
     // By identity: on an organization read the same instance id may live in two accounts.
-    findings: (byIdentity(grouped.rows, asset) ?? []).map((row) => grouped.table.get(row)),
-    managedInstance: managed === null || gaps?.managedUnknown(asset) === true ? undefined : (byIdentity(managed, asset) ?? null),
-    patchState: byIdentity(patchStates, asset) ?? null,
-  });
+    const group = byIdentity(grouped.rows.groups, asset);
+    return {
+      asset,
+      findings: group === undefined ? [] : grouped.rows.rowsOf(group).map((row) => grouped.table.get(row)),
+      managedInstance: managed === null || gaps?.managedUnknown(asset) === true ? undefined : (byIdentity(managed, asset) ?? null),
+      patchState: byIdentity(patchStates, asset) ?? null,
+    };
+  };
   // Each asset is scored, then only its resident form is kept; its findings' assessments are
   // rebuilt from the compact rows when a report reads them (the last one is kept, as a report
   // reads an asset's findings and excluded findings one after the other).
@@ -92,21 +96,15 @@ export async function assessFleet(deps: CoreDependencies, only?: readonly Asset[
   return { now, assets: assessed, managed, patchStates, warnings, partial: gaps?.partial === true };
 }
 
-/** The fleet's findings in their compact form (see FindingTable), with each instance's rows. */
+/** The fleet's findings in their compact form (see FindingTable), with each instance's rows (by identity key). */
 interface GroupedFindings {
   readonly table: FindingTable;
-  readonly rows: ReadonlyMap<string, readonly number[]>;
+  readonly rows: RowLists;
 }
 
 async function groupFindings(deps: CoreDependencies, instanceIds?: readonly string[]): Promise<GroupedFindings> {
   const table = new FindingTable();
-  const rows = new Map<string, number[]>();
-  for await (const f of deps.findings.listActiveFindings(instanceIds ? { instanceIds } : {})) {
-    const row = table.add(f);
-    const key = identityKey(f);
-    const list = rows.get(key);
-    if (list) list.push(row);
-    else rows.set(key, [row]);
-  }
+  const rows = new RowLists();
+  for await (const f of deps.findings.listActiveFindings(instanceIds ? { instanceIds } : {})) rows.add(identityKey(f), table.add(f));
   return { table, rows };
 }
