@@ -221,7 +221,10 @@ export class JsonSplitter {
     if (this.expect !== END && this.expect !== TOP) this.fail(at, 'the input ends inside a value (cut short?)');
   }
 
-  /** Reads one more chunk; its elements are then taken with `next`. */
+  /**
+   * Reads one more chunk; its elements are then taken with `next` (already decoded). The chunk is
+   * not kept: the caller may read the next chunk into the same buffer once push returns.
+   */
   push(raw: Uint8Array): void {
     if (this.ended) throw new Error('JsonSplitter.push() after end()');
     let chunk = asBuffer(raw);
@@ -310,9 +313,10 @@ export class JsonSplitter {
       i++;
     }
     this.offset = base + n;
-    // Whatever is being captured continues in the next chunk.
-    if (this.capturing && this.captureFrom >= 0 && this.captureFrom < n) this.parts.push(b.subarray(this.captureFrom));
-    if (this.nameFrom >= 0 && this.nameFrom < n) this.nameParts.push(b.subarray(this.nameFrom));
+    // Whatever is being captured continues in the next chunk: its bytes are copied, so the chunk
+    // is not referenced once push returns and the caller may read the next one into it.
+    if (this.capturing && this.captureFrom >= 0 && this.captureFrom < n) this.parts.push(Buffer.from(b.subarray(this.captureFrom)));
+    if (this.nameFrom >= 0 && this.nameFrom < n) this.nameParts.push(Buffer.from(b.subarray(this.nameFrom)));
   }
 
   /**

@@ -182,17 +182,19 @@ export class SnapshotDirectory {
       }
       this.checkIdentity(name, real, realpathSync(this.dir), opened, now);
       const size = Number(opened.size);
-      const read = (position: number): Buffer | null => {
-        const buf = Buffer.allocUnsafe(Math.min(STREAM_CHUNK, Math.max(64 << 10, size - position + 1)));
+      // With `into`, read into that buffer (for the splitter, which keeps no reference to a chunk).
+      const read = (position: number, into?: Buffer): Buffer | null => {
+        const buf = into ?? Buffer.allocUnsafe(Math.min(STREAM_CHUNK, Math.max(64 << 10, size - position + 1)));
         const n = readSync(fd, buf, 0, buf.length, position);
         return n === 0 ? null : buf.subarray(0, n);
       };
       let newest = -Infinity;
       try {
         const split = new JsonSplitter({ member: 'findings' });
+        const into = Buffer.allocUnsafe(Math.min(STREAM_CHUNK, Math.max(64 << 10, size + 1)));
         let i = 0;
         let position = 0;
-        for (let chunk = read(0); chunk !== null; chunk = read(position)) {
+        for (let chunk = read(0, into); chunk !== null; chunk = read(position, into)) {
           position += chunk.length;
           split.push(chunk);
           for (let e = split.next(); e !== null; e = split.next()) {
@@ -233,7 +235,7 @@ export class SnapshotDirectory {
       try {
         const split = new JsonSplitter({ member: 'findings', keep: NEXT_TOKEN_KEYS });
         let i = 0;
-        for await (const chunk of chunksOf(opened)) {
+        for await (const chunk of chunksOf(opened, true)) {
           split.push(chunk);
           for (let e = split.next(); e !== null; e = split.next()) {
             const f = mapFinding(JSON.parse(e.text), split.isBare ? `$[${i}]` : `$.findings[${i}]`);
@@ -305,7 +307,7 @@ export class SnapshotDirectory {
           const split = new JsonSplitter({ member: key, keep: NEXT_TOKEN_KEYS });
           const into = init();
           let i = 0;
-          for await (const chunk of chunksOf(opened)) {
+          for await (const chunk of chunksOf(opened, true)) {
             split.push(chunk);
             for (let e = split.next(); e !== null; e = split.next()) each(JSON.parse(e.text), `$.${key}[${i++}]`, into);
           }
@@ -519,12 +521,18 @@ interface Opened {
   readonly size: number;
 }
 
-/** The file's bytes in chunks, from its start (a new buffer for each: the splitter keeps slices). */
-async function* chunksOf(opened: Opened): AsyncGenerator<Buffer> {
+/**
+ * The file's bytes in chunks, from its start: a new buffer for each, or with `reuse` (for a
+ * JsonSplitter, which keeps no reference to a chunk once pushed) each read into the same buffer,
+ * so a large file does not leave megabytes of read buffers for the garbage collector.
+ */
+async function* chunksOf(opened: Opened, reuse = false): AsyncGenerator<Buffer> {
   let position = 0;
+  let shared: Buffer | null = null;
   for (;;) {
     const size = Math.min(STREAM_CHUNK, Math.max(64 << 10, opened.size - position + 1));
-    const buf = Buffer.allocUnsafe(size);
+    const buf: Buffer = reuse && shared !== null && shared.length >= size ? shared : Buffer.allocUnsafe(size);
+    if (reuse) shared = buf;
     const { bytesRead } = await opened.fh.read(buf, 0, size, position);
     if (bytesRead === 0) return;
     position += bytesRead;

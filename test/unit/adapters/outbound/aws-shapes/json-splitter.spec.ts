@@ -1,13 +1,24 @@
 import { expect } from 'chai';
 import { JsonSplitError, JsonSplitter, type JsonDocument, type JsonElement, type JsonSplitOptions } from '../../../../../adapters/outbound/aws-shapes/json-splitter.js';
 
-/** Feeds `bytes` cut at `cuts` (sorted offsets); the elements, parsed, and the document. */
-function split(bytes: Buffer, options: JsonSplitOptions, cuts: readonly number[]): { elements: JsonElement[]; doc: JsonDocument } {
+/**
+ * Feeds `bytes` cut at `cuts` (sorted offsets); the elements, parsed, and the document. With
+ * `reuse`, every chunk is copied into one buffer, overwritten as soon as push returns (as the
+ * snapshot reader reads each chunk into the same buffer).
+ */
+function split(bytes: Buffer, options: JsonSplitOptions, cuts: readonly number[], reuse = false): { elements: JsonElement[]; doc: JsonDocument } {
   const s = new JsonSplitter(options);
   const elements: JsonElement[] = [];
+  const scratch = Buffer.alloc(bytes.length);
   let from = 0;
   for (const cut of [...cuts, bytes.length]) {
-    s.push(bytes.subarray(from, cut));
+    if (reuse) {
+      bytes.copy(scratch, 0, from, cut);
+      s.push(scratch.subarray(0, cut - from));
+      scratch.fill(0x22); // quotes: any byte still read from it breaks the element
+    } else {
+      s.push(bytes.subarray(from, cut));
+    }
     for (let e = s.next(); e !== null; e = s.next()) elements.push(e);
     from = cut;
   }
@@ -124,6 +135,25 @@ describe('JsonSplitter (the one chunked splitter of every JSON input)', () => {
       }
     }
     expect(checked).to.be.above(5000);
+  });
+
+  it('keeps no reference to a chunk once push returns: the same elements when every chunk is read into one buffer', () => {
+    const r = random(29);
+    let checked = 0;
+    for (let doc = 0; doc < 20; doc++) {
+      const findings = Array.from({ length: 1 + Math.floor(r() * 4) }, () => randomObject(r));
+      const value = { nextToken: randomString(r), findings, NextToken: randomValue(r, 2) };
+      const bytes = Buffer.from(serialize(value, r));
+      for (const cuts of cutsOf(bytes.length, r)) {
+        const options = { member: 'findings', keep: ['nextToken', 'NextToken'] };
+        const want = split(bytes, options, cuts);
+        const got = split(bytes, options, cuts, true);
+        expect(got.elements, `document ${doc} cut at ${cuts.join(',')}`).to.deep.equal(want.elements);
+        expect(got.doc).to.deep.equal(want.doc);
+        checked++;
+      }
+    }
+    expect(checked).to.be.above(1000);
   });
 
   it('reads JSON lines (objects, and reports among them) the same way, cut anywhere', () => {
