@@ -3,16 +3,18 @@
  * heap (its own copies of the title, ids, CVSS vectors and package names); a fleet of a million
  * findings cannot be held that way. A FindingTable keeps one row per finding instead:
  *
- * - numbers in Float64Array columns (observation instants, scores, EPSS), NaN for null;
- * - everything that repeats across findings (type, severity, status, title, advisory ids, the
- *   related ids, the CVSS records, the package list, the reachability details) as an index into an
- *   interning table, so each distinct value exists once whatever the number of findings;
- * - the finding ARN, the one value unique per finding, as an interned prefix and its id: 16 bytes
- *   when it is Inspector's 32 hex digits, else a string of its own.
+ * - numbers in Float64Array columns (observation instants, EPSS), NaN for null;
+ * - everything that repeats across findings (title, advisory ids, the related ids, the CVSS
+ *   records, the package list, the reachability details) as an index into an interning table, so
+ *   each distinct value exists once whatever the number of findings;
+ * - the fields that take few values (type, severity, status, the ARN's prefix of account and
+ *   region, Inspector's score, the flags) as one index into a table of their combinations;
+ * - the finding ARN, the one value unique per finding, as that interned prefix and its id: 16
+ *   bytes when it is Inspector's 32 hex digits, else a string of its own.
  *
  * `get(row)` builds the Finding back on demand: every field equal to what was added (deep equal),
  * the repeating parts shared between the findings that have them (they are read-only). A row costs
- * 108 bytes with Inspector's hex ids (else 92 and the id's own string). Columns grow in fixed
+ * 84 bytes with Inspector's hex ids (else 68 and the id's own string). Columns grow in fixed
  * blocks, so nothing is over-allocated by more than one block. No reason, no report text and no raw Inspector JSON is kept: those are
  * rebuilt from these facts when printed.
  */
@@ -23,31 +25,42 @@ const BLOCK = 1 << BLOCK_BITS;
 const MASK = BLOCK - 1;
 
 // Float64 columns, per row.
-const F_INSPECTOR = 0;
-const F_EPSS = 1;
-const F_EXPLOIT_AT = 2;
-const F_FIRST = 3;
-const F_LAST = 4;
-const F_WIDTH = 5;
+const F_EPSS = 0;
+const F_EXPLOIT_AT = 1;
+const F_FIRST = 2;
+const F_LAST = 3;
+const F_WIDTH = 4;
 
 // Uint32 columns, per row (indexes into interning tables; 0 stands for null where null is allowed).
 const U_INSTANCE = 0;
-const U_TYPE = 1;
-const U_SEVERITY = 2;
-const U_STATUS = 3;
-const U_TITLE = 4;
-const U_VULN = 5;
-const U_RELATED = 6;
-const U_ADJUSTED = 7;
-const U_CVSS = 8;
-const U_PACKAGES = 9;
-const U_REACH = 10;
-const U_ARN_PREFIX = 11;
-/** fixAvailable (2 bits), exploitAvailable (1 bit), and whether the ARN's id is held as 16 bytes (1 bit). */
-const U_FLAGS = 12;
+/** The row's Shape: the few-valued fields, interned together. */
+const U_SHAPE = 1;
+const U_TITLE = 2;
+const U_VULN = 3;
+const U_RELATED = 4;
+const U_ADJUSTED = 5;
+const U_CVSS = 6;
+const U_PACKAGES = 7;
+const U_REACH = 8;
+const U_WIDTH = 9;
+
+/** In a Shape's flags: fixAvailable (2 bits), exploitAvailable (1 bit), and whether the ARN's id is held as 16 bytes (1 bit). */
 const FLAG_EXPLOIT = 4;
 const FLAG_HEX_ID = 8;
-const U_WIDTH = 13;
+
+/**
+ * The fields that take few values across a fleet (type, severity, status, the ARN's prefix of
+ * account and region, Inspector's score, the flags), kept once per distinct combination: one
+ * column a row instead of six.
+ */
+interface Shape {
+  readonly type: string;
+  readonly severity: string;
+  readonly status: string;
+  readonly arnPrefix: string;
+  readonly inspectorScore: number | null;
+  readonly flags: number;
+}
 
 const FIX: readonly Finding['fixAvailable'][] = ['YES', 'NO', 'PARTIAL'];
 
@@ -155,6 +168,7 @@ export class FindingTable implements Iterable<Finding> {
   private readonly cvss = new Interner<readonly Cvss[]>();
   private readonly packages = new Interner<readonly VulnerablePackage[]>();
   private readonly reach = new Interner<NonNullable<Finding['networkReachability']>>();
+  private readonly shapes = new Interner<Shape>();
 
   /** How many findings the table holds. */
   get size(): number {
@@ -183,7 +197,6 @@ export class FindingTable implements Iterable<Finding> {
     const u = this.u32[block] as Uint32Array;
     const fo = (row & MASK) * F_WIDTH;
     const uo = (row & MASK) * U_WIDTH;
-    d[fo + F_INSPECTOR] = num(f.inspectorScore);
     d[fo + F_EPSS] = num(f.epss);
     d[fo + F_EXPLOIT_AT] = num(f.lastKnownExploitAt);
     d[fo + F_FIRST] = f.firstObservedAt;
@@ -191,9 +204,6 @@ export class FindingTable implements Iterable<Finding> {
 
     const s = this.strings;
     u[uo + U_INSTANCE] = s.of(f.instanceId);
-    u[uo + U_TYPE] = s.of(f.type);
-    u[uo + U_SEVERITY] = s.of(f.severity);
-    u[uo + U_STATUS] = s.of(f.status);
     u[uo + U_TITLE] = s.of(f.title);
     u[uo + U_VULN] = s.of(f.vulnerabilityId);
     u[uo + U_RELATED] = f.relatedVulnerabilities.length === 0 ? 0
@@ -214,7 +224,7 @@ export class FindingTable implements Iterable<Finding> {
     // The ARN's account, region and "finding/" repeat; only the id after the last "/" is unique,
     // and Inspector's ids are hex: 16 bytes, where a string of 32 characters costs some 56.
     const cut = f.findingArn.lastIndexOf('/') + 1;
-    u[uo + U_ARN_PREFIX] = s.of(f.findingArn.slice(0, cut));
+    const prefix = s.of(f.findingArn.slice(0, cut));
     const id = f.findingArn.slice(cut);
     let hex = 0;
     if (HEX_ID.test(id)) {
@@ -225,7 +235,14 @@ export class FindingTable implements Iterable<Finding> {
     } else {
       this.otherIds.set(row, flat(id));
     }
-    u[uo + U_FLAGS] = FIX.indexOf(f.fixAvailable) | (f.exploitAvailable ? FLAG_EXPLOIT : 0) | hex;
+    const flags = FIX.indexOf(f.fixAvailable) | (f.exploitAvailable ? FLAG_EXPLOIT : 0) | hex;
+    const type = s.of(f.type);
+    const severity = s.of(f.severity);
+    const status = s.of(f.status);
+    u[uo + U_SHAPE] = this.shapes.idOf(`${type},${severity},${status},${prefix},${flags},${Object.is(f.inspectorScore, -0) ? '-0' : (f.inspectorScore ?? 'n')}`, {
+      type: s.at(type) as string, severity: s.at(severity) as string, status: s.at(status) as string, arnPrefix: s.at(prefix) as string,
+      inspectorScore: f.inspectorScore, flags,
+    });
     this.rows++;
     return row;
   }
@@ -238,8 +255,7 @@ export class FindingTable implements Iterable<Finding> {
 
   /** The status of a row, without building the finding. */
   statusOf(row: number): string {
-    this.check(row);
-    return this.strings.at((this.u32[row >>> BLOCK_BITS] as Uint32Array)[(row & MASK) * U_WIDTH + U_STATUS] as number) as string;
+    return this.shapeOf(row).status;
   }
 
   /** lastObservedAt of a row, without building the finding. */
@@ -256,18 +272,19 @@ export class FindingTable implements Iterable<Finding> {
     const fo = (row & MASK) * F_WIDTH;
     const uo = (row & MASK) * U_WIDTH;
     const s = this.strings;
-    const flags = u[uo + U_FLAGS] as number;
+    const shape = this.shapes.values[u[uo + U_SHAPE] as number] as Shape;
+    const flags = shape.flags;
     const exploitAt = orNull(d[fo + F_EXPLOIT_AT] as number);
     return {
-      findingArn: (s.at(u[uo + U_ARN_PREFIX] as number) ?? '') + ((flags & FLAG_HEX_ID) !== 0 ? this.hexId(row) : (this.otherIds.get(row) as string)),
-      type: s.at(u[uo + U_TYPE] as number) as string,
-      severity: s.at(u[uo + U_SEVERITY] as number) as string,
-      status: s.at(u[uo + U_STATUS] as number) as string,
+      findingArn: shape.arnPrefix + ((flags & FLAG_HEX_ID) !== 0 ? this.hexId(row) : (this.otherIds.get(row) as string)),
+      type: shape.type,
+      severity: shape.severity,
+      status: shape.status,
       title: s.at(u[uo + U_TITLE] as number),
       instanceId: s.at(u[uo + U_INSTANCE] as number) as string,
       vulnerabilityId: s.at(u[uo + U_VULN] as number),
       relatedVulnerabilities: this.related.values[u[uo + U_RELATED] as number] ?? [],
-      inspectorScore: orNull(d[fo + F_INSPECTOR] as number),
+      inspectorScore: shape.inspectorScore,
       adjustedCvss: this.adjusted.values[u[uo + U_ADJUSTED] as number] ?? null,
       cvss: this.cvss.values[u[uo + U_CVSS] as number] ?? [],
       epss: orNull(d[fo + F_EPSS] as number),
@@ -284,6 +301,11 @@ export class FindingTable implements Iterable<Finding> {
   /** Every finding, in the order added. */
   *[Symbol.iterator](): Iterator<Finding> {
     for (let row = 0; row < this.rows; row++) yield this.get(row);
+  }
+
+  private shapeOf(row: number): Shape {
+    this.check(row);
+    return this.shapes.values[(this.u32[row >>> BLOCK_BITS] as Uint32Array)[(row & MASK) * U_WIDTH + U_SHAPE] as number] as Shape;
   }
 
   private hexId(row: number): string {
