@@ -110,8 +110,10 @@ async function main(): Promise<void> {
     rows.push(r);
     console.error(JSON.stringify(r));
   }
+  // A step left out (SRE_OPS_BENCH_RUN) reads "not run"; a ratio needs the floor measured.
+  const ran = (r: Run | undefined): r is Run => r !== undefined && Number.isFinite(r.s) && Number.isFinite(r.mb) && r.mb > 0;
   const fmt = (r: Run, floor?: Run): string =>
-    `${r.s.toFixed(1)} s, ${r.mb.toFixed(0)} MB` + (floor ? ` (${(r.s / floor.s).toFixed(2)}x time, ${(r.mb / floor.mb).toFixed(2)}x RSS)` : '');
+    !ran(r) ? 'not run' : `${r.s.toFixed(1)} s, ${r.mb.toFixed(0)} MB` + (ran(floor) ? ` (${(r.s / floor.s).toFixed(2)}x time, ${(r.mb / floor.mb).toFixed(2)}x RSS)` : '');
   console.log('| findings (per instance) | findings file | floor: read + JSON.parse by 50k pages | assess --json > /dev/null | plan --json > /dev/null | assess RSS per added finding |');
   console.log('|---|---|---|---|---|---|');
   rows.forEach((r, i) => {
