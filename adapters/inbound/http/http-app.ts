@@ -122,6 +122,13 @@ export function freshnessHeaders(answeredAt: number | undefined, now: number): R
   return { Age: String(Math.max(0, Math.floor((now - answeredAt) / 1000))), 'X-Assessment-Generated-At': new Date(answeredAt).toISOString() };
 }
 
+/** A streamed answer's pieces as one buffer. */
+async function joined(pieces: Iterable<string> | AsyncIterable<string | Uint8Array>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const p of pieces) parts.push(typeof p === 'string' ? Buffer.from(p) : Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+  return Buffer.concat(parts);
+}
+
 /** Runs one route: parses its inputs, calls its handler, writes its answer. */
 function dispatch(r: Route, validateResponses: boolean, freshness: (answer: unknown) => Record<string, string>): Middleware<HttpState> {
   const query = r.query ?? (r.scope === null ? undefined : z.strictObject({}));
@@ -132,7 +139,7 @@ function dispatch(r: Route, validateResponses: boolean, freshness: (answer: unkn
     const body = r.body ? parseInput(r.body, 'body', ctx.state.body ?? (bodyOptional ? {} : undefined)) : undefined;
     const result = await r.handle({ params, query: q, body, actor: ctx.state.principal?.actor ?? null, ctx });
     // Checked (and then sent) whole when validating; else a streamed answer is written piece by piece.
-    const whole = result.stream && validateResponses ? Buffer.from([...result.stream()].join('')) : undefined;
+    const whole = result.stream && validateResponses ? await joined(result.stream()) : undefined;
     if (validateResponses) {
       const check = r.response.schema.safeParse(whole ? JSON.parse(whole.toString('utf8')) : result.body);
       if (!check.success) throw new Error(`answer of ${r.method} ${r.path} does not match its documented schema: ${z.prettifyError(check.error)}`);

@@ -56,11 +56,29 @@ export function decodeCursor(raw: string, generation: string, filters: string): 
   return state.o as number;
 }
 
+/** A list item's JSON: text now, or bytes later (an asset whose findings are held compressed, see assetJson). */
+export type ItemJson = string | Promise<Uint8Array>;
+
+/** Items whose JSON is being made ahead of the one being written (bounds the bytes held). */
+const AHEAD = 4;
+/** Bytes written between two turns of the event loop at most, when items come without waiting. */
+const TURN_BYTES = 64 * 1024;
+
 /**
  * `object` as JSON text in pieces, in its own key order: the array under `listKey` one item at a
- * time (replaced by `items`), then the remaining keys and `extra` (the page).
+ * time (replaced by `items`), then the remaining keys and `extra` (the page); the same text as
+ * JSON.stringify of the object with that list. Each item's JSON comes from `write` (which may
+ * make it elsewhere: a promise, started up to AHEAD items ahead), and the writer gives the event
+ * loop a turn (setImmediate) whenever it has written TURN_BYTES without one. Read through a stream
+ * (Readable.from), items are made as the response has room for them (backpressure; at most AHEAD
+ * beyond), and /health and every other request are answered between items, whatever the page's size.
  */
-export function* jsonInPieces(object: Record<string, unknown>, listKey: string, items: Iterable<unknown>, extra: Record<string, unknown>): Generator<string> {
+export async function* jsonInPieces<T>(object: Record<string, unknown>, listKey: string, items: Iterable<T>, extra: Record<string, unknown>, write: (item: T) => ItemJson): AsyncGenerator<string | Uint8Array> {
+  let sinceTurn = 0;
+  const turn = async (): Promise<void> => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    sinceTurn = 0;
+  };
   let first = true;
   const key = (k: string): string => `${first ? '{' : ','}${JSON.stringify(k)}:`;
   for (const [k, v] of Object.entries({ ...object, ...extra })) {
@@ -72,8 +90,33 @@ export function* jsonInPieces(object: Record<string, unknown>, listKey: string, 
     }
     yield `${key(k)}[`;
     first = false;
+    const source = items[Symbol.iterator]();
+    const ahead: ItemJson[] = [];
+    const fill = (): void => {
+      while (ahead.length < AHEAD) {
+        const next = source.next();
+        if (next.done === true) return;
+        const made = write(next.value);
+        // Settled later; a failure is met when its item is written (no unhandled rejection meanwhile).
+        if (typeof made !== 'string') made.catch(() => undefined);
+        ahead.push(made);
+      }
+    };
+    fill();
     let n = 0;
-    for (const item of items) yield (n++ === 0 ? '' : ',') + JSON.stringify(item);
+    while (ahead.length > 0) {
+      const made = ahead.shift() as ItemJson;
+      fill();
+      const text = typeof made === 'string' ? made : await made;
+      if (typeof text === 'string') {
+        yield n++ > 0 ? `,${text}` : text;
+      } else {
+        if (n++ > 0) yield ',';
+        yield text;
+      }
+      sinceTurn += text.length;
+      if (sinceTurn >= TURN_BYTES) await turn();
+    }
     yield ']';
   }
   yield first ? '{}' : '}';

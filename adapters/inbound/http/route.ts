@@ -46,9 +46,10 @@ export interface RouteResult {
   readonly answer?: unknown;
   /**
    * The body as JSON text in pieces, written as they come (a large list, item by item) instead of
-   * `body`. With validateResponses the pieces are joined and checked like any body.
+   * `body`; an asynchronous source is read as the response has room (backpressure). With
+   * validateResponses the pieces are joined and checked like any body.
    */
-  readonly stream?: () => Iterable<string>;
+  readonly stream?: () => Iterable<string> | AsyncIterable<string | Uint8Array>;
   readonly headers?: Readonly<Record<string, string>>;
 }
 

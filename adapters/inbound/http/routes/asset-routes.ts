@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AWS_REGIONS } from '../../../../domain/scope.js';
 import type { AssetReport } from '../../../../ports/inbound/assessment/fleet-report.port.js';
 import { assetDigest, assetFields } from '../../../../ports/inbound/assessment/asset-digest.js';
+import { assetJson } from '../../../../ports/inbound/assessment/asset-json.js';
 import { decodeCursor, encodeCursor, filterDigest, jsonInPieces, nextLink } from '../paging.js';
 import { booleanParam, wholeNumber } from '../query-params.js';
 import { route, type Route } from '../route.js';
@@ -97,15 +98,11 @@ export function assetRoutes(deps: RouteDeps): Route[] {
         const end = Math.min(offset + query.limit, total);
         const nextCursor = end < total ? encodeCursor({ g: generation, o: end, f: digest }) : null;
         const page = { offset, limit: query.limit, total, nextOffset: end < total ? end : null, nextCursor, next: nextCursor ? nextLink(ctx.path, query, nextCursor) : null };
-        function* items(): Generator<unknown> {
-          for (let i = offset; i < end; i++) {
-            const a = report.assets[i] as AssetReport;
-            yield full ? a : assetSummary(a);
-          }
-        }
+        // With findings, an asset held packed is written from its packed form off the event loop (assetJson).
+        const write = full ? assetJson : (a: AssetReport) => JSON.stringify(assetSummary(a));
         return {
           body: undefined,
-          stream: () => jsonInPieces(report as unknown as Record<string, unknown>, 'assets', items(), { page }),
+          stream: () => jsonInPieces(report as unknown as Record<string, unknown>, 'assets', report.assets.slice(offset, end), { page }, write),
           answer: report,
           ...(page.next ? { headers: { Link: `<${page.next}>; rel="next"` } } : {}),
         };
@@ -151,7 +148,7 @@ export function assetRoutes(deps: RouteDeps): Route[] {
         const page = { limit: query.limit, total, nextCursor, next: nextCursor ? nextLink(ctx.path, query, nextCursor) : null };
         return {
           body: undefined,
-          stream: () => jsonInPieces(report as unknown as Record<string, unknown>, 'findings', report.findings.slice(offset, end), { page }),
+          stream: () => jsonInPieces(report as unknown as Record<string, unknown>, 'findings', report.findings.slice(offset, end), { page }, (f) => JSON.stringify(f)),
           answer: report,
           ...(page.next ? { headers: { Link: `<${page.next}>; rel="next"` } } : {}),
         };
