@@ -23,7 +23,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { loadavg } from 'node:os';
+import { getPriority, loadavg, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
 import pino from 'pino';
@@ -209,6 +209,7 @@ async function main(): Promise<void> {
 // Then the default /v1/assets page and a page of 1,000 full assets, and the child's peak RSS.
 // SRE_OPS_BENCH_DIR: where the snapshot goes; SRE_OPS_BENCH_HEAP_MB: the service's heap limit;
 // SRE_OPS_BENCH_MODES=worker: the worker run only. SRE_OPS_BENCH_SNAPSHOT: serve that snapshot folder as it is (nothing generated).
+// SRE_OPS_BENCH_SERVER_NICE: the servers' niceness (both alike).
 
 const FLEET_FINDINGS = Number(process.env.SRE_OPS_BENCH_FLEET_FINDINGS ?? 200_000);
 const FLEET_INSTANCES = Math.max(1, Math.round(FLEET_FINDINGS / 80));
@@ -226,8 +227,15 @@ const MODES = (process.env.SRE_OPS_BENCH_MODES ?? 'worker,event-loop').split(','
 
 interface FleetPorts { bare: number; api: number }
 
+/**
+ * SRE_OPS_BENCH_SERVER_NICE: the niceness of the servers' processes (the service and bare Koa
+ * alike), e.g. -5 to run them ahead of the load generator and the machine's other work (root).
+ */
+const SERVER_NICE = process.env.SRE_OPS_BENCH_SERVER_NICE ? Number(process.env.SRE_OPS_BENCH_SERVER_NICE) : undefined;
+
 function forkServer(flag: string, env: NodeJS.ProcessEnv, execArgv: string[] = process.execArgv): { child: ChildProcess; port: Promise<Record<string, number>> } {
   const child = fork(fileURLToPath(import.meta.url), [flag], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
+  if (SERVER_NICE !== undefined && child.pid !== undefined) setPriority(child.pid, SERVER_NICE);
   const port = new Promise<Record<string, number>>((resolve, reject) => {
     child.once('message', (m) => resolve(m as Record<string, number>));
     child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
@@ -339,6 +347,7 @@ async function fleetMain(): Promise<void> {
     `cache TTL ${TTL_SECONDS} s, /v1/assets asked every second; node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`${'assess on'.padEnd(11)} ${'/health p50/p99/max'.padStart(20)} ${'bare p50/p99/max'.padStart(18)} ${'ready ms'.padStart(9)} ${'CPU s ready'.padStart(10)} ${'assets'.padStart(6)} ${'default page'.padStart(16)} ${'1,000 full assets'.padStart(18)} ${'/health n/max'.padStart(14)} ${'assessed'.padStart(9)} ${'RSS MiB'.padStart(8)}`);
   if (HEAP_MB) console.log(`service heap limit: --max-old-space-size=${HEAP_MB}`);
+  if (SERVER_NICE !== undefined) console.log(`servers' niceness: ${SERVER_NICE} (this process: ${getPriority()})`);
   for (const worker of [true, false]) if (MODES.includes(worker ? 'worker' : 'event-loop')) console.log(await fleetRun(worker));
   console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log('(latencies in ms from the planned send time; goal: /health p99 under 50 ms. /health n/max: /health asked one after another while the page of 1,000 full assets was written, and the slowest;' +
