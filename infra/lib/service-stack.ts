@@ -1,7 +1,7 @@
 /**
  * The HTTP service on ECS Fargate, built from the project's Dockerfile (`cdk synth` only stages
  * the build context; the image is built and pushed by `cdk deploy`): sized from the fleet
- * (context fleetFindings, the table in task-size.ts; 0.5 vCPU and 2 GiB for 100,000 findings)
+ * (context fleetFindings, the table in task-size.ts; 0.25 vCPU and 1 GiB for 100,000 findings)
  * with Node's heap limit at 75 % of the task's memory, two tasks in the private subnets, scaling from 1 to 10 on CPU and memory, registered in the
  * edge stack's target group (health check /ready: in service once warm; 25 s deregistration delay).
  *
@@ -23,7 +23,7 @@ import { acknowledge, logRetention, PROJECT, removalPolicy, SERVICE_DRAIN_SECOND
 import type { InfraConfig } from './config.js';
 import type { DataStack } from './data-stack.js';
 import { dockerContext } from './paths.js';
-import { heapLimitMiB, taskSizeFor, type TaskSize } from './task-size.js';
+import { healthCheckGraceSeconds, heapLimitMiB, taskSizeFor, type TaskSize } from './task-size.js';
 
 /** Never sent to Docker: dependencies are installed in the image, build output and caches are local. */
 export const IMAGE_EXCLUDES = ['node_modules', '.git', '.bench-data', 'cdk.out', 'dist/cdk.out', 'dist/lambda', 'dist/lambda-sourcemaps', 'coverage', '*.tgz'];
@@ -136,8 +136,9 @@ export class ServiceStack extends Stack {
       assignPublicIp: false,
       circuitBreaker: { rollback: true },
       // The target group checks /ready, which turns 200 once the first fleet assessment is cached:
-      // the grace covers that warm-up on a large fleet (see docs/infrastructure.md).
-      healthCheckGracePeriod: Duration.seconds(300),
+      // the grace covers that warm-up on a large fleet (300 s, longer where the task-size table's
+      // warm-up needs it; see docs/infrastructure.md).
+      healthCheckGracePeriod: Duration.seconds(healthCheckGraceSeconds(config.fleetFindings)),
     });
     this.service.attachToApplicationTargetGroup(props.targetGroup);
 

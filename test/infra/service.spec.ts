@@ -27,12 +27,12 @@ function container(): ContainerDefinition {
 describe('infra 3. service', () => {
   useSynth();
 
-  it('runs one Fargate task sized for the default fleet (100,000 findings: 0.5 vCPU, 2 GiB), heap at 75 %, listening on 8000', () => {
+  it('runs one Fargate task sized for the default fleet (100,000 findings: 0.25 vCPU, 1 GiB, from the task-size table), heap at 75 %, listening on 8000', () => {
     const task = onlyResource(synthesized().templates.service, 'AWS::ECS::TaskDefinition').Properties;
     const env = Object.fromEntries(container().Environment.map((e) => [e.Name, e.Value]));
 
-    expect(task).to.include({ Cpu: '512', Memory: '2048', NetworkMode: 'awsvpc' });
-    expect(env.NODE_OPTIONS).to.equal('--max-old-space-size=1536');
+    expect(task).to.include({ Cpu: '256', Memory: '1024', NetworkMode: 'awsvpc' });
+    expect(env.NODE_OPTIONS).to.equal('--max-old-space-size=768');
     expect(task.RequiresCompatibilities).to.deep.equal(['FARGATE']);
     expect(container().PortMappings).to.deep.equal([{ ContainerPort: 8000, Protocol: 'tcp' }]);
   });
@@ -57,6 +57,8 @@ describe('infra 3. service', () => {
     t.hasResourceProperties('AWS::ECS::Service', {
       LaunchType: 'FARGATE',
       DesiredCount: 2,
+      // From the task-size table's warm-up for the default fleet (infra/lib/task-size.ts).
+      HealthCheckGracePeriodSeconds: 300,
       DeploymentConfiguration: Match.objectLike({ MinimumHealthyPercent: 100, MaximumPercent: 200, DeploymentCircuitBreaker: { Enable: true, Rollback: true } }),
       NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED', Subnets: Match.arrayWith([Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('privateSubnet') })]) }) },
       LoadBalancers: [{ ContainerName: 'app', ContainerPort: 8000, TargetGroupArn: Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('ServiceTargets') }) }],
