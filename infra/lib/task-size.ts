@@ -55,12 +55,12 @@ function range(from: number, to: number): number[] {
 
 /**
  * Rows, smallest first. Measured 2026-12-07 on the shared 2-core development machine (the
- * numbers are in docs/infrastructure.md, "Task size"); projected rows are linear in the findings
- * from the measured 200,000 and 1,000,000 rows.
+ * runs are in docs/infrastructure.md, "Task size"; where a size ran twice, the larger of each
+ * figure); projected rows are linear in the findings from the measured 200,000 and 1,000,000 rows.
  */
 export const TASK_SIZES: readonly TaskSizeRow[] = [
   { findings: 20_000, cpu: 256, memoryMiB: 512, peakRssMiB: 224, cpuSecondsToReady: 4, basis: 'measured' },
-  { findings: 100_000, cpu: 256, memoryMiB: 1024, peakRssMiB: 318, cpuSecondsToReady: 8, basis: 'measured' },
+  { findings: 100_000, cpu: 256, memoryMiB: 1024, peakRssMiB: 318, cpuSecondsToReady: 10, basis: 'measured' },
   { findings: 200_000, cpu: 256, memoryMiB: 1024, peakRssMiB: 380, cpuSecondsToReady: 20, basis: 'measured' },
   { findings: 500_000, cpu: 512, memoryMiB: 2048, peakRssMiB: 589, cpuSecondsToReady: 42, basis: 'projected' },
   { findings: 1_000_000, cpu: 1024, memoryMiB: 2048, peakRssMiB: 936, cpuSecondsToReady: 78, basis: 'measured' },
