@@ -40,6 +40,7 @@ const SLOW = [
   'integration/bounded-memory.spec.js',
   'integration/patch/executor-on-moto.spec.js',
   'integration/http/worker-memory.spec.js',
+  'integration/http/page-off-the-loop.spec.js',
   'integration/patch/execute-on-moto.spec.js',
   'integration/patch/ssm-patching.spec.js',
   'integration/aws/cli-aws-source.spec.js',
