@@ -4,7 +4,7 @@ import type { Policy } from './policy.js';
 import { toIso } from './time.js';
 import type { Instant } from './time.js';
 import { decidePatch } from './patch/decision.js';
-import { indexAcceptances, type AcceptanceIndex } from './risk/acceptance-index.js';
+import { indexAcceptances, type AcceptanceIndex, type InstanceIdentity } from './risk/acceptance-index.js';
 import { findingKeys } from './risk/advisory-ids.js';
 import { automatableFrom, exploitationFrom, readCvss, resolveExposure, resolveMission, technicalImpactFrom } from './risk/proxies.js';
 import { scoreAsset, scoreFinding } from './risk/score.js';
@@ -81,8 +81,11 @@ export function assessFinding(finding: Finding, asset: AssetContext, ctx: Assess
   return assessWith(finding, asset, ctx, indexFor(ctx));
 }
 
-/** assessFinding, with the acceptances in force already indexed when a whole asset is assessed. */
-function assessWith(finding: Finding, asset: AssetContext, ctx: AssessmentContext, index: AcceptanceIndex): FindingAssessment {
+/**
+ * assessFinding, with the acceptances in force already indexed when a whole asset is assessed.
+ * `instance`: the asset the finding is on, whose account and region pick the acceptances that apply.
+ */
+function assessWith(finding: Finding, asset: AssetContext, ctx: AssessmentContext, index: AcceptanceIndex, instance: InstanceIdentity = finding): FindingAssessment {
   const selected = readCvss(finding);
   const metrics = selected?.metrics ?? null;
   const keys = findingKeys(finding);
@@ -99,7 +102,7 @@ function assessWith(finding: Finding, asset: AssetContext, ctx: AssessmentContex
   const dueBy = clock?.dueBy ?? null;
   const cvssScore = selected?.cvss.baseScore ?? null;
   let acceptance: RiskAcceptance | null = null;
-  if (finding.status === 'ACTIVE' && !reachability && keys.length > 0) acceptance = index.lookup(finding.instanceId, keys) ?? null;
+  if (finding.status === 'ACTIVE' && !reachability && keys.length > 0) acceptance = index.lookup(instance, keys) ?? null;
   const counted = finding.status === 'ACTIVE' && !reachability && acceptance === null;
 
   let riskScore = 0;
@@ -161,7 +164,7 @@ export function assessAsset(input: AssetInput, ctx: AssessmentContext): AssetAss
   const excluded: FindingAssessment[] = [];
   const index = indexFor(ctx);
   for (const f of findings) {
-    const a = assessWith(f, assetCtx, ctx, index);
+    const a = assessWith(f, assetCtx, ctx, index, asset);
     (a.counted ? counted : excluded).push(a);
   }
   counted.sort(byRisk);

@@ -209,6 +209,14 @@ export interface RiskAcceptance {
   readonly vulnerabilityId: string;
   /** null: the whole fleet. */
   readonly instanceId: string | null;
+  /**
+   * The account and region of that instance, recorded when the read that resolved it knew them (an
+   * organization read, or a source of one known account and region): the acceptance then applies
+   * to the instance of that identity only. Absent or null (records made before they were
+   * recorded, or by a source that knows neither): it applies by instance id, in any account.
+   */
+  readonly accountId?: string | null;
+  readonly region?: string | null;
   readonly reason: string;
   readonly acceptedBy: string;
   readonly acceptedAt: Instant;

@@ -36,6 +36,12 @@ export interface NewAcceptanceInput {
   readonly vulnerabilityId: string;
   /** A resolved instance id, or null for the whole fleet. */
   readonly instanceId: string | null;
+  /**
+   * The account and region of that instance, when the read that resolved it knew them: the
+   * acceptance then applies to that instance only, not to the same id in another account.
+   */
+  readonly accountId?: string | null;
+  readonly region?: string | null;
   readonly until: string;
   readonly reason: string;
   readonly actor: Actor;
@@ -62,10 +68,12 @@ export function newAcceptance(input: NewAcceptanceInput): AcceptanceRecord {
   if (until > max) {
     throw new ValidationError('until', `at most ${input.policy.riskAcceptance.maxDays} days ahead`, `until: at most ${input.policy.riskAcceptance.maxDays} days ahead (policy riskAcceptance.maxDays), that is ${toIso(max)?.slice(0, 10)}`);
   }
+  const located = input.instanceId !== null && input.accountId && input.region ? { accountId: input.accountId, region: input.region } : {};
   return {
     id: input.id,
     vulnerabilityId,
     instanceId: input.instanceId,
+    ...located,
     reason,
     acceptedBy: actorLabel(input.actor),
     acceptedAt: input.now,
@@ -93,4 +101,13 @@ export function revokeAcceptance(a: AcceptanceRecord, actor: Actor, now: Instant
   if (a.revokedAt !== null) throw new ConflictError('INVALID_STATE', `acceptance ${a.id} was already revoked by ${a.revokedBy} at ${toIso(a.revokedAt)}`);
   if (isAcceptanceExpired(a, now)) throw new ConflictError('INVALID_STATE', `acceptance ${a.id} already expired at ${toIso(a.until)}`);
   return { ...a, until: now, revokedBy: actorLabel(actor), revokedAt: now };
+}
+
+/**
+ * How listings name an acceptance's instance: ACCOUNT/REGION/ID when it records them (the form
+ * `accept --instance` takes back), else the id; null for a fleet-wide one.
+ */
+export function acceptanceInstanceLabel(a: Pick<RiskAcceptance, 'instanceId' | 'accountId' | 'region'>): string | null {
+  if (a.instanceId === null) return null;
+  return a.accountId && a.region ? `${a.accountId}/${a.region}/${a.instanceId}` : a.instanceId;
 }

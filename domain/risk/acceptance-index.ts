@@ -8,8 +8,15 @@
  * before its `until`. A revoked one never applies again, whatever the instant; an expired one
  * applies to assessments before its end (so `--now` can preview an expiry); when it was created
  * does not limit it.
+ *
+ * Which instance: instance ids are unique within an account and region only, so an acceptance
+ * that records its instance's account and region applies to the instance of that identity
+ * (ACCOUNT/REGION/ID) alone; one without them (stored before they were recorded, or made on a
+ * source that knows neither) applies by instance id, in any account, as it always did. An asset
+ * that does not carry its account (a read of one account) is taken to be in the source's own
+ * account and region when the source knows them (`here`), else only id-only acceptances reach it.
  */
-import type { RiskAcceptance } from '../fleet-facts.js';
+import { identityKey, type RiskAcceptance } from '../fleet-facts.js';
 import type { Instant } from '../time.js';
 import { vulnerabilityKey } from './advisory-ids.js';
 
@@ -20,14 +27,39 @@ export function acceptanceApplies(a: Pick<RiskAcceptance, 'until' | 'revokedAt'>
   return (a.revokedAt ?? null) === null && now < a.until;
 }
 
+/** An instance as an assessment knows it: its id, and its account and region on an organization read. */
+export interface InstanceIdentity {
+  readonly instanceId: string;
+  readonly accountId?: string | null;
+  readonly region?: string | null;
+}
+
+/** The account and region a source of one account reads, where known. */
+export interface SourceHere {
+  readonly accountId: string | null;
+  readonly region: string | null;
+}
+
 export interface AcceptanceIndex {
   /** The instant the index was built for. */
   readonly now: Instant;
   /**
-   * The acceptance that applies to a finding known by `keys` (see findingKeys) on an instance: one
-   * on that instance wins over a fleet-wide one; among equals, the latest `until`.
+   * The acceptance that applies to a finding known by `keys` (see findingKeys) on an instance (an
+   * id, or the asset with its account and region): one on that instance wins over a fleet-wide
+   * one; among equals, the latest `until`.
    */
-  lookup(instanceId: string, keys: readonly string[]): RiskAcceptance | undefined;
+  lookup(instance: string | InstanceIdentity, keys: readonly string[]): RiskAcceptance | undefined;
+}
+
+/** The identity key of an acceptance that records its instance's account and region, else null. */
+export function acceptanceIdentity(a: Pick<RiskAcceptance, 'instanceId' | 'accountId' | 'region'>): string | null {
+  return a.instanceId !== null && a.accountId && a.region ? identityKey({ instanceId: a.instanceId, accountId: a.accountId, region: a.region }) : null;
+}
+
+/** The identity key of the instance being assessed, or null when neither it nor the source knows its account. */
+function instanceKey(instance: InstanceIdentity, here: SourceHere | null): string | null {
+  if (instance.accountId) return instance.region ? identityKey({ instanceId: instance.instanceId, accountId: instance.accountId, region: instance.region }) : null;
+  return here?.accountId && here.region ? identityKey({ instanceId: instance.instanceId, accountId: here.accountId, region: here.region }) : null;
 }
 
 /** Whether `a` replaces `held` as the acceptance that applies. */
@@ -44,9 +76,16 @@ function keep(m: Map<string, RiskAcceptance>, key: string, a: RiskAcceptance): v
 
 const EMPTY: AcceptanceIndex['lookup'] = () => undefined;
 
-export function indexAcceptances(acceptances: readonly RiskAcceptance[], now: Instant): AcceptanceIndex {
+/**
+ * @param here the source's own account and region, for assets that do not carry theirs (a read of
+ * one account); null or absent where unknown.
+ */
+export function indexAcceptances(acceptances: readonly RiskAcceptance[], now: Instant, here: SourceHere | null = null): AcceptanceIndex {
   const fleet = new Map<string, RiskAcceptance>();
-  const byInstance = new Map<string, Map<string, RiskAcceptance>>();
+  // By instance id: acceptances without an account (they apply to that id in any account).
+  const byId = new Map<string, Map<string, RiskAcceptance>>();
+  // By ACCOUNT/REGION/ID: acceptances that record their instance's account and region.
+  const byIdentity = new Map<string, Map<string, RiskAcceptance>>();
   for (const a of acceptances) {
     if (!acceptanceApplies(a, now)) continue;
     const key = vulnerabilityKey(a.vulnerabilityId);
@@ -54,19 +93,29 @@ export function indexAcceptances(acceptances: readonly RiskAcceptance[], now: In
       keep(fleet, key, a);
       continue;
     }
-    let m = byInstance.get(a.instanceId);
-    if (m === undefined) byInstance.set(a.instanceId, (m = new Map()));
+    const identity = acceptanceIdentity(a);
+    const index = identity === null ? byId : byIdentity;
+    const at = identity ?? a.instanceId;
+    let m = index.get(at);
+    if (m === undefined) index.set(at, (m = new Map()));
     keep(m, key, a);
   }
-  if (fleet.size === 0 && byInstance.size === 0) return { now, lookup: EMPTY };
+  if (fleet.size === 0 && byId.size === 0 && byIdentity.size === 0) return { now, lookup: EMPTY };
   return {
     now,
-    lookup: (instanceId, keys) => {
-      const own = byInstance.get(instanceId);
+    lookup: (instance, keys) => {
+      const target = typeof instance === 'string' ? { instanceId: instance } : instance;
+      const anyAccount = byId.get(target.instanceId);
+      const identity = byIdentity.size === 0 ? null : instanceKey(target, here);
+      const own = identity === null ? undefined : byIdentity.get(identity);
       let best: RiskAcceptance | undefined;
       for (const k of keys) {
-        const a = own?.get(k) ?? fleet.get(k);
-        if (a !== undefined && better(a, best)) best = a;
+        const mine = own?.get(k);
+        if (mine !== undefined && better(mine, best)) best = mine;
+        const byIdOnly = anyAccount?.get(k);
+        if (byIdOnly !== undefined && better(byIdOnly, best)) best = byIdOnly;
+        const everywhere = fleet.get(k);
+        if (everywhere !== undefined && better(everywhere, best)) best = everywhere;
       }
       return best;
     },

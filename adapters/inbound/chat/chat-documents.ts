@@ -6,6 +6,7 @@
  */
 import { DECISION_KINDS } from '../../../domain/vocabulary.js';
 import type { Actor } from '../../../domain/access/actor.js';
+import { acceptanceInstanceLabel } from '../../../domain/patch/acceptance.js';
 import type { PatchRunReport, PatchRunStatus } from '../../../ports/inbound/patching/patch-runs.port.js';
 import type { AssetReport, FindingReport } from '../../../ports/inbound/assessment/fleet-report.port.js';
 import type { ChatAnswer } from './chat-answers.js';
@@ -364,7 +365,7 @@ export function answerDocument(answer: ChatAnswer, m: Markup, surface: Surface):
       return doc({
         title: `Risk accepted: ${a.vulnerabilityId}`,
         facts: [
-          { label: 'Where', value: a.instanceId ? m.code(a.instanceId) : m.text('the whole fleet') },
+          { label: 'Where', value: a.instanceId ? m.code(acceptanceInstanceLabel(a) ?? a.instanceId) : m.text('the whole fleet') },
           { label: 'Until', value: m.text(minute(a.until)) },
           { label: 'Accepted by', value: m.user(a.acceptedBy) },
           { label: 'Reason', value: m.text(clip(a.reason, 500)) },

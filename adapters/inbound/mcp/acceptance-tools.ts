@@ -8,6 +8,7 @@
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Actor } from '../../../domain/access/actor.js';
+import { acceptanceInstanceLabel } from '../../../domain/patch/acceptance.js';
 import type { AcceptanceReport } from '../../../ports/inbound/acceptances/acceptances.port.js';
 import type { PatchOperations } from '../../../ports/inbound/patch-operations.port.js';
 import { AcceptanceOutput, AcceptRiskInput, RevokeAcceptanceInput, type AcceptanceOut } from './schemas.js';
@@ -18,7 +19,7 @@ function acceptanceOut(a: AcceptanceReport, next: string): AcceptanceOut {
   return { acceptance: { ...a, revokedBy: a.revokedBy ?? null, revokedAt: a.revokedAt ?? null }, next };
 }
 
-const scopeOf = (a: AcceptanceReport): string => (a.instanceId ? `on ${a.instanceId}` : 'on the whole fleet');
+const scopeOf = (a: AcceptanceReport): string => (a.instanceId ? `on ${acceptanceInstanceLabel(a) ?? a.instanceId}` : 'on the whole fleet');
 
 export function registerAcceptanceTools(
   server: McpServer,

@@ -451,6 +451,8 @@ export const AcceptanceOutput = z.object({
     id: z.string(),
     vulnerabilityId: z.string(),
     instanceId: z.string().nullable().describe('null: the whole fleet'),
+    accountId: z.string().optional().describe('the instance\'s AWS account, when recorded: the acceptance applies to that instance only'),
+    region: z.string().optional().describe('the instance\'s region, with accountId'),
     reason: z.string(),
     acceptedBy: z.string(),
     acceptedAt: Iso,

@@ -9,6 +9,7 @@ import { assessAsset, compareAssessments, residentAssessment, type AssessmentCon
 import { FindingTable } from '../../../domain/finding-table.js';
 import { RowLists } from '../../../domain/row-lists.js';
 import { indexAcceptances } from '../../../domain/risk/acceptance-index.js';
+import { sourceHere } from './source-here.js';
 import type { AssetAssessment } from '../../../domain/asset-assessment.js';
 import type { Instant } from '../../../domain/time.js';
 import type { CoreDependencies } from '../shared/core-dependencies.js';
@@ -59,7 +60,7 @@ export async function assessFleet(deps: CoreDependencies, only?: readonly Asset[
   }
 
   // Indexed once here: each asset then looks its findings up instead of scanning every acceptance.
-  const ctx: AssessmentContext = { catalog: loaded?.catalog ?? null, acceptances, now, policy: deps.policy, acceptanceIndex: indexAcceptances(acceptances, now) };
+  const ctx: AssessmentContext = { catalog: loaded?.catalog ?? null, acceptances, now, policy: deps.policy, acceptanceIndex: indexAcceptances(acceptances, now, await sourceHere(deps.source, assets, acceptances)) };
   const known = new Set([...ids, ...assets.map(identityKey)]);
   let orphanFindings = 0;
   // With `only`, another account's instance of the same id is not an orphan, just not asked about.

@@ -60,6 +60,7 @@ export function toAcceptanceReport(a: AcceptanceRecord, now: Instant): Acceptanc
     id: a.id,
     vulnerabilityId: a.vulnerabilityId,
     instanceId: a.instanceId,
+    ...(a.instanceId !== null && a.accountId && a.region ? { accountId: a.accountId, region: a.region } : {}),
     reason: a.reason,
     acceptedBy: a.acceptedBy,
     acceptedAt: toIso(a.acceptedAt) as string,

@@ -1,4 +1,5 @@
 /** Terminal renderings of patch runs, acceptances, schedules and the audit log. */
+import { acceptanceInstanceLabel } from '../../../../domain/patch/acceptance.js';
 import type { AcceptanceReport } from '../../../../ports/inbound/acceptances/acceptances.port.js';
 import type { AuditEntryReport, AuditVerificationReport } from '../../../../ports/inbound/audit/audit.port.js';
 import type { PatchRunReport, RunProgress } from '../../../../ports/inbound/patching/patch-runs.port.js';
@@ -124,7 +125,7 @@ export function renderAcceptances(list: readonly AcceptanceReport[], s: Style): 
   return table(list, [
     { header: 'ID', cell: (a) => a.id },
     { header: 'VULNERABILITY', cell: (a) => a.vulnerabilityId },
-    { header: 'SCOPE', cell: (a) => a.instanceId ?? 'fleet' },
+    { header: 'SCOPE', cell: (a) => acceptanceInstanceLabel(a) ?? 'fleet' },
     { header: 'UNTIL', cell: (a) => (a.expired ? s.paint('dim', `${minute(a.until)} (${a.revokedBy ? `revoked by ${a.revokedBy}` : 'expired'})`) : minute(a.until)) },
     { header: 'BY', cell: (a) => a.acceptedBy },
     { header: 'AT', cell: (a) => minute(a.acceptedAt) },
@@ -133,7 +134,7 @@ export function renderAcceptances(list: readonly AcceptanceReport[], s: Style): 
 }
 
 export function renderAcceptance(a: AcceptanceReport): string {
-  return `${a.id}: ${a.vulnerabilityId} accepted ${a.instanceId ? `on ${a.instanceId}` : 'fleet-wide'} by ${a.acceptedBy} until ${minute(a.until)} UTC${a.revokedBy ? ` (revoked by ${a.revokedBy})` : ''}: ${a.reason}\n`;
+  return `${a.id}: ${a.vulnerabilityId} accepted ${a.instanceId ? `on ${acceptanceInstanceLabel(a) ?? a.instanceId}` : 'fleet-wide'} by ${a.acceptedBy} until ${minute(a.until)} UTC${a.revokedBy ? ` (revoked by ${a.revokedBy})` : ''}: ${a.reason}\n`;
 }
 
 export function renderSchedules(list: readonly ScheduleReport[], s: Style): string {

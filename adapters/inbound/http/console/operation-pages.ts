@@ -1,5 +1,6 @@
 /** The plan, the runs (list and one run), acceptances and the audit log. */
 import { DECISION_KINDS } from '../../../../domain/vocabulary.js';
+import { acceptanceInstanceLabel } from '../../../../domain/patch/acceptance.js';
 import type { AcceptanceReport } from '../../../../ports/inbound/acceptances/acceptances.port.js';
 import type { AuditEntryReport, AuditVerificationReport } from '../../../../ports/inbound/audit/audit.port.js';
 import type { InstanceRunStatus, PatchRunReport, WaveReport } from '../../../../ports/inbound/patching/patch-runs.port.js';
@@ -124,7 +125,7 @@ ${canDecide ? html`<section aria-labelledby="h-accept"><h2 id="h-accept">Accept 
 <h2>${includeExpired ? 'All acceptances' : 'In force'}</h2>
 <p>${includeExpired ? html`All acceptances, expired and revoked included. <a href="/console/acceptances">Only those in force</a>` : html`Acceptances in force. <a href="/console/acceptances?includeExpired=true">Include expired ones</a>`}</p>
 <table data-testid="acceptances"><thead><tr><th scope="col">id</th><th scope="col">vulnerability</th><th scope="col">instance</th><th scope="col">accepted by</th><th scope="col">at</th><th scope="col">until</th><th scope="col">reason</th>${canDecide ? html`<th scope="col"><span class="visually-hidden">action</span></th>` : html``}</tr></thead>
-<tbody>${list.map((a) => html`<tr><td>${a.id}</td><td>${a.vulnerabilityId}</td><td>${a.instanceId ? html`<a href="/console/instances/${encodeURIComponent(a.instanceId)}">${a.instanceId}</a>` : 'whole fleet'}</td><td>${a.acceptedBy}</td><td>${utc(a.acceptedAt)}</td><td>${utc(a.until)}${a.revokedBy ? ` (revoked by ${a.revokedBy})` : a.expired ? ' (expired)' : ''}</td><td>${a.reason}</td>${canDecide ? html`<td>${a.expired ? '' : html`<form class="inline" method="post" action="/console/acceptances/${encodeURIComponent(a.id)}/revoke">${csrfField(ctx)}<button type="submit" class="danger" aria-label="Revoke ${a.vulnerabilityId} ${a.instanceId ?? 'fleet-wide'} (${a.id})">Revoke</button></form>`}</td>` : html``}</tr>`)}
+<tbody>${list.map((a) => html`<tr><td>${a.id}</td><td>${a.vulnerabilityId}</td><td>${a.instanceId ? html`<a href="/console/instances/${encodeURIComponent(acceptanceInstanceLabel(a) ?? a.instanceId)}">${acceptanceInstanceLabel(a) ?? a.instanceId}</a>` : 'whole fleet'}</td><td>${a.acceptedBy}</td><td>${utc(a.acceptedAt)}</td><td>${utc(a.until)}${a.revokedBy ? ` (revoked by ${a.revokedBy})` : a.expired ? ' (expired)' : ''}</td><td>${a.reason}</td>${canDecide ? html`<td>${a.expired ? '' : html`<form class="inline" method="post" action="/console/acceptances/${encodeURIComponent(a.id)}/revoke">${csrfField(ctx)}<button type="submit" class="danger" aria-label="Revoke ${a.vulnerabilityId} ${acceptanceInstanceLabel(a) ?? 'fleet-wide'} (${a.id})">Revoke</button></form>`}</td>` : html``}</tr>`)}
 ${list.length === 0 ? html`<tr><td colspan="${canDecide ? 8 : 7}">None.</td></tr>` : html``}</tbody></table>`);
 }
 

@@ -113,6 +113,8 @@ export const acceptanceReportSchema = z
     id: z.string(),
     vulnerabilityId: z.string(),
     instanceId: nullableString,
+    accountId: z.string().optional().describe('the instance\'s AWS account, when the acceptance records it (it then applies to that instance only)'),
+    region: z.string().optional().describe('the instance\'s region, with accountId'),
     reason: z.string(),
     acceptedBy: z.string(),
     acceptedAt: isoInstant,

@@ -18,6 +18,13 @@ describe('risk acceptances', () => {
     expect(a.until).to.equal(Date.parse('2026-12-01T00:00:00Z') - 1);
   });
 
+  it('records the instance\'s account and region when both are known, and neither for a fleet-wide one or half an identity', () => {
+    expect(accept({ instanceId: 'i-0abc', accountId: '111111111111', region: 'us-east-1' })).to.deep.include({ instanceId: 'i-0abc', accountId: '111111111111', region: 'us-east-1' });
+    expect(accept({ instanceId: 'i-0abc', accountId: '111111111111', region: null })).to.not.have.any.keys('accountId', 'region');
+    expect(accept({ instanceId: null, accountId: '111111111111', region: 'us-east-1' })).to.not.have.any.keys('accountId', 'region');
+    expect(accept({ instanceId: 'i-0abc' })).to.not.have.any.keys('accountId', 'region');
+  });
+
   it('takes a date-time with a zone as given', () => {
     expect(parseUntil('2026-11-30T18:00:00+02:00')).to.equal(Date.parse('2026-11-30T16:00:00Z'));
     expect(() => parseUntil('30/11/2026')).to.throw(ValidationError).with.property('field', 'until');

@@ -76,4 +76,61 @@ describe('risk acceptances: the one rule', () => {
 
     expect(index.lookup('i-a', ['CVE-2025-1', 'ALAS2-2025-2879'])?.id).to.equal('alas');
   });
+
+  describe('instance identity across accounts (ids are unique within an account and region only)', () => {
+    const A = '111111111111';
+    const B = '222222222222';
+    const R = 'us-east-1';
+    const SAME = 'i-0123456789abcdef0';
+    // As the fleet reader passes them: findings rebuilt from the compact table carry no account; the asset does.
+    const finding = aFinding({ instanceId: SAME, vulnerabilityId: 'CVE-2024-6387' });
+    const assess = (accountId: string | undefined, acceptances: readonly RiskAcceptance[], here: { accountId: string | null; region: string | null } | null = null) =>
+      assessAsset(
+        { asset: anAsset({ instanceId: SAME, ...(accountId ? { accountId, region: R } : {}) }), findings: [finding], managedInstance: undefined, patchState: null },
+        { catalog: null, acceptances, now: T0, policy: DEFAULT_POLICY, acceptanceIndex: indexAcceptances(acceptances, T0, here) },
+      );
+
+    it('an acceptance recording account A applies to A\'s instance only; B\'s finding of the same id stays counted', () => {
+      const accepted = [anAcceptance({ id: 'in-a', instanceId: SAME, accountId: A, region: R, until: T0 + 100 })];
+
+      expect(assess(A, accepted).excluded.map((f) => f.acceptedBy?.id)).to.deep.equal(['in-a']);
+      expect(assess(B, accepted).findings.map((f) => f.counted)).to.deep.equal([true]);
+      expect(assess(B, accepted).riskScore).to.be.greaterThan(0);
+    });
+
+    it('an acceptance in the same account but another region does not apply', () => {
+      const accepted = [anAcceptance({ instanceId: SAME, accountId: A, region: 'eu-west-1', until: T0 + 100 })];
+
+      expect(assess(A, accepted).findings).to.have.length(1);
+    });
+
+    it('an acceptance stored without an account (before they were recorded) applies by id in every account, as it did', () => {
+      const old = [anAcceptance({ id: 'old', instanceId: SAME, until: T0 + 100 })];
+
+      expect(assess(A, old).excluded.map((f) => f.acceptedBy?.id)).to.deep.equal(['old']);
+      expect(assess(B, old).excluded.map((f) => f.acceptedBy?.id)).to.deep.equal(['old']);
+    });
+
+    it('an asset read without its account is in the source\'s own account: the acceptance applies there only when that is its account', () => {
+      const accepted = [anAcceptance({ id: 'in-a', instanceId: SAME, accountId: A, region: R, until: T0 + 100 })];
+
+      expect(assess(undefined, accepted, { accountId: A, region: R }).excluded).to.have.length(1);
+      expect(assess(undefined, accepted, { accountId: B, region: R }).findings).to.have.length(1);
+      // The source's account unknown (the demo, a snapshot without snapshot.json): it cannot tell, so it does not hide the finding.
+      expect(assess(undefined, accepted, null).findings).to.have.length(1);
+      expect(assess(undefined, accepted, { accountId: A, region: null }).findings).to.have.length(1);
+    });
+
+    it('the index looks up by identity; a fleet-wide acceptance still reaches every account', () => {
+      const index = indexAcceptances([
+        anAcceptance({ id: 'in-b', instanceId: SAME, accountId: B, region: R, until: T0 + 100 }),
+        anAcceptance({ id: 'fleet', vulnerabilityId: 'CVE-2024-2', instanceId: null, until: T0 + 100 }),
+      ], T0);
+
+      expect(index.lookup({ instanceId: SAME, accountId: B, region: R }, ['CVE-2024-6387'])?.id).to.equal('in-b');
+      expect(index.lookup({ instanceId: SAME, accountId: A, region: R }, ['CVE-2024-6387'])).to.equal(undefined);
+      expect(index.lookup(SAME, ['CVE-2024-6387'])).to.equal(undefined);
+      expect(index.lookup({ instanceId: SAME, accountId: A, region: R }, ['CVE-2024-2'])?.id).to.equal('fleet');
+    });
+  });
 });

@@ -1,0 +1,20 @@
+/**
+ * The source's own account and region, for risk acceptances that record their instance's account
+ * and region (docs/decision-model.md "Risk acceptances"): an asset of a read of one account does
+ * not carry them, so such an acceptance reaches it only through the source's own. Asked only when
+ * it matters (some acceptance records an account and some asset carries none): on a live account
+ * it is an STS call, made once per process.
+ */
+import type { Asset, RiskAcceptance } from '../../../domain/fleet-facts.js';
+import type { SourceHere } from '../../../domain/risk/acceptance-index.js';
+import type { SourceInfo } from '../../outbound/source-info.port.js';
+
+export async function sourceHere(source: SourceInfo, assets: readonly Asset[], acceptances: readonly RiskAcceptance[]): Promise<SourceHere | null> {
+  if (source.scope === undefined || !acceptances.some((a) => a.accountId) || assets.every((a) => a.accountId)) return null;
+  try {
+    return await source.scope();
+  } catch {
+    // Unknown: acceptances that name an account then reach no asset of this read.
+    return null;
+  }
+}
