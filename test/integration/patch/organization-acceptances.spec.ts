@@ -1,0 +1,103 @@
+/**
+ * Risk acceptances on an organization read, through the CLI over the real composition (in
+ * process: runCliInProcess), a capture of two accounts and a SQLite state file. Instance ids are
+ * unique within an account and region only: both accounts here hold the same instances (the same
+ * capture in each partition), with the same findings.
+ */
+import { expect } from 'chai';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FleetReport } from '../../../ports/inbound/assessment/fleet-report.port.js';
+import type { AcceptanceReport } from '../../../ports/inbound/acceptances/acceptances.port.js';
+import { runCliInProcess } from '../../support/cli-in-process.js';
+import { REPO_ROOT } from '../../support/paths.js';
+
+const A = '111111111111';
+const B = '222222222222';
+const R = 'us-east-1';
+const WEB = 'i-0aaa000000000001';
+const DB = 'i-0aaa000000000003';
+const NOW = '2026-11-20T12:00:00Z';
+
+describe('risk acceptances on an organization read: one instance of an id two accounts hold', function () {
+  this.timeout(60_000);
+  let home: string;
+  let common: string[];
+
+  before(() => {
+    home = mkdtempSync(join(tmpdir(), 'sre-ops-org-accept-'));
+    const capture = join(home, 'capture');
+    for (const account of [A, B]) {
+      cpSync(join(REPO_ROOT, 'test', 'fixtures', 'snapshots', 'minimal'), join(capture, account, R), { recursive: true });
+      rmSync(join(capture, account, R, 'snapshot.json'));
+    }
+    // db-1 (DB) lives in account A only: a bare id names it unambiguously.
+    const ec2 = join(capture, B, R, 'ec2-describe-instances.json');
+    const doc = JSON.parse(readFileSync(ec2, 'utf8')) as { Reservations: { Instances: { InstanceId: string }[] }[] };
+    for (const r of doc.Reservations) r.Instances = r.Instances.filter((i) => i.InstanceId !== DB);
+    writeFileSync(ec2, JSON.stringify(doc));
+    writeFileSync(join(capture, 'snapshot.json'), JSON.stringify({ capturedAt: NOW, partitions: [A, B].map((accountId) => ({ accountId, region: R, path: `${accountId}/${R}` })) }));
+    common = ['--source', `snapshot:${capture}`, '--state', join(home, 'state.db'), '--now', NOW];
+  });
+  after(() => rmSync(home, { recursive: true, force: true }));
+
+  async function assess(): Promise<FleetReport> {
+    const r = await runCliInProcess(['assess', '--json', ...common]);
+    expect(r.code, r.stderr).to.equal(0);
+    return JSON.parse(r.stdout) as FleetReport;
+  }
+
+  function counted(report: FleetReport, accountId: string, instanceId: string): string[] {
+    const asset = report.assets.find((x) => x.accountId === accountId && x.instanceId === instanceId);
+    if (!asset) throw new Error(`no asset ${accountId}/${instanceId}`);
+    return asset.findings.map((f) => f.vulnerabilityId ?? f.type);
+  }
+
+  async function acceptances(): Promise<AcceptanceReport[]> {
+    const r = await runCliInProcess(['acceptances', '--json', ...common]);
+    expect(r.code, r.stderr).to.equal(0);
+    return (JSON.parse(r.stdout) as { acceptances: AcceptanceReport[] }).acceptances;
+  }
+
+  it('accepting a bare id two accounts hold is refused in one line naming ACCOUNT/REGION/ID for each; nothing is stored', async () => {
+    const r = await runCliInProcess(['accept', 'CVE-2024-6387', '--instance', WEB, '--until', '2026-12-15', '--reason', 'behind the WAF', '--yes', ...common]);
+
+    expect(r.code).to.not.equal(0);
+    expect(r.stderr.trim().split('\n')).to.have.length(1);
+    expect(r.stderr).to.contain(`"${WEB}" names 2 instances: ${A}/${R}/${WEB}, ${B}/${R}/${WEB}; use ACCOUNT/REGION/ID`);
+    expect(await acceptances()).to.deep.equal([]);
+  });
+
+  it('accepting ACCOUNT/REGION/ID hides that account\'s finding only: the other account\'s finding of the same id stays counted', async () => {
+    const before = await assess();
+    expect(counted(before, A, WEB)).to.include('CVE-2024-6387');
+    expect(counted(before, B, WEB)).to.include('CVE-2024-6387');
+
+    const r = await runCliInProcess(['accept', 'CVE-2024-6387', '--instance', `${A}/${R}/${WEB}`, '--until', '2026-12-15', '--reason', 'behind the WAF', '--yes', ...common]);
+    expect(r.code, r.stderr).to.equal(0);
+
+    const after = await assess();
+    expect(counted(after, A, WEB)).to.not.include('CVE-2024-6387');
+    expect(counted(after, B, WEB)).to.include('CVE-2024-6387');
+    expect(r.stdout).to.contain(`accepted on ${A}/${R}/${WEB}`);
+    expect(after.summary.accepted).to.equal(before.summary.accepted + 1);
+    const b = after.assets.find((x) => x.accountId === B && x.instanceId === WEB);
+    expect(b?.riskScore).to.equal(before.assets.find((x) => x.accountId === B && x.instanceId === WEB)?.riskScore);
+  });
+
+  it('a bare id one account holds is accepted, recording that account and region; listings show them', async () => {
+    const r = await runCliInProcess(['accept', 'CVE-2021-44228', '--instance', DB, '--until', '2026-12-15', '--reason', 'isolated subnet', '--yes', '--json', ...common]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.deep.include({ instanceId: DB, accountId: A, region: R });
+
+    const list = await acceptances();
+    expect(list.map((a) => ({ vulnerabilityId: a.vulnerabilityId, instanceId: a.instanceId, accountId: a.accountId, region: a.region }))).to.have.deep.members([
+      { vulnerabilityId: 'CVE-2024-6387', instanceId: WEB, accountId: A, region: R },
+      { vulnerabilityId: 'CVE-2021-44228', instanceId: DB, accountId: A, region: R },
+    ]);
+    const human = await runCliInProcess(['acceptances', ...common]);
+    expect(human.code, human.stderr).to.equal(0);
+    expect(human.stdout).to.contain(`${A}/${R}/${WEB}`).and.to.contain(`${A}/${R}/${DB}`);
+  });
+});
