@@ -207,6 +207,20 @@ export function stateStoreContract(make: () => Promise<StoreFixture>): void {
       await expect(f.store.updateAcceptance(anAcceptanceRecord({ id: 'acc-9', version: 1 }))).to.be.rejectedWith(NotFoundError);
     });
 
+    it('keeps the account and region an acceptance records; one stored without them (as before they were recorded) reads back without them', async () => {
+      const located = await f.store.createAcceptance(anAcceptanceRecord({ id: 'acc-1', accountId: '111111111111', region: 'us-east-1' }));
+      await f.store.createAcceptance(anAcceptanceRecord({ id: 'acc-2', acceptedAt: T0 + MINUTE }));
+      const revoked = await f.store.updateAcceptance({ ...located, until: T0 + 2 * MINUTE, revokedBy: 'bob', revokedAt: T0 + 2 * MINUTE });
+
+      const other = await f.second();
+      expect(await other.getAcceptance('acc-1')).to.deep.equal(revoked);
+      expect(revoked).to.deep.include({ accountId: '111111111111', region: 'us-east-1' });
+      const old = (await other.listAcceptances()).find((a) => a.id === 'acc-2');
+      expect(old?.accountId ?? null).to.equal(null);
+      expect(old?.region ?? null).to.equal(null);
+      expect(old).to.deep.include({ instanceId: 'i-0000000000000a001', version: 1 });
+    });
+
     it('serves the core as its AcceptanceStore: every record with its until', async () => {
       await f.store.createAcceptance(anAcceptanceRecord({ id: 'acc-1', until: T0 + 5 * MINUTE }));
 

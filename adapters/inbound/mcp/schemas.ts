@@ -45,7 +45,7 @@ const Count = z.number().int().min(0);
 
 // ---- inputs --------------------------------------------------------------------------------
 
-const instance = z.string().trim().min(1, 'instance: name an instance id (i-...) or Name tag').describe('instance id (i-...) or Name tag');
+const instance = z.string().trim().min(1, 'instance: name an instance id (i-...) or Name tag').describe('instance id (i-...) or Name tag; on an organization read ACCOUNT/REGION/ID picks one of an id several accounts hold');
 const limit = (l: { default: number; max: number }, what: string, order: string) =>
   z.number().int().min(1).max(l.max).default(l.default).describe(`how many ${what} to return, ${order} (1 to ${l.max}, default ${l.default})`);
 const offset = z.number().int().min(0).default(0).describe('skip this many (for the next page: the offset a note names)');
@@ -121,7 +121,7 @@ export const RequestPatchRunInput = z.strictObject({
 export const AcceptRiskInput = z.strictObject({
   vulnerabilityId: z.string().trim().min(1, 'vulnerabilityId: name the advisory id to accept').max(128, 'vulnerabilityId: at most 128 characters')
     .describe('any advisory id a finding is known by: CVE-2024-6387, KB5023697, ALAS2-2025-2879, GHSA-..., RHSA-2024:1234, USN-6000-1'),
-  instance: instance.optional().describe('instance id (i-...) or Name tag; leave it out to accept the id on the whole fleet'),
+  instance: instance.optional().describe('instance id (i-...), Name tag, or ACCOUNT/REGION/ID on an organization read (an id two accounts hold is refused as ambiguous); leave it out to accept the id on the whole fleet'),
   until: z.string().trim().min(1, 'until: name an ISO 8601 date or date-time, e.g. 2027-01-31').max(64)
     .describe('ISO 8601 date (the end of that day, UTC) or date-time with a zone; in the future and within the policy\'s riskAcceptance.maxDays'),
   reason: z.string().trim().min(1, 'reason: say why the risk is accepted (a compensating control, a planned replacement ...)').max(MAX_REASON_LENGTH, `reason: at most ${MAX_REASON_LENGTH} characters`)

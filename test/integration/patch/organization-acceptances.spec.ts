@@ -5,20 +5,17 @@
  * capture in each partition), with the same findings.
  */
 import { expect } from 'chai';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FleetReport } from '../../../ports/inbound/assessment/fleet-report.port.js';
 import type { AcceptanceReport } from '../../../ports/inbound/acceptances/acceptances.port.js';
 import { runCliInProcess } from '../../support/cli-in-process.js';
-import { REPO_ROOT } from '../../support/paths.js';
+import { ORG, twoAccountCapture } from '../../support/org-capture.js';
 
-const A = '111111111111';
-const B = '222222222222';
-const R = 'us-east-1';
-const WEB = 'i-0aaa000000000001';
-const DB = 'i-0aaa000000000003';
-const NOW = '2026-11-20T12:00:00Z';
+const { A, B, REGION: R, WEB, DB, NOW } = ORG;
+// Acceptances are made at the real clock's time (the assessments are as of NOW, the capture time).
+const UNTIL = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
 
 describe('risk acceptances on an organization read: one instance of an id two accounts hold', function () {
   this.timeout(60_000);
@@ -27,18 +24,7 @@ describe('risk acceptances on an organization read: one instance of an id two ac
 
   before(() => {
     home = mkdtempSync(join(tmpdir(), 'sre-ops-org-accept-'));
-    const capture = join(home, 'capture');
-    for (const account of [A, B]) {
-      cpSync(join(REPO_ROOT, 'test', 'fixtures', 'snapshots', 'minimal'), join(capture, account, R), { recursive: true });
-      rmSync(join(capture, account, R, 'snapshot.json'));
-    }
-    // db-1 (DB) lives in account A only: a bare id names it unambiguously.
-    const ec2 = join(capture, B, R, 'ec2-describe-instances.json');
-    const doc = JSON.parse(readFileSync(ec2, 'utf8')) as { Reservations: { Instances: { InstanceId: string }[] }[] };
-    for (const r of doc.Reservations) r.Instances = r.Instances.filter((i) => i.InstanceId !== DB);
-    writeFileSync(ec2, JSON.stringify(doc));
-    writeFileSync(join(capture, 'snapshot.json'), JSON.stringify({ capturedAt: NOW, partitions: [A, B].map((accountId) => ({ accountId, region: R, path: `${accountId}/${R}` })) }));
-    common = ['--source', `snapshot:${capture}`, '--state', join(home, 'state.db'), '--now', NOW];
+    common = ['--source', `snapshot:${twoAccountCapture(home)}`, '--state', join(home, 'state.db'), '--now', NOW];
   });
   after(() => rmSync(home, { recursive: true, force: true }));
 
@@ -61,7 +47,7 @@ describe('risk acceptances on an organization read: one instance of an id two ac
   }
 
   it('accepting a bare id two accounts hold is refused in one line naming ACCOUNT/REGION/ID for each; nothing is stored', async () => {
-    const r = await runCliInProcess(['accept', 'CVE-2024-6387', '--instance', WEB, '--until', '2026-12-15', '--reason', 'behind the WAF', '--yes', ...common]);
+    const r = await runCliInProcess(['accept', 'CVE-2024-6387', '--instance', WEB, '--until', UNTIL, '--reason', 'behind the WAF', '--yes', ...common]);
 
     expect(r.code).to.not.equal(0);
     expect(r.stderr.trim().split('\n')).to.have.length(1);
@@ -74,7 +60,7 @@ describe('risk acceptances on an organization read: one instance of an id two ac
     expect(counted(before, A, WEB)).to.include('CVE-2024-6387');
     expect(counted(before, B, WEB)).to.include('CVE-2024-6387');
 
-    const r = await runCliInProcess(['accept', 'CVE-2024-6387', '--instance', `${A}/${R}/${WEB}`, '--until', '2026-12-15', '--reason', 'behind the WAF', '--yes', ...common]);
+    const r = await runCliInProcess(['accept', 'CVE-2024-6387', '--instance', `${A}/${R}/${WEB}`, '--until', UNTIL, '--reason', 'behind the WAF', '--yes', ...common]);
     expect(r.code, r.stderr).to.equal(0);
 
     const after = await assess();
@@ -87,7 +73,7 @@ describe('risk acceptances on an organization read: one instance of an id two ac
   });
 
   it('a bare id one account holds is accepted, recording that account and region; listings show them', async () => {
-    const r = await runCliInProcess(['accept', 'CVE-2021-44228', '--instance', DB, '--until', '2026-12-15', '--reason', 'isolated subnet', '--yes', '--json', ...common]);
+    const r = await runCliInProcess(['accept', 'CVE-2021-44228', '--instance', DB, '--until', UNTIL, '--reason', 'isolated subnet', '--yes', '--json', ...common]);
     expect(r.code, r.stderr).to.equal(0);
     expect(JSON.parse(r.stdout)).to.deep.include({ instanceId: DB, accountId: A, region: R });
 

@@ -200,7 +200,7 @@ export const patchCommands: CommandModule = (y, ctx) => {
         c
           .positional('vulnerability', { type: 'string', demandOption: true, describe: 'advisory id: CVE-..., KB5023697, ALAS2-..., GHSA-..., RHSA-..., USN-... (a finding\'s id or one of its related ids)' })
           .option('force', { type: 'boolean', default: false, describe: 'accept even when no current finding is known by this id' })
-          .option('instance', { type: 'string', describe: 'instance id or Name tag' })
+          .option('instance', { type: 'string', describe: 'instance id or Name tag; ACCOUNT/REGION/ID on an organization read (an id two accounts hold)' })
           .option('fleet', { type: 'boolean', default: false, describe: 'every instance' })
           .option('until', { type: 'string', demandOption: true, describe: 'ISO date (through that day, UTC) or date-time' })
           .option('reason', { type: 'string', demandOption: true, describe: 'why (a compensating control, a planned replacement ...)' }),

@@ -117,7 +117,7 @@ ${canDecide ? html`<section aria-labelledby="h-accept"><h2 id="h-accept">Accept 
 <p class="muted">The findings stop counting in every report until the date: a decision of the same weight as approving a run. Audited.</p>
 <form class="stack" method="post" action="/console/acceptances" data-testid="accept-form">${csrfField(ctx)}
 <label for="x-vuln">Vulnerability (CVE or advisory id)<input id="x-vuln" name="vulnerabilityId" required maxlength="128" value="${form.vulnerabilityId ?? ''}"></label>
-<label for="x-instance">Instance (id or Name tag; empty: the whole fleet)<input id="x-instance" name="instance" maxlength="255" value="${form.instance ?? ''}"></label>
+<label for="x-instance">Instance (id, Name tag or ACCOUNT/REGION/ID; empty: the whole fleet)<input id="x-instance" name="instance" maxlength="255" value="${form.instance ?? ''}"></label>
 <label for="x-until">Until (a future date, UTC)<input id="x-until" name="until" type="date" required value="${form.until ?? ''}"></label>
 <label for="x-reason">Reason<input id="x-reason" name="reason" required maxlength="500" value="${form.reason ?? ''}"></label>
 <label><span><input type="checkbox" name="force" value="true"${form.force ? html` checked` : html``}> accept even if no current finding has this id</span></label>

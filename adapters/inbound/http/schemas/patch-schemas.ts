@@ -43,7 +43,7 @@ export const revokeAcceptanceRequestSchema = z.strictObject({}).register(request
 export const acceptRiskRequestSchema = z
   .strictObject({
     vulnerabilityId: z.string().trim().min(1).max(128).describe('any advisory id Inspector uses: CVE-2024-6387, KB5023697, ALAS2-2025-2879, GHSA-..., RHSA-2024:1234, USN-6000-1 ...'),
-    instance: instanceRef.nullable().optional().describe('an instance id or Name tag; absent or null for the whole fleet'),
+    instance: instanceRef.nullable().optional().describe('an instance id or Name tag, or ACCOUNT/REGION/ID on an organization read (an id two accounts hold is refused as ambiguous); absent or null for the whole fleet'),
     until: z.string().regex(ISO_DATE, 'expected an ISO 8601 date or date-time, e.g. 2027-01-31').describe('must be in the future'),
     reason: text(MAX_REASON_LENGTH),
     force: z.boolean().optional().describe('accept even when no current finding is known by this id (else refused with the nearest ids)'),
