@@ -24,18 +24,27 @@ function where(a: Asset): string {
   return parts.length === 0 ? '' : `, ${parts.join(' ')}`;
 }
 
+/** ACCOUNT/REGION/ID or ACCOUNT/ID, as findInstance reads it. */
+export const QUALIFIED_INSTANCE = /^(\d{12})\/(?:([a-z0-9-]+)\/)?(i-[0-9a-f]+)$/;
+
 /**
- * Finds one instance by id (exact) or by Name tag (exact, then case-insensitive).
+ * Finds one instance by id (exact) or by Name tag (exact, then case-insensitive), or by
+ * ACCOUNT/REGION/ID. `here`: the account and region of a source of one account, whose assets do
+ * not carry theirs; ACCOUNT/REGION/ID then names its instance when the account and region are
+ * that source's (so the form listings print is taken back on any read).
  * @throws NotFoundError with up to five near matches (by edit distance or prefix).
  * @throws AmbiguousError when a name matches several instances, listing them.
  */
-export function findInstance(assets: readonly Asset[], query: string): Asset {
+export function findInstance(assets: readonly Asset[], query: string, here: { readonly accountId: string | null; readonly region: string | null } | null = null): Asset {
   const q = query.trim();
   // ACCOUNT/REGION/ID (or ACCOUNT/ID): one instance of an organization read, whose id another account may hold too.
-  const qualified = /^(\d{12})\/(?:([a-z0-9-]+)\/)?(i-[0-9a-f]+)$/.exec(q);
+  const qualified = QUALIFIED_INSTANCE.exec(q);
   if (qualified) {
     const [, account, region, id] = qualified;
-    const hits = assets.filter((a) => a.instanceId === id && a.accountId === account && (region === undefined || a.region === region));
+    let hits = assets.filter((a) => a.instanceId === id && a.accountId === account && (region === undefined || a.region === region));
+    if (hits.length === 0 && here !== null && here.accountId === account && (region === undefined || here.region === region)) {
+      hits = assets.filter((a) => a.instanceId === id && a.accountId === undefined);
+    }
     if (hits.length === 1) return hits[0] as Asset;
     if (hits.length > 1) throw new AmbiguousError('instance', q, hits.map((a) => `${a.accountId}/${a.region}/${a.instanceId}`).sort(), 'use ACCOUNT/REGION/ID');
   }

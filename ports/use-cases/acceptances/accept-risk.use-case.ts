@@ -8,6 +8,7 @@ import { findingKeys, nearMatches } from '../../../domain/risk/advisory-ids.js';
 import { toIso } from '../../../domain/time.js';
 import type { AcceptanceReport, AcceptRiskRequest } from '../../inbound/acceptances/acceptances.port.js';
 import type { PatchDependencies } from '../patching/patch-dependencies.js';
+import { hereForQuery } from '../assessment/source-here.js';
 import { audited } from '../shared/audited.js';
 import { hex } from '../shared/request-checks.js';
 import { toAcceptanceReport } from '../shared/operation-reports.mapper.js';
@@ -29,7 +30,8 @@ export class AcceptRisk {
       authorize(actor, 'accept-risk');
       // The same lookup as every question about one instance: an id two accounts hold is ambiguous
       // (AmbiguousError naming ACCOUNT/REGION/ID for each), that form picks one.
-      const asset = request.instance ? findInstance(await this.d.core.assets.listAssets(), request.instance) : null;
+      const assets = request.instance ? await this.d.core.assets.listAssets() : [];
+      const asset = request.instance ? findInstance(assets, request.instance, await hereForQuery(this.d.core.source, assets, request.instance)) : null;
       const instanceId = asset?.instanceId ?? null;
       const where = asset === null ? null : await this.whereIs(asset);
       const now = this.d.clock.now();

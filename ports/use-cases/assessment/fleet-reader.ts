@@ -9,7 +9,7 @@ import { assessAsset, compareAssessments, residentAssessment, type AssessmentCon
 import { FindingTable } from '../../../domain/finding-table.js';
 import { RowLists } from '../../../domain/row-lists.js';
 import { indexAcceptances } from '../../../domain/risk/acceptance-index.js';
-import { sourceHere } from './source-here.js';
+import { hereForQuery, sourceHere } from './source-here.js';
 import type { AssetAssessment } from '../../../domain/asset-assessment.js';
 import type { Instant } from '../../../domain/time.js';
 import type { CoreDependencies } from '../shared/core-dependencies.js';
@@ -28,7 +28,7 @@ export interface FleetAssessment {
 /** Loads the inventory and resolves what a person typed to one instance. */
 export async function resolveInstance(deps: CoreDependencies, query: string): Promise<{ asset: Asset; assets: readonly Asset[] }> {
   const assets = await deps.assets.listAssets();
-  return { asset: findInstance(assets, query), assets };
+  return { asset: findInstance(assets, query, await hereForQuery(deps.source, assets, query)), assets };
 }
 
 /**

@@ -6,6 +6,7 @@
  * it is an STS call, made once per process.
  */
 import type { Asset, RiskAcceptance } from '../../../domain/fleet-facts.js';
+import { QUALIFIED_INSTANCE } from '../../../domain/instance-lookup.js';
 import type { SourceHere } from '../../../domain/risk/acceptance-index.js';
 import type { SourceInfo } from '../../outbound/source-info.port.js';
 
@@ -15,6 +16,19 @@ export async function sourceHere(source: SourceInfo, assets: readonly Asset[], a
     return await source.scope();
   } catch {
     // Unknown: acceptances that name an account then reach no asset of this read.
+    return null;
+  }
+}
+
+/**
+ * The source's own account and region for findInstance, when `query` is ACCOUNT/REGION/ID and the
+ * assets do not carry theirs (a read of one account); else null, without asking.
+ */
+export async function hereForQuery(source: SourceInfo, assets: readonly Asset[], query: string): Promise<SourceHere | null> {
+  if (source.scope === undefined || !QUALIFIED_INSTANCE.test(query.trim()) || assets.some((a) => a.accountId)) return null;
+  try {
+    return await source.scope();
+  } catch {
     return null;
   }
 }

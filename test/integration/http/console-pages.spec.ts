@@ -246,8 +246,13 @@ describe('console: pages, authorization and the first-load budget', function () 
     const [made] = (await assistant.listAcceptances({ id: 'alice', roles: ['approver'], via: 'http' } as never, {})).filter((a) => a.vulnerabilityId === vuln);
     expect(made?.acceptedBy).to.equal('alice');
     expect(made?.instanceId).to.equal(instance.asset.instanceId);
+    // The capture's own account and region (its snapshot.json): the acceptance applies to that instance only.
+    expect(made).to.include({ accountId: '123456789012', region: 'us-east-1' });
     const listed = await (await b.get('/console/acceptances?done=accepted')).text();
     expect(listed).to.include('Risk accepted.');
+    expect(listed).to.include(`>123456789012/us-east-1/${instance.asset.instanceId}</a>`);
+    // The listing links the instance by that form; a read of one account takes it back.
+    expect((await b.get(`/console/instances/${encodeURIComponent(`123456789012/us-east-1/${instance.asset.instanceId}`)}`)).status).to.equal(200);
     expect(listed).to.include(`action="/console/acceptances/${made?.id}/revoke"`);
     expect((await assistant.assessInstance('db-replica')).asset.accepted.map((f) => f.vulnerabilityId)).to.include(vuln);
 
@@ -260,7 +265,7 @@ describe('console: pages, authorization and the first-load budget', function () 
     expect((await assistant.assessInstance('db-replica')).asset.accepted.map((f) => f.vulnerabilityId)).not.to.include(vuln);
 
     const audit = await (await b.get('/console/audit')).text();
-    expect(audit).to.match(new RegExp(`<td>alice</td><td>[^<]*</td><td>risk\\.accept</td><td>${made?.id}</td><td>ok</td><td>${vuln} on ${instance.asset.instanceId} until `));
+    expect(audit).to.match(new RegExp(`<td>alice</td><td>[^<]*</td><td>risk\\.accept</td><td>${made?.id}</td><td>ok</td><td>${vuln} on 123456789012/us-east-1/${instance.asset.instanceId} until `));
     expect(audit).to.match(new RegExp(`<td>alice</td><td>[^<]*</td><td>risk\\.revoke</td><td>${made?.id}</td><td>ok</td>`));
   });
 

@@ -28,6 +28,19 @@ describe('findInstance', () => {
     expect(() => findInstance(fleet, 'worker')).to.throw(AmbiguousError, /i-0aaa000000000004 \(worker\), i-0aaa000000000005 \(worker\)/);
   });
 
+  it('ACCOUNT/REGION/ID names an instance of a read of one account when that is the source\'s own account and region (the form listings print)', () => {
+    const here = { accountId: '111111111111', region: 'us-east-1' };
+
+    expect(findInstance(fleet, '111111111111/us-east-1/i-0aaa000000000003', here).name).to.equal('db-primary');
+    expect(findInstance(fleet, '111111111111/i-0aaa000000000003', here).name).to.equal('db-primary');
+    expect(() => findInstance(fleet, '222222222222/us-east-1/i-0aaa000000000003', here)).to.throw(NotFoundError);
+    expect(() => findInstance(fleet, '111111111111/eu-west-1/i-0aaa000000000003', here)).to.throw(NotFoundError);
+    expect(() => findInstance(fleet, '111111111111/us-east-1/i-0aaa000000000003')).to.throw(NotFoundError);
+    // Assets that carry their account are matched by it, never by the source's.
+    const org = [anAsset({ instanceId: 'i-0aaa000000000003', accountId: '222222222222', region: 'us-east-1' })];
+    expect(() => findInstance(org, '111111111111/us-east-1/i-0aaa000000000003', here)).to.throw(NotFoundError);
+  });
+
   it('computes edit distance', () => {
     expect(editDistance('kitten', 'sitting')).to.equal(3);
     expect(editDistance('', 'abc')).to.equal(3);
