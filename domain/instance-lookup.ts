@@ -74,3 +74,13 @@ export function findInstance(assets: readonly Asset[], query: string, here: { re
   const suggestions = [...new Set(scored.map((s) => s.label))].slice(0, 5);
   throw new NotFoundError('instance', q, suggestions);
 }
+
+/**
+ * Where the instances of `inventory` with `asset`'s id live, as ACCOUNT/REGION, sorted: more than
+ * one when other accounts or regions of an organization read hold the same id (ids are unique
+ * within an account and region only); [] for an asset that does not carry its account.
+ */
+export function holdersOfId(asset: Asset, inventory: readonly Asset[]): string[] {
+  if (asset.accountId === undefined) return [];
+  return inventory.filter((a) => a.instanceId === asset.instanceId && a.accountId !== undefined).map((a) => `${a.accountId}/${a.region ?? ''}`).sort();
+}

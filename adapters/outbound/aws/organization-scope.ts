@@ -700,7 +700,7 @@ export class CrossAccountPatchRunner implements PatchRunner {
       const held = assets.filter((x) => x.instanceId === id);
       // A run names instances by id: an id two accounts hold cannot say which one to patch, so none is.
       if (held.length > 1) {
-        throw new SourceError('ssm', 'SendCommand', `instance ${id} is in ${held.length} accounts and regions of the scope (${held.map((x) => `${x.accountId}/${x.region}`).sort().join(', ')}): a run cannot tell which to patch; none was sent`, { code: 'AmbiguousInstance' });
+        throw new SourceError('ssm', 'SendCommand', `instance ${id} is in ${held.length} accounts and regions of the scope (${held.map((x) => `${x.accountId}/${x.region}`).sort().join(', ')}): a run cannot tell which to patch; none was sent; patch it from a read of its account and region alone (--accounts ACCOUNT --regions REGION)`, { code: 'AmbiguousInstance' });
       }
       const a = held[0];
       if (a?.accountId === undefined || a.region === undefined) throw new SourceError('ssm', 'SendCommand', `instance ${id} is in no account and region of the scope`, { code: 'NotInScope' });

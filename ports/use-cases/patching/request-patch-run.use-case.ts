@@ -2,7 +2,7 @@ import { actorLabel, type Actor } from '../../../domain/access/actor.js';
 import { authorize } from '../../../domain/access/authorize.js';
 import { ConflictError, ValidationError } from '../../../domain/errors.js';
 import type { Asset } from '../../../domain/fleet-facts.js';
-import { findInstance } from '../../../domain/instance-lookup.js';
+import { findInstance, holdersOfId } from '../../../domain/instance-lookup.js';
 import { newPatchRun, threadRun, type PatchRun, type ProgressThread, type RunTarget } from '../../../domain/patch/run.js';
 import { checkRunRequest, requestFingerprint, type CheckedRunRequest } from '../../../domain/patch/run-request.js';
 import { autoScalingGroupOf, autoScalingGroupSizes, isProduction } from '../../../domain/patch/waves.js';
@@ -120,6 +120,8 @@ export class RequestPatchRun {
         throw new ValidationError('instances', 'instances Systems Manager manages', `instances: Systems Manager does not manage ${unmanaged.join(', ')} (no PingStatus Online), so it cannot patch them; leave them out`);
       }
     }
+    // Sent from here (a live organization read's runner): an id two accounts hold cannot be sent to.
+    if (this.d.runner && !this.d.runner.simulated) refuseSharedIds(chosen, assets, r.fromPlan);
     const now = this.d.clock.now();
     const id = this.d.newId();
     const scope = await sourceScope(this.d);
@@ -139,6 +141,27 @@ export class RequestPatchRun {
       policy: core.policy,
       progressThread,
     });
+  }
+}
+
+/**
+ * A run of a live organization read sends to its instances by id (SSM SendCommand, through the
+ * patch role of the partition holding the id): an instance whose id another account or region of
+ * the read holds too cannot be told apart there, so the run is refused when requested, not at its
+ * first send. (A run requested on a capture records each instance's account and region and
+ * executes with a live source of that one account, where the id is unique.)
+ * @throws ValidationError naming instances (or fromPlan), the accounts and regions, and what to do.
+ */
+function refuseSharedIds(chosen: readonly AssetAssessment[], inventory: readonly Asset[], fromPlan: boolean): void {
+  for (const a of chosen) {
+    const held = holdersOfId(a.asset, inventory);
+    if (held.length < 2) continue;
+    const account = a.asset.accountId ?? '';
+    const region = a.asset.region ?? '';
+    const field = fromPlan ? 'fromPlan' : 'instances';
+    const who = `${account}/${region}/${a.asset.instanceId}${a.asset.name ? ` (${a.asset.name})` : ''}`;
+    throw new ValidationError(field, 'instances whose id no other account or region of the read holds',
+      `${field}: ${fromPlan ? 'the plan patches ' : ''}${who}, whose id ${held.length} accounts and regions of this read hold (${held.join(', ')}); a run sends to instances by id, so it cannot tell which to patch and nothing was requested: request it on a read of that account and region alone (CLI: --accounts ${account} --regions ${region})`);
   }
 }
 

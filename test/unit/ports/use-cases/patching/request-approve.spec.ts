@@ -3,7 +3,7 @@ import chaiAsPromised from 'chai-as-promised';
 import { AmbiguousError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../../../domain/errors.js';
 import { HOUR_MS } from '../../../../../domain/time.js';
 import { ALICE, BOB, anActor, VIEWER } from '../../../../patch-builders.js';
-import { harness, IDS, NOW } from './harness.js';
+import { harness, IDS, NOW, world } from './harness.js';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
@@ -54,6 +54,60 @@ describe('patch use cases: request, approve, reject, cancel, read', () => {
       expect(err).to.be.instanceOf(NotFoundError);
       expect((err as NotFoundError).suggestions).to.include(`web-1 (${IDS.prod1})`);
       expect(h.store.audit[0]).to.deep.include({ result: 'failed', target: 'web-l' });
+    });
+
+    describe('an organization read where two accounts hold the same instance id', () => {
+      const A = '111111111111';
+      const B = '222222222222';
+      const R = 'us-east-1';
+      // web-1's id in both accounts (ids are unique within an account and region only); the others in A only.
+      const orgWorld = () => {
+        const base = world();
+        const inA = (base.assets ?? []).map((a) => ({ ...a, accountId: A, region: R }));
+        const twin = { ...(inA.find((a) => a.instanceId === IDS.prod1) as (typeof inA)[number]), accountId: B, name: 'web-1-b', tags: { Name: 'web-1-b', Environment: 'prod' } };
+        return { assets: [...inA, twin] };
+      };
+
+      it('a run naming ACCOUNT/REGION/ID of the shared id is refused when requested, saying how to pick one; nothing stored', async () => {
+        const h = harness({ world: orgWorld() });
+
+        const err = await h.ops.requestPatchRun(ALICE, { instances: [`${A}/${R}/${IDS.prod1}`] }).catch((e: unknown) => e);
+
+        expect(err).to.be.instanceOf(ValidationError);
+        expect((err as ValidationError).message).to.equal(`instances: ${A}/${R}/${IDS.prod1} (web-1), whose id 2 accounts and regions of this read hold (${A}/${R}, ${B}/${R}); a run sends to instances by id, so it cannot tell which to patch and nothing was requested: request it on a read of that account and region alone (CLI: --accounts ${A} --regions ${R})`);
+        expect(h.store.runs.size).to.equal(0);
+        expect(h.runner.sent).to.deep.equal([]);
+        expect(h.store.audit.map((e) => e.result)).to.deep.equal(['failed']);
+      });
+
+      it('the bare id is ambiguous, naming ACCOUNT/REGION/ID for each', async () => {
+        const h = harness({ world: orgWorld() });
+
+        await expect(h.ops.requestPatchRun(ALICE, { instances: [IDS.prod1] })).to.be.rejectedWith(AmbiguousError, `${A}/${R}/${IDS.prod1}, ${B}/${R}/${IDS.prod1}; use ACCOUNT/REGION/ID`);
+      });
+
+      it('from the plan: refused naming the shared instance, nothing stored', async () => {
+        const h = harness({ world: orgWorld() });
+
+        await expect(h.ops.requestPatchRun(ALICE, { fromPlan: true })).to.be.rejectedWith(ValidationError, /^fromPlan: the plan patches \d{12}\/us-east-1\/i-000000000000000b1 /);
+        expect(h.store.runs.size).to.equal(0);
+      });
+
+      it('an instance whose id is its own is requested as usual, recording its account and region', async () => {
+        const h = harness({ world: orgWorld() });
+
+        const r = await h.ops.requestPatchRun(ALICE, { instances: ['dev-1'] });
+
+        expect(r.waves.flatMap((w) => w.instances)).to.deep.equal([{ ...r.waves[0]?.instances[0], instanceId: IDS.dev, accountId: A, region: R }]);
+      });
+
+      it('on a capture (no runner here) the run is requested: it records its account and region and executes with a live source of that account alone', async () => {
+        const h = harness({ world: orgWorld(), runner: null });
+
+        const r = await h.ops.requestPatchRun(ALICE, { instances: [`${B}/${R}/${IDS.prod1}`] });
+
+        expect(r.waves.flatMap((w) => w.instances.map((i) => [i.instanceId, i.accountId, i.region]))).to.deep.equal([[IDS.prod1, B, R]]);
+      });
     });
 
     it('refuses instances Systems Manager does not manage, naming them', async () => {
