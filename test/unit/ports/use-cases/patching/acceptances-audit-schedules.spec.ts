@@ -6,7 +6,7 @@ import { DAY_MS } from '../../../../../domain/time.js';
 import { AssessFleet } from '../../../../../ports/use-cases/assessment/assess-fleet.use-case.js';
 import type { MaintenanceWindows, PatchSchedule } from '../../../../../ports/outbound/maintenance-window.port.js';
 import { ADMIN, ALICE, BOB, VIEWER } from '../../../../patch-builders.js';
-import { harness, IDS, NOW } from './harness.js';
+import { harness, IDS, NOW, world } from './harness.js';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
@@ -44,6 +44,23 @@ describe('patch use cases: risk acceptances, audit log, schedules', () => {
       expect(a).to.deep.include({ vulnerabilityId: 'CVE-2024-6387', instanceId: IDS.prod1, acceptedBy: 'bob', until: '2026-12-31T23:59:59.999Z', expired: false, revokedBy: null });
       expect(h.store.audit[0]).to.deep.include({ action: 'risk.accept', target: a.id, result: 'ok' });
       expect(h.store.audit[0]?.detail).to.equal(`CVE-2024-6387 on ${IDS.prod1} until 2026-12-31T23:59:59.999Z: sshd bound to localhost`);
+    });
+
+    it('on an organization read, the finding that must match is the named account\'s: another account\'s instance of the same id does not count', async () => {
+      const [A, B, R] = ['111111111111', '222222222222', 'us-east-1'];
+      const base = world();
+      const web = (base.assets ?? []).find((a) => a.instanceId === IDS.prod1)!;
+      // The same id in A and B; only B's instance has the finding.
+      const finding = (base.findings ?? []).find((f) => f.instanceId === IDS.prod1)!;
+      const h = harness({ world: { assets: [{ ...web, accountId: A, region: R }, { ...web, accountId: B, region: R, name: 'web-1-b' }], findings: [{ ...finding, accountId: B, region: R }] } });
+      const vuln = finding.vulnerabilityId as string;
+
+      await expect(h.ops.acceptRisk(BOB, { vulnerabilityId: vuln, instance: `${A}/${R}/${IDS.prod1}`, until: '2026-12-31', reason: 'x' }))
+        .to.be.rejectedWith(ValidationError, `vulnerabilityId: ${vuln} matches no finding on ${A}/${R}/${IDS.prod1}`);
+      const b = await h.ops.acceptRisk(BOB, { vulnerabilityId: vuln, instance: `${B}/${R}/${IDS.prod1}`, until: '2026-12-31', reason: 'x' });
+
+      expect(b).to.deep.include({ instanceId: IDS.prod1, accountId: B, region: R });
+      expect(h.store.audit.find((e) => e.result === 'ok')?.detail).to.equal(`${vuln} on ${B}/${R}/${IDS.prod1} until 2026-12-31T23:59:59.999Z: x`);
     });
 
     it('operators and viewers may not accept risks', async () => {
