@@ -811,7 +811,7 @@ export class CrossAccountMaintenanceWindows implements MaintenanceWindows {
     for (const id of spec.target.instanceIds) {
       const held = assets.filter((a) => a.instanceId === id);
       if (held.length > 1) {
-        throw new SourceError('ssm', 'CreateMaintenanceWindow', `instance ${id} is in ${held.length} accounts and regions of the scope (${held.map((x) => `${x.accountId}/${x.region}`).sort().join(', ')}): a schedule cannot tell which to patch; none was created`, { code: 'AmbiguousInstance' });
+        throw new SourceError('ssm', 'CreateMaintenanceWindow', `instance ${id} is in ${held.length} accounts and regions of the scope (${held.map((x) => `${x.accountId}/${x.region}`).sort().join(', ')}): a schedule cannot tell which to patch; none was created; schedule it from a read of its account and region alone (--accounts ACCOUNT --regions REGION)`, { code: 'AmbiguousInstance' });
       }
       const a = held[0];
       if (a?.accountId === undefined || a.region === undefined) throw new SourceError('ssm', 'CreateMaintenanceWindow', `instance ${id} is in no account and region of the scope`, { code: 'NotInScope' });
