@@ -90,6 +90,29 @@ describe('risk acceptances: the one rule', () => {
         { catalog: null, acceptances, now: T0, policy: DEFAULT_POLICY, acceptanceIndex: indexAcceptances(acceptances, T0, here) },
       );
 
+    it('property: an acceptance applies exactly when in force, for one of the ids, and fleet-wide, id-only, or recording the account and region the asset (else the source) is in', () => {
+      const located = fc.record({
+        base: acceptance,
+        accountId: fc.constantFrom<string | null>(null, A, B),
+      }).map(({ base, accountId }): RiskAcceptance => (accountId === null || base.instanceId === null ? base : { ...base, accountId, region: R }));
+      fc.assert(fc.property(fc.array(located, { maxLength: 12 }), fc.constantFrom(...INSTANCES), fc.constantFrom<string | undefined>(undefined, A, B), fc.constantFrom<string | null>(null, A), fc.integer({ min: T0 - 40, max: T0 + 40 }),
+        (acceptances, instanceId, accountId, hereAccount, now) => {
+          const findings = [
+            aFinding({ findingArn: 'arn:1', instanceId, vulnerabilityId: 'CVE-2024-1' }),
+            aFinding({ findingArn: 'arn:2', instanceId, vulnerabilityId: 'CVE-2024-2', relatedVulnerabilities: ['ALAS2-2025-1'] }),
+          ];
+          const here = hereAccount === null ? null : { accountId: hereAccount, region: R };
+          const asset = anAsset({ instanceId, ...(accountId ? { accountId, region: R } : {}) });
+          const r = assessAsset({ asset, findings, managedInstance: undefined, patchState: null }, { catalog: null, acceptances, now, policy: DEFAULT_POLICY, acceptanceIndex: indexAcceptances(acceptances, now, here) });
+          const where = accountId ?? hereAccount;
+          for (const f of [...r.findings, ...r.excluded]) {
+            const ids = [f.finding.vulnerabilityId as string, ...f.finding.relatedVulnerabilities];
+            const expected = acceptances.some((a) => modelApplies(a, instanceId, ids, now) && (a.instanceId === null || !a.accountId || a.accountId === where));
+            expect(f.counted, `${f.finding.findingArn} at ${now - T0} in ${String(accountId)} here ${String(hereAccount)}`).to.equal(!expected);
+          }
+        }), { numRuns: 300 });
+    });
+
     it('an acceptance recording account A applies to A\'s instance only; B\'s finding of the same id stays counted', () => {
       const accepted = [anAcceptance({ id: 'in-a', instanceId: SAME, accountId: A, region: R, until: T0 + 100 })];
 
