@@ -16,6 +16,8 @@ import {
   type AutopilotCandidate,
   type DueWindow,
 } from '../../../domain/patch/autopilot.js';
+import { identityKey } from '../../../domain/fleet-facts.js';
+import { holdersOfId } from '../../../domain/instance-lookup.js';
 import type { PlannedInstance } from '../../../domain/patch/plan-model.js';
 import { threadRun, type PatchRun, type ProgressThread } from '../../../domain/patch/run.js';
 import type { ApprovalRequestPost } from '../../outbound/run-progress-poster.port.js';
@@ -152,11 +154,16 @@ export class RunAutopilot {
   private async plan(now: Instant): Promise<{ fleet: Awaited<ReturnType<typeof computePlan>>['fleet']; plan: Awaited<ReturnType<typeof computePlan>>['plan']; candidates: AutopilotCandidate[] }> {
     const policy = this.d.core.policy;
     const { fleet, plan } = await computePlan(this.d.core, now);
-    const byId = new Map(fleet.assets.map((a) => [a.asset.instanceId, a]));
+    // By identity: on an organization read another account may hold the same id.
+    const byKey = new Map(fleet.assets.map((a) => [identityKey(a.asset), a]));
+    const inventory = fleet.assets.map((a) => a.asset);
     const candidates = plan.instances.flatMap((p): AutopilotCandidate[] => {
-      const a = byId.get(p.instanceId);
+      const a = byKey.get(identityKey(p));
       // Only instances Systems Manager manages can be patched (unknown: left to the run's checks).
       if (!a || a.managed === false) return [];
+      // A run sends to instances by id: one whose id another account or region of the read holds
+      // cannot be sent to (RequestPatchRun refuses it too), so the autopilot leaves it out.
+      if (holdersOfId(a.asset, inventory).length > 1) return [];
       return [{ planned: p, environment: environmentOf(a.asset, policy), mission: a.mission }];
     });
     return { fleet, plan, candidates };
@@ -168,8 +175,8 @@ export class RunAutopilot {
     const runner = this.d.runner;
     if (!runner) return false;
     const scope = await sourceScope(this.d);
-    const byId = new Map(fleet.assets.map((a) => [a.asset.instanceId, a]));
-    const targets = w.instances.flatMap((i) => { const a = byId.get(i.instanceId); return a ? [runTarget(a, this.d, scope)] : []; });
+    const byKey = new Map(fleet.assets.map((a) => [identityKey(a.asset), a]));
+    const targets = w.instances.flatMap((i) => { const a = byKey.get(identityKey(i)); return a ? [runTarget(a, this.d, scope)] : []; });
     if (targets.length === 0) return false;
     const run = shape(newAutopilotRun(w, {
       source: this.d.core.source.label,

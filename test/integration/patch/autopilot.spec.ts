@@ -18,7 +18,7 @@ import { ExecutePatchRun } from '../../../ports/use-cases/patching/execute-patch
 import { EXECUTOR_ACTOR, RunPatchExecutor } from '../../../ports/use-cases/patching/patch-executor.use-case.js';
 import { BOB } from '../../patch-builders.js';
 import { busyWeekWith, cpuWeeks, slot } from '../../unit/domain/patch/plan-builders.js';
-import { harness, IDS, NOW, type Harness } from '../../unit/ports/use-cases/patching/harness.js';
+import { harness, IDS, NOW, world as aWorld, type Harness } from '../../unit/ports/use-cases/patching/harness.js';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
@@ -50,8 +50,8 @@ interface World {
 let dir = '';
 const opened: SqliteStateStore[] = [];
 
-function world(autopilot: Record<string, unknown>): World {
-  const h = harness({ world: { policy: policy(autopilot) } });
+function world(autopilot: Record<string, unknown>, over: { assets?: ReturnType<typeof aWorld>['assets'] } = {}): World {
+  const h = harness({ world: { policy: policy(autopilot), ...over } });
   const quiet = (from: number): Record<number, number> => ({ [from]: 2, [from + 1]: 2, [from + 2]: 2 });
   h.metrics[IDS.stg] = { cpu: cpuWeeks(NOW, 14, busyWeekWith(quiet(slot(3, 6)))) };
   h.metrics[IDS.dev] = { cpu: cpuWeeks(NOW, 14, busyWeekWith(quiet(slot(3, 14)))) };
@@ -126,6 +126,20 @@ describe('autopilot: plan windows become runs (SQLite state file, injected time)
     expect(texts.filter((t) => t.startsWith('Autopilot made run'))).to.have.length(2);
     expect(texts.filter((t) => /approved by the policy's standing approval/.test(t))).to.have.length(2);
     expect(texts.filter((t) => / succeeded\n/.test(t))).to.have.length(2);
+  });
+
+  it('an organization read where account B holds web-staging-1\'s id on a production instance: the autopilot leaves that id out (a run cannot send to it) and never targets B\'s instance', async () => {
+    const [A, B, R] = ['111111111111', '222222222222', 'us-east-1'];
+    const inA = (aWorld().assets ?? []).map((a) => ({ ...a, accountId: A, region: R }));
+    const stg = inA.find((a) => a.instanceId === IDS.stg) as (typeof inA)[number];
+    const twin = { ...stg, accountId: B, name: 'payments-1', tags: { Name: 'payments-1', Environment: 'prod' } };
+    const w = world({ standingApproval: { allowed: true, actor: 'ops-standing-approval' } }, { assets: [...inA, twin] });
+    const { executor, store } = w.task('task-a');
+
+    await runUntil(w, executor, NOW + 20 * HOUR);
+
+    const runs = (await store.listRuns({ limit: 10 })).filter((r) => r.autopilot);
+    expect(runs.map((r) => r.waves.flatMap((x) => x.instances.map((i) => [i.name, i.accountId, i.production])))).to.deep.equal([[['dev-1', A, false]]]);
   });
 
   it('a task killed after each of its writes: the next task on the same file makes no second run and writes each event once', async () => {
