@@ -101,13 +101,19 @@ export function indexAcceptances(acceptances: readonly RiskAcceptance[], now: In
     keep(m, key, a);
   }
   if (fleet.size === 0 && byId.size === 0 && byIdentity.size === 0) return { now, lookup: EMPTY };
+  // An asset's findings are looked up one after the other: its identity key is built once.
+  let lastTarget: string | InstanceIdentity | null = null;
+  let own: ReadonlyMap<string, RiskAcceptance> | undefined;
   return {
     now,
     lookup: (instance, keys) => {
-      const target = typeof instance === 'string' ? { instanceId: instance } : instance;
-      const anyAccount = byId.get(target.instanceId);
-      const identity = byIdentity.size === 0 ? null : instanceKey(target, here);
-      const own = identity === null ? undefined : byIdentity.get(identity);
+      const instanceId = typeof instance === 'string' ? instance : instance.instanceId;
+      const anyAccount = byId.get(instanceId);
+      if (instance !== lastTarget) {
+        lastTarget = instance;
+        const identity = byIdentity.size === 0 ? null : instanceKey(typeof instance === 'string' ? { instanceId } : instance, here);
+        own = identity === null ? undefined : byIdentity.get(identity);
+      }
       let best: RiskAcceptance | undefined;
       for (const k of keys) {
         const mine = own?.get(k);
