@@ -18,7 +18,7 @@
  * blocks, so nothing is over-allocated by more than one block. No reason, no report text and no raw Inspector JSON is kept: those are
  * rebuilt from these facts when printed.
  */
-import type { Cvss, Finding, VulnerablePackage } from './fleet-facts.js';
+import { fixAvailableFrom, type Cvss, type Finding, type VulnerablePackage } from './fleet-facts.js';
 
 const BLOCK_BITS = 14;
 const BLOCK = 1 << BLOCK_BITS;
@@ -131,7 +131,7 @@ function withDefaults(f: Finding): Finding {
   if (
     loose.relatedVulnerabilities !== undefined && loose.cvss !== undefined && loose.packages !== undefined && loose.adjustedCvss !== undefined &&
     loose.networkReachability !== undefined && loose.title !== undefined && loose.vulnerabilityId !== undefined && loose.inspectorScore !== undefined &&
-    loose.epss !== undefined && loose.lastKnownExploitAt !== undefined
+    loose.epss !== undefined && loose.lastKnownExploitAt !== undefined && FIX.includes(loose.fixAvailable as Finding['fixAvailable'])
   ) {
     return f;
   }
@@ -146,6 +146,9 @@ function withDefaults(f: Finding): Finding {
     epss: loose.epss ?? null,
     lastKnownExploitAt: loose.lastKnownExploitAt ?? null,
     packages: loose.packages ?? [],
+    // Unknown or left out: from the packages, as the Inspector mapper infers it (a value outside
+    // the three would otherwise corrupt the row's flags).
+    fixAvailable: FIX.includes(loose.fixAvailable as Finding['fixAvailable']) ? (loose.fixAvailable as Finding['fixAvailable']) : fixAvailableFrom(loose.packages ?? []),
     networkReachability: loose.networkReachability ?? null,
   };
 }

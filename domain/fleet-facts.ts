@@ -13,6 +13,17 @@ export type FindingStatus = Open<'ACTIVE' | 'SUPPRESSED' | 'CLOSED'>;
 export type FindingType = Open<'PACKAGE_VULNERABILITY' | 'NETWORK_REACHABILITY' | 'CODE_VULNERABILITY'>;
 export type FixAvailable = 'YES' | 'NO' | 'PARTIAL';
 
+/**
+ * Whether a fix exists, from the packages when the finding does not say: every package has a
+ * fixed version (YES), none has (NO), some have, or no package is named (PARTIAL).
+ */
+export function fixAvailableFrom(packages: readonly { readonly fixedInVersion: string | null }[]): FixAvailable {
+  if (packages.length === 0) return 'PARTIAL';
+  let fixed = 0;
+  for (const p of packages) if (p.fixedInVersion !== null) fixed++;
+  return fixed === packages.length ? 'YES' : fixed === 0 ? 'NO' : 'PARTIAL';
+}
+
 /** One CVSS record as Inspector2 reports it. */
 export interface Cvss {
   readonly baseScore: number | null;

@@ -1,5 +1,5 @@
 /** Inspector2 ListFindings `findings[]` entries to domain Findings. */
-import type { Cvss, Finding, FixAvailable, VulnerablePackage } from '../../../domain/fleet-facts.js';
+import { fixAvailableFrom, type Cvss, type Finding, type FixAvailable, type VulnerablePackage } from '../../../domain/fleet-facts.js';
 import type { JsonObject, ShapeContext } from './read.js';
 import {
   asObject, fail, isObject, optArray, optNumber, optObject, optString, optTimestamp, reqArray, reqString, reqTimestamp, readTagMap,
@@ -149,10 +149,7 @@ function installedVersion(version: string | null | undefined, release: string | 
 // PARTIAL, which claims neither that a patch exists nor that none does.
 function mapFixAvailable(value: string | null, packages: readonly VulnerablePackage[]): FixAvailable {
   if (value === 'YES' || value === 'NO' || value === 'PARTIAL') return value;
-  if (packages.length === 0) return 'PARTIAL';
-  let fixed = 0;
-  for (const p of packages) if (p.fixedInVersion !== null) fixed++;
-  return fixed === packages.length ? 'YES' : fixed === 0 ? 'NO' : 'PARTIAL';
+  return fixAvailableFrom(packages);
 }
 
 function mapReachability(o: JsonObject, path: string): NonNullable<Finding['networkReachability']> {

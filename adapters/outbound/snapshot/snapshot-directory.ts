@@ -536,7 +536,8 @@ async function* chunksOf(opened: Opened, reuse = false): AsyncGenerator<Buffer> 
     const { bytesRead } = await opened.fh.read(buf, 0, size, position);
     if (bytesRead === 0) return;
     position += bytesRead;
-    yield bytesRead === size ? buf : buf.subarray(0, bytesRead);
+    // The shared buffer may be longer than this read: yield only the bytes read now.
+    yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
   }
 }
 

@@ -3,12 +3,12 @@
  * Required sources (inventory, findings) fail the call; secondary ones (SSM, KEV) degrade to
  * warnings. Shared by the assess, findings and plan use cases so they agree on every number.
  */
-import { byIdentity, identityKey, type Asset, type ManagedInstance, type PatchState } from '../../../domain/fleet-facts.js';
+import { byIdentity, identityKey, type Asset, type ManagedInstance, type PatchState, type RiskAcceptance } from '../../../domain/fleet-facts.js';
 import { findInstance } from '../../../domain/instance-lookup.js';
 import { assessAsset, compareAssessments, residentAssessment, type AssessmentContext, type AssetInput } from '../../../domain/asset-assessment.js';
 import { FindingTable } from '../../../domain/finding-table.js';
 import { RowLists } from '../../../domain/row-lists.js';
-import { indexAcceptances } from '../../../domain/risk/acceptance-index.js';
+import { acceptanceApplies, acceptanceIdentity, indexAcceptances, type SourceHere } from '../../../domain/risk/acceptance-index.js';
 import { hereForQuery, sourceHere } from './source-here.js';
 import type { AssetAssessment } from '../../../domain/asset-assessment.js';
 import type { Instant } from '../../../domain/time.js';
@@ -60,7 +60,13 @@ export async function assessFleet(deps: CoreDependencies, only?: readonly Asset[
   }
 
   // Indexed once here: each asset then looks its findings up instead of scanning every acceptance.
-  const ctx: AssessmentContext = { catalog: loaded?.catalog ?? null, acceptances, now, policy: deps.policy, acceptanceIndex: indexAcceptances(acceptances, now, await sourceHere(deps.source, assets, acceptances)) };
+  const here = await sourceHere(deps.source, assets, acceptances);
+  const unplaced = unplacedAcceptances(acceptances, assets, here, now);
+  if (unplaced > 0) {
+    // Fail-safe, and said: an acceptance hides risk, so one that cannot be placed does not hide it.
+    warnings.push(`${unplaced} risk acceptance${unplaced === 1 ? '' : 's'} name an account and region, but this source's own account and region are unknown: not applied, their findings are counted`);
+  }
+  const ctx: AssessmentContext = { catalog: loaded?.catalog ?? null, acceptances, now, policy: deps.policy, acceptanceIndex: indexAcceptances(acceptances, now, here) };
   const known = new Set([...ids, ...assets.map(identityKey)]);
   let orphanFindings = 0;
   // With `only`, another account's instance of the same id is not an orphan, just not asked about.
@@ -108,4 +114,16 @@ async function groupFindings(deps: CoreDependencies, instanceIds?: readonly stri
   const rows = new RowLists();
   for await (const f of deps.findings.listActiveFindings(instanceIds ? { instanceIds } : {})) rows.add(identityKey(f), table.add(f));
   return { table, rows };
+}
+
+/**
+ * Acceptances in force that record an instance's account and region while some asset of this read
+ * carries no account and the source's own is unknown: the index cannot place them, so they apply
+ * to no such asset (docs/decision-model.md "Which instance"). Counted for a warning.
+ */
+function unplacedAcceptances(acceptances: readonly RiskAcceptance[], assets: readonly Asset[], here: SourceHere | null, now: Instant): number {
+  if (here?.accountId && here.region) return 0;
+  const bare = new Set(assets.filter((a) => !a.accountId).map((a) => a.instanceId));
+  if (bare.size === 0) return 0;
+  return acceptances.filter((a) => acceptanceApplies(a, now) && acceptanceIdentity(a) !== null && bare.has(a.instanceId as string)).length;
 }

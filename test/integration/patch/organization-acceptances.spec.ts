@@ -86,4 +86,15 @@ describe('risk acceptances on an organization read: one instance of an id two ac
     expect(human.code, human.stderr).to.equal(0);
     expect(human.stdout).to.contain(`${A}/${R}/${WEB}`).and.to.contain(`${A}/${R}/${DB}`);
   });
+
+  it('read alone, one account\'s partition (no snapshot.json: its account unknown) counts the findings those acceptances cover, and says so in a warning', async () => {
+    // Fail-safe: an acceptance hides risk, so one the read cannot place does not hide it, and not silently.
+    const partition = ['--source', `snapshot:${join(home, 'capture', A, R)}`, '--state', join(home, 'state.db'), '--now', NOW];
+    const r = await runCliInProcess(['assess', '--json', ...partition]);
+    expect(r.code, r.stderr).to.equal(0);
+    const report = JSON.parse(r.stdout) as FleetReport;
+    const db = report.assets.find((x) => x.instanceId === DB);
+    expect(db?.findings.map((f) => f.vulnerabilityId)).to.include('CVE-2021-44228');
+    expect(report.warnings).to.include("2 risk acceptances name an account and region, but this source's own account and region are unknown: not applied, their findings are counted");
+  });
 });

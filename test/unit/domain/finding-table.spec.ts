@@ -46,6 +46,21 @@ describe('FindingTable (the compact resident form of findings)', () => {
     expect(table.get(row)).to.deep.equal({ ...full, epss: null, lastKnownExploitAt: null });
   });
 
+  it('a JavaScript source\'s finding without fixAvailable (or with a value outside YES, NO, PARTIAL) keeps its exploit flag; the fix is inferred from its packages', () => {
+    // indexOf gave -1 for it, which set every flag bit: exploitAvailable came back true.
+    const table = new FindingTable();
+    const fixed = [{ name: 'openssl', version: '1', fixedInVersion: '2' }];
+    const missing: Record<string, unknown> = { ...aFinding({ exploitAvailable: false, packages: fixed }) };
+    delete missing.fixAvailable;
+    const odd = { ...aFinding({ exploitAvailable: false, packages: [{ name: 'x', version: '1', fixedInVersion: null }] }), fixAvailable: 'MAYBE' };
+
+    const a = table.get(table.add(missing as unknown as Finding));
+    const b = table.get(table.add(odd as unknown as Finding));
+
+    expect([a.exploitAvailable, a.fixAvailable]).to.deep.equal([false, 'YES']);
+    expect([b.exploitAvailable, b.fixAvailable]).to.deep.equal([false, 'NO']);
+  });
+
   it('keeps each repeating value once, however many findings carry it', () => {
     const t = new FindingTable();
     for (let i = 0; i < 5000; i++) {
