@@ -13,8 +13,6 @@
 import { SourceError } from '../../../domain/errors.js';
 import type { ProgressThread } from '../../../domain/patch/run.js';
 import type { ApprovalRequestPost, RunProgressPoster } from '../../../ports/outbound/run-progress-poster.port.js';
-import { decisionActions } from '../../inbound/chat/chat-documents.js';
-import { clampText, renderSlack, SLACK_LIMITS, slackMarkup } from '../../inbound/slack/block-kit.js';
 
 export interface SlackProgressPosterOptions {
   readonly token: string;
@@ -32,6 +30,11 @@ export class SlackProgressPoster implements RunProgressPoster {
 
   async postApprovalRequest(thread: ProgressThread, request: ApprovalRequestPost): Promise<string | null> {
     if (thread.platform !== 'slack') return null;
+    // Loaded when a request is posted: the library's core (which wires this poster) loads no chat module.
+    const [{ decisionActions }, { clampText, renderSlack, SLACK_LIMITS, slackMarkup }] = await Promise.all([
+      import('../../inbound/chat/chat-documents.js'),
+      import('../../inbound/slack/block-kit.js'),
+    ]);
     const message = renderSlack({
       title: request.title,
       subtitle: null,
