@@ -10,8 +10,7 @@
  * No timing is asserted.
  */
 import { Writable } from 'node:stream';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { retainedMemory } from '../support/retained-memory.js';
 import { expect } from 'chai';
 import { createAssistant } from '../../composition/index.js';
 import { mapFinding } from '../../adapters/outbound/aws-shapes/index.js';
@@ -25,15 +24,8 @@ const INSTANCES = 2_500;
 const NOW = '2026-11-20T12:00:00Z';
 const MB = 1024 * 1024;
 
-// A full collection on demand, for the write phase's retained memory (see below).
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
-/** Memory the process holds on to: the JavaScript heap in use and external buffers, after a full collection. */
-const retained = (): number => {
-  collect();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.external;
-};
+/** Memory the process holds on to after a full collection (for the phases' retained memory, see below). */
+const retained = (): number => retainedMemory('external', 1);
 
 const idOf = (i: number): string => `i-${i.toString(16).padStart(17, '0')}`;
 

@@ -14,23 +14,15 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { retainedMemory } from '../../support/retained-memory.js';
 import { createAssistant } from '../../../composition/index.js';
 import { offloadReads } from '../../../composition/offloaded-assistant.js';
 import type { FleetReport } from '../../../ports/inbound/assessment/fleet-report.port.js';
 import { generateSyntheticSnapshot } from '../../../scripts/generate-demo-fleet.js';
 import { NOW } from './http-test-kit.js';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heap = (): number => {
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  // external: the packed findings sit in ArrayBuffers, outside the JavaScript heap.
-  return m.heapUsed + m.external;
-};
+// external: the packed findings sit in ArrayBuffers, outside the JavaScript heap.
+const heap = (): number => retainedMemory('external');
 
 describe('HTTP service: the worker keeps no second copy of a fleet report (issue 17)', function () {
   this.timeout(300_000);

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { retainedMemory } from '../../support/retained-memory.js';
 import { assessAsset } from '../../../domain/asset-assessment.js';
 import { FindingTable } from '../../../domain/finding-table.js';
 import type { Finding } from '../../../domain/fleet-facts.js';
@@ -140,14 +139,7 @@ describe('FindingTable (the compact resident form of findings)', () => {
   });
 
   it('costs at most 88 bytes a row for findings with Inspector\'s hex ids (the ARN id held as 16 bytes, not as a string; the few-valued fields as one column)', () => {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const used = (): number => {
-      gc();
-      gc();
-      const m = process.memoryUsage();
-      return m.heapUsed + m.arrayBuffers;
-    };
+    const used = (): number => retainedMemory();
     const n = 4 * 16_384; // whole column blocks: nothing over-allocated
     const findings = Array.from({ length: 64 }, (_, k) => aFinding({ instanceId: `i-${k}` }));
     const before = used();

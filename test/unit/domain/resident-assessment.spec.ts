@@ -3,8 +3,7 @@
  * instance once assessed. It keeps scalars and references only; the texts and the finding
  * assessments are built again when read, and must then equal the full assessment's.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { retainedMemory } from '../../support/retained-memory.js';
 import { expect } from 'chai';
 import { assessAsset, residentAssessment, type AssessmentDetails, type AssetAssessment, type AssetInput } from '../../../domain/asset-assessment.js';
 import type { Asset, Finding } from '../../../domain/fleet-facts.js';
@@ -96,14 +95,7 @@ describe('residentAssessment (the resident form of an asset)', () => {
   });
 
   it('keeps at most 400 bytes per instance once assessed (its reasons, decision texts and findings\' assessments not kept)', () => {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const used = (): number => {
-      gc();
-      gc();
-      const m = process.memoryUsage();
-      return m.heapUsed + m.arrayBuffers;
-    };
+    const used = (): number => retainedMemory();
     const n = 3_000;
     const inputs = inputsFor(n);
     const details = detailsOver(inputs);

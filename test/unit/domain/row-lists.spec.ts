@@ -1,5 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { retainedMemory } from '../../support/retained-memory.js';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { RowLists } from '../../../domain/row-lists.js';
@@ -42,14 +41,7 @@ describe('RowLists (each instance\'s rows of the FindingTable)', () => {
   });
 
   it('costs at most 10 bytes a row at 20 rows an instance (a JavaScript array per instance cost about 20)', () => {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const used = (): number => {
-      gc();
-      gc();
-      const m = process.memoryUsage();
-      return m.heapUsed + m.arrayBuffers;
-    };
+    const used = (): number => retainedMemory();
     const instances = 16_384;
     const n = 20 * instances; // 20 whole blocks of rows
     const keys = Array.from({ length: instances }, (_, k) => `123456789012/us-east-1/i-${k.toString(16).padStart(17, '0')}`);
