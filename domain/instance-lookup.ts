@@ -84,3 +84,20 @@ export function holdersOfId(asset: Asset, inventory: readonly Asset[]): string[]
   if (asset.accountId === undefined) return [];
   return inventory.filter((a) => a.instanceId === asset.instanceId && a.accountId !== undefined).map((a) => `${a.accountId}/${a.region ?? ''}`).sort();
 }
+
+/**
+ * The ids that more than one instance of `inventory` carrying its account holds (other accounts or
+ * regions of an organization read): an asset carrying its account whose id is in it has
+ * holdersOfId of two or more. Built once per inventory, so a check over every asset is not a scan
+ * of the inventory per asset.
+ */
+export function sharedIds(inventory: readonly Asset[]): ReadonlySet<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const a of inventory) {
+    if (a.accountId === undefined) continue;
+    if (seen.has(a.instanceId)) shared.add(a.instanceId);
+    else seen.add(a.instanceId);
+  }
+  return shared;
+}

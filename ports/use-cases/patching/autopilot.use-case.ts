@@ -17,7 +17,7 @@ import {
   type DueWindow,
 } from '../../../domain/patch/autopilot.js';
 import { identityKey } from '../../../domain/fleet-facts.js';
-import { holdersOfId } from '../../../domain/instance-lookup.js';
+import { sharedIds } from '../../../domain/instance-lookup.js';
 import type { PlannedInstance } from '../../../domain/patch/plan-model.js';
 import { threadRun, type PatchRun, type ProgressThread } from '../../../domain/patch/run.js';
 import type { ApprovalRequestPost } from '../../outbound/run-progress-poster.port.js';
@@ -156,14 +156,14 @@ export class RunAutopilot {
     const { fleet, plan } = await computePlan(this.d.core, now);
     // By identity: on an organization read another account may hold the same id.
     const byKey = new Map(fleet.assets.map((a) => [identityKey(a.asset), a]));
-    const inventory = fleet.assets.map((a) => a.asset);
+    const shared = sharedIds(fleet.assets.map((a) => a.asset));
     const candidates = plan.instances.flatMap((p): AutopilotCandidate[] => {
       const a = byKey.get(identityKey(p));
       // Only instances Systems Manager manages can be patched (unknown: left to the run's checks).
       if (!a || a.managed === false) return [];
       // A run sends to instances by id: one whose id another account or region of the read holds
       // cannot be sent to (RequestPatchRun refuses it too), so the autopilot leaves it out.
-      if (holdersOfId(a.asset, inventory).length > 1) return [];
+      if (a.asset.accountId !== undefined && shared.has(a.asset.instanceId)) return [];
       return [{ planned: p, environment: environmentOf(a.asset, policy), mission: a.mission }];
     });
     return { fleet, plan, candidates };

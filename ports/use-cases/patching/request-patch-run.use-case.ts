@@ -2,7 +2,7 @@ import { actorLabel, type Actor } from '../../../domain/access/actor.js';
 import { authorize } from '../../../domain/access/authorize.js';
 import { ConflictError, ValidationError } from '../../../domain/errors.js';
 import type { Asset } from '../../../domain/fleet-facts.js';
-import { findInstance, holdersOfId } from '../../../domain/instance-lookup.js';
+import { findInstance, holdersOfId, sharedIds } from '../../../domain/instance-lookup.js';
 import { newPatchRun, threadRun, type PatchRun, type ProgressThread, type RunTarget } from '../../../domain/patch/run.js';
 import { checkRunRequest, requestFingerprint, type CheckedRunRequest } from '../../../domain/patch/run-request.js';
 import { autoScalingGroupOf, autoScalingGroupSizes, isProduction } from '../../../domain/patch/waves.js';
@@ -153,9 +153,10 @@ export class RequestPatchRun {
  * @throws ValidationError naming instances (or fromPlan), the accounts and regions, and what to do.
  */
 function refuseSharedIds(chosen: readonly AssetAssessment[], inventory: readonly Asset[], fromPlan: boolean): void {
+  const shared = sharedIds(inventory);
   for (const a of chosen) {
+    if (a.asset.accountId === undefined || !shared.has(a.asset.instanceId)) continue;
     const held = holdersOfId(a.asset, inventory);
-    if (held.length < 2) continue;
     const account = a.asset.accountId ?? '';
     const region = a.asset.region ?? '';
     const field = fromPlan ? 'fromPlan' : 'instances';
