@@ -72,8 +72,6 @@ export interface ChatJobSurface<U extends ChatUser, C extends ChatCommandJob<U>,
 
 /** What a surface may do after answering a patch request. */
 export interface AnswerFollowUp {
-  /** The service's executor drives runs (SRE_OPS_EXECUTOR_DEPLOYED): nothing executes in this process. */
-  readonly executorDeployed: boolean;
   /**
    * Records the thread the run's progress goes to, once the surface has posted the run's
    * message (Slack: its ts). A failure is logged: the run goes on, its progress in the channel.
@@ -155,7 +153,7 @@ export class ChatJobs<U extends ChatUser, C extends ChatCommandJob<U>, D extends
       } catch (err) {
         doc = this.problemDoc(err);
       }
-      await this.s.answered(target, p, answer, doc, { executorDeployed: this.o.executorDeployed === true, recordThread });
+      await this.s.answered(target, p, answer, doc, { recordThread });
     });
   }
 

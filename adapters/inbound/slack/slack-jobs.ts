@@ -66,7 +66,8 @@ export class SlackJobs extends ChatJobRunner<SlackUser, CommandJob, DecisionJob,
       if (ts !== null) await this.o.api.respond(p.responseUrl, { response_type: 'ephemeral', text: `Run ${run.id} is waiting for approval by someone other than you; the request is in the channel.` });
       return;
     }
-    if (next.executorDeployed) return;
+    // The service's executor drives runs (SRE_OPS_EXECUTOR_DEPLOYED): nothing executes in this process.
+    if (this.o.executorDeployed === true) return;
     await this.jobs.deferExecute({ runId: run.id, requester: p.user, message: { channelId: p.channelId, ts, responseUrl: ts === null ? p.responseUrl : null } });
   }
 

@@ -60,10 +60,10 @@ export class TeamsJobs extends ChatJobRunner<TeamsUser, TeamsCommandJob, TeamsDe
     };
   }
 
-  async answered(target: TeamsTarget, p: TeamsCommandJob, answer: ChatAnswer | null, doc: ChatDoc, next: AnswerFollowUp): Promise<void> {
+  async answered(target: TeamsTarget, p: TeamsCommandJob, answer: ChatAnswer | null, doc: ChatDoc, _next: AnswerFollowUp): Promise<void> {
     const sent = await target.ctx.sendActivity(cardActivity(doc));
     const run = answer?.kind === 'patch-requested' ? answer.run : null;
-    if (run && !awaitsApproval(run) && readyToExecute(run) && !next.executorDeployed) {
+    if (run && !awaitsApproval(run) && readyToExecute(run) && this.o.executorDeployed !== true) {
       await this.jobs.deferExecute({ runId: run.id, requester: p.user, reference: p.reference, cardActivityId: sent?.id ?? null });
     }
   }
