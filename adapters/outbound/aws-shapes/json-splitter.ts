@@ -570,16 +570,6 @@ export async function* splitJson(chunks: AsyncIterable<Uint8Array>, options: Jso
   done?.(s.result());
 }
 
-/** The elements of a document already in memory, e.g. a file read whole. */
-export function splitJsonBytes(bytes: Uint8Array, options: JsonSplitOptions): { elements: JsonElement[]; doc: JsonDocument } {
-  const s = new JsonSplitter(options);
-  const elements: JsonElement[] = [];
-  s.push(bytes);
-  for (let e = s.next(); e !== null; e = s.next()) elements.push(e);
-  s.end();
-  return { elements, doc: s.result() };
-}
-
 /**
  * Where an element that JSON.parse refused is broken, in the whole stream's bytes, lines and
  * columns, in words that never quote the text (locateJsonError's).
