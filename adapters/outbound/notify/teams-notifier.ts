@@ -9,7 +9,8 @@ import type { Notification, Notifier } from '../../../ports/outbound/notifier.po
 import { cardMessage, renderAdaptiveCard } from './adaptive-card.js';
 import { BotFrameworkToken, type BotCredentials } from './bot-framework-token.js';
 
-async function send(channel: string, url: string, body: unknown, headers: Record<string, string> = {}): Promise<void> {
+/** POSTs `body` as JSON (10 s timeout); a refusal or failure is a SourceError naming `channel` and `what` (e.g. "posting"). */
+export async function send(channel: string, url: string, body: unknown, headers: Record<string, string> = {}, what = 'posting'): Promise<void> {
   let status: number;
   let text = '';
   try {
@@ -17,9 +18,9 @@ async function send(channel: string, url: string, body: unknown, headers: Record
     status = r.status;
     if (status >= 300) text = (await r.text()).slice(0, 200);
   } catch (err) {
-    throw new SourceError('teams', 'post', `${channel}: posting failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new SourceError('teams', 'post', `${channel}: ${what} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  if (status >= 300) throw new SourceError('teams', 'post', `${channel}: posting refused (HTTP ${status}${text ? `: ${text}` : ''})`, { code: `HTTP_${status}` });
+  if (status >= 300) throw new SourceError('teams', 'post', `${channel}: ${what} refused (HTTP ${status}${text ? `: ${text}` : ''})`, { code: `HTTP_${status}` });
 }
 
 export class TeamsWorkflowNotifier implements Notifier {

@@ -6,10 +6,11 @@
  * the token is only ever sent to an https service URL (or one on this machine, for the Bot
  * Framework Emulator and tests, which also need no credentials).
  */
-import { SourceError, ValidationError } from '../../../domain/errors.js';
+import { ValidationError } from '../../../domain/errors.js';
 import type { ProgressThread } from '../../../domain/patch/run.js';
 import type { ApprovalRequestPost, RunProgressPoster } from '../../../ports/outbound/run-progress-poster.port.js';
 import { BotFrameworkToken, type BotCredentials } from './bot-framework-token.js';
+import { send } from './teams-notifier.js';
 
 export interface TeamsProgressPosterOptions {
   /** The bot's app credentials; absent: no token is sent (the Emulator, or a connector on loopback). */
@@ -54,16 +55,7 @@ export class TeamsProgressPoster implements RunProgressPoster {
     };
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
     if (this.token) headers.authorization = `Bearer ${await this.token.bearer()}`;
-    let status: number;
-    let body = '';
-    try {
-      const r = await fetch(url, { method: 'POST', headers, body: JSON.stringify(activity), signal: AbortSignal.timeout(10_000) });
-      status = r.status;
-      if (status >= 300) body = (await r.text()).slice(0, 200);
-    } catch (err) {
-      throw new SourceError('teams', 'post', `teams conversation ${thread.channel}: posting progress failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    }
-    if (status >= 300) throw new SourceError('teams', 'post', `teams conversation ${thread.channel}: posting progress refused (HTTP ${status}${body ? `: ${body}` : ''})`, { code: `HTTP_${status}` });
+    await send(`teams conversation ${thread.channel}`, url, activity, headers, 'posting progress');
   }
 }
 
