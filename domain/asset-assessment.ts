@@ -267,12 +267,9 @@ class ResidentAssessment implements AssetAssessment {
     return this.detail().excluded;
   }
 
+  /** The full assessment, rebuilt from the same facts (equal to this one, with what it leaves out). */
   toJSON(): AssetAssessment {
-    const d = this.detail();
-    return {
-      asset: this.asset, mission: this.mission, exposed: this.exposed, managed: this.managed, managedInstance: this.managedInstance,
-      patchState: this.patchState, riskScore: this.riskScore, reasons: d.reasons, decision: d.decision, findings: d.findings, excluded: d.excluded,
-    };
+    return this.detail();
   }
 }
 
