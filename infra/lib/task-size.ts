@@ -85,9 +85,8 @@ export function sizeFromMeasurement(peakRssMiB: number, cpuSecondsToReady: numbe
 
 /** The smallest row that holds `findings`. @throws Error naming fleetFindings beyond the table. */
 export function taskSizeFor(findings: number): TaskSize {
-  const row = TASK_SIZES.find((r) => findings <= r.findings);
-  if (!row) throw new Error(`context fleetFindings: expected at most ${TASK_SIZES.at(-1)?.findings} findings (the largest Fargate task), got ${findings}`);
-  return { cpu: row.cpu, memoryMiB: row.memoryMiB };
+  const { cpu, memoryMiB } = rowFor(findings);
+  return { cpu, memoryMiB };
 }
 
 /** The row that holds `findings` (see taskSizeFor). */
