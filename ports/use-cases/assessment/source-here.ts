@@ -11,13 +11,9 @@ import type { SourceHere } from '../../../domain/risk/acceptance-index.js';
 import type { SourceInfo } from '../../outbound/source-info.port.js';
 
 export async function sourceHere(source: SourceInfo, assets: readonly Asset[], acceptances: readonly RiskAcceptance[]): Promise<SourceHere | null> {
-  if (source.scope === undefined || !acceptances.some((a) => a.accountId) || assets.every((a) => a.accountId)) return null;
-  try {
-    return await source.scope();
-  } catch {
-    // Unknown: acceptances that name an account then reach no asset of this read.
-    return null;
-  }
+  if (!acceptances.some((a) => a.accountId) || assets.every((a) => a.accountId)) return null;
+  // Unknown: acceptances that name an account then reach no asset of this read (the fleet reader warns).
+  return askScope(source);
 }
 
 /**
@@ -25,7 +21,13 @@ export async function sourceHere(source: SourceInfo, assets: readonly Asset[], a
  * assets do not carry theirs (a read of one account); else null, without asking.
  */
 export async function hereForQuery(source: SourceInfo, assets: readonly Asset[], query: string): Promise<SourceHere | null> {
-  if (source.scope === undefined || !QUALIFIED_INSTANCE.test(query.trim()) || assets.some((a) => a.accountId)) return null;
+  if (!QUALIFIED_INSTANCE.test(query.trim()) || assets.some((a) => a.accountId)) return null;
+  return askScope(source);
+}
+
+/** The source's own account and region; null when it has no way to say or the asking failed. */
+async function askScope(source: SourceInfo): Promise<SourceHere | null> {
+  if (source.scope === undefined) return null;
   try {
     return await source.scope();
   } catch {
