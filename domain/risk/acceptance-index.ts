@@ -59,7 +59,24 @@ export function acceptanceIdentity(a: Pick<RiskAcceptance, 'instanceId' | 'accou
 /** The identity key of the instance being assessed, or null when neither it nor the source knows its account. */
 function instanceKey(instance: InstanceIdentity, here: SourceHere | null): string | null {
   if (instance.accountId) return instance.region ? identityKey({ instanceId: instance.instanceId, accountId: instance.accountId, region: instance.region }) : null;
-  return here?.accountId && here.region ? identityKey({ instanceId: instance.instanceId, accountId: here.accountId, region: here.region }) : null;
+  return placed(here) ? identityKey({ instanceId: instance.instanceId, accountId: here.accountId, region: here.region }) : null;
+}
+
+/** Whether the source's own account and region are both known: an asset without its own is then in them. */
+function placed(here: SourceHere | null): here is { accountId: string; region: string } {
+  return Boolean(here?.accountId && here.region);
+}
+
+/**
+ * How many acceptances in force record an instance's account and region while an instance of
+ * `instances` with that id carries no account and the source's own is unknown (`here`): they
+ * apply to no such instance (see the module comment), so a report says so.
+ */
+export function unplacedAcceptances(acceptances: readonly RiskAcceptance[], instances: readonly InstanceIdentity[], here: SourceHere | null, now: Instant): number {
+  if (placed(here)) return 0;
+  const bare = new Set(instances.filter((a) => !a.accountId).map((a) => a.instanceId));
+  if (bare.size === 0) return 0;
+  return acceptances.filter((a) => acceptanceApplies(a, now) && acceptanceIdentity(a) !== null && bare.has(a.instanceId as string)).length;
 }
 
 /** Whether `a` replaces `held` as the acceptance that applies. */

@@ -3,12 +3,12 @@
  * Required sources (inventory, findings) fail the call; secondary ones (SSM, KEV) degrade to
  * warnings. Shared by the assess, findings and plan use cases so they agree on every number.
  */
-import { byIdentity, identityKey, type Asset, type ManagedInstance, type PatchState, type RiskAcceptance } from '../../../domain/fleet-facts.js';
+import { byIdentity, identityKey, type Asset, type ManagedInstance, type PatchState } from '../../../domain/fleet-facts.js';
 import { findInstance } from '../../../domain/instance-lookup.js';
 import { assessAsset, compareAssessments, residentAssessment, type AssessmentContext, type AssetInput } from '../../../domain/asset-assessment.js';
 import { FindingTable } from '../../../domain/finding-table.js';
 import { RowLists } from '../../../domain/row-lists.js';
-import { acceptanceApplies, acceptanceIdentity, indexAcceptances, type SourceHere } from '../../../domain/risk/acceptance-index.js';
+import { indexAcceptances, unplacedAcceptances } from '../../../domain/risk/acceptance-index.js';
 import { hereForQuery, sourceHere } from './source-here.js';
 import type { AssetAssessment } from '../../../domain/asset-assessment.js';
 import type { Instant } from '../../../domain/time.js';
@@ -114,16 +114,4 @@ async function groupFindings(deps: CoreDependencies, instanceIds?: readonly stri
   const rows = new RowLists();
   for await (const f of deps.findings.listActiveFindings(instanceIds ? { instanceIds } : {})) rows.add(identityKey(f), table.add(f));
   return { table, rows };
-}
-
-/**
- * Acceptances in force that record an instance's account and region while some asset of this read
- * carries no account and the source's own is unknown: the index cannot place them, so they apply
- * to no such asset (docs/decision-model.md "Which instance"). Counted for a warning.
- */
-function unplacedAcceptances(acceptances: readonly RiskAcceptance[], assets: readonly Asset[], here: SourceHere | null, now: Instant): number {
-  if (here?.accountId && here.region) return 0;
-  const bare = new Set(assets.filter((a) => !a.accountId).map((a) => a.instanceId));
-  if (bare.size === 0) return 0;
-  return acceptances.filter((a) => acceptanceApplies(a, now) && acceptanceIdentity(a) !== null && bare.has(a.instanceId as string)).length;
 }
