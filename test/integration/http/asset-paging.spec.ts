@@ -6,25 +6,13 @@
  */
 import { expect } from 'chai';
 import type { Assistant } from '../../../ports/inbound/assistant.port.js';
-import type { AssetReport, FleetReport } from '../../../ports/inbound/assessment/fleet-report.port.js';
-import { demoAssistant, FakeClock, startTestServer, type TestServer } from './http-test-kit.js';
+import type { FleetReport } from '../../../ports/inbound/assessment/fleet-report.port.js';
+import { demoAssistant, FakeClock, largeFleet, startTestServer, type TestServer } from './http-test-kit.js';
 
 interface Page {
   assets: (Record<string, unknown> & { instanceId: string })[];
   page: { total: number; limit: number; nextCursor: string | null; next: string | null; offset: number; nextOffset: number | null };
   summary: { assets: number };
-}
-
-/** The demo fleet grown to `assets` instances of `perAsset` findings each (copies of the demo's), ranked as before. */
-function largeFleet(demo: FleetReport, assets: number, perAsset: number): FleetReport {
-  const pool = demo.assets.flatMap((a) => a.findings);
-  const out: AssetReport[] = [];
-  for (let i = 0; i < assets; i++) {
-    const base = demo.assets[i % demo.assets.length] as AssetReport;
-    const findings = Array.from({ length: perAsset }, (_, j) => pool[(i + j) % pool.length]!).sort((x, y) => y.riskScore - x.riskScore);
-    out.push({ ...base, instanceId: `i-${i.toString(16).padStart(17, '0')}`, riskScore: Math.max(0, 100 - (i * 100) / assets), findings });
-  }
-  return { ...demo, assets: out, summary: { ...demo.summary, assets, findings: assets * perAsset } };
 }
 
 describe('HTTP API: asset summaries, cursor paging, streamed lists (issue 17)', function () {

@@ -18,6 +18,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../../domain/er
 import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import type { AcceptanceReport, AcceptRiskRequest } from '../../../ports/inbound/acceptances/acceptances.port.js';
 import type { AuditEntryReport } from '../../../ports/inbound/audit/audit.port.js';
+import type { AssetReport, FleetReport } from '../../../ports/inbound/assessment/fleet-report.port.js';
 import type { PatchOperations } from '../../../ports/inbound/patch-operations.port.js';
 import type { PatchRunReport, PatchRunRequest, PatchRunStatus } from '../../../ports/inbound/patching/patch-runs.port.js';
 import { DEMO_FLEET } from '../../support/paths.js';
@@ -268,4 +269,16 @@ export function failingAssistant(error: () => unknown, overrides: Partial<Assist
     'requestPatchRun', 'previewPatchRun', 'approvePatchRun', 'rejectPatchRun', 'cancelPatchRun', 'getPatchRun', 'listPatchRuns', 'executePatchRun',
     'acceptRisk', 'listAcceptances', 'revokeAcceptance', 'listAudit', 'verifyAudit', 'schedulePatching', 'listSchedules', 'cancelSchedule'];
   return Object.assign(base, Object.fromEntries(methods.map((m) => [m, fail(m)])), overrides, { calls }) as unknown as Assistant & { calls: string[] };
+}
+
+/** The demo fleet grown to `assets` instances of `perAsset` findings each (copies of the demo's), ranked as before. */
+export function largeFleet(demo: FleetReport, assets: number, perAsset: number): FleetReport {
+  const pool = demo.assets.flatMap((a) => a.findings);
+  const out: AssetReport[] = [];
+  for (let i = 0; i < assets; i++) {
+    const base = demo.assets[i % demo.assets.length] as AssetReport;
+    const findings = Array.from({ length: perAsset }, (_, j) => pool[(i + j) % pool.length]!).sort((x, y) => y.riskScore - x.riskScore);
+    out.push({ ...base, instanceId: `i-${i.toString(16).padStart(17, '0')}`, riskScore: Math.max(0, 100 - (i * 100) / assets), findings });
+  }
+  return { ...demo, assets: out, summary: { ...demo.summary, assets, findings: assets * perAsset } };
 }

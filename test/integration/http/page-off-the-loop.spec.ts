@@ -19,19 +19,7 @@ import { createHttpLogger } from '../../../adapters/inbound/http/logger.js';
 import { packAsset, packedAssetJson, unpackAsset } from '../../../composition/packed-report.js';
 import type { Assistant } from '../../../ports/inbound/assistant.port.js';
 import type { AssetReport, FleetReport } from '../../../ports/inbound/assessment/fleet-report.port.js';
-import { demoAssistant, KEY_CONFIG, KEYS, LogCapture } from './http-test-kit.js';
-
-/** The demo fleet grown to `assets` instances of `perAsset` findings each (copies of the demo's). */
-function largeFleet(demo: FleetReport, assets: number, perAsset: number): FleetReport {
-  const pool = demo.assets.flatMap((a) => a.findings);
-  const out: AssetReport[] = [];
-  for (let i = 0; i < assets; i++) {
-    const base = demo.assets[i % demo.assets.length] as AssetReport;
-    const findings = Array.from({ length: perAsset }, (_, j) => pool[(i + j) % pool.length]!).sort((x, y) => y.riskScore - x.riskScore);
-    out.push({ ...base, instanceId: `i-${i.toString(16).padStart(17, '0')}`, riskScore: Math.max(0, 100 - (i * 100) / assets), findings });
-  }
-  return { ...demo, assets: out, summary: { ...demo.summary, assets, findings: assets * perAsset } };
-}
+import { demoAssistant, KEY_CONFIG, KEYS, largeFleet, LogCapture } from './http-test-kit.js';
 
 const ASSETS = 1000;
 
