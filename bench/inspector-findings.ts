@@ -5,7 +5,7 @@
  */
 
 /** The timestamp form of AWS CLI output (ISO 8601). */
-export const CLI_TIME = '2026-11-20T12:00:00.000Z';
+const CLI_TIME = '2026-11-20T12:00:00.000Z';
 /** The timestamp form of an Inspector findings report (`aws inspector2 create-findings-report`). */
 export const REPORT_TIME = 'Wed Sep 04 16:59:44.356 UTC 2024';
 

@@ -32,7 +32,7 @@ import { appendFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { IncomingMessage } from 'node:http';
 
-export const ANSWERED: readonly string[] = [
+const ANSWERED: readonly string[] = [
   'network.addDataCollector',
   'browser.setDownloadBehavior',
   'emulation.setScreenOrientationOverride',

@@ -13,7 +13,7 @@ export const STARTED = 0;
 export const RELEASE = 1;
 
 /** Blocks the calling thread (Atomics.wait: no event loop turns) until the gate opens. */
-export function blockUntilReleased(gate: Int32Array): void {
+function blockUntilReleased(gate: Int32Array): void {
   Atomics.store(gate, STARTED, 1);
   Atomics.notify(gate, STARTED);
   Atomics.wait(gate, RELEASE, 0, 20_000);

@@ -90,7 +90,7 @@ export interface FleetScope {
  * Filtered to one account, the account filter offers that one and "any" (choose "any" to see
  * the others again), like a faceted search.
  */
-export function scopeOf(report: Pick<FleetReport, 'summary'>, q: Pick<FleetQuery, 'account' | 'region'> = {}): FleetScope {
+function scopeOf(report: Pick<FleetReport, 'summary'>, q: Pick<FleetQuery, 'account' | 'region'> = {}): FleetScope {
   const keys = (counts: Readonly<Record<string, number>> | undefined, chosen: string | undefined): string[] =>
     [...new Set([...Object.keys(counts ?? {}), ...(chosen ? [chosen] : [])])].sort();
   return { accounts: keys(report.summary.byAccount, q.account), regions: keys(report.summary.byRegion, q.region) };
